@@ -1,0 +1,22 @@
+/// A deletion scheduled after a chosen number of days, with an optional wipe
+/// of the data tied to the account.
+public struct ScheduledDeletion: Hashable, Sendable, Codable {
+    /// The days a user may choose.
+    public static let allowedDays = 1...365
+    /// The days used when the user chooses none.
+    public static let defaultDays = 30
+
+    /// Days until the deletion.
+    public let days: Int
+    /// Whether the data is wiped too.
+    public let wipe: Bool
+
+    /// Validates `days` (1 to 365).
+    public init(days: Int = ScheduledDeletion.defaultDays, wipe: Bool = false) throws(InputProblem) {
+        guard Self.allowedDays.contains(days) else {
+            throw .daysOutOfRange(days, allowed: Self.allowedDays)
+        }
+        self.days = days
+        self.wipe = wipe
+    }
+}

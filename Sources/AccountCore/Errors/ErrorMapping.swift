@@ -1,0 +1,78 @@
+import CSQLite
+import FoundationEssentials
+import SQLiteDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Android)
+import Android
+#endif
+
+extension AccountError {
+    /// Turns any error raised inside the core into the public error.
+    ///
+    /// The one place where internal errors (SQLite result codes, file system
+    /// errors, domain rule violations) become public codes, so that every
+    /// caller reports the same failure the same way.
+    init(mapping error: any Error) {
+        switch error {
+        case let error as AccountError:
+            self = error
+        case let problem as InputProblem:
+            self.init(.invalidInput(problem))
+        case let problem as UsernameProblem:
+            self.init(.invalidInput(.username(problem)))
+        case let violation as DeletionRuleViolation:
+            self.init(Self.reason(for: violation))
+        case let error as SQLiteError:
+            self.init(.storage(Self.storageProblem(for: error)), detail: error.description)
+        case let error as NewerSchemaError:
+            self.init(.storage(.newerSchema(found: error.found, supported: error.supported)),
+                      detail: "schema version \(error.found), this build knows up to \(error.supported)")
+        case let error as FileSystemError:
+            self.init(.storage(Self.storageProblem(forErrno: error.errno)), detail: error.description)
+        case let error as StoreRecordError:
+            self.init(.storage(.unreadableRecord), detail: error.description)
+        case is DecodingError, is EncodingError:
+            self.init(.storage(.unreadableRecord), detail: String(describing: error))
+        default:
+            self.init(.storage(.ioFailure), detail: String(describing: error))
+        }
+    }
+
+    private static func reason(for violation: DeletionRuleViolation) -> Reason {
+        switch violation {
+        case .alreadyPending, .cancelDeadlinePassed: .conflict
+        case .nothingPending, .alreadyFinalized: .notFound
+        case .notCancellable: .unsupported
+        }
+    }
+
+    private static func storageProblem(for error: SQLiteError) -> StorageProblem {
+        switch error.primaryCode {
+        case SQLITE_NOTADB: .notADatabase
+        case SQLITE_CORRUPT: .damaged
+        case SQLITE_READONLY, SQLITE_PERM, SQLITE_AUTH: .readOnly
+        // The errno tells a read-only directory from a missing one.
+        case SQLITE_CANTOPEN: error.systemErrno == 0 ? .cannotOpen : storageProblem(forErrno: error.systemErrno)
+        case SQLITE_FULL: .full
+        case SQLITE_BUSY, SQLITE_LOCKED: .busy
+        // SQLITE_IOERR_SHORT_READ, a macro Swift cannot import: the file ends
+        // before the pages its header promises.
+        case SQLITE_IOERR where error.code == SQLITE_IOERR | (2 << 8): .damaged
+        default: .ioFailure
+        }
+    }
+
+    private static func storageProblem(forErrno code: Int32) -> StorageProblem {
+        switch code {
+        case ENOENT, ENOTDIR: .directoryMissing
+        case EACCES, EPERM, EROFS: .readOnly
+        case ENOSPC, EDQUOT: .full
+        default: .cannotOpen
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import FoundationEssentials
+
+/// Why input was refused before anything was sent.
+public enum InputProblem: Error, Hashable, Sendable {
+    /// The username breaks the policy.
+    case username(UsernameProblem)
+    /// The erasure confirmation is not exactly the phrase.
+    case confirmationMismatch
+    /// The days of a scheduled deletion are outside the allowed range.
+    case daysOutOfRange(Int, allowed: ClosedRange<Int>)
+    /// The reason is longer than the back end accepts.
+    case reasonTooLong(length: Int, maximum: Int)
+    /// The username may not change before this instant.
+    case usernameCooldown(until: Date)
+}

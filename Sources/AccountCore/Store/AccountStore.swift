@@ -1,0 +1,109 @@
+import CSQLite
+import FoundationEssentials
+import SQLiteDB
+import Synchronization
+
+/// The offline store: what the user last saw, what they did while offline,
+/// and what happened to it, in one SQLite file.
+///
+/// One writer connection in WAL mode with `synchronous=FULL`, so a commit
+/// that returned survives a power loss; the connection sits behind a mutex,
+/// so the store may be used from any thread. Several processes may share the
+/// file: each write takes SQLite's write lock at its start
+/// (`BEGIN IMMEDIATE`) and waits up to `busyTimeout` for it.
+///
+/// Opening never repairs: a file that is not SQLite, a damaged file, a file
+/// from a newer build, a missing or read-only directory are each a storage
+/// error, and the file is left as it was.
+public final class AccountStore: Sendable {
+    /// How long a write waits for another process's lock, in milliseconds.
+    public static let busyTimeout: Int32 = 5_000
+
+    /// The database file.
+    public let path: String
+    /// Serializes every use of `database`.
+    private let lock = Mutex(())
+    /// The one connection; touched only while `lock` is held, which is what
+    /// makes the unchecked access safe.
+    private nonisolated(unsafe) let database: Database
+
+    /// Opens the store at `path`, creating an empty one when there is no file.
+    ///
+    /// - Parameters:
+    ///   - path: the database file. Its `-wal` and `-shm` files sit beside it.
+    ///   - createDirectory: create missing directories (mode 0700). When
+    ///     false, a missing directory is `StorageProblem.directoryMissing`.
+    public init(path: String, createDirectory: Bool = false) throws(AccountError) {
+        do {
+            try StoreFile.prepare(path: path, createDirectory: createDirectory)
+            self.database = try Self.openDatabase(path: path)
+            self.path = path
+        } catch {
+            throw AccountError(mapping: error)
+        }
+    }
+
+    private static func openDatabase(path: String) throws -> Database {
+        // The file exists now (StoreFile made it, owner-only); SQLite must not
+        // create another behind a rename.
+        let database = try Database(path: path, create: false)
+        database.setBusyTimeout(milliseconds: busyTimeout)
+        // The first read: a file that is not SQLite, a truncated one or one
+        // from a newer build fails here, before anything is written to it.
+        try Schema.migrator.checkCompatible(database)
+        let mode = try database.scalarText("PRAGMA journal_mode = WAL")
+        guard mode == "wal" else {
+            throw SQLiteError(code: SQLITE_IOERR, message: "WAL mode refused (journal mode \(mode ?? "none"))")
+        }
+        // FULL: in WAL mode, NORMAL may lose the last commits on power loss,
+        // and a queued cancel must not be lost once we said it is queued.
+        try database.execute("PRAGMA synchronous = FULL")
+        try database.execute("PRAGMA foreign_keys = ON")
+        // Deleted rows are overwritten with zeros, so a wipe leaves no trace.
+        try database.execute("PRAGMA secure_delete = ON")
+        try Schema.migrator.migrate(database)
+        StoreFile.restrictPermissions(of: path)
+        return database
+    }
+
+    /// The schema version this build writes.
+    public static var schemaVersion: Int { Schema.migrator.latestVersion }
+
+    /// Runs `body` with the connection, outside any explicit transaction.
+    func read<Value: Sendable>(_ body: (Database) throws -> Value) throws(AccountError) -> Value {
+        do {
+            return try lock.withLock { _ in try body(database) }
+        } catch {
+            throw AccountError(mapping: error)
+        }
+    }
+
+    /// Runs `body` in one write transaction: all of it is committed durably
+    /// before this returns, or none of it.
+    func write<Value: Sendable>(_ body: (Database) throws -> Value) throws(AccountError) -> Value {
+        do {
+            return try lock.withLock { _ in try database.transaction { try body(database) } }
+        } catch {
+            throw AccountError(mapping: error)
+        }
+    }
+
+    /// Deletes every row of `account` (cache, outbox, audit trail), so that no
+    /// byte of its data stays in the database file or its WAL.
+    ///
+    /// `secure_delete` zeroes the deleted content; the checkpoint then copies
+    /// the zeroed pages into the database file and truncates the WAL, which
+    /// still held the old page images. If another process holds the WAL open,
+    /// the checkpoint cannot finish now; SQLite completes it when the last
+    /// connection closes.
+    public func wipe(_ account: AccountID) throws(AccountError) {
+        try write { database in
+            for table in ["cache", "outbox", "audit"] {
+                try database.execute("DELETE FROM \(table) WHERE account = ?", [account.rawValue])
+            }
+        }
+        try read { database in
+            _ = try database.scalarInt("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+}

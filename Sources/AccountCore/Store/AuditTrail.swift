@@ -1,0 +1,91 @@
+import FoundationEssentials
+import SQLiteDB
+
+/// One line of the audit trail: what the user did and how it ended. No
+/// tokens, no request or response bodies.
+public struct AuditEntry: Hashable, Sendable {
+    /// How an action ended.
+    public enum Outcome: String, Hashable, Sendable, CaseIterable {
+        /// The server applied it.
+        case succeeded
+        /// It was written to the outbox to send later.
+        case queued
+        /// It cancelled out another queued operation; nothing was sent.
+        case coalesced
+        /// The server or the core's validation refused it.
+        case refused
+        /// It could not be carried out (network, server failure, storage).
+        case failed
+        /// A cancel that did not reach the server before its deadline.
+        case missed
+    }
+
+    /// When it happened.
+    public let at: Date
+    /// What the user did.
+    public let action: OperationKind
+    /// How it ended.
+    public let outcome: Outcome
+    /// The HTTP status of the answer, when there was one.
+    public let httpStatus: Int?
+    /// The `AccountError` code, when it failed.
+    public let errorCode: AccountError.Code?
+    /// The outbox operation it concerns, when it was queued.
+    public let operationID: UUID?
+
+    /// Creates an entry.
+    public init(at: Date, action: OperationKind, outcome: Outcome, httpStatus: Int? = nil,
+                errorCode: AccountError.Code? = nil, operationID: UUID? = nil) {
+        self.at = at
+        self.action = action
+        self.outcome = outcome
+        self.httpStatus = httpStatus
+        self.errorCode = errorCode
+        self.operationID = operationID
+    }
+}
+
+extension AccountStore {
+    /// The audit trail of `account`, oldest first.
+    public func auditTrail(for account: AccountID) throws(AccountError) -> [AuditEntry] {
+        try read { database in try database.auditEntries(for: account) }
+    }
+
+    /// Appends `entry` to the audit trail of `account`.
+    func record(_ entry: AuditEntry, for account: AccountID) throws(AccountError) {
+        try write { database in try database.insertAudit(entry, for: account) }
+    }
+}
+
+extension Database {
+    func insertAudit(_ entry: AuditEntry, for account: AccountID) throws {
+        try execute("""
+            INSERT INTO audit (account, at, action, outcome, http_status, error_code, operation_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [account.rawValue, entry.at.millisecondsSince1970, entry.action.rawValue, entry.outcome.rawValue,
+                  entry.httpStatus, entry.errorCode?.rawValue, entry.operationID?.uuidString])
+    }
+
+    func auditEntries(for account: AccountID) throws -> [AuditEntry] {
+        try query("""
+            SELECT at, action, outcome, http_status, error_code, operation_id
+            FROM audit WHERE account = ? ORDER BY seq
+            """, [account.rawValue]) { row in
+            guard let action = OperationKind(rawValue: row.text(1)),
+                  let outcome = AuditEntry.Outcome(rawValue: row.text(2)) else {
+                throw StoreRecordError(table: "audit")
+            }
+            let errorCode = try row.optionalText(4).map { text in
+                guard let code = AccountError.Code(rawValue: text) else { throw StoreRecordError(table: "audit") }
+                return code
+            }
+            let operationID = try row.optionalText(5).map { text in
+                guard let id = UUID(uuidString: text) else { throw StoreRecordError(table: "audit") }
+                return id
+            }
+            return AuditEntry(at: Date(millisecondsSince1970: row.int64(0)), action: action, outcome: outcome,
+                              httpStatus: row.optionalInt64(3).map { Int($0) }, errorCode: errorCode,
+                              operationID: operationID)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import FoundationEssentials
+import SQLiteDB
+
+/// A value the store keeps the last known copy of, one per account.
+public protocol CacheableValue: Codable, Sendable {
+    /// The slot the value fills.
+    static var cacheEntry: CacheEntry { get }
+}
+
+/// The kinds of cached value.
+public enum CacheEntry: String, Sendable, CaseIterable {
+    case profile
+    case deletion
+    case usernameCooldown
+}
+
+/// Who said a cached value is true.
+public enum CacheSource: String, Hashable, Sendable, Codable {
+    /// The server answered it.
+    case server
+    /// The core derived it from what the user did (an optimistic value).
+    case local
+}
+
+/// A cached value with the instant it was true and who said so.
+public struct Cached<Value: CacheableValue & Hashable>: Hashable, Sendable {
+    /// The value.
+    public let value: Value
+    /// When it was true.
+    public let asOf: Date
+    /// Who said so.
+    public let source: CacheSource
+}
+
+extension AccountProfile: CacheableValue {
+    public static var cacheEntry: CacheEntry { .profile }
+}
+
+extension DeletionStatus: CacheableValue {
+    public static var cacheEntry: CacheEntry { .deletion }
+}
+
+extension UsernameCooldown: CacheableValue {
+    public static var cacheEntry: CacheEntry { .usernameCooldown }
+}
+
+/// JSON as the store writes it: instants in milliseconds, keys sorted so the
+/// same value is always the same bytes.
+enum StoreJSON {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+}
+
+extension AccountStore {
+    /// The last known `Value` of `account`, or nil when none was cached.
+    public func cached<Value: CacheableValue & Hashable>(
+        _ type: Value.Type, for account: AccountID
+    ) throws(AccountError) -> Cached<Value>? {
+        try read { database in try database.cachedValue(type, for: account) }
+    }
+
+    /// Records `value` as the last known `Value` of `account`.
+    func cache<Value: CacheableValue>(
+        _ value: Value, for account: AccountID, source: CacheSource, asOf: Date
+    ) throws(AccountError) {
+        try write { database in try database.saveCache(value, for: account, source: source, asOf: asOf) }
+    }
+}
+
+extension Database {
+    func saveCache<Value: CacheableValue>(
+        _ value: Value, for account: AccountID, source: CacheSource, asOf: Date
+    ) throws {
+        try execute("""
+            INSERT INTO cache (account, entry, value, as_of, source) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (account, entry) DO UPDATE SET
+                value = excluded.value, as_of = excluded.as_of, source = excluded.source
+            """, [account.rawValue, Value.cacheEntry.rawValue, try StoreJSON.encode(value),
+                  asOf.millisecondsSince1970, source.rawValue])
+    }
+
+    func cachedValue<Value: CacheableValue & Hashable>(_ type: Value.Type, for account: AccountID) throws -> Cached<Value>? {
+        try query("SELECT value, as_of, source FROM cache WHERE account = ? AND entry = ?",
+                  [account.rawValue, Value.cacheEntry.rawValue]) { row in
+            guard let source = CacheSource(rawValue: row.text(2)) else { throw StoreRecordError(table: "cache") }
+            return Cached(value: try StoreJSON.decode(type, from: row.text(0)),
+                          asOf: Date(millisecondsSince1970: row.int64(1)), source: source)
+        }.first
+    }
+}
+
+/// A row whose columns do not hold what this build wrote there.
+struct StoreRecordError: Error, CustomStringConvertible {
+    /// The table of the row.
+    let table: String
+
+    var description: String { "unreadable row in \(table)" }
+}

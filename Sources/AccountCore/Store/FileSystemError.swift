@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Android)
+import Android
+#endif
+
+/// A failed file system call made while preparing the store's file.
+struct FileSystemError: Error, CustomStringConvertible {
+    /// What was being done: "create", "open", ...
+    let operation: String
+    /// The path it was done to.
+    let path: String
+    /// The `errno` it failed with.
+    let errno: Int32
+
+    var description: String {
+        "\(operation) \(path): \(String(cString: strerror(errno)))"
+    }
+}

@@ -1,0 +1,76 @@
+import FoundationEssentials
+import SQLiteDB
+
+extension AccountStore {
+    /// The operations of `account` still in the outbox, in the order the user
+    /// made them.
+    public func outbox(for account: AccountID) throws(AccountError) -> [OutboxOperation] {
+        try read { database in try database.outboxOperations(for: account) }
+    }
+
+    /// Writes `operation` to the outbox. When this returns, it is on disk.
+    func enqueue(_ operation: OutboxOperation) throws(AccountError) {
+        try write { database in try database.insertOutbox(operation) }
+    }
+}
+
+extension Database {
+    private static let outboxColumns = """
+        id, account, idempotency_key, payload, created_at, attempts, next_attempt_at,
+        last_error, state, deletion_request_id, deadline
+        """
+
+    func insertOutbox(_ operation: OutboxOperation) throws {
+        try execute("""
+            INSERT INTO outbox (\(Self.outboxColumns), kind)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [operation.id.uuidString, operation.account.rawValue, operation.idempotencyKey.uuidString,
+                  try StoreJSON.encode(operation.payload), operation.createdAt.millisecondsSince1970,
+                  operation.attempts, operation.nextAttemptAt?.millisecondsSince1970, operation.lastError,
+                  operation.state.rawValue, operation.deletionRequestID, operation.deadline?.millisecondsSince1970,
+                  operation.kind.rawValue])
+    }
+
+    /// Saves the mutable fields of `operation` (attempts, schedule, error, state).
+    func updateOutbox(_ operation: OutboxOperation) throws {
+        try execute("""
+            UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, state = ?,
+                              deletion_request_id = ?, deadline = ?
+            WHERE id = ?
+            """, [operation.attempts, operation.nextAttemptAt?.millisecondsSince1970, operation.lastError,
+                  operation.state.rawValue, operation.deletionRequestID, operation.deadline?.millisecondsSince1970,
+                  operation.id.uuidString])
+    }
+
+    /// Removes the operation with `id`; true when there was one.
+    @discardableResult
+    func deleteOutbox(id: UUID) throws -> Bool {
+        try execute("DELETE FROM outbox WHERE id = ?", [id.uuidString])
+        return changes > 0
+    }
+
+    func outboxOperations(for account: AccountID) throws -> [OutboxOperation] {
+        try query("SELECT \(Self.outboxColumns) FROM outbox WHERE account = ? ORDER BY seq",
+                  [account.rawValue], row: Self.outboxOperation)
+    }
+
+    private static func outboxOperation(_ row: Row) throws -> OutboxOperation {
+        guard let id = UUID(uuidString: row.text(0)),
+              let key = UUID(uuidString: row.text(2)),
+              let state = OutboxOperation.State(rawValue: row.text(8)) else {
+            throw StoreRecordError(table: "outbox")
+        }
+        var operation = OutboxOperation(
+            account: AccountID(row.text(1)),
+            payload: try StoreJSON.decode(OperationPayload.self, from: row.text(3)),
+            createdAt: Date(millisecondsSince1970: row.int64(4)),
+            deletionRequestID: row.optionalText(9),
+            deadline: row.optionalInt64(10).map(Date.init(millisecondsSince1970:)),
+            id: id, idempotencyKey: key)
+        operation.attempts = Int(row.int64(5))
+        operation.nextAttemptAt = row.optionalInt64(6).map(Date.init(millisecondsSince1970:))
+        operation.lastError = row.optionalText(7)
+        operation.state = state
+        return operation
+    }
+}

@@ -1,0 +1,101 @@
+import FoundationEssentials
+
+/// Something the user did that waits in the outbox for the server.
+///
+/// It is written with its idempotency key before any request leaves, so a
+/// resend after a lost answer carries the same key and is applied once.
+public struct OutboxOperation: Hashable, Sendable, Identifiable {
+    /// Where the operation stands.
+    public enum State: String, Hashable, Sendable, Codable, CaseIterable {
+        /// Waiting to be sent.
+        case queued
+        /// A request is on its way.
+        case sending
+        /// The server refused it; kept, with the reason, for the user to see.
+        case failed
+        /// A cancel that could not reach the server before its deadline.
+        case missed
+    }
+
+    /// The operation's id.
+    public let id: UUID
+    /// The account it acts on.
+    public let account: AccountID
+    /// Sent as `Idempotency-Key` with every attempt.
+    public let idempotencyKey: UUID
+    /// What to do.
+    public let payload: OperationPayload
+    /// When the user did it.
+    public let createdAt: Date
+    /// How many times it was sent.
+    public var attempts: Int
+    /// Not to be sent before this instant.
+    public var nextAttemptAt: Date?
+    /// Why the last attempt failed.
+    public var lastError: String?
+    /// Where it stands.
+    public var state: State
+    /// The deletion request it belongs to (a cancel, or the request itself).
+    public var deletionRequestID: String?
+    /// The instant it must reach the server by (a cancel's canCancelUntil).
+    public var deadline: Date?
+
+    /// Creates a queued operation with fresh ids.
+    public init(
+        account: AccountID, payload: OperationPayload, createdAt: Date,
+        deletionRequestID: String? = nil, deadline: Date? = nil,
+        id: UUID = UUID(), idempotencyKey: UUID = UUID()
+    ) {
+        self.id = id
+        self.account = account
+        self.idempotencyKey = idempotencyKey
+        self.payload = payload
+        self.createdAt = createdAt
+        self.attempts = 0
+        self.nextAttemptAt = nil
+        self.lastError = nil
+        self.state = .queued
+        self.deletionRequestID = deletionRequestID
+        self.deadline = deadline
+    }
+
+    /// The kind of operation, named as the C interface's `ac_call` names it.
+    public var kind: OperationKind { payload.kind }
+}
+
+/// The operations the core performs, by their `ac_call` names.
+public enum OperationKind: String, Hashable, Sendable, Codable, CaseIterable {
+    case requestDeletion
+    case cancelDeletion
+    case finalizeDeletion
+    case erase
+    case changeUsername
+
+    /// Whether the operation may wait in the outbox while offline. An
+    /// irreversible act (finalize, erase) must never fire later, unseen.
+    public var isQueueable: Bool {
+        switch self {
+        case .requestDeletion, .cancelDeletion, .changeUsername: true
+        case .finalizeDeletion, .erase: false
+        }
+    }
+}
+
+/// What a queued operation carries. Never a password or a token.
+public enum OperationPayload: Hashable, Sendable, Codable {
+    /// Request a deletion; `days` and `wipe` where the back end has them.
+    case requestDeletion(reason: String?, days: Int?, wipe: Bool?)
+    /// Cancel the pending deletion.
+    case cancelDeletion
+    /// Change the username.
+    case changeUsername(Username)
+
+    /// The kind of operation.
+    public var kind: OperationKind {
+        switch self {
+        case .requestDeletion: .requestDeletion
+        case .cancelDeletion: .cancelDeletion
+        case .changeUsername: .changeUsername
+        }
+    }
+}

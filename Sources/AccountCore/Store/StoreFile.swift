@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Android)
+import Android
+#endif
+
+/// The store's file on disk, before SQLite opens it: created owner-only,
+/// never recreated or deleted.
+enum StoreFile {
+    /// Makes sure `path` can be opened by SQLite with the right permissions.
+    ///
+    /// - A missing directory is created (0700) only when `createDirectory` is
+    ///   true; otherwise it is an error, since a missing directory usually
+    ///   means a wrong path or an absent volume, not a wish for a new store.
+    /// - A missing file is created empty with mode 0600 before SQLite sees it:
+    ///   SQLite gives its `-wal` and `-shm` files the main file's mode, so
+    ///   they are owner-only too.
+    /// - An existing file is left exactly as it is until SQLite has shown it
+    ///   is a store (see `restrictPermissions`).
+    static func prepare(path: String, createDirectory: Bool) throws(FileSystemError) {
+        let directory = directoryPart(of: path)
+        var info = stat()
+        if stat(directory, &info) != 0 {
+            let code = errno
+            guard code == ENOENT, createDirectory else {
+                throw FileSystemError(operation: "stat", path: directory, errno: code)
+            }
+            try makeDirectories(directory)
+        } else if (info.st_mode & S_IFMT) != S_IFDIR {
+            throw FileSystemError(operation: "stat", path: directory, errno: ENOTDIR)
+        }
+
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
+        guard descriptor >= 0 else {
+            throw FileSystemError(operation: "open", path: path, errno: errno)
+        }
+        close(descriptor)
+    }
+
+    /// Removes group and other permissions from a store that is known to be
+    /// ours, and from SQLite's side files: a file copied in, or made under a
+    /// looser umask, must not stay readable by others.
+    static func restrictPermissions(of path: String) {
+        for suffix in ["", "-wal", "-shm"] {
+            var info = stat()
+            let side = path + suffix
+            if stat(side, &info) == 0, info.st_mode & 0o077 != 0 {
+                chmod(side, info.st_mode & 0o700)
+            }
+        }
+    }
+
+    /// The directory part of `path` ("." for a bare file name).
+    static func directoryPart(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let directory = String(path[..<slash])
+        return directory.isEmpty ? "/" : directory
+    }
+
+    /// `mkdir -p` with mode 0700 for each directory it creates.
+    private static func makeDirectories(_ directory: String) throws(FileSystemError) {
+        let parent = directoryPart(of: directory)
+        var info = stat()
+        if parent != directory, stat(parent, &info) != 0 {
+            try makeDirectories(parent)
+        }
+        if mkdir(directory, mode_t(0o700)) != 0, errno != EEXIST {
+            throw FileSystemError(operation: "mkdir", path: directory, errno: errno)
+        }
+    }
+}

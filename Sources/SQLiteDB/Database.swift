@@ -1,0 +1,116 @@
+import CSQLite
+
+/// One SQLite connection.
+///
+/// Not thread-safe by itself: its owner serializes access (the store keeps
+/// it behind a mutex), as GRDB's `SerializedDatabase` does with a queue.
+package final class Database {
+    let handle: OpaquePointer
+    /// The file this connection opened.
+    package let path: String
+
+    /// Opens `path` for reading and writing, creating it when `create` is true.
+    ///
+    /// Extended result codes are on, so that errors say `SQLITE_IOERR_SHORT_READ`
+    /// rather than `SQLITE_IOERR`.
+    package init(path: String, create: Bool) throws(SQLiteError) {
+        var handle: OpaquePointer?
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        if create { flags |= SQLITE_OPEN_CREATE }
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            // "Whether or not an error occurs when it is opened, resources
+            // associated with the database connection handle should be released
+            // by passing it to sqlite3_close() when it is no longer required."
+            let error = SQLiteError(lastErrorOn: handle, code: code)
+            sqlite3_close_v2(handle)
+            throw error
+        }
+        sqlite3_extended_result_codes(handle, 1)
+        self.handle = handle
+        self.path = path
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// How long a statement waits for another connection's lock before failing
+    /// with `SQLITE_BUSY`.
+    package func setBusyTimeout(milliseconds: Int32) {
+        sqlite3_busy_timeout(handle, milliseconds)
+    }
+
+    /// Prepares one statement.
+    package func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// Runs one statement that returns no rows we need.
+    package func execute(_ sql: String, _ values: [any SQLiteBindable] = []) throws(SQLiteError) {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        while try statement.step() {}
+    }
+
+    /// Runs a script of several statements, with no parameters.
+    package func executeScript(_ sql: String) throws(SQLiteError) {
+        let code = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard code == SQLITE_OK else { throw SQLiteError(lastErrorOn: handle, code: code, sql: sql) }
+    }
+
+    /// Runs a query and turns each row into a value.
+    package func query<Value>(
+        _ sql: String, _ values: [any SQLiteBindable] = [], row transform: (Row) throws -> Value
+    ) throws -> [Value] {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        var rows: [Value] = []
+        while try statement.step() {
+            rows.append(try transform(statement.row))
+        }
+        return rows
+    }
+
+    /// The first column of the first row, as an integer; nil when there is no row.
+    package func scalarInt(_ sql: String, _ values: [any SQLiteBindable] = []) throws(SQLiteError) -> Int64? {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        return try statement.step() ? statement.row.optionalInt64(0) : nil
+    }
+
+    /// The first column of the first row, as text; nil when there is no row.
+    package func scalarText(_ sql: String, _ values: [any SQLiteBindable] = []) throws(SQLiteError) -> String? {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        return try statement.step() ? statement.row.optionalText(0) : nil
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    package var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back
+    /// when it throws.
+    ///
+    /// `BEGIN IMMEDIATE` takes the write lock at once, so two processes never
+    /// both read, decide and then collide on the write (`SQLITE_BUSY` mid-way).
+    package func transaction<Value>(_ body: () throws -> Value) throws -> Value {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            // A failed COMMIT may already have rolled back; ignore "no transaction".
+            if sqlite3_get_autocommit(handle) == 0 {
+                sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+            }
+            throw error
+        }
+    }
+
+    /// The schema version recorded in the file header (`PRAGMA user_version`).
+    package func userVersion() throws(SQLiteError) -> Int {
+        Int(try scalarInt("PRAGMA user_version") ?? 0)
+    }
+}
