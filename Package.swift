@@ -33,9 +33,23 @@ let package = Package(
             dependencies: ["SQLiteDB"],
             path: "Sources/AccountCore"
         ),
+        .target(
+            name: "AccountEmulator",
+            dependencies: ["AccountCore", "SQLiteDB"],
+            path: "Sources/AccountEmulator"
+        ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "AccountEmulatorTests",
+            dependencies: ["AccountEmulator", "AccountCore", "TestSupport"],
+            path: "Tests/AccountEmulatorTests"
+        ),
         .testTarget(
             name: "AccountCoreTests",
-            dependencies: ["AccountCore", "SQLiteDB"],
+            dependencies: ["AccountCore", "SQLiteDB", "TestSupport"],
             path: "Tests/AccountCoreTests",
             exclude: ["Fixtures"]
         ),

@@ -84,10 +84,10 @@ struct DeletionLifecycleTests {
         }
     }
 
-    @Test("a pending deletion whose instant came is finalized as time passes")
+    @Test("a pending deletion is finalized once its instant has passed, not at the instant")
     func advancing() {
-        #expect(pending.advanced(to: scheduled.addingTimeInterval(-0.001)).state == .pending)
-        let done = pending.advanced(to: scheduled)
+        #expect(pending.advanced(to: scheduled).state == .pending)
+        let done = pending.advanced(to: scheduled.addingTimeInterval(0.001))
         #expect(done.state == .finalized)
         #expect(done.finalizedAt == scheduled)
     }

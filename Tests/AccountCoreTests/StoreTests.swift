@@ -2,6 +2,7 @@
 import FoundationEssentials
 import SQLiteDB
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

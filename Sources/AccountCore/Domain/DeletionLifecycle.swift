@@ -85,12 +85,12 @@ extension DeletionStatus {
         return next
     }
 
-    /// The status as time passes: a pending deletion whose instant has come
-    /// is finalized. The server does this on its own; a client uses it to
-    /// avoid showing "0 days left" on a deletion that already happened.
+    /// The status as time passes: a pending deletion whose instant has passed
+    /// is finalized. At the instant itself it is still pending, since a cancel
+    /// at `canCancelUntil` is still in time.
     public func advanced(to now: Date) -> DeletionStatus {
         guard state == .pending, let scheduledFor,
-              now.millisecondsSince1970 >= scheduledFor.millisecondsSince1970 else { return self }
+              now.millisecondsSince1970 > scheduledFor.millisecondsSince1970 else { return self }
         var next = self
         next.state = .finalized
         next.finalizedAt = scheduledFor

@@ -5,15 +5,15 @@ import FoundationEssentials
 /// come out as 28.000000001 days and `ceil` would then say 29.
 extension Date {
     /// Whole milliseconds since 1970-01-01T00:00:00Z, rounded to nearest.
-    var millisecondsSince1970: Int64 {
+    package var millisecondsSince1970: Int64 {
         Int64((timeIntervalSince1970 * 1000).rounded())
     }
 
     /// The instant `milliseconds` after 1970-01-01T00:00:00Z.
-    init(millisecondsSince1970 milliseconds: Int64) {
+    package init(millisecondsSince1970 milliseconds: Int64) {
         self.init(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
     }
 }
 
 /// Milliseconds in one day of the contract: 86 400 s.
-let millisecondsPerDay: Int64 = 86_400_000
+package let millisecondsPerDay: Int64 = 86_400_000

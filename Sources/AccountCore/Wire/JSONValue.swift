@@ -1,0 +1,125 @@
+import FoundationEssentials
+
+/// Any JSON value, for reading answers whose shape drifts from their
+/// documents (tolerant reading) and for writing bodies field by field.
+///
+/// FoundationEssentials has `JSONDecoder` but not `JSONSerialization`; this
+/// type decodes through the former. Integers and other numbers are kept
+/// apart, so `30` and `30.5` can be told apart when a field must be whole.
+package enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// Parses `bytes`; nil when they are not JSON.
+    package init?(parsing bytes: some Collection<UInt8>) {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else { return nil }
+        self = value
+    }
+
+    /// The value as compact JSON bytes, keys sorted.
+    package var encoded: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding a JSONValue cannot fail: every case maps to a JSON value,
+        // except a non-finite Double, which is written as null instead.
+        return (try? Array(encoder.encode(self))) ?? Array("null".utf8)
+    }
+
+    /// The member `key` of an object; nil for a missing key or a non-object.
+    package subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { members[key] } else { nil }
+    }
+
+    /// The text of a string value.
+    package var stringValue: String? {
+        if case .string(let text) = self { text } else { nil }
+    }
+
+    /// The value of a boolean.
+    package var boolValue: Bool? {
+        if case .bool(let flag) = self { flag } else { nil }
+    }
+
+    /// The value of a whole number.
+    package var integerValue: Int64? {
+        if case .integer(let number) = self { number } else { nil }
+    }
+
+    /// The members of an object.
+    package var objectValue: [String: JSONValue]? {
+        if case .object(let members) = self { members } else { nil }
+    }
+
+    /// The elements of an array.
+    package var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { elements } else { nil }
+    }
+
+    /// Whether the value is `null`.
+    package var isNull: Bool { self == .null }
+}
+
+extension JSONValue: Codable {
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let number = try? container.decode(Int64.self) {
+            self = .integer(number)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else if let elements = try? container.decode([JSONValue].self) {
+            self = .array(elements)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let flag): try container.encode(flag)
+        case .integer(let number): try container.encode(number)
+        case .number(let number) where number.isFinite: try container.encode(number)
+        case .number: try container.encodeNil()
+        case .string(let text): try container.encode(text)
+        case .array(let elements): try container.encode(elements)
+        case .object(let members): try container.encode(members)
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int64) { self = .integer(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+    package init(nilLiteral: ()) { self = .null }
+}
+
+extension JSONValue {
+    /// A string, or null for nil.
+    package static func string(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+
+    /// An instant with milliseconds, or null for nil.
+    package static func instant(_ date: Date?) -> JSONValue {
+        date.map { .string(ISO8601.format($0)) } ?? .null
+    }
+
+    /// A whole number, or null for nil.
+    package static func integer(_ number: Int?) -> JSONValue { number.map { .integer(Int64($0)) } ?? .null }
+}

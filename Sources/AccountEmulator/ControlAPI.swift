@@ -1,0 +1,194 @@
+import AccountCore
+import FoundationEssentials
+
+/// The emulator's control API under `/__emulator/`, off unless enabled:
+/// make users and tokens, move the clock, set the finalize-now flag, read
+/// the logs, inject faults. Its own requests are not logged.
+///
+/// | call | body | answer |
+/// |---|---|---|
+/// | `POST /__emulator/users` | `{"backend", "id"?, "username"?, "email"?, "password"?, "firstName"?, "lastName"?}` | `{"user", "token"}` |
+/// | `GET /__emulator/users/{id}` | | `{"user"}` |
+/// | `POST /__emulator/tokens` | `{"userId", "kind"?: "session" or "apiKey"}` | `{"token"}` |
+/// | `GET`/`POST /__emulator/clock` | `{"advanceSeconds"}` | `{"now", "offsetSeconds"}` |
+/// | `POST /__emulator/deletion-job` | | `{"finalized": [user ids]}` |
+/// | `GET`/`PUT /__emulator/flags` | `{"finalizeNow": bool}` | `{"finalizeNow"}` |
+/// | `GET /__emulator/mutations` | | `{"mutations": [...]}` |
+/// | `GET`/`DELETE /__emulator/requests` | | `{"requests": [...]}` |
+/// | `GET`/`POST`/`DELETE /__emulator/faults` | `{"method", "path", "mode", "count"?, "retryAfter"?, "delayMs"?}` | `{"faults": [...]}` |
+struct ControlAPI: Sendable {
+    static let prefix = "/__emulator/"
+
+    let state: EmulatorState
+    let clock: EmulatorClock
+    let faults: FaultBook
+    let log: RequestLog
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let body = request.body.isEmpty ? JSONValue.object([:]) : JSONValue(parsing: request.body)
+        guard let body, body.objectValue != nil else { return failure(400, "the body must be a JSON object") }
+        do {
+            return try route(request, body)
+        } catch let error as ControlError {
+            return failure(error.status, error.message)
+        } catch {
+            return failure(500, String(describing: error))
+        }
+    }
+
+    private func route(_ request: HTTPRequest, _ body: JSONValue) throws -> HTTPResponse {
+        let path = String(request.path.dropFirst(Self.prefix.count))
+        switch (request.method, path) {
+        case ("POST", "users"):
+            return .json(201, try createUser(body))
+        case ("GET", _) where path.hasPrefix("users/"):
+            let id = String(path.dropFirst("users/".count))
+            guard let user = try state.transaction({ try $0.user(id: id) }) else { throw ControlError(404, "no user \(id)") }
+            return .json(200, ["user": user.json])
+        case ("POST", "tokens"):
+            guard let userID = body["userId"]?.stringValue else { throw ControlError(400, "userId is required") }
+            let kind = try body["kind"].map { value -> TokenKind in
+                guard let kind = value.stringValue.flatMap(TokenKind.init(rawValue:)) else {
+                    throw ControlError(400, "kind is session or apiKey")
+                }
+                return kind
+            } ?? .session
+            let token = try state.transaction { transaction -> String in
+                guard try transaction.user(id: userID) != nil else { throw ControlError(404, "no user \(userID)") }
+                return try transaction.issueToken(for: userID, kind: kind, at: clock.now())
+            }
+            return .json(201, ["token": .string(token)])
+        case ("GET", "clock"):
+            return .json(200, clockJSON)
+        case ("POST", "clock"):
+            guard let seconds = body["advanceSeconds"].flatMap(Self.number), seconds >= 0 else {
+                throw ControlError(400, "advanceSeconds is a number of seconds, not negative")
+            }
+            let offset = clock.advance(by: seconds)
+            try state.transaction { try $0.setSetting(Settings.clockOffset, String(offset)) }
+            return .json(200, clockJSON)
+        case ("POST", "deletion-job"):
+            return .json(200, ["finalized": .array(try runDeletionJob().map(JSONValue.string))])
+        case ("GET", "flags"):
+            return .json(200, ["finalizeNow": .bool(try finalizeNowEnabled())])
+        case ("PUT", "flags"):
+            guard let enabled = body["finalizeNow"]?.boolValue else { throw ControlError(400, "finalizeNow is a boolean") }
+            try state.transaction { try $0.setSetting(Settings.finalizeNow, enabled ? "true" : "false") }
+            return .json(200, ["finalizeNow": .bool(enabled)])
+        case ("GET", "mutations"):
+            return .json(200, ["mutations": .array(try state.transaction { try $0.mutations() })])
+        case ("GET", "requests"):
+            return .json(200, ["requests": log.json])
+        case ("DELETE", "requests"):
+            log.removeAll()
+            return .json(200, ["requests": []])
+        case ("GET", "faults"):
+            return .json(200, faultsJSON)
+        case ("POST", "faults"):
+            faults.add(try fault(from: body))
+            return .json(201, faultsJSON)
+        case ("DELETE", "faults"):
+            faults.removeAll()
+            return .json(200, faultsJSON)
+        default:
+            throw ControlError(404, "no control call \(request.method) \(request.path)")
+        }
+    }
+
+    private func createUser(_ body: JSONValue) throws -> JSONValue {
+        guard let backend = body["backend"]?.stringValue.flatMap(EmulatedBackend.init(rawValue:)) else {
+            throw ControlError(400, "backend is allmine, mudbase or ovok")
+        }
+        var username: String?
+        if let raw = body["username"]?.stringValue {
+            guard let valid = try? Username(validating: raw) else { throw ControlError(400, "username breaks the policy") }
+            username = valid.value
+        }
+        let user = EmulatedUser(
+            id: body["id"]?.stringValue ?? UUID().uuidString.lowercased(), backend: backend, username: username,
+            email: body["email"]?.stringValue, password: body["password"]?.stringValue,
+            firstName: body["firstName"]?.stringValue, lastName: body["lastName"]?.stringValue)
+        let token = try state.transaction { transaction -> String in
+            guard try transaction.user(id: user.id) == nil else { throw ControlError(409, "user \(user.id) exists") }
+            if let username, try transaction.usernameTaken(username, backend: backend, exceptUser: user.id) {
+                throw ControlError(409, "username \(username) is taken")
+            }
+            try transaction.insert(user)
+            return try transaction.issueToken(for: user.id, kind: .session, at: clock.now())
+        }
+        return ["user": user.json, "token": .string(token)]
+    }
+
+    private func fault(from body: JSONValue) throws -> Fault {
+        guard let method = body["method"]?.stringValue, let path = body["path"]?.stringValue,
+              let mode = body["mode"]?.stringValue.flatMap(Fault.Mode.init(rawValue:)) else {
+            throw ControlError(400, "method, path and mode are required; modes: "
+                               + Fault.Mode.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let count = body["count"]?.integerValue ?? 1
+        let retryAfter = body["retryAfter"]?.integerValue ?? 1
+        let delay = body["delayMs"]?.integerValue ?? 0
+        guard (1...100_000).contains(count), (0...86_400).contains(retryAfter), (0...600_000).contains(delay) else {
+            throw ControlError(400, "count 1 to 100000, retryAfter 0 to 86400, delayMs 0 to 600000")
+        }
+        return Fault(method: method.uppercased(), path: path, mode: mode, remaining: Int(count),
+                     retryAfter: Int(retryAfter), delayMilliseconds: Int(delay))
+    }
+
+    /// Carries out every pending deletion whose instant has passed, as a
+    /// real server's periodic job does. Until it runs, a due deletion stays
+    /// pending with no days left and a late cancel is refused (409).
+    private func runDeletionJob() throws -> [String] {
+        let now = clock.now()
+        return try state.transaction { transaction in
+            var finalized: [String] = []
+            for user in try transaction.allUsers() where !user.isDeleted {
+                let advanced = user.advanced(to: now)
+                guard advanced.isDeleted else { continue }
+                try transaction.save(advanced)
+                if user.backend != .ovok { try transaction.revokeTokens(of: user.id) }
+                finalized.append(user.id)
+            }
+            return finalized
+        }
+    }
+
+    private func finalizeNowEnabled() throws -> Bool {
+        try state.transaction { try $0.setting(Settings.finalizeNow) } != "false"
+    }
+
+    private var clockJSON: JSONValue {
+        ["now": .string(ISO8601.format(clock.now())), "offsetSeconds": .number(clock.offsetSeconds)]
+    }
+
+    private var faultsJSON: JSONValue {
+        ["faults": .array(faults.pending.map { fault in
+            ["method": .string(fault.method), "path": .string(fault.path), "mode": .string(fault.mode.rawValue),
+             "remaining": .integer(Int64(fault.remaining)), "retryAfter": .integer(Int64(fault.retryAfter)),
+             "delayMs": .integer(Int64(fault.delayMilliseconds))]
+        })]
+    }
+
+    private func failure(_ status: Int, _ message: String) -> HTTPResponse {
+        .json(status, ["error": .string(message)])
+    }
+
+    private static func number(_ value: JSONValue) -> Double? {
+        switch value {
+        case .integer(let number): Double(number)
+        case .number(let number) where number.isFinite: number
+        default: nil
+        }
+    }
+}
+
+/// A control call that cannot be done, with the status to answer.
+struct ControlError: Error {
+    let status: Int
+    let message: String
+
+    init(_ status: Int, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+}

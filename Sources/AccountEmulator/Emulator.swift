@@ -1,0 +1,108 @@
+import AccountCore
+import FoundationEssentials
+
+/// The three back ends of the contract, spoken over HTTP/1.1 on loopback.
+///
+/// A mobile developer points an app at it before the real server exists;
+/// `acct` embeds it as its default; every networked test goes through it.
+/// Its server-side rules are the core's own domain rules.
+///
+/// ```swift
+/// let emulator = try Emulator(configuration: .init(enableControlAPI: true))
+/// defer { emulator.stop() }
+/// let token = try emulator.issueToken(for: .allmine)
+/// // talk to emulator.baseURL
+/// ```
+public final class Emulator: Sendable {
+    /// How the emulator runs.
+    public struct Configuration: Sendable {
+        /// The address to bind: loopback unless `allowNonLoopback`.
+        public var host: String
+        /// The port; 0 picks a free one (see `port`).
+        public var port: UInt16
+        /// Whether a non-loopback `host` is allowed.
+        public var allowNonLoopback: Bool
+        /// The state file; nil keeps the state in memory.
+        public var statePath: String?
+        /// Whether the `/__emulator/` control API answers.
+        public var enableControlAPI: Bool
+        /// The clock the emulator's own time starts from.
+        public var clock: any WallClock
+
+        /// Creates a configuration: loopback, a free port, in memory, no control API.
+        public init(host: String = "127.0.0.1", port: UInt16 = 0, allowNonLoopback: Bool = false,
+                    statePath: String? = nil, enableControlAPI: Bool = false, clock: any WallClock = SystemClock()) {
+            self.host = host
+            self.port = port
+            self.allowNonLoopback = allowNonLoopback
+            self.statePath = statePath
+            self.enableControlAPI = enableControlAPI
+            self.clock = clock
+        }
+    }
+
+    private let server: HTTPServer
+    private let host: String
+    private let state: EmulatorState
+    private let clock: EmulatorClock
+
+    /// Opens the state, binds and starts serving.
+    public init(configuration: Configuration = Configuration()) throws(EmulatorError) {
+        do {
+            let state = try EmulatorState(path: configuration.statePath)
+            let offset = try state.transaction { try $0.setting(Settings.clockOffset) }.flatMap(Double.init) ?? 0
+            let clock = EmulatorClock(base: configuration.clock, offset: offset)
+            let faults = FaultBook()
+            let log = RequestLog()
+            let control = configuration.enableControlAPI
+                ? ControlAPI(state: state, clock: clock, faults: faults, log: log) : nil
+            let router = Router(state: state, clock: clock, faults: faults, log: log, control: control)
+            var server = HTTPServer.Configuration()
+            server.host = configuration.host
+            server.port = configuration.port
+            server.allowNonLoopback = configuration.allowNonLoopback
+            self.server = try HTTPServer(configuration: server) { request in router.handle(request) }
+            self.host = configuration.host
+            self.state = state
+            self.clock = clock
+        } catch {
+            throw EmulatorError(String(describing: error))
+        }
+    }
+
+    /// The port the emulator listens on.
+    public var port: UInt16 { server.port }
+
+    /// `http://127.0.0.1:PORT`, the base URL to give a client.
+    public var baseURL: String {
+        "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
+
+    /// A fresh session token for the demo user of `backend`.
+    public func issueToken(for backend: EmulatedBackend) throws(EmulatorError) -> String {
+        guard let user = DemoUsers.user(of: backend) else { throw EmulatorError("no demo user for \(backend)") }
+        do {
+            return try state.transaction { try $0.issueToken(for: user.id, kind: .session, at: clock.now()) }
+        } catch {
+            throw EmulatorError(String(describing: error))
+        }
+    }
+
+    /// Ovok's demo e-mail and password, for cancelling by logging in.
+    public static let ovokDemoCredentials = (email: "max.mustermann@example.com", password: DemoUsers.ovokPassword)
+
+    /// Stops accepting, lets requests in flight finish, then returns.
+    public func stop() {
+        server.stop()
+    }
+}
+
+/// The emulator could not start or answer a control call.
+public struct EmulatorError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

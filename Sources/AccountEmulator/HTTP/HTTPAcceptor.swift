@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The accepting thread: hands each new connection a thread of its own,
+/// until the server stops.
+enum HTTPAcceptor {
+    /// Accepts on `listener` until `context` is stopping, then closes it, so
+    /// that connecting is refused from then on. Runs on its own thread.
+    static func run(listener: Int32, context: HTTPServerContext) {
+        defer {
+            close(listener)
+            context.threads.leave()
+        }
+        var descriptors = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: context.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let ready = poll(&descriptors, nfds_t(descriptors.count), -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if descriptors[1].revents != 0 || context.isStopping { return }
+            if descriptors[0].revents & Int16(POLLERR | POLLNVAL) != 0 { return }
+            acceptPending(listener: listener, context: context)
+        }
+    }
+
+    /// Accepts every connection waiting on `listener`.
+    private static func acceptPending(listener: Int32, context: HTTPServerContext) {
+        while true {
+            switch HTTPSocket.accept(listener) {
+            case .failure(.nonePending):
+                return
+            case .failure(.connectionFailed):
+                continue
+            case .failure(.outOfResources):
+                // The connection stays queued; retry after a pause (cut short
+                // by stop) rather than spin while descriptors are exhausted.
+                var wake = pollfd(fd: context.wakeDescriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&wake, 1, 50)
+                return
+            case .success(let descriptor):
+                start(descriptor, context: context)
+            }
+        }
+    }
+
+    /// Serves `descriptor` on a new thread; closes it when there is none.
+    private static func start(_ descriptor: Int32, context: HTTPServerContext) {
+        let id = context.nextConnectionID()
+        context.threads.enter()
+        context.connectionOpened()
+        let started = HTTPThread.detach {
+            context.runConnectionThread {
+                HTTPConnection(descriptor: descriptor, id: id, context: context).run()
+            }
+            context.connectionClosed()
+            context.threads.leave()
+        }
+        if !started {
+            close(descriptor)
+            context.connectionClosed()
+            context.threads.leave()
+        }
+    }
+}

@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Plain POSIX threads for the server. Each connection blocks in `poll` and
+/// in its handler; on libdispatch's pool, 100 such connections could take
+/// every worker and starve the rest of the process.
+enum HTTPThread {
+    /// What a new thread runs; passed through `pthread_create`'s raw pointer.
+    private final class Work {
+        let body: @Sendable () -> Void
+
+        init(body: @escaping @Sendable () -> Void) {
+            self.body = body
+        }
+    }
+
+    /// Runs `body` on a new detached thread; false when no thread could be
+    /// created.
+    static func detach(_ body: @escaping @Sendable () -> Void) -> Bool {
+        var attributes = pthread_attr_t()
+        guard pthread_attr_init(&attributes) == 0 else { return false }
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        let work = Unmanaged.passRetained(Work(body: body)).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(&thread, &attributes, { raw in
+            guard let raw else { return nil }
+            let work = Unmanaged<Work>.fromOpaque(raw).takeRetainedValue()
+            work.body()
+            return nil
+        }, work)
+        if created != 0 {
+            Unmanaged<Work>.fromOpaque(work).release()
+            return false
+        }
+        return true
+    }
+}

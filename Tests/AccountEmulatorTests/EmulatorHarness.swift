@@ -1,0 +1,109 @@
+import AccountCore
+import AccountEmulator
+import FoundationEssentials
+import Testing
+import TestSupport
+
+/// 2026-04-03T12:00:00Z, the seeds' requestedAt.
+let start = Date(timeIntervalSince1970: 1_775_217_600)
+
+/// An emulator on an ephemeral loopback port with its control API on, and a
+/// curl client: the emulator is always driven by a client that is not ours.
+final class Harness {
+    let emulator: Emulator
+    let clock = ManualClock(start)
+
+    init(statePath: String? = nil) throws {
+        emulator = try Emulator(configuration: .init(statePath: statePath, enableControlAPI: true, clock: clock))
+    }
+
+    deinit { emulator.stop() }
+
+    func token(_ backend: EmulatedBackend) throws -> String { try emulator.issueToken(for: backend) }
+
+    /// One request through `curl`.
+    func curl(_ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
+              body: String? = nil, extra: [String] = []) throws -> Reply {
+        var arguments = ["-sS", "-i", "-X", method, emulator.baseURL + path, "-H", "Expect:"]
+        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
+        if body != nil { arguments += ["-H", "Content-Type: application/json", "--data-binary", "@-"] }
+        let result = try execute("curl", arguments + extra, input: Array((body ?? "").utf8))
+        return Reply(curlExit: result.status, raw: result.standardOutput)
+    }
+
+    /// A control API call; fails the test unless it succeeds.
+    @discardableResult
+    func control(_ method: String, _ path: String, _ body: JSONValue? = nil,
+                 sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue {
+        let reply = try curl(method, "/__emulator/" + path, body: body.map { String(decoding: $0.encoded, as: UTF8.self) })
+        #expect((200..<300).contains(reply.status), "\(method) \(path): \(reply.text)", sourceLocation: sourceLocation)
+        return reply.json ?? .null
+    }
+
+    func advance(days: Double) throws {
+        try control("POST", "clock", ["advanceSeconds": .number(days * 86_400)])
+    }
+
+    func inject(_ mode: String, _ method: String, _ path: String, count: Int = 1, retryAfter: Int? = nil,
+                delayMs: Int? = nil) throws {
+        var fault: [String: JSONValue] = ["mode": .string(mode), "method": .string(method), "path": .string(path),
+                                          "count": .integer(Int64(count))]
+        if let retryAfter { fault["retryAfter"] = .integer(Int64(retryAfter)) }
+        if let delayMs { fault["delayMs"] = .integer(Int64(delayMs)) }
+        try control("POST", "faults", .object(fault))
+    }
+
+    /// The mutations the emulator applied.
+    func mutations() throws -> [JSONValue] { try control("GET", "mutations")["mutations"]?.arrayValue ?? [] }
+
+    /// The requests the back ends received.
+    func requests() throws -> [JSONValue] { try control("GET", "requests")["requests"]?.arrayValue ?? [] }
+}
+
+/// What curl received.
+struct Reply {
+    let curlExit: Int32
+    let status: Int
+    let headers: [(String, String)]
+    let body: [UInt8]
+
+    init(curlExit: Int32, raw: [UInt8]) {
+        self.curlExit = curlExit
+        let separator = Array("\r\n\r\n".utf8)
+        let split = (0...max(0, raw.count - separator.count)).first { raw[$0..<min(raw.count, $0 + 4)].elementsEqual(separator) }
+        let head = String(decoding: raw[..<(split ?? raw.count)], as: UTF8.self)
+        body = split.map { Array(raw[($0 + 4)...]) } ?? []
+        let lines = head.split(separator: "\r\n").map(String.init)
+        status = lines.first.flatMap { $0.split(separator: " ").dropFirst().first }.flatMap { Int($0) } ?? 0
+        headers = lines.dropFirst().compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingSpaces)
+        }
+    }
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    var json: JSONValue? { JSONValue(parsing: body) }
+    var text: String { String(decoding: body, as: UTF8.self) }
+    /// Allmine's `data`.
+    var data: JSONValue? { json?["data"] }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}
+
+/// The contract's Allmine error envelope for `status` with `text`.
+func expectEnvelopeError(_ reply: Reply, _ status: Int, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(reply.status == status, "\(reply.text)", sourceLocation: sourceLocation)
+    #expect(reply.json?["isSuccess"] == false, sourceLocation: sourceLocation)
+    #expect(reply.json?["statusCode"] == .integer(Int64(status)), sourceLocation: sourceLocation)
+    #expect(reply.json?["data"] == .null, sourceLocation: sourceLocation)
+    #expect(reply.json?["errors"] == [.string(text)], sourceLocation: sourceLocation)
+    #expect(reply.json?["timestamp"]?.stringValue.flatMap(ISO8601.parse) != nil, sourceLocation: sourceLocation)
+}

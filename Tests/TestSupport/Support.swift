@@ -1,0 +1,228 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Helpers shared by the test targets: files, processes, privileges.
+
+/// A fresh directory per test, removed afterwards (as GRDB's test cases make
+/// a fresh database per test).
+public final class TemporaryDirectory {
+    public let path: String
+
+    public init() throws {
+        var template = Array("/tmp/accountcore-test-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw POSIXFailure(call: "mkdtemp") }
+        path = String(cString: made)
+    }
+
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    deinit {
+        // Make every directory writable again so the tree can be removed.
+        _ = try? run("/bin/chmod", ["-R", "u+rwx", path])
+        _ = try? run("/bin/rm", ["-rf", path])
+    }
+}
+
+public struct POSIXFailure: Error {
+    public let call: String
+    public var errnoValue: Int32 = errno
+
+    public init(call: String, errnoValue: Int32 = errno) {
+        self.call = call
+        self.errnoValue = errnoValue
+    }
+}
+
+/// The bytes of a file, or nil when it does not exist.
+public func contents(of path: String) -> [UInt8]? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = fread(&buffer, 1, buffer.count, file)
+        if count <= 0 { break }
+        bytes.append(contentsOf: buffer[0..<count])
+    }
+    return bytes
+}
+
+public func write(_ bytes: [UInt8], to path: String) throws {
+    guard let file = fopen(path, "wb") else { throw POSIXFailure(call: "fopen") }
+    defer { fclose(file) }
+    guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw POSIXFailure(call: "fwrite") }
+}
+
+public func fileExists(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0
+}
+
+/// Permission bits of a file.
+public func mode(of path: String) -> mode_t? {
+    var info = stat()
+    return stat(path, &info) == 0 ? info.st_mode & 0o777 : nil
+}
+
+/// Modification time, in nanoseconds.
+public func modificationTime(of path: String) -> Int? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec
+}
+
+/// True when `needle` occurs in `haystack`.
+public func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
+    let pattern = Array(needle.utf8)
+    guard !pattern.isEmpty, haystack.count >= pattern.count else { return false }
+    return (0...(haystack.count - pattern.count)).contains { start in
+        haystack[start] == pattern[0] && haystack[start..<(start + pattern.count)].elementsEqual(pattern)
+    }
+}
+
+/// How a program ended and what it printed.
+public struct ProcessResult: Sendable {
+    /// The exit status, or 128 + the signal that ended it.
+    public let status: Int32
+    public let standardOutput: [UInt8]
+    public let standardError: [UInt8]
+
+    /// Standard output as UTF-8 text.
+    public var output: String { String(decoding: standardOutput, as: UTF8.self) }
+    /// Standard error as UTF-8 text.
+    public var errorOutput: String { String(decoding: standardError, as: UTF8.self) }
+}
+
+/// Runs `program` with `arguments`, feeding it `input`, and waits for it.
+public func execute(_ program: String, _ arguments: [String], input: [UInt8] = [],
+                    environment: [String: String]? = nil) throws -> ProcessResult {
+    var stdinPipe: [Int32] = [0, 0], stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
+    guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else {
+        throw POSIXFailure(call: "pipe")
+    }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
+    posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+    for descriptor in stdinPipe + stdoutPipe + stderrPipe { posix_spawn_file_actions_addclose(&actions, descriptor) }
+    let argv = ([program] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let environmentStrings = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+    defer { environmentStrings?.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = environmentStrings.map { posix_spawnp(&pid, program, &actions, nil, argv, $0) }
+        ?? posix_spawnp(&pid, program, &actions, nil, argv, environ)
+    close(stdinPipe[0]); close(stdoutPipe[1]); close(stderrPipe[1])
+    guard spawned == 0 else {
+        close(stdinPipe[1]); close(stdoutPipe[0]); close(stderrPipe[0])
+        throw POSIXFailure(call: "posix_spawn \(program)", errnoValue: spawned)
+    }
+    // Feed standard input and drain both outputs from their own threads, so
+    // a child that fills one pipe never blocks on another.
+    let writer = Thread { [input, fd = stdinPipe[1]] in
+        input.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let count = Glibc.write(fd, base + offset, buffer.count - offset)
+                if count <= 0 { break }
+                offset += count
+            }
+        }
+        close(fd)
+        return [UInt8]()
+    }
+    let errorReader = Thread { [fd = stderrPipe[0]] in readAll(fd) }
+    let output = readAll(stdoutPipe[0])
+    _ = writer.join()
+    let errorOutput = errorReader.join()
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    return ProcessResult(status: exit, standardOutput: output, standardError: errorOutput)
+}
+
+/// Runs a program and returns its standard output; throws on a non-zero exit.
+@discardableResult
+public func run(_ program: String, _ arguments: [String]) throws -> String {
+    let result = try execute(program, arguments)
+    guard result.status == 0 else {
+        throw POSIXFailure(call: "\(program) exited with \(result.status): \(result.errorOutput)", errnoValue: 0)
+    }
+    return result.output
+}
+
+private func readAll(_ descriptor: Int32) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = read(descriptor, &buffer, buffer.count)
+        if count < 0 && errno == EINTR { continue }
+        if count <= 0 { break }
+        bytes.append(contentsOf: buffer[0..<count])
+    }
+    close(descriptor)
+    return bytes
+}
+
+/// A joinable thread running one closure.
+public final class Thread<Value>: @unchecked Sendable {
+    private var thread = pthread_t()
+    private let body: () -> Value
+    private var result: Value?
+
+    /// Starts `body` on a new thread.
+    public init(_ body: @escaping () -> Value) {
+        self.body = body
+        let created = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            let box = Unmanaged<AnyObject>.fromOpaque(raw).takeRetainedValue()
+            (box as? any RunnableBox)?.run()
+            return nil
+        }, Unmanaged.passRetained(self as AnyObject).toOpaque())
+        precondition(created == 0, "pthread_create failed")
+    }
+
+    /// Waits for the thread and returns what `body` returned.
+    public func join() -> Value {
+        pthread_join(thread, nil)
+        guard let result else { fatalError("thread produced no result") }
+        return result
+    }
+}
+
+extension Thread: RunnableBox {
+    func run() { result = body() }
+}
+
+/// The uid of `nobody`, which owns nothing of ours.
+public let nobody: uid_t = 65_534
+
+@_silgen_name("setfsuid")
+private func setfsuid(_ uid: uid_t) -> Int32
+
+/// Runs `body` with the file system permissions of `nobody` when the tests
+/// run as root (as CI does), so that a read-only directory is read-only:
+/// root's CAP_DAC_OVERRIDE would otherwise write anywhere. The file system
+/// uid is per thread on Linux, so `body` runs on a thread of its own and
+/// nothing else in the process is affected.
+public func withFilesystemAccessOfNobody<Value>(_ body: @escaping () -> Value) -> Value {
+    guard geteuid() == 0 else { return body() }
+    return Thread {
+        _ = setfsuid(nobody)
+        defer { _ = setfsuid(0) }
+        return body()
+    }.join()
+}
+
+protocol RunnableBox: AnyObject { func run() }
+
+/// Hands a directory (and what is in it) to `nobody`, so the thread of
+/// `withFilesystemAccessOfNobody` acts as its owner.
+public func giveToNobody(_ path: String) throws {
+    if geteuid() == 0 { try run("/bin/chown", ["-R", "\(nobody)", path]) }
+}
