@@ -24,28 +24,53 @@ let package = Package(
             linkerSettings: [.linkedLibrary("curl")]
         ),
         .target(
+            name: "POSIXThread",
+            path: "Sources/POSIXThread"
+        ),
+        .target(
+            name: "CurlHTTP",
+            dependencies: ["CCurl", "POSIXThread"],
+            path: "Sources/CurlHTTP"
+        ),
+        .target(
             name: "SQLiteDB",
             dependencies: ["CSQLite"],
             path: "Sources/SQLiteDB"
         ),
         .target(
             name: "AccountCore",
-            dependencies: ["SQLiteDB"],
+            dependencies: ["SQLiteDB", "CurlHTTP"],
             path: "Sources/AccountCore"
         ),
+        // Back-end plugins: each turns operations into requests for one back
+        // end. The core names none of them.
+        .target(name: "Allmine", dependencies: ["AccountCore"], path: "Plugins/Allmine"),
+        .target(name: "Mudbase", dependencies: ["AccountCore"], path: "Plugins/Mudbase"),
+        .target(name: "Ovok", dependencies: ["AccountCore"], path: "Plugins/Ovok"),
         .target(
             name: "AccountEmulator",
-            dependencies: ["AccountCore", "SQLiteDB"],
+            dependencies: ["AccountCore", "SQLiteDB", "POSIXThread"],
             path: "Sources/AccountEmulator"
         ),
         .target(
             name: "TestSupport",
+            dependencies: ["AccountCore", "AccountEmulator"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
             name: "AccountEmulatorTests",
-            dependencies: ["AccountEmulator", "AccountCore", "TestSupport"],
+            dependencies: ["AccountEmulator", "AccountCore", "POSIXThread", "TestSupport"],
             path: "Tests/AccountEmulatorTests"
+        ),
+        .testTarget(
+            name: "AccountClientTests",
+            dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok", "AccountEmulator", "TestSupport"],
+            path: "Tests/AccountClientTests"
+        ),
+        .testTarget(
+            name: "CurlHTTPTests",
+            dependencies: ["CurlHTTP", "AccountEmulator", "TestSupport"],
+            path: "Tests/CurlHTTPTests"
         ),
         .testTarget(
             name: "AccountCoreTests",

@@ -15,7 +15,7 @@ import FoundationEssentials
 /// | `GET`/`PUT /__emulator/flags` | `{"finalizeNow": bool}` | `{"finalizeNow"}` |
 /// | `GET /__emulator/mutations` | | `{"mutations": [...]}` |
 /// | `GET`/`DELETE /__emulator/requests` | | `{"requests": [...]}` |
-/// | `GET`/`POST`/`DELETE /__emulator/faults` | `{"method", "path", "mode", "count"?, "retryAfter"?, "delayMs"?}` | `{"faults": [...]}` |
+/// | `GET`/`POST`/`DELETE /__emulator/faults` | `{"method", "path", "mode", "count"?, "retryAfter"?, "delayMs"?, "status"?}` | `{"faults": [...]}` |
 struct ControlAPI: Sendable {
     static let prefix = "/__emulator/"
 
@@ -128,11 +128,13 @@ struct ControlAPI: Sendable {
         let count = body["count"]?.integerValue ?? 1
         let retryAfter = body["retryAfter"]?.integerValue ?? 1
         let delay = body["delayMs"]?.integerValue ?? 0
-        guard (1...100_000).contains(count), (0...86_400).contains(retryAfter), (0...600_000).contains(delay) else {
-            throw ControlError(400, "count 1 to 100000, retryAfter 0 to 86400, delayMs 0 to 600000")
+        let status = body["status"]?.integerValue ?? 500
+        guard (1...100_000).contains(count), (0...86_400).contains(retryAfter), (0...600_000).contains(delay),
+              (400...599).contains(status) else {
+            throw ControlError(400, "count 1 to 100000, retryAfter 0 to 86400, delayMs 0 to 600000, status 400 to 599")
         }
         return Fault(method: method.uppercased(), path: path, mode: mode, remaining: Int(count),
-                     retryAfter: Int(retryAfter), delayMilliseconds: Int(delay))
+                     retryAfter: Int(retryAfter), delayMilliseconds: Int(delay), status: Int(status))
     }
 
     /// Carries out every pending deletion whose instant has passed, as a

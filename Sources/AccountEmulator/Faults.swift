@@ -23,6 +23,14 @@ struct Fault: Sendable, Hashable {
         case allmineWithoutEnvelope
         /// Ovok's `scheduled` comes as `{}`.
         case ovokScheduledEmptyObject
+        /// `status` in the back end's error shape, with nothing applied.
+        case status
+        /// A 200 whose body is not JSON (the mutation is applied).
+        case notJSON
+        /// A 200 whose string fields (in Allmine's `data`, or at the top
+        /// level) all hold the number 42: a wrong type in a required field
+        /// (the mutation is applied).
+        case wrongFieldType
     }
 
     var method: String
@@ -33,6 +41,8 @@ struct Fault: Sendable, Hashable {
     var retryAfter: Int
     /// For `delay`.
     var delayMilliseconds: Int
+    /// For `status`.
+    var status: Int
 }
 
 /// The faults waiting to happen.

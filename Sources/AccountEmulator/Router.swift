@@ -35,6 +35,8 @@ struct Router: Sendable {
         switch fault.mode {
         case .serverError:
             return .response(errorResponse(500, request: request, language: language))
+        case .status:
+            return .response(errorResponse(fault.status, request: request, language: language))
         case .badGateway:
             var headers = HTTPHeaders()
             headers.set("Content-Type", "text/html")
@@ -66,7 +68,30 @@ struct Router: Sendable {
                 response.body = JSONValue.object(members).encoded
             }
             return .response(response)
+        case .notJSON:
+            _ = backendResponse(request, language: language)
+            var headers = HTTPHeaders()
+            headers.set("Content-Type", "application/json")
+            return .response(HTTPResponse(status: 200, headers: headers, body: Array("{\"isSuccess\": tru".utf8)))
+        case .wrongFieldType:
+            var response = backendResponse(request, language: language)
+            if let json = JSONValue(parsing: response.body) {
+                response.body = Self.replacingStrings(in: json).encoded
+            }
+            return .response(response)
         }
+    }
+
+    /// `json` with every string member of its payload (Allmine's `data`, or
+    /// the object itself) replaced by 42.
+    private static func replacingStrings(in json: JSONValue) -> JSONValue {
+        guard case .object(var members) = json else { return json }
+        if case .object? = members["data"], let data = members["data"] {
+            members["data"] = replacingStrings(in: data)
+            return .object(members)
+        }
+        for (key, value) in members where value.stringValue != nil { members[key] = 42 }
+        return .object(members)
     }
 
     private func backendResponse(_ request: HTTPRequest, language: Language) -> HTTPResponse {

@@ -29,10 +29,14 @@ struct AllmineContractTests {
     @Test("a missing or unknown token is 401, in English or in Turkish")
     func unauthorized() throws {
         let harness = try Harness()
-        for path in [Self.base, Self.base + "/stats", Self.deletion] {
-            expectEnvelopeError(try harness.curl("GET", path), 401, "Authentication required")
-            expectEnvelopeError(try harness.curl("GET", path, token: "not-a-token"), 401, "Authentication required")
+        let endpoints = [("GET", Self.base), ("GET", Self.base + "/stats"), ("GET", Self.deletion), ("POST", Self.deletion),
+                         ("DELETE", Self.deletion), ("POST", Self.deletion + "/finalize-now"),
+                         ("PATCH", "/api/v1/users/username")]
+        for (method, path) in endpoints {
+            expectEnvelopeError(try harness.curl(method, path), 401, "Authentication required")
+            expectEnvelopeError(try harness.curl(method, path, token: "not-a-token"), 401, "Authentication required")
         }
+        #expect(try harness.mutations().isEmpty)
         expectEnvelopeError(try harness.curl("POST", Self.deletion, headers: ["X-Language": "tr"]),
                             401, "Kimlik doğrulaması gerekli")
         expectEnvelopeError(try harness.curl("PATCH", "/api/v1/users/username", token: "x", body: #"{"newUsername":"abc"}"#),

@@ -2,6 +2,7 @@
 import Dispatch
 import FoundationEssentials
 import Synchronization
+import POSIXThread
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -504,7 +505,7 @@ struct HTTPServerTests {
         usleep(100_000)
         let stopped = DispatchSemaphore(value: 0)
         // A thread of its own: stop() blocks until the request is answered.
-        #expect(HTTPThread.detach {
+        #expect(DetachedThread.detach {
             server.stop()
             stopped.signal()
         })

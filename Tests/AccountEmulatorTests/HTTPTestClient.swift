@@ -29,8 +29,7 @@ struct HTTPWireResponse {
 /// A TCP client on a raw socket, so tests control every byte sent and see
 /// every byte received: no HTTP library decides for them.
 final class HTTPRawConnection {
-    let descriptor: Int32
-    var fd: Int32 { descriptor }
+    private let descriptor: Int32
     /// Bytes received and not yet returned.
     private var received: [UInt8] = []
 
@@ -64,11 +63,8 @@ final class HTTPRawConnection {
                 }
             }
         }
-        guard result == 0 else {
-            let failure = HTTPTestFailure(call: "connect")
-            close(descriptor)
-            throw failure
-        }
+        // No close here: the object is whole, so deinit closes the socket.
+        guard result == 0 else { throw HTTPTestFailure(call: "connect") }
     }
 
     deinit {

@@ -1,4 +1,5 @@
 import CSQLite
+import CurlHTTP
 import FoundationEssentials
 import SQLiteDB
 #if canImport(Glibc)
@@ -32,6 +33,9 @@ extension AccountError {
         case let error as NewerSchemaError:
             self.init(.storage(.newerSchema(found: error.found, supported: error.supported)),
                       detail: "schema version \(error.found), this build knows up to \(error.supported)")
+        case let error as CurlError:
+            // curl's own text is the detail: it never holds a header or a body.
+            self.init(.network, detail: error.message)
         case let error as FileSystemError:
             self.init(.storage(Self.storageProblem(forErrno: error.errno)), detail: error.description)
         case let error as StoreRecordError:
@@ -41,6 +45,38 @@ extension AccountError {
         default:
             self.init(.storage(.ioFailure), detail: String(describing: error))
         }
+    }
+
+    /// The error for a non-2xx answer: its status decides the code, the
+    /// server's own text (when its body has the back end's error shape) is
+    /// kept as detail, and a body that is neither empty nor that shape (an
+    /// HTML page from a proxy) is an unexpected response.
+    static func forStatus(_ response: BackendResponse, serverMessage: String?) -> AccountError {
+        let status = response.status
+        if serverMessage == nil, !response.body.isEmpty, !(300..<400).contains(status) {
+            return .unreadable(response)
+        }
+        let reason: Reason = switch status {
+        case 401: .unauthorized
+        case 403: .forbidden
+        case 404: .notFound
+        case 409: .conflict
+        case 429: .rateLimited(retryAfter: response.headers["retry-after"].flatMap { Int($0) })
+        case 300..<400: .unexpectedResponse(status: status, bodyPrefix: bodyPrefix(response.body))
+        case 400..<500: .invalidInput(.rejectedByServer(status: status))
+        default: .server(status: status)
+        }
+        return AccountError(reason, detail: serverMessage)
+    }
+
+    /// The error for an answer that cannot be read: it keeps the status and
+    /// the first 200 bytes of the body.
+    public static func unreadable(_ response: BackendResponse) -> AccountError {
+        AccountError(.unexpectedResponse(status: response.status, bodyPrefix: bodyPrefix(response.body)))
+    }
+
+    private static func bodyPrefix(_ body: [UInt8]) -> String {
+        String(decoding: body.prefix(200), as: UTF8.self)
     }
 
     private static func reason(for violation: DeletionRuleViolation) -> Reason {

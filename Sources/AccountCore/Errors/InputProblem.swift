@@ -12,4 +12,10 @@ public enum InputProblem: Error, Hashable, Sendable {
     case reasonTooLong(length: Int, maximum: Int)
     /// The username may not change before this instant.
     case usernameCooldown(until: Date)
+    /// The server refused the request as invalid (HTTP 400, 422 and other 4xx).
+    case rejectedByServer(status: Int)
+    /// A configuration value is missing or malformed; names the field.
+    case invalidConfiguration(field: String)
+    /// This back end cancels by logging in: e-mail and password are needed.
+    case credentialsRequired
 }

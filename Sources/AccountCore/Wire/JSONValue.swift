@@ -2,11 +2,12 @@ import FoundationEssentials
 
 /// Any JSON value, for reading answers whose shape drifts from their
 /// documents (tolerant reading) and for writing bodies field by field.
+/// Back-end plugins read answers with it.
 ///
 /// FoundationEssentials has `JSONDecoder` but not `JSONSerialization`; this
 /// type decodes through the former. Integers and other numbers are kept
 /// apart, so `30` and `30.5` can be told apart when a field must be whole.
-package enum JSONValue: Hashable, Sendable {
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -16,13 +17,13 @@ package enum JSONValue: Hashable, Sendable {
     case object([String: JSONValue])
 
     /// Parses `bytes`; nil when they are not JSON.
-    package init?(parsing bytes: some Collection<UInt8>) {
+    public init?(parsing bytes: some Collection<UInt8>) {
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else { return nil }
         self = value
     }
 
     /// The value as compact JSON bytes, keys sorted.
-    package var encoded: [UInt8] {
+    public var encoded: [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding a JSONValue cannot fail: every case maps to a JSON value,
@@ -31,41 +32,45 @@ package enum JSONValue: Hashable, Sendable {
     }
 
     /// The member `key` of an object; nil for a missing key or a non-object.
-    package subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { members[key] } else { nil }
     }
 
     /// The text of a string value.
-    package var stringValue: String? {
+    public var stringValue: String? {
         if case .string(let text) = self { text } else { nil }
     }
 
     /// The value of a boolean.
-    package var boolValue: Bool? {
+    public var boolValue: Bool? {
         if case .bool(let flag) = self { flag } else { nil }
     }
 
     /// The value of a whole number.
-    package var integerValue: Int64? {
+    public var integerValue: Int64? {
         if case .integer(let number) = self { number } else { nil }
     }
 
     /// The members of an object.
-    package var objectValue: [String: JSONValue]? {
+    public var objectValue: [String: JSONValue]? {
         if case .object(let members) = self { members } else { nil }
     }
 
     /// The elements of an array.
-    package var arrayValue: [JSONValue]? {
+    public var arrayValue: [JSONValue]? {
         if case .array(let elements) = self { elements } else { nil }
     }
 
     /// Whether the value is `null`.
-    package var isNull: Bool { self == .null }
+    public var isNull: Bool { self == .null }
+
+    /// A string holding an ISO 8601 instant (`Z` or a numeric offset, with or
+    /// without fractional seconds), as an instant.
+    public var instantValue: Date? { stringValue.flatMap(ISO8601.parse) }
 }
 
 extension JSONValue: Codable {
-    package init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -84,7 +89,7 @@ extension JSONValue: Codable {
         }
     }
 
-    package func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -101,25 +106,25 @@ extension JSONValue: Codable {
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
-    package init(stringLiteral value: String) { self = .string(value) }
-    package init(integerLiteral value: Int64) { self = .integer(value) }
-    package init(booleanLiteral value: Bool) { self = .bool(value) }
-    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    package init(dictionaryLiteral elements: (String, JSONValue)...) {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
-    package init(nilLiteral: ()) { self = .null }
+    public init(nilLiteral: ()) { self = .null }
 }
 
 extension JSONValue {
     /// A string, or null for nil.
-    package static func string(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+    public static func string(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
 
     /// An instant with milliseconds, or null for nil.
-    package static func instant(_ date: Date?) -> JSONValue {
+    public static func instant(_ date: Date?) -> JSONValue {
         date.map { .string(ISO8601.format($0)) } ?? .null
     }
 
     /// A whole number, or null for nil.
-    package static func integer(_ number: Int?) -> JSONValue { number.map { .integer(Int64($0)) } ?? .null }
+    public static func integer(_ number: Int?) -> JSONValue { number.map { .integer(Int64($0)) } ?? .null }
 }

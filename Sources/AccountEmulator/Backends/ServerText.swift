@@ -8,6 +8,7 @@ enum ServerText {
     case insufficientPermissions
     case resourceNotFound
     case conflict
+    case unprocessable
     case tooManyRequests
     case internalError
     case serviceUnavailable
@@ -34,6 +35,7 @@ enum ServerText {
         case .insufficientPermissions: "Insufficient permissions"
         case .resourceNotFound: "Resource not found"
         case .conflict: "Resource already exists or cannot be changed in its current state"
+        case .unprocessable: "The request could not be validated"
         case .tooManyRequests: "Too many requests"
         case .internalError: "Internal server error"
         case .serviceUnavailable: "Service unavailable"
@@ -55,6 +57,7 @@ enum ServerText {
         case .insufficientPermissions: "Yetersiz yetki"
         case .resourceNotFound: "Kaynak bulunamadı"
         case .conflict: "Kaynak zaten var ya da şu anki durumunda değiştirilemez"
+        case .unprocessable: "İstek doğrulanamadı"
         case .tooManyRequests: "Çok fazla istek gönderildi"
         case .internalError: "Sunucu hatası"
         case .serviceUnavailable: "Hizmet şu anda kullanılamıyor"
@@ -77,6 +80,7 @@ enum ServerText {
         case 403: .insufficientPermissions
         case 404: .resourceNotFound
         case 409: .conflict
+        case 422: .unprocessable
         case 429: .tooManyRequests
         case 503: .serviceUnavailable
         default: .internalError

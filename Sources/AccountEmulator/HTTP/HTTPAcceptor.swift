@@ -1,3 +1,4 @@
+import POSIXThread
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -11,7 +12,7 @@ enum HTTPAcceptor {
     /// that connecting is refused from then on. Runs on its own thread.
     static func run(listener: Int32, context: HTTPServerContext) {
         defer {
-            close(listener)
+            HTTPSocket.closeNow(listener)
             context.threads.leave()
         }
         var descriptors = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
@@ -24,16 +25,17 @@ enum HTTPAcceptor {
             }
             if descriptors[1].revents != 0 || context.isStopping { return }
             if descriptors[0].revents & Int16(POLLERR | POLLNVAL) != 0 { return }
-            acceptPending(listener: listener, context: context)
+            guard acceptPending(listener: listener, context: context) else { return }
         }
     }
 
-    /// Accepts every connection waiting on `listener`.
-    private static func acceptPending(listener: Int32, context: HTTPServerContext) {
+    /// Accepts every connection waiting on `listener`; false when the
+    /// listener is unusable and accepting must end.
+    private static func acceptPending(listener: Int32, context: HTTPServerContext) -> Bool {
         while true {
             switch HTTPSocket.accept(listener) {
             case .failure(.nonePending):
-                return
+                return true
             case .failure(.connectionFailed):
                 continue
             case .failure(.outOfResources):
@@ -41,7 +43,9 @@ enum HTTPAcceptor {
                 // by stop) rather than spin while descriptors are exhausted.
                 var wake = pollfd(fd: context.wakeDescriptor, events: Int16(POLLIN), revents: 0)
                 _ = poll(&wake, 1, 50)
-                return
+                return true
+            case .failure(.listenerBroken):
+                return false
             case .success(let descriptor):
                 start(descriptor, context: context)
             }
@@ -53,7 +57,7 @@ enum HTTPAcceptor {
         let id = context.nextConnectionID()
         context.threads.enter()
         context.connectionOpened()
-        let started = HTTPThread.detach {
+        let started = DetachedThread.detach {
             context.runConnectionThread {
                 HTTPConnection(descriptor: descriptor, id: id, context: context).run()
             }
@@ -61,7 +65,7 @@ enum HTTPAcceptor {
             context.threads.leave()
         }
         if !started {
-            close(descriptor)
+            HTTPSocket.closeNow(descriptor)
             context.connectionClosed()
             context.threads.leave()
         }

@@ -37,7 +37,7 @@ final class HTTPConnection {
         case .afterResponse:
             HTTPSocket.closeAfterResponse(descriptor, linger: Self.linger)
         case .immediately:
-            close(descriptor)
+            HTTPSocket.closeNow(descriptor)
         }
     }
 

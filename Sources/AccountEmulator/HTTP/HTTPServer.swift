@@ -1,3 +1,4 @@
+import POSIXThread
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -69,8 +70,8 @@ package final class HTTPServer: Sendable {
         let (listener, port) = try HTTPSocket.openListener(on: address, port: configuration.port,
                                                           host: configuration.host)
         context.threads.enter()
-        guard HTTPThread.detach({ HTTPAcceptor.run(listener: listener, context: context) }) else {
-            close(listener)
+        guard DetachedThread.detach({ HTTPAcceptor.run(listener: listener, context: context) }) else {
+            HTTPSocket.closeNow(listener)
             context.threads.leave()
             throw HTTPServerError(.systemCall, operation: "pthread_create", errno: EAGAIN,
                                   detail: "\(configuration.host):\(port)")

@@ -46,7 +46,12 @@ enum HTTPSocket {
             switch errno {
             case EAGAIN, EWOULDBLOCK: return .failure(.nonePending)
             case EMFILE, ENFILE, ENOBUFS, ENOMEM: return .failure(.outOfResources)
-            default: return .failure(.connectionFailed)
+            // Errors of the one connection, or pending network errors that
+            // accept(2) says to treat like EAGAIN.
+            case EINTR, ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH,
+                 EOPNOTSUPP, ENETUNREACH, ETIMEDOUT:
+                return .failure(.connectionFailed)
+            default: return .failure(.listenerBroken)
             }
         }
         // A response is written in one call; without Nagle it leaves at once
@@ -88,6 +93,9 @@ enum HTTPSocket {
         case outOfResources
         /// That one connection failed (reset before it was accepted, ...).
         case connectionFailed
+        /// The listener itself is unusable (EBADF, EINVAL: no longer
+        /// listening): retrying would spin forever.
+        case listenerBroken
     }
 
     /// What a wait for a descriptor to become readable ended with.
@@ -199,6 +207,17 @@ enum HTTPSocket {
             total += count
             discarded.removeAll(keepingCapacity: true)
         }
+        closeNow(descriptor)
+    }
+
+    /// Shuts `descriptor` down, then closes it. `close` alone only drops this
+    /// process's reference: a subprocess being spawned at that moment holds
+    /// a copy of every descriptor until it calls exec, and would keep a
+    /// listener accepting or a connection open after we said it was closed.
+    /// `shutdown` acts on the socket itself: a listener stops listening, a
+    /// connection is ended for both sides.
+    static func closeNow(_ descriptor: Int32) {
+        shutdown(descriptor, Int32(SHUT_RDWR))
         close(descriptor)
     }
 

@@ -4,10 +4,11 @@ import Glibc
 import Musl
 #endif
 
-/// Plain POSIX threads for the server. Each connection blocks in `poll` and
-/// in its handler; on libdispatch's pool, 100 such connections could take
-/// every worker and starve the rest of the process.
-enum HTTPThread {
+/// Plain POSIX threads for work that blocks: the emulator's connections
+/// (each waits in `poll` and in its handler) and curl transfers (each waits
+/// on the network). On Swift's cooperative pool or libdispatch's, 100 such
+/// waits could take every worker and starve the rest of the process.
+package enum DetachedThread {
     /// What a new thread runs; passed through `pthread_create`'s raw pointer.
     private final class Work {
         let body: @Sendable () -> Void
@@ -19,7 +20,7 @@ enum HTTPThread {
 
     /// Runs `body` on a new detached thread; false when no thread could be
     /// created.
-    static func detach(_ body: @escaping @Sendable () -> Void) -> Bool {
+    package static func detach(_ body: @escaping @Sendable () -> Void) -> Bool {
         var attributes = pthread_attr_t()
         guard pthread_attr_init(&attributes) == 0 else { return false }
         defer { pthread_attr_destroy(&attributes) }

@@ -2,27 +2,26 @@ import AccountCore
 import AccountEmulator
 import FoundationEssentials
 import Testing
-import TestSupport
 
 /// 2026-04-03T12:00:00Z, the seeds' requestedAt.
-let start = Date(timeIntervalSince1970: 1_775_217_600)
+public let start = Date(timeIntervalSince1970: 1_775_217_600)
 
 /// An emulator on an ephemeral loopback port with its control API on, and a
 /// curl client: the emulator is always driven by a client that is not ours.
-final class Harness {
-    let emulator: Emulator
-    let clock = ManualClock(start)
+public final class Harness {
+    public let emulator: Emulator
+    public let clock = ManualClock(start)
 
-    init(statePath: String? = nil) throws {
+    public init(statePath: String? = nil) throws {
         emulator = try Emulator(configuration: .init(statePath: statePath, enableControlAPI: true, clock: clock))
     }
 
     deinit { emulator.stop() }
 
-    func token(_ backend: EmulatedBackend) throws -> String { try emulator.issueToken(for: backend) }
+    public func token(_ backend: EmulatedBackend) throws -> String { try emulator.issueToken(for: backend) }
 
     /// One request through `curl`.
-    func curl(_ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
+    public func curl(_ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
               body: String? = nil, extra: [String] = []) throws -> Reply {
         var arguments = ["-sS", "-i", "-X", method, emulator.baseURL + path, "-H", "Expect:"]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
@@ -34,41 +33,42 @@ final class Harness {
 
     /// A control API call; fails the test unless it succeeds.
     @discardableResult
-    func control(_ method: String, _ path: String, _ body: JSONValue? = nil,
+    public func control(_ method: String, _ path: String, _ body: JSONValue? = nil,
                  sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue {
         let reply = try curl(method, "/__emulator/" + path, body: body.map { String(decoding: $0.encoded, as: UTF8.self) })
         #expect((200..<300).contains(reply.status), "\(method) \(path): \(reply.text)", sourceLocation: sourceLocation)
         return reply.json ?? .null
     }
 
-    func advance(days: Double) throws {
+    public func advance(days: Double) throws {
         try control("POST", "clock", ["advanceSeconds": .number(days * 86_400)])
     }
 
-    func inject(_ mode: String, _ method: String, _ path: String, count: Int = 1, retryAfter: Int? = nil,
-                delayMs: Int? = nil) throws {
+    public func inject(_ mode: String, _ method: String, _ path: String, count: Int = 1, retryAfter: Int? = nil,
+                delayMs: Int? = nil, status: Int? = nil) throws {
         var fault: [String: JSONValue] = ["mode": .string(mode), "method": .string(method), "path": .string(path),
                                           "count": .integer(Int64(count))]
         if let retryAfter { fault["retryAfter"] = .integer(Int64(retryAfter)) }
         if let delayMs { fault["delayMs"] = .integer(Int64(delayMs)) }
+        if let status { fault["status"] = .integer(Int64(status)) }
         try control("POST", "faults", .object(fault))
     }
 
     /// The mutations the emulator applied.
-    func mutations() throws -> [JSONValue] { try control("GET", "mutations")["mutations"]?.arrayValue ?? [] }
+    public func mutations() throws -> [JSONValue] { try control("GET", "mutations")["mutations"]?.arrayValue ?? [] }
 
     /// The requests the back ends received.
-    func requests() throws -> [JSONValue] { try control("GET", "requests")["requests"]?.arrayValue ?? [] }
+    public func requests() throws -> [JSONValue] { try control("GET", "requests")["requests"]?.arrayValue ?? [] }
 }
 
 /// What curl received.
-struct Reply {
-    let curlExit: Int32
-    let status: Int
-    let headers: [(String, String)]
-    let body: [UInt8]
+public struct Reply {
+    public let curlExit: Int32
+    public let status: Int
+    public let headers: [(String, String)]
+    public let body: [UInt8]
 
-    init(curlExit: Int32, raw: [UInt8]) {
+    public init(curlExit: Int32, raw: [UInt8]) {
         self.curlExit = curlExit
         let separator = Array("\r\n\r\n".utf8)
         let split = (0...max(0, raw.count - separator.count)).first { raw[$0..<min(raw.count, $0 + 4)].elementsEqual(separator) }
@@ -82,24 +82,24 @@ struct Reply {
         }
     }
 
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
-    var json: JSONValue? { JSONValue(parsing: body) }
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public var json: JSONValue? { JSONValue(parsing: body) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
     /// Allmine's `data`.
-    var data: JSONValue? { json?["data"] }
+    public var data: JSONValue? { json?["data"] }
 }
 
 extension String {
-    var trimmingSpaces: String {
+    public var trimmingSpaces: String {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }
 
 /// The contract's Allmine error envelope for `status` with `text`.
-func expectEnvelopeError(_ reply: Reply, _ status: Int, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+public func expectEnvelopeError(_ reply: Reply, _ status: Int, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(reply.status == status, "\(reply.text)", sourceLocation: sourceLocation)
     #expect(reply.json?["isSuccess"] == false, sourceLocation: sourceLocation)
     #expect(reply.json?["statusCode"] == .integer(Int64(status)), sourceLocation: sourceLocation)

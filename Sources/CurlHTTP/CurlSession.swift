@@ -1,0 +1,82 @@
+import CCurl
+import POSIXThread
+
+/// The HTTP client transport of the account core, over libcurl.
+///
+/// Transfers on one session share its idle handles, so sequential requests
+/// to one host reuse one kept-alive connection; concurrent ones each use a
+/// handle of their own. TLS certificates and host names are always verified.
+/// Only GET and HEAD follow redirects (at most 3); every other method gets
+/// the 3xx response itself. The idle handles, and with them their
+/// connections, are cleaned up when the session is released.
+package final class CurlSession: Sendable {
+    /// The limits every transfer of this session runs with.
+    package let configuration: Configuration
+    /// The idle handles.
+    let pool = CurlHandlePool()
+
+    /// A session with `configuration`.
+    package init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+    }
+
+    /// Performs `request` on the calling thread and returns the final response.
+    ///
+    /// `isCancelled` is polled during the transfer (by curl's progress
+    /// callback, and at least every 100 ms); once it returns true the
+    /// transfer is aborted with `.cancelled`.
+    package func perform(_ request: CurlRequest, isCancelled: @Sendable () -> Bool) throws(CurlError) -> CurlResponse {
+        try transfer(request, isCancelled: isCancelled, cancellation: nil)
+    }
+
+    /// Performs `request` on a thread of its own, off Swift's cooperative
+    /// pool, and returns the final response. Cancelling the task aborts the
+    /// transfer at once with `.cancelled`.
+    package func perform(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
+        if Task.isCancelled { throw CurlError(curlCode: CURLE_ABORTED_BY_CALLBACK) }
+        let cancellation = CurlCancellation()
+        let outcome = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<CurlResponse, CurlError>, Never>) in
+                let started = DetachedThread.detach { [self] in
+                    continuation.resume(returning: Result { () throws(CurlError) -> CurlResponse in
+                        try transfer(request, isCancelled: { cancellation.isCancelled }, cancellation: cancellation)
+                    })
+                }
+                if !started {
+                    continuation.resume(returning: .failure(CurlError(
+                        kind: .other, code: -1, message: "could not start a thread for the transfer")))
+                }
+            }
+        } onCancel: {
+            cancellation.cancel()
+        }
+        return try outcome.get()
+    }
+
+    /// Runs one transfer on the calling thread, on a handle from the pool.
+    ///
+    /// - Parameter cancellation: for an async caller, what wakes the
+    ///   transfer when its task is cancelled.
+    private func transfer(_ request: CurlRequest, isCancelled: () -> Bool,
+                          cancellation: CurlCancellation?) throws(CurlError) -> CurlResponse {
+        try request.validate()
+        if isCancelled() { throw CurlError(curlCode: CURLE_ABORTED_BY_CALLBACK) }
+        let headerList = try CurlHeaderList.make(for: request)
+        defer { curl_slist_free_all(headerList) }
+        let handle = try pool.take()
+        defer { pool.put(handle) }
+        cancellation?.attach(handle)
+        defer { cancellation?.detach() }
+        return try withoutActuallyEscaping(isCancelled) { isCancelled throws(CurlError) -> CurlResponse in
+            let transfer = CurlTransfer(maxResponseBytes: configuration.maxResponseBytes, isCancelled: isCancelled)
+            // curl holds `transfer` only as a raw pointer: keep it alive until curl is done.
+            defer { withExtendedLifetime(transfer) {} }
+            try handle.configure(for: request, configuration: configuration, transfer: transfer, headerList: headerList)
+            let code = try handle.run(isCancelled: isCancelled)
+            guard code == CURLE_OK else {
+                throw CurlError(curlCode: code, detail: handle.errorDetail, exceededLimit: transfer.exceededLimit)
+            }
+            return CurlResponse(status: try handle.responseCode(), headers: transfer.headers, body: transfer.body)
+        }
+    }
+}

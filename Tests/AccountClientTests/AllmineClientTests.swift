@@ -1,0 +1,218 @@
+import AccountCore
+import AccountEmulator
+import Allmine
+import FoundationEssentials
+import Testing
+import TestSupport
+
+@Suite("Client: Allmine over libcurl")
+struct AllmineClientTests {
+    @Test("profile, stats, status, request, cancel, rename: each success, cached and audited")
+    func successes() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.allmine()
+        let profile = try await client.profile()
+        #expect(profile.username == "demo_user")
+        #expect(try await client.stats() == AccountStats(followers: 128, following: 64, liveStreams: 3))
+        let none = try await client.deletionStatus()
+        #expect(none.deletion.state == .none)
+        #expect(none.source == .server)
+
+        let pending = try await client.requestDeletion(reason: "moving on")
+        #expect(pending.state == .pending)
+        #expect(pending.remainingDays(at: start) == 28)
+        #expect(pending.isLocked)
+        #expect(try harness.store.cached(DeletionStatus.self, for: client.account)?.value == pending)
+        let cancelled = try await client.cancelDeletion()
+        #expect(cancelled.state == .cancelled)
+        #expect(!cancelled.isLocked)
+
+        let change = try await client.changeUsername(to: "New_Name")
+        #expect(change == UsernameChange(oldUsername: "demo_user", newUsername: "new_name",
+                                         nextChangeAllowedAt: start.addingTimeInterval(30 * 86_400)))
+        #expect(try harness.store.cached(AccountProfile.self, for: client.account)?.value.username == "new_name")
+        #expect(try harness.store.auditTrail(for: client.account).map(\.outcome) == [.succeeded, .succeeded, .succeeded])
+
+        // What left the client: the configured headers, a fresh key per mutation.
+        let requests = try harness.emulator.requests()
+        let first = try #require(requests.first?["headers"]?.arrayValue)
+        for header: JSONValue in [["X-Language", "tr"], ["X-Timezone", "UTC+03:00"], ["X-Platform", "mobile_ios"],
+                                  ["X-App-Version", "2.4.1"], ["X-Device-ID", "device-7"]] {
+            #expect(first.contains(header))
+        }
+        let keys = requests.filter { $0["method"] != "GET" }.compactMap { request in
+            request["headers"]?.arrayValue?.first { $0.arrayValue?.first == "Idempotency-Key" }?.arrayValue?.last
+        }
+        #expect(keys.count == 3)
+        #expect(Set(keys).count == 3)
+    }
+
+    @Test("finalize now: finalized, then no byte of the username is left in the store")
+    func finalizeWipes() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.allmine()
+        _ = try await client.profile()
+        _ = try await client.requestDeletion()
+        #expect(contains(harness.storeBytes, "demo_user"))
+        let finalized = try await client.finalizeNow()
+        #expect(finalized.state == .finalized)
+        #expect(finalized.finalizedAt == start)
+        #expect(!contains(harness.storeBytes, "demo_user"))
+        #expect(try harness.store.cached(DeletionStatus.self, for: client.account) == nil)
+        await expectError(.unauthorized) { () async throws(AccountError) in try await client.profile() }
+    }
+
+    @Test("each error status of the contract becomes its code, with the server's text as detail")
+    func errorStatuses() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.allmine()
+        await expectError(.notFound, detail: "Kaynak bulunamadı") { () async throws(AccountError) in try await client.cancelDeletion() }
+        await expectError(.notFound) { () async throws(AccountError) in try await client.finalizeNow() }
+        _ = try await client.requestDeletion()
+        await expectError(.conflict, detail: "Kaynak zaten var ya da şu anki durumunda değiştirilemez") {
+            () async throws(AccountError) in try await client.requestDeletion()
+        }
+        await expectError(.conflict) { () async throws(AccountError) in try await client.changeUsername(to: "locked_out") }
+        try harness.emulator.control("PUT", "flags", ["finalizeNow": false])
+        await expectError(.forbidden, detail: "Yetersiz yetki") { () async throws(AccountError) in try await client.finalizeNow() }
+        // The server refuses the current name (the cache does not know it yet).
+        let fresh = try harness.client(AllmineBackend(), token: try harness.emulator.control(
+            "POST", "users", ["backend": "allmine", "username": "same_name"])["token"]?.stringValue)
+        await expectError(.invalidInput(.rejectedByServer(status: 400)), detail: "Doğrulama başarısız") {
+            () async throws(AccountError) in try await fresh.changeUsername(to: "same_name")
+        }
+        let stranger = try harness.allmine(token: "not-a-token")
+        await expectError(.unauthorized, detail: "Kimlik doğrulaması gerekli") {
+            () async throws(AccountError) in try await stranger.profile()
+        }
+        try harness.emulator.inject("rateLimited", "GET", "/api/v1/users/me/stats", retryAfter: 9)
+        await expectError(.rateLimited(retryAfter: 9)) { () async throws(AccountError) in try await client.stats() }
+        try harness.emulator.inject("unavailable", "GET", "/api/v1/users/me/stats", retryAfter: 2)
+        await expectError(.server(status: 503)) { () async throws(AccountError) in try await client.stats() }
+        try harness.emulator.inject("serverError", "GET", "/api/v1/users/me/stats")
+        await expectError(.server(status: 500), detail: "Sunucu hatası") { () async throws(AccountError) in try await client.stats() }
+        // A cancel after canCancelUntil: the server says 409.
+        try harness.emulator.advance(days: 28.001)
+        await expectError(.conflict) { () async throws(AccountError) in try await client.cancelDeletion() }
+    }
+
+    @Test("tolerant reading: a bare body is read; HTML, not JSON, a wrong type are one unexpected-response error")
+    func tolerantReading() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.allmine()
+        try harness.emulator.inject("allmineWithoutEnvelope", "POST", "/api/v1/users/me/account-deletion")
+        #expect(try await client.requestDeletion().state == .pending)
+
+        try harness.emulator.inject("badGateway", "GET", "/api/v1/users/me/account-deletion")
+        do {
+            _ = try await client.deletionStatus()
+            Issue.record("a 502 page was read as a status")
+        } catch {
+            guard case .unexpectedResponse(let status, let prefix) = error.reason else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(status == 502)
+            #expect(prefix.hasPrefix("<html><head><title>502 Bad Gateway"))
+            #expect(prefix.utf8.count <= 200)
+        }
+        try harness.emulator.inject("notJSON", "GET", "/api/v1/users/me")
+        await expectError(.unexpectedResponse(status: 200, bodyPrefix: "{\"isSuccess\": tru")) {
+            () async throws(AccountError) in try await client.profile()
+        }
+        try harness.emulator.inject("wrongFieldType", "GET", "/api/v1/users/me/account-deletion")
+        do {
+            _ = try await client.deletionStatus()
+            Issue.record("a status of 42 was read")
+        } catch {
+            #expect(error.code == .unexpectedResponse)
+            #expect(error.httpStatus == 200)
+        }
+    }
+
+    @Test("local refusals send nothing: the emulator saw no request")
+    func localRefusals() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.allmine()
+        for name in ["ab", "1abc", "a..b", "abc.", "İstanbul", "ayşe", "ｆｕｌｌ"] {
+            do {
+                _ = try await client.changeUsername(to: name)
+                Issue.record("\(name) was accepted")
+            } catch {
+                #expect(error.code == .invalidInput)
+            }
+        }
+        await expectError(.unsupported) { () async throws(AccountError) in
+            try await client.erase(confirmation: "DELETE_MY_ACCOUNT")
+        }
+        await expectError(.unsupported, detail: "days") { () async throws(AccountError) in try await client.requestDeletion(days: 10) }
+        await expectError(.unsupported, detail: "wipe") { () async throws(AccountError) in try await client.requestDeletion(wipe: true) }
+        await expectError(.invalidInput(.reasonTooLong(length: 501, maximum: 500))) { () async throws(AccountError) in
+            try await client.requestDeletion(reason: String(repeating: "x", count: 501))
+        }
+        #expect(try harness.emulator.requests().isEmpty)
+        #expect(try harness.store.auditTrail(for: client.account).allSatisfy { $0.outcome == .refused })
+    }
+
+    @Test("the cached cooldown and current name refuse a rename without a request")
+    func cachedRules() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.allmine()
+        _ = try await client.profile()
+        _ = try await client.changeUsername(to: "first_name")
+        try harness.emulator.control("DELETE", "requests")
+        await expectError(.invalidInput(.username(.unchanged))) { () async throws(AccountError) in
+            try await client.changeUsername(to: "First_Name")
+        }
+        await expectError(.invalidInput(.usernameCooldown(until: start.addingTimeInterval(30 * 86_400)))) {
+            () async throws(AccountError) in try await client.changeUsername(to: "second_name")
+        }
+        #expect(try harness.emulator.requests().isEmpty)
+    }
+
+    @Test("a burst of 50 requests uses one connection")
+    func keepAlive() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.allmine()
+        for _ in 0..<50 { _ = try await client.deletionStatus() }
+        let requests = try harness.emulator.requests()
+        #expect(requests.count == 50)
+        #expect(Set(requests.compactMap { $0["connectionId"] }).count == 1)
+    }
+
+    @Test("a request slower than the total timeout is a network error")
+    func timeout() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.client(AllmineBackend(), totalTimeout: 0.5)
+        try harness.emulator.inject("delay", "GET", "/api/v1/users/me", delayMs: 2_000)
+        do {
+            _ = try await client.profile()
+            Issue.record("the delay did not time out")
+        } catch {
+            #expect(error.code == .network)
+            #expect(error.detail?.lowercased().contains("timeout") == true || error.detail?.lowercased().contains("timed out") == true)
+        }
+    }
+
+    @Test("after a 401, a fresh token from the host is used once")
+    func tokenRefresh() async throws {
+        let harness = try ClientHarness()
+        let fresh = try harness.emulator.token(.allmine)
+        let client = try harness.client(AllmineBackend(), token: "expired", tokenRefresher: { fresh })
+        #expect(try await client.profile().username == "demo_user")
+        let statuses = try harness.emulator.requests().compactMap { $0["status"] }
+        #expect(statuses == [401, 200])
+    }
+
+    @Test("offline, the status comes from the cache and says so")
+    func offlineStatus() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.allmine()
+        let pending = try await client.requestDeletion()
+        harness.emulator.emulator.stop()
+        let report = try await client.deletionStatus()
+        #expect(report.source == .cache)
+        #expect(report.deletion == pending)
+        await expectError(.network) { () async throws(AccountError) in try await client.stats() }
+    }
+}

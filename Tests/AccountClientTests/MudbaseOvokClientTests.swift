@@ -1,0 +1,138 @@
+@testable import AccountCore
+import AccountEmulator
+import FoundationEssentials
+import Mudbase
+import Ovok
+import Testing
+import TestSupport
+
+// X-Language is Allmine's header: Mudbase and Ovok are not sent it, so their
+// own texts, kept as detail, are English whatever the client's language.
+
+@Suite("Client: Mudbase over libcurl")
+struct MudbaseClientTests {
+    @Test("erase: pending for 7 days, not cancellable, and the local data is wiped")
+    func erase() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.mudbase()
+        try harness.store.cache(AccountProfile(id: "usr_morgan_de", username: "morgan_c"), for: client.account,
+                                source: .server, asOf: start)
+        #expect(contains(harness.storeBytes, "morgan_c"))
+        let erasure = try await client.erase(confirmation: "DELETE_MY_ACCOUNT", reason: "No longer need the service")
+        #expect(erasure.state == .pending)
+        #expect(erasure.scheduledFor == start.addingTimeInterval(7 * 86_400))
+        #expect(erasure.cancellation == .notCancellable)
+        #expect(!contains(harness.storeBytes, "morgan_c"))
+        // Every session was deleted.
+        await expectError(.unauthorized, detail: "Authentication required") { () async throws(AccountError) in
+            try await client.erase(confirmation: "DELETE_MY_ACCOUNT")
+        }
+    }
+
+    @Test("a wrong confirmation and what Mudbase lacks are refused locally; its statuses map")
+    func refusals() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.mudbase()
+        for typed in ["delete_my_account", "DELETE MY ACCOUNT", " DELETE_MY_ACCOUNT", ""] {
+            await expectError(.invalidInput(.confirmationMismatch)) { () async throws(AccountError) in
+                try await client.erase(confirmation: typed)
+            }
+        }
+        await expectError(.unsupported) { () async throws(AccountError) in try await client.cancelDeletion() }
+        await expectError(.unsupported) { () async throws(AccountError) in try await client.changeUsername(to: "new_name") }
+        await expectError(.unsupported) { () async throws(AccountError) in try await client.profile() }
+        #expect(try harness.emulator.requests().isEmpty)
+        // The status has no endpoint: the cache answers.
+        #expect(try await client.deletionStatus().source == .cache)
+
+        try harness.emulator.inject("status", "POST", "/api/users/me/erase", status: 400)
+        await expectError(.invalidInput(.rejectedByServer(status: 400)), detail: "Validation failed") {
+            () async throws(AccountError) in try await client.erase(confirmation: "DELETE_MY_ACCOUNT")
+        }
+        let apiKey = try harness.emulator.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue
+        let withKey = try harness.mudbase(token: apiKey)
+        await expectError(.unauthorized, detail: "API keys are not supported for this endpoint") { () async throws(AccountError) in
+            try await withKey.erase(confirmation: "DELETE_MY_ACCOUNT")
+        }
+    }
+}
+
+@Suite("Client: Ovok over libcurl")
+struct OvokClientTests {
+    @Test("schedule with days and wipe, then cancel by logging in")
+    func scheduleAndCancel() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.ovok()
+        let scheduled = try await client.requestDeletion(days: 10, wipe: true)
+        #expect(scheduled.state == .pending)
+        #expect(scheduled.scheduledFor == start.addingTimeInterval(10 * 86_400))
+        #expect(scheduled.wipesData)
+        #expect(scheduled.cancellation == .login)
+        #expect(try harness.store.cached(AccountProfile.self, for: client.account)?.value.displayName == "Max Mustermann")
+
+        await expectError(.invalidInput(.credentialsRequired)) { () async throws(AccountError) in try await client.cancelDeletion() }
+        let credentials = LoginCredentials(email: Emulator.ovokDemoCredentials.email, password: Emulator.ovokDemoCredentials.password)
+        let cancelled = try await client.cancelDeletion(credentials: credentials)
+        #expect(cancelled.state == .cancelled)
+        // Nothing pending any more: a second login aborts nothing.
+        await expectError(.notFound) { () async throws(AccountError) in try await client.cancelDeletion(credentials: credentials) }
+        await expectError(.unauthorized, detail: "Invalid email or password") { () async throws(AccountError) in
+            try await client.cancelDeletion(credentials: LoginCredentials(email: credentials.email, password: "wrong"))
+        }
+        // The password never reached the store.
+        #expect(!contains(harness.storeBytes, credentials.password))
+    }
+
+    @Test("days out of range and what Ovok lacks are refused locally")
+    func refusals() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.ovok()
+        await expectError(.invalidInput(.daysOutOfRange(0, allowed: 1...365))) { () async throws(AccountError) in
+            try await client.requestDeletion(days: 0)
+        }
+        await expectError(.invalidInput(.daysOutOfRange(366, allowed: 1...365))) { () async throws(AccountError) in
+            try await client.requestDeletion(days: 366)
+        }
+        await expectError(.unsupported) { () async throws(AccountError) in try await client.finalizeNow() }
+        await expectError(.unsupported) { () async throws(AccountError) in try await client.stats() }
+        #expect(try harness.emulator.requests().isEmpty)
+    }
+
+    @Test("its statuses map: 400, 401, 404, 422")
+    func statuses() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.ovok()
+        try harness.emulator.inject("status", "DELETE", "/auth/delete", status: 422)
+        await expectError(.invalidInput(.rejectedByServer(status: 422)), detail: "The request could not be validated") {
+            () async throws(AccountError) in try await client.requestDeletion(days: 5)
+        }
+        try harness.emulator.inject("status", "DELETE", "/auth/delete", status: 400)
+        await expectError(.invalidInput(.rejectedByServer(status: 400))) { () async throws(AccountError) in
+            try await client.requestDeletion(days: 5)
+        }
+        let stranger = try harness.ovok(token: "nope")
+        await expectError(.unauthorized) { () async throws(AccountError) in try await stranger.requestDeletion() }
+        _ = try await client.requestDeletion(days: 1)
+        try harness.emulator.advance(days: 2)
+        try harness.emulator.control("POST", "deletion-job")
+        await expectError(.notFound, detail: "User not found") { () async throws(AccountError) in
+            try await client.requestDeletion(days: 1)
+        }
+    }
+
+    @Test("tolerant reading: scheduled as {} takes our clock plus the days; a wrong type is unexpected")
+    func tolerantReading() async throws {
+        let harness = try ClientHarness()
+        let client = try harness.ovok()
+        try harness.emulator.inject("ovokScheduledEmptyObject", "DELETE", "/auth/delete")
+        let scheduled = try await client.requestDeletion(days: 12)
+        #expect(scheduled.scheduledFor == start.addingTimeInterval(12 * 86_400))
+        try harness.emulator.inject("wrongFieldType", "DELETE", "/auth/delete")
+        do {
+            _ = try await client.requestDeletion(days: 12)
+            Issue.record("scheduled: 42 was read")
+        } catch {
+            #expect(error.code == .unexpectedResponse)
+        }
+    }
+}
