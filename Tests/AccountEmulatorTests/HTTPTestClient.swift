@@ -1,6 +1,7 @@
 @testable import AccountEmulator
 import FoundationEssentials
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -169,56 +170,7 @@ struct HTTPProcessResult {
 enum HTTPTestProcess {
     /// Runs `/usr/bin/curl` with `arguments` (plus a 20 s cap) and collects its output.
     static func curl(_ arguments: [String]) throws -> HTTPProcessResult {
-        try run("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "20"] + arguments)
-    }
-
-    /// Runs `path` with `arguments`, and returns its output once it exited.
-    static func run(_ path: String, _ arguments: [String]) throws -> HTTPProcessResult {
-        // Socket pairs instead of pipes: created close-on-exec, so a process
-        // another test spawns at the same moment cannot inherit them.
-        var outPair: [Int32] = [-1, -1]
-        var errPair: [Int32] = [-1, -1]
-        let type = Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue)
-        guard socketpair(AF_UNIX, type, 0, &outPair) == 0 else { throw HTTPTestFailure(call: "socketpair") }
-        guard socketpair(AF_UNIX, type, 0, &errPair) == 0 else {
-            close(outPair[0]); close(outPair[1])
-            throw HTTPTestFailure(call: "socketpair")
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, outPair[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPair[1], 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
-        close(outPair[1])
-        close(errPair[1])
-        defer { close(outPair[0]); close(errPair[0]) }
-        guard spawned == 0 else { throw HTTPTestFailure(call: "posix_spawn", code: spawned) }
-
-        var outputs: [[UInt8]] = [[], []]
-        var pollers = [pollfd(fd: outPair[0], events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: errPair[0], events: Int16(POLLIN), revents: 0)]
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while pollers.contains(where: { $0.fd >= 0 }) {
-            guard poll(&pollers, 2, -1) >= 0 || errno == EINTR else { break }
-            for index in 0..<2 where pollers[index].fd >= 0 && pollers[index].revents != 0 {
-                let count = chunk.withUnsafeMutableBytes { read(pollers[index].fd, $0.baseAddress, $0.count) }
-                if count > 0 {
-                    outputs[index].append(contentsOf: chunk[0..<count])
-                } else {
-                    // A negative descriptor is skipped by poll.
-                    pollers[index].fd = -1
-                }
-            }
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        // WEXITSTATUS, which Swift does not import as a macro.
-        let exitCode = status & 0x7F == 0 ? (status >> 8) & 0xFF : -1
-        return HTTPProcessResult(exitCode: exitCode, stdout: String(decoding: outputs[0], as: UTF8.self),
-                             stderr: String(decoding: outputs[1], as: UTF8.self))
+        let result = try execute("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "20"] + arguments)
+        return HTTPProcessResult(exitCode: result.status, stdout: result.output, stderr: result.errorOutput)
     }
 }

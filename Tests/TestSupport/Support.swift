@@ -98,17 +98,22 @@ public struct ProcessResult: Sendable {
 /// Runs `program` with `arguments`, feeding it `input`, and waits for it.
 public func execute(_ program: String, _ arguments: [String], input: [UInt8] = [],
                     environment: [String: String]? = nil) throws -> ProcessResult {
-    var stdinPipe: [Int32] = [0, 0], stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
-    guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else {
-        throw POSIXFailure(call: "pipe")
+    var stdinPair: [Int32] = [0, 0], stdoutPair: [Int32] = [0, 0], stderrPair: [Int32] = [0, 0]
+    // Close-on-exec, so a process another test spawns at the same moment
+    // cannot inherit an end and hold a reader here open; the child's dup2
+    // copies are not close-on-exec.
+    // Socket pairs, since Glibc's pipe2 is not imported; index 0 is ours.
+    let type = Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue)
+    guard socketpair(AF_UNIX, type, 0, &stdinPair) == 0, socketpair(AF_UNIX, type, 0, &stdoutPair) == 0,
+          socketpair(AF_UNIX, type, 0, &stderrPair) == 0 else {
+        throw POSIXFailure(call: "socketpair")
     }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
-    posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
-    posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
-    for descriptor in stdinPipe + stdoutPipe + stderrPipe { posix_spawn_file_actions_addclose(&actions, descriptor) }
+    posix_spawn_file_actions_adddup2(&actions, stdinPair[1], 0)
+    posix_spawn_file_actions_adddup2(&actions, stdoutPair[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, stderrPair[1], 2)
     let argv = ([program] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     let environmentStrings = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
@@ -116,19 +121,20 @@ public func execute(_ program: String, _ arguments: [String], input: [UInt8] = [
     var pid: pid_t = 0
     let spawned = environmentStrings.map { posix_spawnp(&pid, program, &actions, nil, argv, $0) }
         ?? posix_spawnp(&pid, program, &actions, nil, argv, environ)
-    close(stdinPipe[0]); close(stdoutPipe[1]); close(stderrPipe[1])
+    close(stdinPair[1]); close(stdoutPair[1]); close(stderrPair[1])
     guard spawned == 0 else {
-        close(stdinPipe[1]); close(stdoutPipe[0]); close(stderrPipe[0])
+        close(stdinPair[0]); close(stdoutPair[0]); close(stderrPair[0])
         throw POSIXFailure(call: "posix_spawn \(program)", errnoValue: spawned)
     }
     // Feed standard input and drain both outputs from their own threads, so
     // a child that fills one pipe never blocks on another.
-    let writer = Thread { [input, fd = stdinPipe[1]] in
+    let writer = Thread { [input, fd = stdinPair[0]] in
         input.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return }
             var offset = 0
             while offset < buffer.count {
-                let count = Glibc.write(fd, base + offset, buffer.count - offset)
+                // MSG_NOSIGNAL: a child that exits unread must not SIGPIPE the tests.
+                let count = send(fd, base + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
                 if count <= 0 { break }
                 offset += count
             }
@@ -136,8 +142,8 @@ public func execute(_ program: String, _ arguments: [String], input: [UInt8] = [
         close(fd)
         return [UInt8]()
     }
-    let errorReader = Thread { [fd = stderrPipe[0]] in readAll(fd) }
-    let output = readAll(stdoutPipe[0])
+    let errorReader = Thread { [fd = stderrPair[0]] in readAll(fd) }
+    let output = readAll(stdoutPair[0])
     _ = writer.join()
     let errorOutput = errorReader.join()
     var status: Int32 = 0
