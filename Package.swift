@@ -62,6 +62,18 @@ let package = Package(
             dependencies: ["AccountEmulator", "AccountCore", "POSIXThread", "TestSupport"],
             path: "Tests/AccountEmulatorTests"
         ),
+        // A child process for the sync tests: drains a store, and may be
+        // killed at any instant.
+        .executableTarget(
+            name: "sync-drainer",
+            dependencies: ["AccountCore", "Allmine"],
+            path: "Tests/SyncDrainer"
+        ),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: ["AccountCore", "Allmine", "Mudbase", "AccountEmulator", "TestSupport"],
+            path: "Tests/SyncTests"
+        ),
         .testTarget(
             name: "AccountClientTests",
             dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok", "AccountEmulator", "TestSupport"],

@@ -13,7 +13,8 @@ public struct AllmineBackend: AccountBackend {
 
     public var capabilities: BackendCapabilities {
         BackendCapabilities(profile: true, stats: true, deletionStatus: true, requestDeletion: true,
-                            cancellation: .api, finalizeNow: true, rename: true)
+                            cancellation: .api, finalizeNow: true, rename: true, gracePeriodDays: 28,
+                            locksAccount: true)
     }
 
     private static let deletionPath = "/api/v1/users/me/account-deletion"

@@ -14,7 +14,7 @@ public struct MudbaseBackend: AccountBackend {
     public var name: String { "mudbase" }
 
     public var capabilities: BackendCapabilities {
-        BackendCapabilities(cancellation: .notCancellable, erase: true)
+        BackendCapabilities(cancellation: .notCancellable, erase: true, gracePeriodDays: Self.graceDays, locksAccount: true)
     }
 
     public func request(for operation: BackendOperation, context: BackendContext) throws(AccountError) -> BackendRequest {

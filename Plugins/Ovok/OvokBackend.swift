@@ -11,7 +11,7 @@ public struct OvokBackend: AccountBackend {
 
     public var capabilities: BackendCapabilities {
         BackendCapabilities(requestDeletion: true, cancellation: .login, customDays: ScheduledDeletion.allowedDays,
-                            wipe: true)
+                            wipe: true, gracePeriodDays: ScheduledDeletion.defaultDays)
     }
 
     public func request(for operation: BackendOperation, context: BackendContext) throws(AccountError) -> BackendRequest {

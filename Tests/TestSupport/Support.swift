@@ -232,3 +232,35 @@ protocol RunnableBox: AnyObject { func run() }
 public func giveToNobody(_ path: String) throws {
     if geteuid() == 0 { try run("/bin/chown", ["-R", "\(nobody)", path]) }
 }
+
+/// Starts `program` with `arguments`, its output discarded, and returns its
+/// pid without waiting: for tests that kill children at random instants.
+public func spawn(_ program: String, _ arguments: [String]) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([program] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw POSIXFailure(call: "posix_spawn \(program)", errnoValue: spawned) }
+    return pid
+}
+
+/// Waits for child `pid`; returns its exit status, or 128 + the signal.
+public func waitFor(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+}
+
+/// The directory the test binary was built in, where the package's other
+/// products (libraries, executables) are too.
+public var buildDirectory: String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    let executable = count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+    return String(executable[..<(executable.lastIndex(of: "/") ?? executable.endIndex)])
+}

@@ -21,12 +21,18 @@ public struct BackendCapabilities: Hashable, Sendable {
     public var customDays: ClosedRange<Int>?
     /// A deletion can wipe the account's data too.
     public var wipe: Bool
+    /// Days from a request to the deletion when the user chooses none, as
+    /// far as the back end documents it; used to show a queued request.
+    public var gracePeriodDays: Int?
+    /// Whether the account is locked while a deletion is pending.
+    public var locksAccount: Bool
 
     /// Creates capabilities; everything off unless given.
     public init(profile: Bool = false, stats: Bool = false, deletionStatus: Bool = false,
                 requestDeletion: Bool = false, cancellation: CancellationRoute = .notCancellable,
                 finalizeNow: Bool = false, rename: Bool = false, erase: Bool = false,
-                customDays: ClosedRange<Int>? = nil, wipe: Bool = false) {
+                customDays: ClosedRange<Int>? = nil, wipe: Bool = false, gracePeriodDays: Int? = nil,
+                locksAccount: Bool = false) {
         self.profile = profile
         self.stats = stats
         self.deletionStatus = deletionStatus
@@ -37,6 +43,8 @@ public struct BackendCapabilities: Hashable, Sendable {
         self.erase = erase
         self.customDays = customDays
         self.wipe = wipe
+        self.gracePeriodDays = gracePeriodDays
+        self.locksAccount = locksAccount
     }
 
     /// Whether `operation` can be asked of this back end at all.

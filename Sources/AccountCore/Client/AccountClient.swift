@@ -24,7 +24,7 @@ public final class AccountClient: Sendable {
     public let account: AccountID
 
     private let session: CurlSession
-    private let clock: any WallClock
+    let clock: any WallClock
     private let token: Mutex<String?>
     private let skew = Mutex(ClockSkew.none)
     private let tokenRefresher: (@Sendable () async -> String?)?
@@ -161,7 +161,7 @@ public final class AccountClient: Sendable {
     }
 
     /// Validates, sends with a fresh idempotency key, records the answer.
-    private func mutate(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
+    func mutate(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
         guard let kind = operation.kind else { return try await read(operation) }
         do {
             try validateLocally(operation)
@@ -282,27 +282,6 @@ public final class AccountClient: Sendable {
     /// Keeps what the server said in the cache.
     private func remember(_ outcome: BackendOutcome) throws(AccountError) {
         let asOf = clock.now()
-        try store.write { database in
-            if let deletion = outcome.deletion {
-                try database.saveCache(deletion, for: account, source: .server, asOf: asOf)
-            }
-            if let profile = outcome.profile {
-                try database.saveCache(profile, for: account, source: .server, asOf: asOf)
-                try database.saveCache(UsernameCooldown(lastChangedAt: profile.usernameChangedAt),
-                                       for: account, source: .server, asOf: asOf)
-            }
-            if let change = outcome.usernameChange {
-                let changedAt = change.nextChangeAllowedAt.map {
-                    $0.addingTimeInterval(-TimeInterval(UsernameCooldown.days) * 86_400)
-                } ?? asOf
-                try database.saveCache(UsernameCooldown(lastChangedAt: changedAt), for: account, source: .server, asOf: asOf)
-                if var profile = try database.cachedValue(AccountProfile.self, for: account)?.value {
-                    profile.username = change.newUsername
-                    profile.usernameChangedAt = changedAt
-                    profile.nextUsernameChangeAllowedAt = change.nextChangeAllowedAt
-                    try database.saveCache(profile, for: account, source: .server, asOf: asOf)
-                }
-            }
-        }
+        try store.write { database in try database.remember(outcome, for: account, asOf: asOf) }
     }
 }

@@ -17,11 +17,15 @@ public struct StatusReport: Hashable, Sendable {
     public let source: Source
     /// When it was true.
     public let asOf: Date
+    /// What waits in the outbox to reach the server (a queued cancel shows
+    /// the deadline it must beat).
+    public let queued: [OutboxOperation]
 
     /// Creates a report.
-    public init(deletion: DeletionStatus, source: Source, asOf: Date) {
+    public init(deletion: DeletionStatus, source: Source, asOf: Date, queued: [OutboxOperation] = []) {
         self.deletion = deletion
         self.source = source
         self.asOf = asOf
+        self.queued = queued
     }
 }

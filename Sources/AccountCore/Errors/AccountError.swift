@@ -44,11 +44,19 @@ public struct AccountError: Error, Hashable, Sendable, CustomStringConvertible {
     public let reason: Reason
     /// What the server or the system said, kept for support; may be nil.
     public let detail: String?
+    /// Seconds the server asked to wait before trying again (`Retry-After`,
+    /// on 429 and 503 alike); nil when it said nothing.
+    public let retryAfter: Int?
 
     /// Creates an error.
-    public init(_ reason: Reason, detail: String? = nil) {
+    public init(_ reason: Reason, detail: String? = nil, retryAfter: Int? = nil) {
         self.reason = reason
         self.detail = detail
+        if case .rateLimited(let seconds) = reason, retryAfter == nil {
+            self.retryAfter = seconds
+        } else {
+            self.retryAfter = retryAfter
+        }
     }
 
     /// The stable code of `reason`.

@@ -53,20 +53,22 @@ extension AccountError {
     /// HTML page from a proxy) is an unexpected response.
     static func forStatus(_ response: BackendResponse, serverMessage: String?) -> AccountError {
         let status = response.status
+        let retryAfter = response.headers["retry-after"].flatMap { Int($0) }.map { max(0, $0) }
         if serverMessage == nil, !response.body.isEmpty, !(300..<400).contains(status) {
-            return .unreadable(response)
+            let unreadable = AccountError.unreadable(response)
+            return AccountError(unreadable.reason, retryAfter: retryAfter)
         }
         let reason: Reason = switch status {
         case 401: .unauthorized
         case 403: .forbidden
         case 404: .notFound
         case 409: .conflict
-        case 429: .rateLimited(retryAfter: response.headers["retry-after"].flatMap { Int($0) })
+        case 429: .rateLimited(retryAfter: retryAfter)
         case 300..<400: .unexpectedResponse(status: status, bodyPrefix: bodyPrefix(response.body))
         case 400..<500: .invalidInput(.rejectedByServer(status: status))
         default: .server(status: status)
         }
-        return AccountError(reason, detail: serverMessage)
+        return AccountError(reason, detail: serverMessage, retryAfter: retryAfter)
     }
 
     /// The error for an answer that cannot be read: it keeps the status and

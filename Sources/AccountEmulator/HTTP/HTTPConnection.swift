@@ -127,7 +127,8 @@ final class HTTPConnection {
     }
 
     /// Whether the request being received has a whole head asking for
-    /// `100 Continue` before its body (curl asks for bodies over 1 KiB).
+    /// `100 Continue` before its body: without one, curl waits a second
+    /// before it sends a body it asked about.
     private func expectsContinue() -> Bool {
         guard case .head(let head) = HTTPRequestParser.parseHead(buffer[...], limits: context.limits) else {
             return false

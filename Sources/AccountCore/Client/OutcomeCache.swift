@@ -1,0 +1,30 @@
+import FoundationEssentials
+import SQLiteDB
+
+extension Database {
+    /// Keeps what the server said (`outcome`) as the account's last known
+    /// deletion status, profile and username cooldown; inside the caller's
+    /// transaction, so the sync engine can record it with the operation's
+    /// removal from the outbox.
+    func remember(_ outcome: BackendOutcome, for account: AccountID, asOf: Date) throws {
+        if let deletion = outcome.deletion {
+            try saveCache(deletion, for: account, source: .server, asOf: asOf)
+        }
+        if let profile = outcome.profile {
+            try saveCache(profile, for: account, source: .server, asOf: asOf)
+            try saveCache(UsernameCooldown(lastChangedAt: profile.usernameChangedAt), for: account, source: .server, asOf: asOf)
+        }
+        if let change = outcome.usernameChange {
+            let changedAt = change.nextChangeAllowedAt.map {
+                $0.addingTimeInterval(-TimeInterval(UsernameCooldown.days) * 86_400)
+            } ?? asOf
+            try saveCache(UsernameCooldown(lastChangedAt: changedAt), for: account, source: .server, asOf: asOf)
+            if var profile = try cachedValue(AccountProfile.self, for: account)?.value {
+                profile.username = change.newUsername
+                profile.usernameChangedAt = changedAt
+                profile.nextUsernameChangeAllowedAt = change.nextChangeAllowedAt
+                try saveCache(profile, for: account, source: .server, asOf: asOf)
+            }
+        }
+    }
+}

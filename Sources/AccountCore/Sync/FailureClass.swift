@@ -1,0 +1,24 @@
+/// How the send queue treats a failed delivery, as matrix-rust-sdk's send
+/// queue does: retry it, set it aside, or wait for a new token.
+enum FailureClass: Equatable {
+    /// Try again later: no network, a timeout, 5xx, 429. Never before
+    /// `retryAfter` seconds when the server said so.
+    case transient(retryAfter: Int?)
+    /// The server refused it (400, 403, 404, 409, 422): mark it failed and
+    /// move on, so it never blocks what comes after.
+    case rejected
+    /// 401: pause the queue until a new token is given.
+    case needsAuthentication
+    /// The store failed: stop, the error goes to the caller.
+    case storage
+
+    init(_ error: AccountError) {
+        switch error.reason {
+        case .network, .server, .rateLimited: self = .transient(retryAfter: error.retryAfter)
+        case .unexpectedResponse(let status, _) where status >= 500: self = .transient(retryAfter: error.retryAfter)
+        case .unauthorized: self = .needsAuthentication
+        case .storage: self = .storage
+        case .invalidInput, .forbidden, .notFound, .conflict, .unexpectedResponse, .unsupported: self = .rejected
+        }
+    }
+}

@@ -1,0 +1,446 @@
+import FoundationEssentials
+import Synchronization
+
+/// What the user did offline arrives exactly once, before its deadline, or
+/// the user is told why not.
+///
+/// Design, after matrix-rust-sdk's send queue:
+/// - **Persist first, then send.** A queueable operation (request, cancel,
+///   rename, a scheduled deletion) is written to the outbox with its
+///   idempotency key, durably, before any request leaves. It leaves the
+///   outbox only in the transaction that records the server's answer. A crash
+///   at any instant loses nothing; a resend carries the same key, and the
+///   server applies it once.
+/// - **Never queued:** finalize and erase. An irreversible act must not fire
+///   later, unseen: offline they fail at once. Nor a cancel by logging in,
+///   whose password is never written to disk.
+/// - **In order per account.** A transient failure (no network, timeout,
+///   5xx, 429) waits with exponential backoff and full jitter, never sooner
+///   than `Retry-After`, and holds back what follows; a refusal (400, 403,
+///   404, 409, 422) is marked failed and set aside; a 401 pauses the queue
+///   until a new token comes. A queued cancel answered 404 (cancelled on
+///   another device) is done. A cancel past its deadline is marked missed.
+/// - **One drain at a time**, across threads and processes (`DrainLock`).
+/// - Triggers: `sync()`, `setOnline(true)`, `setToken(_:)`, and the timer of
+///   `startAutomaticSync(every:)`.
+public final class SyncEngine: Sendable {
+    /// The client that talks to the server.
+    public let client: AccountClient
+
+    private struct State {
+        var online: Bool
+        var pausedForAuthentication = false
+        /// The operation on its way; kept in memory only.
+        var sending: OutboxOperation.ID?
+        /// Queued cancels already announced as close to their deadline.
+        var announcedDeadlines: Set<OutboxOperation.ID> = []
+        var timer: Task<Void, Never>?
+    }
+
+    private let state: Mutex<State>
+    private let lock: DrainLock
+    private let broadcaster = EventBroadcaster()
+
+    /// Creates an engine over `client`, online or not.
+    public init(client: AccountClient, online: Bool = true) {
+        self.client = client
+        self.state = Mutex(State(online: online))
+        self.lock = DrainLock(storePath: client.store.path)
+    }
+
+    deinit {
+        state.withLock { $0.timer?.cancel() }
+    }
+
+    private var store: AccountStore { client.store }
+    private var account: AccountID { client.account }
+    private var now: Date { client.now }
+
+    /// The engine's events, from now on.
+    public var events: AsyncStream<SyncEvent> { broadcaster.stream() }
+
+    /// Whether the host says the network is there.
+    public var isOnline: Bool { state.withLock { $0.online } }
+
+    /// The host says the network came or went; coming back starts a drain.
+    public func setOnline(_ online: Bool) {
+        let cameBack = state.withLock { state in
+            defer { state.online = online }
+            return online && !state.online
+        }
+        if cameBack { syncInBackground() } else if !online { broadcaster.emit(.syncPaused(.offline)) }
+    }
+
+    /// Gives the client a new token (nil clears it); a queue paused for
+    /// authentication resumes.
+    public func setToken(_ token: String?) {
+        client.setToken(token)
+        guard token != nil else { return }
+        state.withLock { $0.pausedForAuthentication = false }
+        syncInBackground()
+    }
+
+    /// Drains while the process lives: every `interval` seconds, or sooner
+    /// when the head of the queue is due.
+    public func startAutomaticSync(every interval: Double = 30) {
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                guard let self else { return }
+                let wait = max(0.05, min(interval, (try? self.secondsUntilDue()) ?? interval))
+                try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+                _ = try? await self.sync()
+            }
+        }
+        state.withLock { state in
+            state.timer?.cancel()
+            state.timer = task
+        }
+    }
+
+    /// Stops the timer of `startAutomaticSync(every:)`.
+    public func stopAutomaticSync() {
+        state.withLock { state in
+            state.timer?.cancel()
+            state.timer = nil
+        }
+    }
+
+    private func syncInBackground() {
+        Task { _ = try? await self.sync() }
+    }
+
+    private func secondsUntilDue() throws(AccountError) -> Double? {
+        guard let head = try store.outbox(for: account).first(where: { $0.state == .queued }) else { return nil }
+        return (head.nextAttemptAt ?? now).timeIntervalSince(now)
+    }
+
+    // MARK: Submitting
+
+    /// What became of a submitted operation.
+    public enum Submission: Sendable {
+        /// The server applied it.
+        case completed(BackendOutcome)
+        /// It waits in the outbox (offline, or the server could not be
+        /// reached); it will be sent.
+        case queued(OutboxOperation)
+        /// It cancelled out an operation still queued: nothing is sent.
+        case coalesced
+    }
+
+    /// Requests a deletion: sent now when online, else queued.
+    public func requestDeletion(reason: String? = nil, days: Int? = nil, wipe: Bool? = nil) async throws(AccountError) -> Submission {
+        try await submit(.requestDeletion(reason: reason, days: days, wipe: wipe))
+    }
+
+    /// Cancels the pending deletion: sent now when online, else queued with
+    /// the deadline it must beat. Where cancelling means logging in, it is
+    /// sent now or fails: the password is never written to disk.
+    public func cancelDeletion(credentials: LoginCredentials? = nil) async throws(AccountError) -> Submission {
+        try await submit(.cancelDeletion(credentials: credentials))
+    }
+
+    /// Changes the username: sent now when online, else queued (a later
+    /// rename replaces a queued one).
+    public func changeUsername(to newUsername: String) async throws(AccountError) -> Submission {
+        let username: Username
+        do {
+            username = try Username(validating: newUsername)
+        } catch {
+            throw AccountError(.invalidInput(.username(error)))
+        }
+        return try await submit(.changeUsername(username))
+    }
+
+    /// Finalizes now; never queued: offline it fails at once.
+    public func finalizeNow() async throws(AccountError) -> DeletionStatus {
+        guard isOnline else { throw Self.notQueued }
+        return try await client.finalizeNow()
+    }
+
+    /// Erases the account; never queued: offline it fails at once.
+    public func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> DeletionStatus {
+        try client.validateLocally(.erase(confirmation: confirmation, reason: reason))
+        guard isOnline else { throw Self.notQueued }
+        return try await client.erase(confirmation: confirmation, reason: reason)
+    }
+
+    /// Irreversible, or needing a password: these never wait in the outbox.
+    static let notQueued = AccountError(.network, detail: "offline: this operation is never queued")
+
+    private func submit(_ operation: BackendOperation) async throws(AccountError) -> Submission {
+        try client.validateLocally(operation)
+        // A cancel that carries credentials (a login) has no queueable form.
+        guard let payload = OperationPayload(operation) else {
+            guard isOnline else { throw Self.notQueued }
+            return .completed(try await client.mutate(operation))
+        }
+        let deadline = try operation.kind == .cancelDeletion ? currentStatus().canCancelUntil : nil
+        let operationToQueue = OutboxOperation(account: account, payload: payload, createdAt: now,
+                                               deletionRequestID: nil, deadline: deadline)
+        let plan = try store.write { database in
+            let plan = Coalescing.plan(adding: operationToQueue, to: try database.outboxOperations(for: account))
+            for id in plan.remove { try database.deleteOutbox(id: id) }
+            if plan.insertNew { try database.insertOutbox(operationToQueue) }
+            try database.insertAudit(AuditEntry(at: now, action: operationToQueue.kind,
+                                                outcome: plan.insertNew ? .queued : .coalesced,
+                                                operationID: operationToQueue.id), for: account)
+            return plan
+        }
+        // From here the operation is on disk: it will not be lost.
+        if plan.insertNew { broadcaster.emit(.operationQueued(operationToQueue)) }
+        broadcaster.emit(.statusChanged(try localStatus()))
+        guard plan.insertNew else { return .coalesced }
+        guard isOnline else {
+            announceDeadlines()
+            return .queued(operationToQueue)
+        }
+        let report = try await drain(immediate: operationToQueue.id)
+        switch report.immediate {
+        case .synced(let outcome)?:
+            return .completed(outcome)
+        case .rejected(let error)?:
+            // The user is told now; the refused operation leaves the outbox.
+            _ = try store.write { database in try database.deleteOutbox(id: operationToQueue.id) }
+            throw error
+        case .needsAuthentication(let error)?:
+            throw error
+        case .transient?, nil:
+            announceDeadlines()
+            return .queued(try store.outbox(for: account).first { $0.id == operationToQueue.id } ?? operationToQueue)
+        }
+    }
+
+    // MARK: Status and outbox
+
+    /// The deletion status the user should see, with what waits in the
+    /// outbox: the server's when online, the cache's otherwise, with queued
+    /// operations laid over it.
+    public func status() async throws(AccountError) -> StatusReport {
+        let base = isOnline ? try await client.deletionStatus() : try client.cachedStatus()
+            ?? StatusReport(deletion: .none, source: .cache, asOf: now)
+        let queue = try store.outbox(for: account)
+        return StatusReport(deletion: OptimisticStatus.apply(queue, to: base.deletion, capabilities: client.capabilities),
+                            source: base.source, asOf: base.asOf, queued: overlaySending(queue.filter { $0.state == .queued }))
+    }
+
+    /// The status from the store alone, with queued operations laid over it.
+    func localStatus() throws(AccountError) -> StatusReport {
+        let base = try client.cachedStatus() ?? StatusReport(deletion: .none, source: .cache, asOf: now)
+        let queue = try store.outbox(for: account)
+        return StatusReport(deletion: OptimisticStatus.apply(queue, to: base.deletion, capabilities: client.capabilities),
+                            source: .cache, asOf: base.asOf, queued: overlaySending(queue.filter { $0.state == .queued }))
+    }
+
+    private func currentStatus() throws(AccountError) -> DeletionStatus {
+        try localStatus().deletion
+    }
+
+    /// Everything in the outbox: queued, sending, failed and missed.
+    public func outbox() throws(AccountError) -> [OutboxOperation] {
+        overlaySending(try store.outbox(for: account))
+    }
+
+    private func overlaySending(_ operations: [OutboxOperation]) -> [OutboxOperation] {
+        let sending = state.withLock { $0.sending }
+        return operations.map { operation in
+            var operation = operation
+            if operation.id == sending { operation.state = .sending }
+            return operation
+        }
+    }
+
+    /// Removes failed and missed operations the user has seen.
+    public func dismissFailed() throws(AccountError) {
+        try store.write { database in
+            try database.execute("DELETE FROM outbox WHERE account = ? AND state IN ('failed', 'missed')",
+                                 [account.rawValue])
+        }
+    }
+
+    // MARK: Draining
+
+    /// What one sync did.
+    public struct SyncReport: Hashable, Sendable {
+        /// Operations the server applied.
+        public var sent: Int
+        /// Operations refused or missed.
+        public var failed: Int
+        /// Operations still queued.
+        public var remaining: Int
+    }
+
+    /// Sends what is queued, in order, until the queue is empty or must wait.
+    /// Returns at once when another thread or process is draining.
+    @discardableResult
+    public func sync() async throws(AccountError) -> SyncReport {
+        try await drain(immediate: nil).report
+    }
+
+    private enum Delivery {
+        case synced(BackendOutcome)
+        case rejected(AccountError)
+        case transient(AccountError)
+        case needsAuthentication(AccountError)
+    }
+
+    private func drain(immediate: OutboxOperation.ID?) async throws(AccountError) -> (report: SyncReport, immediate: Delivery?) {
+        var report = SyncReport(sent: 0, failed: 0, remaining: 0)
+        var immediateDelivery: Delivery?
+        let (online, paused) = state.withLock { ($0.online, $0.pausedForAuthentication) }
+        if online && !paused {
+            let held: DrainLock.Held?
+            do {
+                held = try lock.tryAcquire()
+            } catch {
+                throw AccountError(mapping: error)
+            }
+            if let held {
+                defer { held.release() }
+                while let next = try store.outbox(for: account).first(where: { $0.state == .queued }) {
+                    if next.kind == .cancelDeletion, let deadline = next.deadline,
+                       now.millisecondsSince1970 > deadline.millisecondsSince1970 {
+                        try markMissed(next)
+                        report.failed += 1
+                        continue
+                    }
+                    if let due = next.nextAttemptAt, due > now { break }
+                    let delivery = try await deliver(next, immediate: next.id == immediate)
+                    if next.id == immediate { immediateDelivery = delivery }
+                    switch delivery {
+                    case .synced: report.sent += 1
+                    case .rejected: report.failed += 1
+                    case .transient, .needsAuthentication: break
+                    }
+                    if case .transient = delivery { break }
+                    if case .needsAuthentication = delivery { break }
+                }
+            }
+        } else if paused {
+            broadcaster.emit(.syncPaused(.authenticationRequired))
+        }
+        report.remaining = try store.outbox(for: account).count { $0.state == .queued }
+        announceDeadlines()
+        return (report, immediateDelivery)
+    }
+
+    private func deliver(_ operation: OutboxOperation, immediate: Bool) async throws(AccountError) -> Delivery {
+        state.withLock { $0.sending = operation.id }
+        defer { state.withLock { $0.sending = nil } }
+        do {
+            let outcome = try await client.send(operation.payload.backendOperation, idempotencyKey: operation.idempotencyKey)
+            try complete(operation, outcome: outcome, httpStatus: 200)
+            return .synced(outcome)
+        } catch {
+            switch FailureClass(error) {
+            case .transient(let retryAfter):
+                var retry = operation
+                retry.attempts += 1
+                var generator = SystemRandomNumberGenerator()
+                retry.nextAttemptAt = now.addingTimeInterval(
+                    Backoff.delay(afterAttempts: retry.attempts, retryAfter: retryAfter, using: &generator))
+                retry.lastError = Self.describe(error)
+                try store.write { database in
+                    try database.updateOutbox(retry)
+                    try database.insertAudit(AuditEntry(at: now, action: operation.kind, outcome: .failed,
+                                                        httpStatus: error.httpStatus, errorCode: error.code,
+                                                        operationID: operation.id), for: account)
+                }
+                return .transient(error)
+            case .rejected where operation.kind == .cancelDeletion && error.reason == .notFound && !immediate:
+                // Nothing pending on the server any more (cancelled elsewhere):
+                // what the user wanted is true.
+                try complete(operation, outcome: BackendOutcome(deletion: DeletionStatus(state: .cancelled)), httpStatus: 404)
+                return .synced(BackendOutcome())
+            case .rejected:
+                var failed = operation
+                failed.state = .failed
+                failed.attempts += 1
+                failed.lastError = Self.describe(error)
+                try store.write { database in
+                    try database.updateOutbox(failed)
+                    try database.insertAudit(AuditEntry(at: now, action: operation.kind, outcome: .refused,
+                                                        httpStatus: error.httpStatus, errorCode: error.code,
+                                                        operationID: operation.id), for: account)
+                }
+                if !immediate { broadcaster.emit(.operationFailed(failed, error)) }
+                return .rejected(error)
+            case .needsAuthentication:
+                state.withLock { $0.pausedForAuthentication = true }
+                broadcaster.emit(.syncPaused(.authenticationRequired))
+                return .needsAuthentication(error)
+            case .storage:
+                throw error
+            }
+        }
+    }
+
+    /// The server applied `operation`: it leaves the outbox in the same
+    /// transaction that records the answer.
+    private func complete(_ operation: OutboxOperation, outcome: BackendOutcome, httpStatus: Int) throws(AccountError) {
+        let at = now
+        try store.write { database in
+            try database.deleteOutbox(id: operation.id)
+            try database.remember(outcome, for: account, asOf: at)
+            try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .succeeded,
+                                                httpStatus: httpStatus, operationID: operation.id), for: account)
+        }
+        broadcaster.emit(.operationSynced(operation))
+        broadcaster.emit(.statusChanged(try localStatus()))
+    }
+
+    private func markMissed(_ operation: OutboxOperation) throws(AccountError) {
+        var missed = operation
+        missed.state = .missed
+        missed.lastError = "the deadline passed before the cancel reached the server"
+        try store.write { database in
+            try database.updateOutbox(missed)
+            try database.insertAudit(AuditEntry(at: now, action: operation.kind, outcome: .missed,
+                                                operationID: operation.id), for: account)
+        }
+        broadcaster.emit(.operationFailed(missed, AccountError(.conflict, detail: missed.lastError)))
+        broadcaster.emit(.statusChanged(try localStatus()))
+    }
+
+    /// Announces, once each, queued cancels within 24 hours of their deadline.
+    private func announceDeadlines() {
+        guard let queue = try? store.outbox(for: account) else { return }
+        let due = queue.filter { operation in
+            guard operation.state == .queued, operation.kind == .cancelDeletion, let deadline = operation.deadline else {
+                return false
+            }
+            let left = deadline.timeIntervalSince(now)
+            return left >= 0 && left <= 86_400
+        }
+        let fresh = state.withLock { state in
+            let fresh = due.filter { !state.announcedDeadlines.contains($0.id) }
+            state.announcedDeadlines.formUnion(fresh.map(\.id))
+            return fresh
+        }
+        for operation in fresh { broadcaster.emit(.deadlineApproaching(operation)) }
+    }
+
+    private static func describe(_ error: AccountError) -> String {
+        [error.code.rawValue, error.httpStatus.map(String.init), error.detail].compactMap { $0 }.joined(separator: ": ")
+    }
+}
+
+extension OperationPayload {
+    /// The queueable form of `operation`; nil for what is never queued.
+    init?(_ operation: BackendOperation) {
+        switch operation {
+        case .requestDeletion(let reason, let days, let wipe): self = .requestDeletion(reason: reason, days: days, wipe: wipe)
+        case .cancelDeletion(nil): self = .cancelDeletion
+        case .changeUsername(let username): self = .changeUsername(username)
+        case .cancelDeletion, .profile, .stats, .deletionStatus, .finalizeDeletion, .erase: return nil
+        }
+    }
+
+    /// The operation to send.
+    var backendOperation: BackendOperation {
+        switch self {
+        case .requestDeletion(let reason, let days, let wipe): .requestDeletion(reason: reason, days: days, wipe: wipe)
+        case .cancelDeletion: .cancelDeletion(credentials: nil)
+        case .changeUsername(let username): .changeUsername(username)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+@testable import AccountCore
+import AccountEmulator
+import FoundationEssentials
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Child processes draining one store: what the user queued is applied
+/// exactly once, however the drains overlap or die.
+@Suite("Sync engine: processes", .serialized)
+struct ProcessDrainTests {
+    static var drainer: String { buildDirectory + "/sync-drainer" }
+
+    /// `count` operations queued straight into the store (no coalescing):
+    /// request, cancel, request, cancel, ..., each applied by the server.
+    static func queue(_ count: Int, in harness: SyncHarness) throws -> [String] {
+        var keys: [String] = []
+        for index in 0..<count {
+            let operation = OutboxOperation(account: harness.client.account,
+                                            payload: index % 2 == 0 ? .requestDeletion(reason: nil, days: nil, wipe: nil)
+                                                                    : .cancelDeletion,
+                                            createdAt: start)
+            try harness.store.enqueue(operation)
+            keys.append(operation.idempotencyKey.uuidString.lowercased())
+        }
+        return keys
+    }
+
+    static func arguments(_ harness: SyncHarness) throws -> [String] {
+        [harness.store.path, harness.emulator.emulator.baseURL, try harness.emulator.token(.allmine)]
+    }
+
+    /// Each queued key appears once in the emulator's mutation log, in order.
+    static func expectAppliedOnce(_ keys: [String], _ harness: SyncHarness,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let mutations = try harness.emulator.mutations()
+        let applied = mutations.compactMap { $0["idempotencyKey"]?.stringValue }
+        #expect(applied == keys, "applied \(applied.count) of \(keys.count)", sourceLocation: sourceLocation)
+        let actions = mutations.compactMap { $0["action"]?.stringValue }
+        #expect(actions == keys.indices.map { $0 % 2 == 0 ? "requestDeletion" : "cancelDeletion" },
+                sourceLocation: sourceLocation)
+        #expect(try harness.store.outbox(for: harness.client.account).isEmpty, sourceLocation: sourceLocation)
+    }
+
+    @Test("two processes draining one database send each operation once")
+    func twoProcesses() throws {
+        #expect(fileExists(Self.drainer), "build the package first: swift build")
+        let harness = try SyncHarness()
+        let keys = try Self.queue(40, in: harness)
+        let arguments = try Self.arguments(harness)
+        let first = try spawn(Self.drainer, arguments)
+        let second = try spawn(Self.drainer, arguments)
+        #expect(waitFor(first) == 0)
+        #expect(waitFor(second) == 0)
+        try Self.expectAppliedOnce(keys, harness)
+    }
+
+    @Test("a drain of 100 operations killed with SIGKILL 50 times, then finished: each applied exactly once")
+    func crashes() throws {
+        #expect(fileExists(Self.drainer), "build the package first: swift build")
+        let harness = try SyncHarness()
+        let keys = try Self.queue(100, in: harness)
+        let arguments = try Self.arguments(harness)
+        // Each answer takes 6 ms more, so the 50 kills fall across the whole
+        // drain: some while a request is in flight, some between the answer
+        // and its commit.
+        for method in ["POST", "DELETE"] {
+            try harness.emulator.inject("delay", method, "/api/v1/users/me/account-deletion", count: 10_000, delayMs: 6)
+        }
+        var generator = SystemRandomNumberGenerator()
+        var killedMidway = 0
+        for _ in 0..<50 {
+            let child = try spawn(Self.drainer, arguments)
+            usleep(UInt32.random(in: 5_000...35_000, using: &generator))
+            kill(child, SIGKILL)
+            if waitFor(child) == 128 + SIGKILL { killedMidway += 1 }
+        }
+        // Most children must really have died mid-drain, or this proves nothing.
+        #expect(killedMidway >= 40)
+        let remaining = try harness.store.outbox(for: harness.client.account).count
+        #expect(remaining < 100, "no child got anything done")
+        #expect(remaining > 0, "the queue emptied before the last kill")
+        let last = try spawn(Self.drainer, arguments)
+        #expect(waitFor(last) == 0)
+        try Self.expectAppliedOnce(keys, harness)
+    }
+}

@@ -1,0 +1,256 @@
+@testable import AccountCore
+import AccountEmulator
+import Allmine
+import Mudbase
+import FoundationEssentials
+import Testing
+import TestSupport
+
+@Suite("Sync engine")
+struct SyncEngineTests {
+    static let deletionPath = "/api/v1/users/me/account-deletion"
+
+    @Test("an offline cancel is queued with its deadline, shown as pending, and delivered once when the network returns")
+    func offlineCancel() async throws {
+        let harness = try SyncHarness()
+        #expect(try await harness.engine.requestDeletion().outcome?.deletion?.state == .pending)
+        harness.engine.setOnline(false)
+        let before = try harness.requestCount()
+        let queued = try #require(try await harness.engine.cancelDeletion().queuedOperation)
+        #expect(queued.deadline == start.addingTimeInterval(28 * 86_400))
+        let status = try await harness.engine.status()
+        #expect(status.deletion.state == .pending)
+        #expect(status.source == .cache)
+        #expect(status.queued.map(\.kind) == [.cancelDeletion])
+        #expect(status.queued.first?.deadline == queued.deadline)
+        #expect(try harness.requestCount() == before)
+
+        let events = harness.engine.events
+        harness.engine.setOnline(true)
+        let synced = await firstEvent(of: events) { $0.isSynced }
+        #expect(synced == .operationSynced(queued))
+        #expect(try harness.applied() == ["requestDeletion", "cancelDeletion"])
+        #expect(try harness.engine.outbox().isEmpty)
+        #expect(try await harness.engine.status().deletion.state == .cancelled)
+    }
+
+    @Test("an answer lost after the mutation was applied: resent with the same key, applied once")
+    func applyThenDrop() async throws {
+        let harness = try SyncHarness()
+        try harness.emulator.inject("applyThenClose", "POST", Self.deletionPath)
+        let queued = try #require(try await harness.engine.requestDeletion().queuedOperation)
+        #expect(queued.attempts == 1)
+        #expect(try harness.applied() == ["requestDeletion"])
+        harness.advance(seconds: 2)
+        let report = try await harness.engine.sync()
+        #expect(report == .init(sent: 1, failed: 0, remaining: 0))
+        #expect(try harness.applied() == ["requestDeletion"])
+        let keys = try harness.emulator.requests().map { request in
+            request["headers"]?.arrayValue?.first { $0.arrayValue?.first == "Idempotency-Key" }?.arrayValue?.last
+        }
+        #expect(keys.count == 2)
+        #expect(keys[0] == keys[1])
+        #expect(keys[0] == .string(queued.idempotencyKey.uuidString.lowercased()))
+        #expect(try harness.store.cached(DeletionStatus.self, for: harness.client.account)?.value.state == .pending)
+    }
+
+    @Test("three 500s, then success: retried with backoff, applied once")
+    func retriesAfterServerErrors() async throws {
+        let harness = try SyncHarness()
+        try harness.emulator.inject("serverError", "POST", Self.deletionPath, count: 3)
+        let queued = try #require(try await harness.engine.requestDeletion().queuedOperation)
+        var attempts = [queued.attempts]
+        for _ in 0..<3 {
+            // Full jitter: the n-th wait is at most min(300, 2^(n-1)) s.
+            harness.advance(seconds: 5)
+            _ = try await harness.engine.sync()
+            attempts.append(try harness.engine.outbox().first?.attempts ?? -1)
+        }
+        #expect(attempts == [1, 2, 3, -1])
+        #expect(try harness.applied() == ["requestDeletion"])
+        #expect(try harness.store.auditTrail(for: harness.client.account).map(\.outcome)
+                == [.queued, .failed, .failed, .failed, .succeeded])
+    }
+
+    @Test("Retry-After: 2 is honoured: the retry is not sent earlier, by the emulator's own log")
+    func retryAfter() async throws {
+        let harness = try SyncHarness()
+        try harness.emulator.inject("unavailable", "POST", Self.deletionPath, retryAfter: 2)
+        let queued = try #require(try await harness.engine.requestDeletion().queuedOperation)
+        #expect(try #require(queued.nextAttemptAt).timeIntervalSince(start) >= 2)
+        harness.advance(seconds: 1.999)
+        #expect(try await harness.engine.sync().sent == 0)
+        #expect(try harness.requestCount() == 1)
+        harness.advance(seconds: 0.001)
+        #expect(try await harness.engine.sync().sent == 1)
+        let times = try harness.emulator.requests().compactMap { $0["atMs"]?.integerValue }
+        #expect(times.count == 2)
+        #expect(times[1] - times[0] >= 2_000)
+    }
+
+    @Test("a 401 pauses the queue; a new token resumes it")
+    func authentication() async throws {
+        let harness = try SyncHarness(token: "expired")
+        let events = harness.engine.events
+        await #expect(throws: AccountError(.unauthorized, detail: "Authentication required")) {
+            try await harness.engine.requestDeletion()
+        }
+        #expect(try harness.engine.outbox().map(\.state) == [.queued])
+        #expect(await firstEvent(of: events) { $0 == .syncPaused(.authenticationRequired) } != nil)
+        let sent = try harness.requestCount()
+        #expect(try await harness.engine.sync().sent == 0)
+        #expect(try harness.requestCount() == sent)
+
+        let synced = harness.engine.events
+        harness.engine.setToken(try harness.emulator.token(.allmine))
+        #expect(await firstEvent(of: synced) { $0.isSynced } != nil)
+        #expect(try harness.applied() == ["requestDeletion"])
+    }
+
+    @Test("a 409 on the first operation does not block the second")
+    func rejectionDoesNotBlock() async throws {
+        let harness = try SyncHarness(online: false)
+        try harness.emulator.control("POST", "users", ["backend": "allmine", "username": "taken_name"])
+        _ = try await harness.engine.changeUsername(to: "taken_name")
+        _ = try await harness.engine.requestDeletion()
+        let events = harness.engine.events
+        harness.engine.setOnline(true)
+        let failed = await firstEvent(of: events) { if case .operationFailed = $0 { true } else { false } }
+        guard case .operationFailed(let operation, let error)? = failed else {
+            Issue.record("no failure reported")
+            return
+        }
+        #expect(operation.kind == .changeUsername)
+        #expect(operation.state == .failed)
+        #expect(error.code == .conflict)
+        #expect(operation.lastError?.hasPrefix("conflict: 409") == true)
+        _ = try await harness.engine.sync()
+        #expect(try harness.engine.outbox().map(\.state) == [.failed])
+        #expect(try harness.applied() == ["requestDeletion"])
+        try harness.engine.dismissFailed()
+        #expect(try harness.engine.outbox().isEmpty)
+    }
+
+    @Test("a request and its cancel, both offline, cancel out: nothing is sent; two renames keep the last")
+    func coalescing() async throws {
+        let harness = try SyncHarness(online: false)
+        #expect(try await harness.engine.requestDeletion().queuedOperation != nil)
+        #expect(try await harness.engine.status().deletion.state == .pending)
+        #expect(try await harness.engine.cancelDeletion().isCoalesced)
+        #expect(try harness.engine.outbox().isEmpty)
+        #expect(try await harness.engine.status().deletion.state == .none)
+        _ = try await harness.engine.changeUsername(to: "first_try")
+        _ = try await harness.engine.changeUsername(to: "second_try")
+        #expect(try harness.engine.outbox().map(\.payload) == [.changeUsername(try Username(validating: "second_try"))])
+        harness.engine.setOnline(true)
+        #expect(try await harness.engine.sync().remaining == 0)
+        #expect(try harness.applied() == ["changeUsername"])
+        #expect(try harness.emulator.requests().map { $0["method"] } == ["PATCH"])
+    }
+
+    @Test("a cancel whose deadline passed before delivery is reported missed, never dropped")
+    func missedDeadline() async throws {
+        let harness = try SyncHarness()
+        _ = try await harness.engine.requestDeletion()
+        harness.engine.setOnline(false)
+        let events = harness.engine.events
+        _ = try await harness.engine.cancelDeletion()
+        harness.advance(seconds: 27.5 * 86_400)
+        _ = try await harness.engine.status()
+        harness.engine.setOnline(false)
+        _ = try await harness.engine.sync()
+        #expect(await firstEvent(of: events) { if case .deadlineApproaching = $0 { true } else { false } } != nil)
+        harness.advance(seconds: 0.6 * 86_400)
+        let missed = harness.engine.events
+        harness.engine.setOnline(true)
+        let event = await firstEvent(of: missed) { if case .operationFailed = $0 { true } else { false } }
+        guard case .operationFailed(let operation, _)? = event else {
+            Issue.record("the missed cancel was not reported")
+            return
+        }
+        #expect(operation.state == .missed)
+        #expect(try harness.engine.outbox().map(\.state) == [.missed])
+        #expect(try harness.applied() == ["requestDeletion"])
+        #expect(try harness.emulator.requests().filter { $0["method"] == "DELETE" }.isEmpty)
+    }
+
+    @Test("the timer drains what became due, without being asked; the status change is announced")
+    func timer() async throws {
+        let harness = try SyncHarness()
+        try harness.emulator.inject("serverError", "POST", Self.deletionPath)
+        #expect(try await harness.engine.requestDeletion().queuedOperation != nil)
+        harness.advance(seconds: 5)
+        let events = harness.engine.events
+        harness.engine.startAutomaticSync(every: 0.05)
+        defer { harness.engine.stopAutomaticSync() }
+        #expect(await firstEvent(of: events) { $0.isSynced } != nil)
+        let changed = await firstEvent(of: events) { if case .statusChanged = $0 { true } else { false } }
+        guard case .statusChanged(let report)? = changed else {
+            Issue.record("no status change announced")
+            return
+        }
+        #expect(report.deletion.state == .pending)
+        #expect(report.queued.isEmpty)
+        #expect(try harness.applied() == ["requestDeletion"])
+    }
+
+    @Test("finalize and erase are never queued: offline they fail at once")
+    func neverQueued() async throws {
+        let harness = try SyncHarness(online: false)
+        await #expect(throws: SyncEngine.notQueued) { try await harness.engine.finalizeNow() }
+        let mudbase = SyncEngine(client: try AccountClient(
+            backend: MudbaseBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.emulator.baseURL),
+            store: harness.store, token: try harness.emulator.token(.mudbase), clock: harness.emulator.clock), online: false)
+        await #expect(throws: SyncEngine.notQueued) { try await mudbase.erase(confirmation: "DELETE_MY_ACCOUNT") }
+        // A wrong confirmation is still refused for what it is.
+        await #expect(throws: AccountError(.invalidInput(.confirmationMismatch))) {
+            try await mudbase.erase(confirmation: "delete")
+        }
+        #expect(try harness.engine.outbox().isEmpty)
+        #expect(try mudbase.outbox().isEmpty)
+        #expect(try harness.requestCount() == 0)
+    }
+
+    @Test("online, a cancel answered 404 tells the user there was nothing to cancel")
+    func immediateCancelNotFound() async throws {
+        let harness = try SyncHarness()
+        await #expect(throws: AccountError(.notFound, detail: "Resource not found")) {
+            try await harness.engine.cancelDeletion()
+        }
+        #expect(try harness.engine.outbox().isEmpty)
+    }
+
+    @Test("a queued cancel answered 404 (cancelled elsewhere) counts as done")
+    func queuedCancelNotFound() async throws {
+        let harness = try SyncHarness()
+        _ = try await harness.engine.requestDeletion()
+        harness.engine.setOnline(false)
+        _ = try await harness.engine.cancelDeletion()
+        _ = try await harness.client.cancelDeletion() // from "another device"
+        harness.engine.setOnline(true)
+        #expect(try await harness.engine.sync() == .init(sent: 1, failed: 0, remaining: 0))
+        #expect(try harness.engine.outbox().isEmpty)
+    }
+
+    @Test("offline and online in quick succession: nothing lost, nothing doubled")
+    func flapping() async throws {
+        let harness = try SyncHarness(online: false)
+        for index in 0..<10 {
+            _ = try await harness.engine.changeUsername(to: "name_\(index)")
+            harness.engine.setOnline(index % 2 == 0)
+            harness.engine.setOnline(index % 2 == 1)
+            harness.advance(seconds: 31 * 86_400)
+        }
+        harness.engine.setOnline(true)
+        for _ in 0..<50 where try harness.engine.outbox().contains(where: { $0.state == .queued }) {
+            harness.advance(seconds: 400)
+            _ = try await harness.engine.sync()
+        }
+        let applied = try harness.emulator.mutations()
+        let keys = applied.compactMap { $0["idempotencyKey"]?.stringValue }
+        #expect(Set(keys).count == keys.count)
+        #expect(try harness.engine.outbox().filter { $0.state == .queued }.isEmpty)
+        let last = try await harness.client.profile().username
+        #expect(last == "name_9")
+    }
+}

@@ -1,0 +1,78 @@
+@testable import AccountCore
+import AccountEmulator
+import Allmine
+import FoundationEssentials
+import Testing
+import TestSupport
+
+/// An emulator, a store, an Allmine client and its sync engine, all on the
+/// emulator's manual clock.
+final class SyncHarness {
+    let emulator: Harness
+    let directory: TemporaryDirectory
+    let store: AccountStore
+    let client: AccountClient
+    let engine: SyncEngine
+
+    init(token: String?? = nil, online: Bool = true) throws {
+        emulator = try Harness()
+        directory = try TemporaryDirectory()
+        store = try AccountStore(path: directory.file("store.sqlite"))
+        let givenToken: String? = try token ?? emulator.token(.allmine)
+        client = try AccountClient(backend: AllmineBackend(),
+                                   configuration: ClientConfiguration(baseURL: emulator.emulator.baseURL),
+                                   store: store, token: givenToken, clock: emulator.clock)
+        engine = SyncEngine(client: client, online: online)
+    }
+
+    /// The actions the emulator applied, in order.
+    func applied() throws -> [String] {
+        try emulator.mutations().compactMap { $0["action"]?.stringValue }
+    }
+
+    /// The back-end requests the emulator received.
+    func requestCount() throws -> Int { try emulator.requests().count }
+
+    /// Moves the shared clock (the client's and the emulator's).
+    func advance(seconds: Double) {
+        emulator.clock.advance(by: seconds)
+    }
+}
+
+/// The first event of `stream` that `matches`, or nil after `timeout` seconds.
+func firstEvent(of stream: AsyncStream<SyncEvent>, timeout: Double = 10,
+                where matches: @escaping @Sendable (SyncEvent) -> Bool) async -> SyncEvent? {
+    await withTaskGroup(of: SyncEvent?.self) { group in
+        group.addTask {
+            for await event in stream where matches(event) { return event }
+            return nil
+        }
+        group.addTask {
+            try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+            return nil
+        }
+        let first = await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}
+
+extension SyncEngine.Submission {
+    var queuedOperation: OutboxOperation? {
+        if case .queued(let operation) = self { operation } else { nil }
+    }
+
+    var isCoalesced: Bool {
+        if case .coalesced = self { true } else { false }
+    }
+
+    var outcome: BackendOutcome? {
+        if case .completed(let outcome) = self { outcome } else { nil }
+    }
+}
+
+extension SyncEvent {
+    var isSynced: Bool {
+        if case .operationSynced = self { true } else { false }
+    }
+}
