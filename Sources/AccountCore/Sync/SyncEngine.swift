@@ -174,7 +174,7 @@ public final class SyncEngine: Sendable {
             guard isOnline else { throw Self.notQueued }
             return .completed(try await client.mutate(operation))
         }
-        let deadline = try operation.kind == .cancelDeletion ? currentStatus().canCancelUntil : nil
+        let deadline = try operation.kind == .cancelDeletion ? localStatus().deletion.canCancelUntil : nil
         let operationToQueue = OutboxOperation(account: account, payload: payload, createdAt: now,
                                                deletionRequestID: nil, deadline: deadline)
         let plan = try store.write { database in
@@ -216,23 +216,23 @@ public final class SyncEngine: Sendable {
     /// outbox: the server's when online, the cache's otherwise, with queued
     /// operations laid over it.
     public func status() async throws(AccountError) -> StatusReport {
-        let base = isOnline ? try await client.deletionStatus() : try client.cachedStatus()
-            ?? StatusReport(deletion: .none, source: .cache, asOf: now)
-        let queue = try store.outbox(for: account)
-        return StatusReport(deletion: OptimisticStatus.apply(queue, to: base.deletion, capabilities: client.capabilities),
-                            source: base.source, asOf: base.asOf, queued: overlaySending(queue.filter { $0.state == .queued }))
+        try overlaid(isOnline ? try await client.deletionStatus() : try cachedOrNone())
     }
 
     /// The status from the store alone, with queued operations laid over it.
     func localStatus() throws(AccountError) -> StatusReport {
-        let base = try client.cachedStatus() ?? StatusReport(deletion: .none, source: .cache, asOf: now)
-        let queue = try store.outbox(for: account)
-        return StatusReport(deletion: OptimisticStatus.apply(queue, to: base.deletion, capabilities: client.capabilities),
-                            source: .cache, asOf: base.asOf, queued: overlaySending(queue.filter { $0.state == .queued }))
+        try overlaid(try cachedOrNone())
     }
 
-    private func currentStatus() throws(AccountError) -> DeletionStatus {
-        try localStatus().deletion
+    private func cachedOrNone() throws(AccountError) -> StatusReport {
+        try client.cachedStatus() ?? StatusReport(deletion: .none, source: .cache, asOf: now)
+    }
+
+    /// `base` with the queued operations laid over it and listed beside it.
+    private func overlaid(_ base: StatusReport) throws(AccountError) -> StatusReport {
+        let queue = try store.outbox(for: account)
+        return StatusReport(deletion: OptimisticStatus.apply(queue, to: base.deletion, capabilities: client.capabilities),
+                            source: base.source, asOf: base.asOf, queued: overlaySending(queue.filter { $0.state == .queued }))
     }
 
     /// Everything in the outbox: queued, sending, failed and missed.
@@ -296,7 +296,7 @@ public final class SyncEngine: Sendable {
             }
             if let held {
                 defer { held.release() }
-                while let next = try store.outbox(for: account).first(where: { $0.state == .queued }) {
+                draining: while let next = try store.outbox(for: account).first(where: { $0.state == .queued }) {
                     if next.kind == .cancelDeletion, let deadline = next.deadline,
                        now.millisecondsSince1970 > deadline.millisecondsSince1970 {
                         try markMissed(next)
@@ -309,10 +309,9 @@ public final class SyncEngine: Sendable {
                     switch delivery {
                     case .synced: report.sent += 1
                     case .rejected: report.failed += 1
-                    case .transient, .needsAuthentication: break
+                    // What follows waits behind it, in order.
+                    case .transient, .needsAuthentication: break draining
                     }
-                    if case .transient = delivery { break }
-                    if case .needsAuthentication = delivery { break }
                 }
             }
         } else if paused {
@@ -338,13 +337,7 @@ public final class SyncEngine: Sendable {
                 var generator = SystemRandomNumberGenerator()
                 retry.nextAttemptAt = now.addingTimeInterval(
                     Backoff.delay(afterAttempts: retry.attempts, retryAfter: retryAfter, using: &generator))
-                retry.lastError = Self.describe(error)
-                try store.write { database in
-                    try database.updateOutbox(retry)
-                    try database.insertAudit(AuditEntry(at: now, action: operation.kind, outcome: .failed,
-                                                        httpStatus: error.httpStatus, errorCode: error.code,
-                                                        operationID: operation.id), for: account)
-                }
+                try save(retry, after: error, outcome: .failed)
                 return .transient(error)
             case .rejected where operation.kind == .cancelDeletion && error.reason == .notFound && !immediate:
                 // Nothing pending on the server any more (cancelled elsewhere):
@@ -352,16 +345,10 @@ public final class SyncEngine: Sendable {
                 try complete(operation, outcome: BackendOutcome(deletion: DeletionStatus(state: .cancelled)), httpStatus: 404)
                 return .synced(BackendOutcome())
             case .rejected:
-                var failed = operation
-                failed.state = .failed
-                failed.attempts += 1
-                failed.lastError = Self.describe(error)
-                try store.write { database in
-                    try database.updateOutbox(failed)
-                    try database.insertAudit(AuditEntry(at: now, action: operation.kind, outcome: .refused,
-                                                        httpStatus: error.httpStatus, errorCode: error.code,
-                                                        operationID: operation.id), for: account)
-                }
+                var refused = operation
+                refused.state = .failed
+                refused.attempts += 1
+                let failed = try save(refused, after: error, outcome: .refused)
                 if !immediate { broadcaster.emit(.operationFailed(failed, error)) }
                 return .rejected(error)
             case .needsAuthentication:
@@ -372,6 +359,23 @@ public final class SyncEngine: Sendable {
                 throw error
             }
         }
+    }
+
+    /// Keeps `operation` (with its new attempts, schedule or state) and the
+    /// reason it did not go through, with its audit entry, in one transaction.
+    @discardableResult
+    private func save(_ operation: OutboxOperation, after error: AccountError,
+                      outcome: AuditEntry.Outcome) throws(AccountError) -> OutboxOperation {
+        var operation = operation
+        operation.lastError = Self.describe(error)
+        let at = now
+        try store.write { database in
+            try database.updateOutbox(operation)
+            try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: outcome,
+                                                httpStatus: error.httpStatus, errorCode: error.code,
+                                                operationID: operation.id), for: account)
+        }
+        return operation
     }
 
     /// The server applied `operation`: it leaves the outbox in the same
