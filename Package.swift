@@ -10,6 +10,8 @@ let package = Package(
     products: [
         // Dynamic, so that what we ship can be inspected (`ldd`) as one file.
         .library(name: "AccountCore", type: .dynamic, targets: ["AccountCore"]),
+        // Compiles a package's Localization/*.json into Swift; AccountCore uses it.
+        .plugin(name: "LocalizationCompiler", targets: ["LocalizationCompiler"]),
     ],
     targets: [
         .systemLibrary(
@@ -40,7 +42,18 @@ let package = Package(
         .target(
             name: "AccountCore",
             dependencies: ["SQLiteDB", "CurlHTTP"],
-            path: "Sources/AccountCore"
+            path: "Sources/AccountCore",
+            plugins: ["LocalizationCompiler"]
+        ),
+        .executableTarget(
+            name: "localization-compiler",
+            path: "Plugins/LocalizationCompilerTool"
+        ),
+        .plugin(
+            name: "LocalizationCompiler",
+            capability: .buildTool(),
+            dependencies: ["localization-compiler"],
+            path: "Plugins/LocalizationCompiler"
         ),
         // Back-end plugins: each turns operations into requests for one back
         // end. The core names none of them.
@@ -78,6 +91,12 @@ let package = Package(
             name: "AccountClientTests",
             dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok", "AccountEmulator", "TestSupport"],
             path: "Tests/AccountClientTests"
+        ),
+        .testTarget(
+            name: "LocalizationTests",
+            dependencies: ["AccountCore", "TestSupport"],
+            path: "Tests/LocalizationTests",
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "CurlHTTPTests",

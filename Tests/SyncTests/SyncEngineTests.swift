@@ -197,11 +197,11 @@ struct SyncEngineTests {
     @Test("finalize and erase are never queued: offline they fail at once")
     func neverQueued() async throws {
         let harness = try SyncHarness(online: false)
-        await #expect(throws: SyncEngine.notQueued) { try await harness.engine.finalizeNow() }
+        await #expect(throws: AccountError.offlineNotQueued) { try await harness.engine.finalizeNow() }
         let mudbase = SyncEngine(client: try AccountClient(
             backend: MudbaseBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.emulator.baseURL),
             store: harness.store, token: try harness.emulator.token(.mudbase), clock: harness.emulator.clock), online: false)
-        await #expect(throws: SyncEngine.notQueued) { try await mudbase.erase(confirmation: "DELETE_MY_ACCOUNT") }
+        await #expect(throws: AccountError.offlineNotQueued) { try await mudbase.erase(confirmation: "DELETE_MY_ACCOUNT") }
         // A wrong confirmation is still refused for what it is.
         await #expect(throws: AccountError(.invalidInput(.confirmationMismatch))) {
             try await mudbase.erase(confirmation: "delete")

@@ -59,6 +59,10 @@ public struct AccountError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Offline, for an operation that is never queued (finalize, erase, a
+    /// cancel by logging in): it fails at once rather than fire later, unseen.
+    public static let offlineNotQueued = AccountError(.network, detail: "offline: this operation is never queued")
+
     /// The stable code of `reason`.
     public var code: Code {
         switch reason {

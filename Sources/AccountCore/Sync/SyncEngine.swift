@@ -153,25 +153,23 @@ public final class SyncEngine: Sendable {
 
     /// Finalizes now; never queued: offline it fails at once.
     public func finalizeNow() async throws(AccountError) -> DeletionStatus {
-        guard isOnline else { throw Self.notQueued }
+        guard isOnline else { throw AccountError.offlineNotQueued }
         return try await client.finalizeNow()
     }
 
     /// Erases the account; never queued: offline it fails at once.
     public func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> DeletionStatus {
         try client.validateLocally(.erase(confirmation: confirmation, reason: reason))
-        guard isOnline else { throw Self.notQueued }
+        guard isOnline else { throw AccountError.offlineNotQueued }
         return try await client.erase(confirmation: confirmation, reason: reason)
     }
 
-    /// Irreversible, or needing a password: these never wait in the outbox.
-    static let notQueued = AccountError(.network, detail: "offline: this operation is never queued")
 
     private func submit(_ operation: BackendOperation) async throws(AccountError) -> Submission {
         try client.validateLocally(operation)
         // A cancel that carries credentials (a login) has no queueable form.
         guard let payload = OperationPayload(operation) else {
-            guard isOnline else { throw Self.notQueued }
+            guard isOnline else { throw AccountError.offlineNotQueued }
             return .completed(try await client.mutate(operation))
         }
         let deadline = try operation.kind == .cancelDeletion ? localStatus().deletion.canCancelUntil : nil
