@@ -10,6 +10,8 @@ let package = Package(
     products: [
         // Dynamic, so that what we ship can be inspected (`ldd`) as one file.
         .library(name: "AccountCore", type: .dynamic, targets: ["AccountCore"]),
+        // The stable C interface (account_core.h) that mobile shells link.
+        .library(name: "AccountCoreC", type: .dynamic, targets: ["AccountCoreC"]),
         // Compiles a package's Localization/*.json into Swift; AccountCore uses it.
         .plugin(name: "LocalizationCompiler", targets: ["LocalizationCompiler"]),
     ],
@@ -61,6 +63,20 @@ let package = Package(
         .target(name: "Mudbase", dependencies: ["AccountCore"], path: "Plugins/Mudbase"),
         .target(name: "Ovok", dependencies: ["AccountCore"], path: "Plugins/Ovok"),
         .target(
+            name: "AccountSession",
+            dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok"],
+            path: "Sources/AccountSession"
+        ),
+        .target(
+            name: "CAccountCore",
+            path: "Sources/CAccountCore"
+        ),
+        .target(
+            name: "AccountCoreC",
+            dependencies: ["CAccountCore", "AccountSession"],
+            path: "Sources/AccountCoreC"
+        ),
+        .target(
             name: "AccountEmulator",
             dependencies: ["AccountCore", "SQLiteDB", "POSIXThread"],
             path: "Sources/AccountEmulator"
@@ -91,6 +107,12 @@ let package = Package(
             name: "AccountClientTests",
             dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok", "AccountEmulator", "TestSupport"],
             path: "Tests/AccountClientTests"
+        ),
+        .testTarget(
+            name: "CInterfaceTests",
+            dependencies: ["AccountEmulator", "TestSupport"],
+            path: "Tests/CInterfaceTests",
+            exclude: ["c", "java"]
         ),
         .testTarget(
             name: "LocalizationTests",

@@ -213,12 +213,19 @@ public final class SyncEngine: Sendable {
     /// The deletion status the user should see, with what waits in the
     /// outbox: the server's when online, the cache's otherwise, with queued
     /// operations laid over it.
+    /// When the server cannot be reached, the store answers, marked as such.
     public func status() async throws(AccountError) -> StatusReport {
-        try overlaid(isOnline ? try await client.deletionStatus() : try cachedOrNone())
+        guard isOnline else { return try overlaid(try cachedOrNone()) }
+        do {
+            return try overlaid(try await client.deletionStatus())
+        } catch where error.code == .network {
+            return try overlaid(try cachedOrNone())
+        }
     }
 
-    /// The status from the store alone, with queued operations laid over it.
-    func localStatus() throws(AccountError) -> StatusReport {
+    /// The status from the store alone, with queued operations laid over it:
+    /// what to show without touching the network.
+    public func localStatus() throws(AccountError) -> StatusReport {
         try overlaid(try cachedOrNone())
     }
 

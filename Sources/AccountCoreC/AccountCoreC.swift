@@ -1,0 +1,141 @@
+import AccountCore
+import AccountSession
+import CAccountCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// The functions of account_core.h. Each is a thin wrapper: it checks the
+// pointers and strings, hands the work to AccountSession, and copies the
+// answer out. No account logic lives here. `@c @implementation` makes the
+// compiler check every signature against the hand-written header.
+
+/// Static texts, made once and never freed. Unchecked: the pointers are
+/// written once, by Swift's thread-safe lazy initialization, and the bytes
+/// behind them are never written again.
+private enum StaticText {
+    nonisolated(unsafe) static let version = CStrings.permanent("1.0.0")
+    nonisolated(unsafe) static let names: [Int32: UnsafePointer<CChar>?] = Dictionary(
+        uniqueKeysWithValues: CallStatus.allCases.map { ($0.rawValue, CStrings.permanent($0.name)) })
+    nonisolated(unsafe) static let unknown = CStrings.permanent("AC_UNKNOWN")
+}
+
+/// `{"error": ...}` for bad input, in English (no session, so no language).
+private func argumentError(_ field: String) -> JSONValue {
+    ["error": ["code": "invalidInput", "message": .string(Localizer(language: .english).message(
+        for: AccountError(.invalidInput(.invalidConfiguration(field: field))))), "detail": nil,
+               "httpStatus": nil, "retryAfter": nil]]
+}
+
+private func handle(_ core: OpaquePointer?) -> CoreHandle? {
+    core.map { Unmanaged<CoreHandle>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
+}
+
+@c @implementation
+public func ac_abi_version() -> UInt32 {
+    UInt32(AC_ABI_VERSION)
+}
+
+@c @implementation
+public func ac_version() -> UnsafePointer<CChar>? {
+    StaticText.version
+}
+
+@c @implementation
+public func ac_status_name(_ s: ac_status) -> UnsafePointer<CChar>? {
+    (StaticText.names[s] ?? nil) ?? StaticText.unknown
+}
+
+@c @implementation
+public func ac_open(_ config_json: UnsafePointer<CChar>?, _ out_core: UnsafeMutablePointer<OpaquePointer?>?,
+                    _ out_error_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> ac_status {
+    out_core?.pointee = nil
+    out_error_json?.pointee = nil
+    guard let out_core else {
+        out_error_json?.pointee = CStrings.copy(argumentError("out_core"))
+        return CallStatus.argument.rawValue
+    }
+    guard let text = CStrings.read(config_json), let json = JSONValue(parsing: Array(text.utf8)) else {
+        out_error_json?.pointee = CStrings.copy(argumentError("config_json"))
+        return CallStatus.argument.rawValue
+    }
+    do {
+        let session = try Session(configuration: SessionConfiguration.parse(json), automaticSync: true)
+        out_core.pointee = OpaquePointer(Unmanaged.passRetained(CoreHandle(session: session)).toOpaque())
+        return CallStatus.ok.rawValue
+    } catch {
+        let localizer = Localizer(language: json["language"]?.stringValue.flatMap(Language.init(rawValue:)) ?? .english)
+        out_error_json?.pointee = CStrings.copy(["error": ["code": .string(error.code.rawValue),
+                                                           "message": .string(localizer.message(for: error)),
+                                                           "detail": .string(error.detail), "httpStatus": nil,
+                                                           "retryAfter": nil]])
+        return CallStatus(error).rawValue
+    }
+}
+
+@c @implementation
+public func ac_close(_ core: OpaquePointer?) {
+    guard let core else { return }
+    let unmanaged = Unmanaged<CoreHandle>.fromOpaque(UnsafeRawPointer(core))
+    unmanaged.takeUnretainedValue().close()
+    unmanaged.release()
+}
+
+@c @implementation
+public func ac_set_token(_ core: OpaquePointer?, _ token: UnsafePointer<CChar>?) -> ac_status {
+    guard let handle = handle(core) else { return CallStatus.argument.rawValue }
+    if token == nil {
+        handle.call { handle.session.engine.setToken(nil) }
+        return CallStatus.ok.rawValue
+    }
+    guard let text = CStrings.read(token), !text.isEmpty else { return CallStatus.argument.rawValue }
+    handle.call { handle.session.engine.setToken(text) }
+    return CallStatus.ok.rawValue
+}
+
+@c @implementation
+public func ac_set_online(_ core: OpaquePointer?, _ online: Int32) -> ac_status {
+    guard let handle = handle(core), online == 0 || online == 1 else { return CallStatus.argument.rawValue }
+    handle.call { handle.session.engine.setOnline(online == 1) }
+    return CallStatus.ok.rawValue
+}
+
+@c @implementation
+public func ac_set_event_handler(_ core: OpaquePointer?, _ handler: ac_event_handler?,
+                                 _ context: UnsafeMutableRawPointer?) -> ac_status {
+    guard let handle = handle(core) else { return CallStatus.argument.rawValue }
+    handle.setHandler(handler.map { CoreHandle.EventHandler(function: $0, context: context) })
+    return CallStatus.ok.rawValue
+}
+
+@c @implementation
+public func ac_call(_ core: OpaquePointer?, _ operation: UnsafePointer<CChar>?, _ arguments_json: UnsafePointer<CChar>?,
+                    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> ac_status {
+    out_json?.pointee = nil
+    guard let out_json else { return CallStatus.argument.rawValue }
+    guard let handle = handle(core) else {
+        out_json.pointee = CStrings.copy(argumentError("core"))
+        return CallStatus.argument.rawValue
+    }
+    guard let name = CStrings.read(operation) else {
+        out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidConfiguration(field: "operation")))))
+        return CallStatus.argument.rawValue
+    }
+    var arguments: JSONValue?
+    if arguments_json != nil {
+        guard let text = CStrings.read(arguments_json), let parsed = JSONValue(parsing: Array(text.utf8)) else {
+            out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidConfiguration(field: "arguments")))))
+            return CallStatus.argument.rawValue
+        }
+        arguments = parsed
+    }
+    let session = handle.session
+    let (status, json) = handle.call { blocking { [arguments] in await session.perform(name, arguments: arguments) } }
+    out_json.pointee = CStrings.copy(json)
+    return status.rawValue
+}
+
+@c @implementation
+public func ac_string_free(_ string: UnsafeMutablePointer<CChar>?) {
+    free(string)
+}

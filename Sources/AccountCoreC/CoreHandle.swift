@@ -1,0 +1,77 @@
+import AccountCore
+import AccountSession
+import CAccountCore
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What an `ac_core *` points at: the session, the calls in flight (so
+/// `ac_close` can wait for them), and the event handler.
+final class CoreHandle: Sendable {
+    let session: Session
+    private let inFlight = Mutex(0)
+    private let handler = Mutex<EventHandler?>(nil)
+    private let events: Mutex<Task<Void, Never>?> = Mutex(nil)
+
+    /// A C function pointer and its context; the caller guarantees the
+    /// context lives until the handler is replaced or the core is closed.
+    struct EventHandler: @unchecked Sendable {
+        let function: ac_event_handler
+        let context: UnsafeMutableRawPointer?
+    }
+
+    init(session: Session) {
+        self.session = session
+        let stream = session.engine.events
+        let task = Task { [weak self] in
+            for await event in stream {
+                guard let self, let handler = self.handler.withLock({ $0 }) else { continue }
+                self.session.json(event).encoded.withUnsafeBufferPointer { bytes in
+                    // The JSON is copied into a NUL-terminated buffer valid for the call.
+                    var text = Array(bytes)
+                    text.append(0)
+                    text.withUnsafeBufferPointer { buffer in
+                        buffer.withMemoryRebound(to: CChar.self) { handler.function(handler.context, $0.baseAddress) }
+                    }
+                }
+            }
+        }
+        events.withLock { $0 = task }
+    }
+
+    func setHandler(_ handler: EventHandler?) {
+        self.handler.withLock { $0 = handler }
+    }
+
+    /// Runs `body`, counted as a call in flight.
+    func call<Value>(_ body: () -> Value) -> Value {
+        inFlight.withLock { $0 += 1 }
+        defer { inFlight.withLock { $0 -= 1 } }
+        return body()
+    }
+
+    /// Waits for the calls in flight, then stops the events and the timer.
+    func close() {
+        handler.withLock { $0 = nil }
+        while inFlight.withLock({ $0 }) > 0 { usleep(1_000) }
+        events.withLock { $0?.cancel() }
+        session.engine.stopAutomaticSync()
+    }
+}
+
+/// Runs `body` to completion on Swift's concurrency pool and waits for it on
+/// the calling thread: a C caller's thread, never one of the pool's.
+func blocking<Value: Sendable>(_ body: @escaping @Sendable () async -> Value) -> Value {
+    let done = DispatchSemaphore(value: 0)
+    let result = Mutex<Value?>(nil)
+    Task {
+        let value = await body()
+        result.withLock { $0 = value }
+        done.signal()
+    }
+    done.wait()
+    guard let value = result.withLock({ $0 }) else { fatalError("a blocking task ended without a value") }
+    return value
+}

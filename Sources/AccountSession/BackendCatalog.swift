@@ -1,0 +1,18 @@
+import AccountCore
+import Allmine
+import Mudbase
+import Ovok
+
+/// The back ends this build carries, by the name a configuration gives.
+public enum BackendCatalog {
+    /// Every back end, in a stable order.
+    public static let all: [any AccountBackend] = [AllmineBackend(), MudbaseBackend(), OvokBackend()]
+
+    /// The names, for help texts and errors.
+    public static var names: [String] { all.map(\.name) }
+
+    /// The back end called `name`, if there is one.
+    public static func backend(named name: String) -> (any AccountBackend)? {
+        all.first { $0.name == name }
+    }
+}

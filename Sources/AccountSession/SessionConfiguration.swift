@@ -1,0 +1,76 @@
+import AccountCore
+
+/// What a shell gives to open a session: the back end, its server, the
+/// store, and how to present itself. Parsed strictly: an unknown key, a
+/// wrong type or a bad value is refused, naming the field.
+public struct SessionConfiguration: Sendable {
+    /// The back end plugin.
+    public var backend: any AccountBackend
+    /// The client's configuration (base URL, language, time zone, ...).
+    public var client: ClientConfiguration
+    /// The store's file.
+    public var databasePath: String
+
+    /// Creates a configuration.
+    public init(backend: any AccountBackend, client: ClientConfiguration, databasePath: String) {
+        self.backend = backend
+        self.client = client
+        self.databasePath = databasePath
+    }
+
+    /// The keys `parse(_:)` knows.
+    public static let keys: Set<String> = ["backend", "baseURL", "databasePath", "language", "timezone",
+                                           "platform", "appVersion", "deviceId", "timeoutSeconds"]
+
+    /// Parses the configuration object of `ac_open`.
+    public static func parse(_ json: JSONValue) throws(AccountError) -> SessionConfiguration {
+        guard let members = json.objectValue else { throw invalid("configuration") }
+        if let unknown = members.keys.sorted().first(where: { !keys.contains($0) }) { throw invalid(unknown) }
+        func text(_ key: String, required: Bool = false) throws(AccountError) -> String? {
+            guard let value = members[key], !value.isNull else {
+                if required { throw invalid(key) }
+                return nil
+            }
+            guard let text = value.stringValue else { throw invalid(key) }
+            return text
+        }
+        guard let backend = try text("backend", required: true).flatMap(BackendCatalog.backend(named:)) else {
+            throw invalid("backend")
+        }
+        guard let baseURL = try text("baseURL", required: true), let databasePath = try text("databasePath", required: true),
+              !databasePath.isEmpty else {
+            throw invalid("databasePath")
+        }
+        var client = ClientConfiguration(baseURL: baseURL)
+        if let language = try text("language") {
+            guard let parsed = Language(rawValue: language) else { throw invalid("language") }
+            client.language = parsed
+        }
+        if let timezone = try text("timezone") {
+            guard let parsed = UTCOffset(timezone) else { throw invalid("timezone") }
+            client.timezone = parsed
+        }
+        if let platform = try text("platform") {
+            guard let parsed = ClientPlatform(rawValue: platform) else { throw invalid("platform") }
+            client.platform = parsed
+        }
+        client.appVersion = try text("appVersion")
+        client.deviceID = try text("deviceId")
+        if let value = members["timeoutSeconds"], !value.isNull {
+            let seconds: Double
+            switch value {
+            case .integer(let number): seconds = Double(number)
+            case .number(let number): seconds = number
+            default: throw invalid("timeoutSeconds")
+            }
+            client.totalTimeout = seconds
+            client.connectTimeout = min(client.connectTimeout, seconds)
+        }
+        try client.validate()
+        return SessionConfiguration(backend: backend, client: client, databasePath: databasePath)
+    }
+
+    private static func invalid(_ field: String) -> AccountError {
+        AccountError(.invalidInput(.invalidConfiguration(field: field)))
+    }
+}

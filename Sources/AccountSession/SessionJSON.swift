@@ -1,0 +1,66 @@
+import AccountCore
+import FoundationEssentials
+
+/// The JSON shapes of `ac_call` and `acct --json`, in one place.
+extension Session {
+    func json(_ status: DeletionStatus) -> JSONValue {
+        [
+            "status": .string(status.state.rawValue), "requestedAt": .instant(status.requestedAt),
+            "scheduledFor": .instant(status.scheduledFor), "canCancelUntil": .instant(status.canCancelUntil),
+            "finalizedAt": .instant(status.finalizedAt),
+            "remainingDays": .integer(status.state == .pending ? status.remainingDays(at: client.now) : nil),
+            "isLocked": .bool(status.isLocked), "cancellation": .string(status.cancellation.rawValue),
+            "wipe": .bool(status.wipesData),
+        ]
+    }
+
+    func json(_ operation: OutboxOperation) -> JSONValue {
+        [
+            "id": .string(operation.id.uuidString.lowercased()), "kind": .string(operation.kind.rawValue),
+            "createdAt": .instant(operation.createdAt), "attempts": .integer(operation.attempts),
+            "state": .string(operation.state.rawValue), "deadline": .instant(operation.deadline),
+            "lastError": .string(operation.lastError),
+        ]
+    }
+
+    func json(_ report: StatusReport) -> JSONValue {
+        ["deletion": json(report.deletion), "source": .string(report.source.rawValue),
+         "asOf": .instant(report.asOf), "queued": .array(report.queued.map(json))]
+    }
+
+    func json(_ profile: AccountProfile) -> JSONValue {
+        ["id": .string(profile.id), "username": .string(profile.username), "displayName": .string(profile.displayName),
+         "email": .string(profile.email), "isLocked": .bool(profile.isLocked),
+         "usernameChangedAt": .instant(profile.usernameChangedAt),
+         "nextUsernameChangeAllowedAt": .instant(profile.nextUsernameChangeAllowedAt)]
+    }
+
+    func json(_ capabilities: BackendCapabilities) -> JSONValue {
+        ["backend": .string(client.backend.name), "profile": .bool(capabilities.profile), "stats": .bool(capabilities.stats),
+         "deletionStatus": .bool(capabilities.deletionStatus), "requestDeletion": .bool(capabilities.requestDeletion),
+         "cancellation": .string(capabilities.cancellation.rawValue), "finalizeNow": .bool(capabilities.finalizeNow),
+         "rename": .bool(capabilities.rename), "erase": .bool(capabilities.erase),
+         "customDays": capabilities.customDays.map { ["minimum": .integer($0.lowerBound), "maximum": .integer($0.upperBound)] } ?? .null,
+         "wipe": .bool(capabilities.wipe), "gracePeriodDays": .integer(capabilities.gracePeriodDays)]
+    }
+
+    /// `{"error": {...}}`, the message in the session's language.
+    public func json(_ error: AccountError, operation: OperationKind? = nil) -> JSONValue {
+        ["error": ["code": .string(error.code.rawValue), "message": .string(localizer.message(for: error, operation: operation)),
+                   "detail": .string(error.detail), "httpStatus": .integer(error.httpStatus),
+                   "retryAfter": .integer(error.retryAfter)]]
+    }
+
+    /// An event as the C callback and the shell receive it.
+    public func json(_ event: SyncEvent) -> JSONValue {
+        switch event {
+        case .operationQueued(let operation): ["type": "operationQueued", "operation": json(operation)]
+        case .operationSynced(let operation): ["type": "operationSynced", "operation": json(operation)]
+        case .operationFailed(let operation, let error):
+            ["type": "operationFailed", "operation": json(operation), "error": json(error, operation: operation.kind)["error"] ?? .null]
+        case .syncPaused(let reason): ["type": "syncPaused", "reason": .string(reason.rawValue)]
+        case .statusChanged(let report): ["type": "statusChanged", "status": json(report)]
+        case .deadlineApproaching(let operation): ["type": "deadlineApproaching", "operation": json(operation)]
+        }
+    }
+}

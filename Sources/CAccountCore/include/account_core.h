@@ -1,0 +1,156 @@
+/*
+** account_core.h: the stable C interface of AccountCore.
+**
+** AccountCore drives the end of an account's life and its renames (request,
+** cancel and finalize a deletion; GDPR erasure; scheduled deletion; username
+** changes) against Allmine, Mudbase or Ovok, offline first: what the user
+** does without a network is kept in an SQLite file and delivered exactly
+** once, before its deadline, or reported.
+**
+** This header is hand-written and checked by the compiler against the Swift
+** implementation (`@c @implementation`), so it cannot drift from the code.
+** Link with -lAccountCoreC.
+**
+** STABILITY. The interface grows only by adding: new functions and new
+** status codes may come, none is changed or removed without a new
+** AC_ABI_VERSION. A retired status keeps its number. JSON objects may gain
+** members; a caller ignores members it does not know. See the `symbols`
+** file for the version each symbol came in.
+**
+** OWNERSHIP. Every `char *` the library hands out (out_json, out_error_json)
+** is owned by the caller and freed with ac_string_free(), never free().
+** Every `const char *` returned (ac_version, ac_status_name) is static and
+** never freed. Strings passed in are only read during the call.
+**
+** THREADS. Every function may be called from any thread. Calls on one core
+** may run concurrently; ac_close() waits for them. The event handler runs
+** on a thread the library owns.
+**
+** STRINGS. Every string is UTF-8 and NUL-terminated. Input that is NULL
+** where a string is required, not UTF-8, not JSON where JSON is required,
+** or longer than 1 MiB is refused with AC_ERR_ARGUMENT; the library never
+** crashes on bad input.
+*/
+#ifndef ACCOUNT_CORE_H
+#define ACCOUNT_CORE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version of this interface. ac_abi_version() returns the library's:
+** an app checks that the two match. */
+#define AC_ABI_VERSION 1
+
+/* An open core: one account of one back end, with its store. Opaque. */
+typedef struct ac_core ac_core;
+
+/* The result of a call: one of the AC_ codes below. */
+typedef int32_t ac_status;
+
+/* Status codes. Append only: numbers are never reused. */
+enum {
+  AC_OK = 0,                      /* done */
+  AC_QUEUED = 1,                  /* saved in the outbox; it will be sent when possible */
+  AC_ERR_ARGUMENT = 2,            /* bad input: refused before anything was sent */
+  AC_ERR_NETWORK = 3,             /* the server could not be reached (nothing was queued) */
+  AC_ERR_UNAUTHORIZED = 4,        /* 401: a new token is needed */
+  AC_ERR_FORBIDDEN = 5,           /* 403 */
+  AC_ERR_NOT_FOUND = 6,           /* 404: nothing to act on */
+  AC_ERR_CONFLICT = 7,            /* 409: not in the account's current state */
+  AC_ERR_RATE_LIMITED = 8,        /* 429: see error.retryAfter */
+  AC_ERR_SERVER = 9,              /* 5xx */
+  AC_ERR_UNEXPECTED_RESPONSE = 10,/* an answer that could not be read */
+  AC_ERR_STORAGE = 11,            /* the local store failed */
+  AC_ERR_UNSUPPORTED = 12,        /* the back end does not offer this */
+  AC_ERR_INTERNAL = 13            /* a bug in the library; please report */
+};
+
+/* Receives events as one JSON object, e.g. {"type": "operationSynced", ...}.
+** `event_json` is valid only during the call. Runs on a library thread;
+** must not call ac_close() on the core that sent it. */
+typedef void (*ac_event_handler)(void *context, const char *event_json);
+
+/* The library's interface version (AC_ABI_VERSION of the build). */
+uint32_t ac_abi_version(void);
+
+/* The library's version, e.g. "1.0.0". Static: do not free. */
+const char *ac_version(void);
+
+/* A static name for any status, e.g. "AC_OK"; "AC_UNKNOWN" for a number
+** that is not a status. Do not free. */
+const char *ac_status_name(ac_status s);
+
+/* Opens a core. `config_json` is an object with
+**   "backend"       "allmine", "mudbase" or "ovok"          (required)
+**   "baseURL"       "https://..." or "http://..."           (required)
+**   "databasePath"  the store's file; created 0600          (required)
+**   "language"      "en" or "tr"                            (default "en")
+**   "timezone"      "UTC", "UTC+03:00", ...                 (default "UTC")
+**   "platform"      "web", "mobile_ios", "mobile_android", ... (default "web")
+**   "appVersion", "deviceId"  free text                     (optional)
+**   "timeoutSeconds" a number from 0.1 to 600               (default 30)
+** An unknown key, a wrong type or a bad value is AC_ERR_ARGUMENT.
+** On AC_OK, *out_core is the core, for ac_close(). On failure *out_core is
+** NULL and, when out_error_json is not NULL, *out_error_json is set to
+** {"error": {...}} (free it with ac_string_free()); else it is set to NULL.
+** The core starts online; it syncs what is queued in the background. */
+ac_status ac_open(const char *config_json, ac_core **out_core, char **out_error_json);
+
+/* Closes a core: waits for calls in flight, stops background syncing,
+** releases the store. NULL is a harmless no-op. `core` is invalid after. */
+void ac_close(ac_core *core);
+
+/* Gives the bearer token, kept in memory only; NULL clears it. A queue
+** paused by a 401 resumes. */
+ac_status ac_set_token(ac_core *core, const char *token);
+
+/* Tells the core whether the network is there: 1 online, 0 offline.
+** Offline, nothing touches the network and what can wait is queued;
+** coming back online starts sending it. Other values: AC_ERR_ARGUMENT. */
+ac_status ac_set_online(ac_core *core, int32_t online);
+
+/* Sets the function that receives events (NULL removes it). Events:
+** operationQueued, operationSynced, operationFailed, syncPaused,
+** statusChanged, deadlineApproaching. */
+ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *context);
+
+/* Runs one operation. `arguments_json` is an object, or NULL for none.
+** *out_json is always set to one JSON object (free it with ac_string_free())
+** when out_json is not NULL:
+**
+**   operation          arguments                        result (AC_OK unless said)
+**   "status"           -                                {"deletion", "source": "server"|"cache", "asOf", "queued": [op]}
+**   "profile"          -                                {"profile"}
+**   "stats"            -                                {"stats"}
+**   "capabilities"     -                                {"capabilities"}
+**   "requestDeletion"  {"reason"?, "days"?, "wipe"?}    {"deletion"}; AC_QUEUED: {"queued": op, "deletion"}
+**   "cancelDeletion"   {"email"?, "password"?}          {"deletion"}; AC_QUEUED: {"queued": op, "deletion"}
+**   "finalizeDeletion" -                                {"finalized": deletion}
+**   "erase"            {"confirmation", "reason"?}      {"erasure": deletion}
+**   "changeUsername"   {"newUsername"}                  {"username"}; AC_QUEUED: {"queued": op}
+**   "sync"             -                                {"sent", "failed", "remaining"}
+**   "outbox"           -                                {"queued": [op]}
+**
+** A deletion is {"status": "none"|"pending"|"cancelled"|"finalized",
+** "requestedAt", "scheduledFor", "canCancelUntil", "finalizedAt" (ISO 8601
+** or null), "remainingDays" (or null), "isLocked", "cancellation":
+** "api"|"login"|"notCancellable", "wipe"}. An op is {"id", "kind" (the
+** operation's name), "createdAt", "attempts", "state": "queued"|"sending"|
+** "failed"|"missed", "deadline" (the canCancelUntil a cancel must beat, or
+** null), "lastError"}. On failure: {"error": {"code", "message" (in the
+** configured language), "detail" (what the server or system said, or
+** null), "httpStatus" (or null), "retryAfter" (seconds, or null)}}.
+** An unknown operation, or arguments of the wrong type, is AC_ERR_ARGUMENT. */
+ac_status ac_call(ac_core *core, const char *operation, const char *arguments_json, char **out_json);
+
+/* Frees a string the library handed out. NULL is a harmless no-op. */
+void ac_string_free(char *string);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ACCOUNT_CORE_H */
