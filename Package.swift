@@ -10,6 +10,8 @@ let package = Package(
     products: [
         // Dynamic, so that what we ship can be inspected (`ldd`) as one file.
         .library(name: "AccountCore", type: .dynamic, targets: ["AccountCore"]),
+        // The terminal shell for developers.
+        .executable(name: "acct", targets: ["acct"]),
         // The stable C interface (account_core.h) that mobile shells link.
         .library(name: "AccountCoreC", type: .dynamic, targets: ["AccountCoreC"]),
         // Compiles a package's Localization/*.json into Swift; AccountCore uses it.
@@ -77,6 +79,16 @@ let package = Package(
             path: "Sources/AccountCoreC"
         ),
         .target(
+            name: "AcctShell",
+            dependencies: ["AccountSession", "AccountEmulator"],
+            path: "Sources/AcctShell"
+        ),
+        .executableTarget(
+            name: "acct",
+            dependencies: ["AcctShell"],
+            path: "Sources/acct"
+        ),
+        .target(
             name: "AccountEmulator",
             dependencies: ["AccountCore", "SQLiteDB", "POSIXThread"],
             path: "Sources/AccountEmulator"
@@ -113,6 +125,11 @@ let package = Package(
             dependencies: ["AccountEmulator", "TestSupport"],
             path: "Tests/CInterfaceTests",
             exclude: ["c", "java"]
+        ),
+        .testTarget(
+            name: "AcctTests",
+            dependencies: ["AccountCore", "TestSupport"],
+            path: "Tests/AcctTests"
         ),
         .testTarget(
             name: "LocalizationTests",

@@ -17,13 +17,17 @@ public final class Session: Sendable {
     public let localizer: Localizer
 
     /// Opens the store and the client. With `automaticSync`, what is queued
-    /// is sent in the background while the session lives.
+    /// is sent in the background while the session lives. `account` names
+    /// the account in the store when the base URL does not stay the same
+    /// (an emulator on a new port each run); `createDirectory` makes the
+    /// store's folder (0700) when it is missing.
     public init(configuration: SessionConfiguration, token: String? = nil, clock: any WallClock = SystemClock(),
-                online: Bool = true, automaticSync: Bool = false) throws(AccountError) {
+                online: Bool = true, automaticSync: Bool = false, account: AccountID? = nil,
+                createDirectory: Bool = false) throws(AccountError) {
         self.configuration = configuration
-        store = try AccountStore(path: configuration.databasePath)
+        store = try AccountStore(path: configuration.databasePath, createDirectory: createDirectory)
         client = try AccountClient(backend: configuration.backend, configuration: configuration.client,
-                                   store: store, token: token, clock: clock)
+                                   store: store, token: token, clock: clock, account: account)
         engine = SyncEngine(client: client, online: online)
         localizer = Localizer(language: configuration.client.language, offset: configuration.client.timezone)
         if automaticSync { engine.startAutomaticSync() }

@@ -25,8 +25,8 @@ struct TableTests {
             }
             #expect(found[0] == found[1], "\(key.rawValue): \(found[0]) vs \(found[1])")
             #expect(found[0] == Set(TextTables.placeholders(key)), "\(key.rawValue)")
-            #expect(entries[0] != entries[1] || key.rawValue.hasPrefix("sync.progress"),
-                    "\(key.rawValue) is not translated")
+            // Identical texts are allowed only when they hold no words.
+            #expect(entries[0] != entries[1] || !Self.hasWords(entries[0]), "\(key.rawValue) is not translated")
         }
     }
 
@@ -37,6 +37,16 @@ struct TableTests {
             #expect(all.contains(letter), "no \(letter)")
         }
         #expect(turkish.text(.month8) == "Ağustos")
+    }
+
+    static func hasWords(_ entry: TextEntry) -> Bool {
+        guard case .text(let text) = entry else { return true }
+        var inside = false
+        for character in text {
+            if character == "{" { inside = true } else if character == "}" { inside = false }
+            else if !inside, character.isLetter { return true }
+        }
+        return false
     }
 
     static func placeholders(_ text: String) -> [String] {

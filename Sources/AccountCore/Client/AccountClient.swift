@@ -31,14 +31,17 @@ public final class AccountClient: Sendable {
 
     /// Creates a client. Throws `invalidInput(.invalidConfiguration)` for a
     /// configuration value that must not leave the device.
+    ///
+    /// `account` names the account in the store; by default the back end
+    /// and the base URL (`allmine@https://api.example.com`).
     public init(backend: any AccountBackend, configuration: ClientConfiguration, store: AccountStore,
-                token: String? = nil, clock: any WallClock = SystemClock(),
+                token: String? = nil, clock: any WallClock = SystemClock(), account: AccountID? = nil,
                 tokenRefresher: (@Sendable () async -> String?)? = nil) throws(AccountError) {
         try configuration.validate()
         self.backend = backend
         self.configuration = configuration
         self.store = store
-        self.account = AccountID("\(backend.name)@\(configuration.trimmedBaseURL)")
+        self.account = account ?? AccountID("\(backend.name)@\(configuration.trimmedBaseURL)")
         var sessionConfiguration = CurlSession.Configuration()
         sessionConfiguration.connectTimeout = configuration.connectTimeout
         sessionConfiguration.totalTimeout = configuration.totalTimeout

@@ -10,7 +10,7 @@ import Android
 
 /// The store's file on disk, before SQLite opens it: created owner-only,
 /// never recreated or deleted.
-enum StoreFile {
+package enum StoreFile {
     /// Makes sure `path` can be opened by SQLite with the right permissions.
     ///
     /// - A missing directory is created (0700) only when `createDirectory` is
@@ -59,6 +59,18 @@ enum StoreFile {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let directory = String(path[..<slash])
         return directory.isEmpty ? "/" : directory
+    }
+
+    /// `mkdir -p` with mode 0700 for each directory it creates, for files
+    /// that live beside the store (the shell's emulator state).
+    package static func makePrivateDirectory(_ directory: String) throws(AccountError) {
+        var info = stat()
+        guard stat(directory, &info) != 0 else { return }
+        do {
+            try makeDirectories(directory)
+        } catch {
+            throw AccountError(mapping: error)
+        }
     }
 
     /// `mkdir -p` with mode 0700 for each directory it creates.

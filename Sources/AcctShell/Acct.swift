@@ -1,0 +1,270 @@
+import AccountCore
+import AccountEmulator
+import AccountSession
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `acct`, the terminal shell: what its `@main` runs, and what the tests
+/// drive. Every command runs the same operation as the C interface's
+/// `ac_call`, and `--json` prints the very same object.
+public enum Acct {
+    /// The version `--version` prints.
+    public static let version = "1.0.0"
+
+    /// Runs one command line; returns the exit status.
+    public static func run(arguments: [String], environment: [String: String]) async -> Int32 {
+        let console = Console(environment: environment)
+        var localizer = Localizer(language: Language.fromEnvironment(environment))
+        do {
+            let invocation = try Invocation.parse(arguments)
+            let settings = try Settings(invocation, environment: environment)
+            localizer = Localizer(language: settings.language, offset: settings.timezone)
+            if invocation.version {
+                console.line("acct \(version)")
+                return ExitStatus.done.rawValue
+            }
+            if invocation.help {
+                console.line(Help.text(localizer))
+                return ExitStatus.done.rawValue
+            }
+            let command: Command
+            if invocation.words.isEmpty {
+                guard console.inputIsTerminal else { throw UsageError.unknownCommand("") }
+                command = .shell
+            } else {
+                command = try Command(invocation)
+            }
+            return await Runner(settings: settings, console: console, localizer: localizer).run(command).rawValue
+        } catch let error as UsageError {
+            console.error(Help.message(for: error, localizer))
+            return ExitStatus.usage.rawValue
+        } catch {
+            console.error(String(describing: error))
+            return ExitStatus.refused.rawValue
+        }
+    }
+}
+
+/// The options, resolved: command line first, then the environment, then
+/// the defaults.
+struct Settings {
+    var server: String?
+    var backend: any AccountBackend
+    var token: String?
+    var databasePath: String
+    var language: Language
+    var timezone: UTCOffset
+    var platform: ClientPlatform
+    var deviceID: String?
+    var appVersion: String?
+    var offline: Bool
+    var json: Bool
+
+    init(_ invocation: Invocation, environment: [String: String]) throws(UsageError) {
+        func value(_ option: String?, _ variable: String) -> String? {
+            option ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        server = value(invocation.server, "ACCT_SERVER")
+        let backendName = value(invocation.backend, "ACCT_BACKEND") ?? "allmine"
+        guard let backend = BackendCatalog.backend(named: backendName) else {
+            throw .badValue(option: "--backend", value: backendName)
+        }
+        self.backend = backend
+        token = value(invocation.token, "ACCT_TOKEN")
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? ".") + "/.local/share"
+        databasePath = value(invocation.database, "ACCT_DB") ?? dataHome + "/acct/store.sqlite"
+        if let text = value(invocation.language, "ACCT_LANG") {
+            guard let parsed = Language(rawValue: text) else { throw .badValue(option: "--lang", value: text) }
+            language = parsed
+        } else {
+            language = Language.fromEnvironment(environment)
+        }
+        let zone = value(invocation.timezone, "ACCT_TIMEZONE") ?? "UTC"
+        guard let offset = UTCOffset(zone) else { throw .badValue(option: "--timezone", value: zone) }
+        timezone = offset
+        let platformName = invocation.platform ?? "web"
+        guard let parsedPlatform = ClientPlatform(rawValue: platformName) else {
+            throw .badValue(option: "--platform", value: platformName)
+        }
+        platform = parsedPlatform
+        deviceID = invocation.deviceID
+        appVersion = invocation.appVersion
+        offline = invocation.offline
+        json = invocation.json
+    }
+}
+
+/// Runs one command against a session.
+struct Runner {
+    let settings: Settings
+    let console: Console
+    let localizer: Localizer
+
+    func run(_ command: Command) async -> ExitStatus {
+        if case .serve(let port) = command { return serve(port: port) }
+        let session: Session
+        let emulator: Emulator?
+        do {
+            (session, emulator) = try open(backgroundSync: command == .shell)
+        } catch let error as AccountError {
+            report(CallStatus(error), json(for: error))
+            return ExitStatus(CallStatus(error))
+        } catch {
+            console.error(String(describing: error))
+            return .unreachable
+        }
+        defer { emulator?.stop() }
+        if command == .shell {
+            return await InteractiveShell(session: session, console: console, localizer: localizer).run()
+        }
+        return await execute(command, in: session)
+    }
+
+    /// Opens the session: on `--server`, or on the embedded emulator, whose
+    /// state is kept beside the store and whose demo user it signs in as.
+    private func open(backgroundSync: Bool) throws -> (Session, Emulator?) {
+        var baseURL = settings.server ?? "http://127.0.0.1:1"
+        var token = settings.token
+        var emulator: Emulator?
+        var account: AccountID?
+        if settings.server == nil {
+            account = AccountID("\(settings.backend.name)@embedded")
+            if !settings.offline {
+                let directory = settings.databasePath.lastIndex(of: "/").map { String(settings.databasePath[..<$0]) } ?? "."
+                try makeDirectory(directory)
+                let statePath = directory + "/emulator.sqlite"
+                createOwnerOnly(statePath)
+                let started = try Emulator(configuration: .init(statePath: statePath))
+                baseURL = started.baseURL
+                if token == nil, let backend = EmulatedBackend(rawValue: settings.backend.name) {
+                    token = try started.issueToken(for: backend)
+                }
+                emulator = started
+            }
+        }
+        var client = ClientConfiguration(baseURL: baseURL, language: settings.language, timezone: settings.timezone,
+                                         platform: settings.platform, appVersion: settings.appVersion,
+                                         deviceID: settings.deviceID)
+        client.totalTimeout = 30
+        let session = try Session(configuration: SessionConfiguration(backend: settings.backend, client: client,
+                                                                      databasePath: settings.databasePath),
+                                  token: token, online: !settings.offline, automaticSync: backgroundSync,
+                                  account: account, createDirectory: true)
+        return (session, emulator)
+    }
+
+    /// Runs `command` and prints its answer; returns the exit status.
+    func execute(_ command: Command, in session: Session) async -> ExitStatus {
+        guard let operation = command.operation else { return .usage }
+        var arguments: [String: JSONValue] = [:]
+        switch command {
+        case .deleteRequest(let reason, let days, let wipe):
+            if let reason { arguments["reason"] = .string(reason) }
+            if let days { arguments["days"] = .integer(Int64(days)) }
+            if wipe { arguments["wipe"] = true }
+        case .deleteCancel(let email):
+            if let email {
+                arguments["email"] = .string(email)
+                // One line, never echoed, never kept.
+                arguments["password"] = .string(console.readLine() ?? "")
+            }
+        case .deleteFinalize:
+            if console.inputIsTerminal, !settings.json {
+                let answer = localizer.text(.confirmAnswer)
+                console.raw(localizer.text(.confirmFinalize, ["answer": answer]) + " ")
+                guard console.readLine()?.lowercased() == answer else {
+                    console.line(localizer.text(.confirmCancelled))
+                    return .refused
+                }
+            }
+        case .erase(let confirmation, let reason):
+            arguments["confirmation"] = .string(confirmation)
+            if let reason { arguments["reason"] = .string(reason) }
+        case .rename(let name):
+            arguments["newUsername"] = .string(name)
+        default:
+            break
+        }
+        let progress = command == .sync && console.outputIsTerminal && !settings.json
+            ? SyncProgress(session: session, console: console, localizer: localizer) : nil
+        let (status, json) = await session.perform(operation, arguments: arguments.isEmpty ? nil : .object(arguments))
+        progress?.finish()
+        if settings.json {
+            console.line(String(decoding: json.encoded, as: UTF8.self))
+        } else {
+            report(status, json, operation: operation, now: session.client.now)
+        }
+        return ExitStatus(status)
+    }
+
+    private func report(_ status: CallStatus, _ json: JSONValue, operation: String = "", now: Date = Date()) {
+        if settings.json, json["error"] != nil {
+            console.line(String(decoding: json.encoded, as: UTF8.self))
+            return
+        }
+        let lines = HumanOutput(localizer: localizer, console: console, now: now).lines(for: operation, status: status, json: json)
+        for line in lines {
+            if json["error"] != nil { console.error(line) } else { console.line(line) }
+        }
+    }
+
+    private func json(for error: AccountError) -> JSONValue {
+        ["error": ["code": .string(error.code.rawValue), "message": .string(localizer.message(for: error)),
+                   "detail": .string(error.detail), "httpStatus": .integer(error.httpStatus), "retryAfter": .integer(error.retryAfter)]]
+    }
+
+    /// `acct serve`: the emulator in the foreground, its control API on,
+    /// its state beside the store.
+    private func serve(port: UInt16) -> ExitStatus {
+        do {
+            let directory = settings.databasePath.lastIndex(of: "/").map { String(settings.databasePath[..<$0]) } ?? "."
+            try makeDirectory(directory)
+            let statePath = directory + "/emulator.sqlite"
+            createOwnerOnly(statePath)
+            let emulator = try Emulator(configuration: .init(port: port, statePath: statePath, enableControlAPI: true))
+            console.line(localizer.text(.serveListening, ["url": emulator.baseURL]))
+            console.line(localizer.text(.serveOvokLogin, ["email": Emulator.ovokDemoCredentials.email,
+                                                          "password": Emulator.ovokDemoCredentials.password]))
+            while true { pause() }
+        } catch {
+            console.error(String(describing: error))
+            return .unreachable
+        }
+    }
+
+    private func makeDirectory(_ path: String) throws {
+        try StoreFile.makePrivateDirectory(path)
+    }
+
+    /// Creates the emulator's state file owner-only before SQLite makes it
+    /// with the process's umask.
+    private func createOwnerOnly(_ path: String) {
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
+        if descriptor >= 0 { close(descriptor) }
+    }
+}
+
+/// "2/5 sent", redrawn on a terminal while `sync` runs.
+final class SyncProgress: Sendable {
+    private let task: Task<Void, Never>
+
+    init(session: Session, console: Console, localizer: Localizer) {
+        let total = (try? session.engine.outbox().count { $0.state == .queued }) ?? 0
+        let events = session.engine.events
+        task = Task {
+            var sent = 0
+            for await event in events {
+                guard case .operationSynced = event else { continue }
+                sent += 1
+                console.raw("\r" + localizer.text(.syncProgress, ["sent": String(sent), "total": String(max(total, sent))]))
+            }
+        }
+    }
+
+    func finish() {
+        task.cancel()
+    }
+}

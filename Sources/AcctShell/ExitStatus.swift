@@ -1,0 +1,30 @@
+import AccountSession
+
+/// `acct`'s exit statuses.
+enum ExitStatus: Int32 {
+    /// Done.
+    case done = 0
+    /// Refused, by the core's validation or by the server (400, 403, 404, 409, 422).
+    case refused = 1
+    /// A usage error: unknown command or option, a bad option value.
+    case usage = 2
+    /// Queued for later.
+    case queued = 3
+    /// The server could not be reached, and nothing was queued.
+    case unreachable = 4
+    /// Authentication needed (401).
+    case authentication = 5
+    /// The store failed.
+    case storage = 6
+
+    init(_ status: CallStatus) {
+        self = switch status {
+        case .ok: .done
+        case .queued: .queued
+        case .argument, .forbidden, .notFound, .conflict, .unsupported, .internal: .refused
+        case .network, .server, .rateLimited, .unexpectedResponse: .unreachable
+        case .unauthorized: .authentication
+        case .storage: .storage
+        }
+    }
+}

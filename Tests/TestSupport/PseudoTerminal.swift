@@ -1,0 +1,80 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Glibc's Swift module leaves these out (they need _XOPEN_SOURCE); they are
+// plain, non-variadic libc functions.
+@_silgen_name("posix_openpt") private func posix_openpt(_ flags: Int32) -> Int32
+@_silgen_name("grantpt") private func grantpt(_ descriptor: Int32) -> Int32
+@_silgen_name("unlockpt") private func unlockpt(_ descriptor: Int32) -> Int32
+@_silgen_name("ptsname") private func ptsname(_ descriptor: Int32) -> UnsafeMutablePointer<CChar>?
+
+/// A program running on a pseudo-terminal, as a person at a terminal runs
+/// it: what it writes is read back, what is typed is sent.
+public final class PseudoTerminal {
+    private let master: Int32
+    private let pid: pid_t
+    private var received: [UInt8] = []
+
+    /// Starts `program` with `arguments` and `environment` on a new pseudo-terminal.
+    public init(_ program: String, _ arguments: [String], environment: [String: String]) throws {
+        master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
+            throw POSIXFailure(call: "posix_openpt")
+        }
+        let slavePath = String(cString: name)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, program, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw POSIXFailure(call: "posix_spawn \(program)", errnoValue: spawned) }
+        pid = child
+    }
+
+    deinit {
+        kill(pid, SIGKILL)
+        _ = TestSupport.waitFor(pid)
+        close(master)
+    }
+
+    /// Types `text`.
+    public func send(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+    }
+
+    /// Everything the program wrote so far.
+    public var output: String { String(decoding: received, as: UTF8.self) }
+
+    /// Reads until the output holds `text` (true), or `timeout` seconds pass
+    /// or the program ends (false).
+    @discardableResult
+    public func waitFor(_ text: String, timeout: Double = 20) -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !output.contains(text) {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return false }
+            var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            guard poll(&poller, 1, max(1, milliseconds)) > 0 else { continue }
+            let count = read(master, &buffer, buffer.count)
+            if count <= 0 { return output.contains(text) }
+            received.append(contentsOf: buffer[0..<count])
+        }
+        return true
+    }
+
+    /// Waits for the program to end; returns its exit status.
+    public func wait() -> Int32 {
+        TestSupport.waitFor(pid)
+    }
+}
