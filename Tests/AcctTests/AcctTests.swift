@@ -130,6 +130,40 @@ struct AcctCommandTests {
     }
 }
 
+@Suite("acct: the other back ends and failures, in Turkish")
+struct AcctTurkishTests {
+    @Test("erase, scheduled deletion, cancel by login, usage and unreachable server, in Turkish")
+    func turkish() throws {
+        let acct = try Acct(language: "tr_TR.UTF-8")
+        var result = try acct("--backend", "mudbase", "erase", "--confirm", "yanlış")
+        #expect(result.status == 1)
+        #expect(result.errorOutput == "Onaylamak için DELETE_MY_ACCOUNT ifadesini gösterildiği gibi yazın.\n")
+        result = try acct("--backend", "mudbase", "erase", "--confirm", "DELETE_MY_ACCOUNT")
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("Silme işlemi başladı: verileriniz"))
+        #expect(result.output.contains("Bu işlem kişisel verilerinizi siler. Geri alınamaz."))
+        result = try acct("--backend", "ovok", "delete", "request", "--days", "5")
+        #expect(result.output.contains("5 gün kaldı"))
+        result = try acct("--backend", "ovok", "delete", "cancel", "--email", "max.mustermann@example.com",
+                          "--password-stdin", input: "demo-password\n")
+        #expect(result.status == 0)
+        #expect(result.output == "Hesap silme talebi iptal edildi.\n")
+        result = try acct("--backend", "ovok", "--offline", "delete", "cancel", "--email", "max.mustermann@example.com",
+                          "--password-stdin", input: "demo-password\n")
+        #expect(result.status == 4)
+        #expect(result.errorOutput.hasPrefix("Çevrimdışısınız ve bu işlem bekleyemez"))
+        result = try acct("silbeni")
+        #expect(result.status == 2)
+        #expect(result.errorOutput == "Bilinmeyen komut: silbeni. acct --help komutunu çalıştırın.\n")
+        result = try acct("--server", "http://127.0.0.1:1", "--token", "x", "delete", "request")
+        #expect(result.status == 3)
+        #expect(result.output.contains("Kaydedildi. Yeniden çevrimiçi olduğunuzda gönderilecek."))
+        result = try acct("--server", "http://127.0.0.1:1", "--token", "x", "delete", "finalize")
+        #expect(result.status == 4)
+        #expect(result.errorOutput == "Sunucuya ulaşılamadı. İnternet bağlantınızı kontrol edin.\n")
+    }
+}
+
 @Suite("acct: failures and usage")
 struct AcctFailureTests {
     @Test("an unreachable server: queued (3), unreachable (4), the cache answers the status")

@@ -8,8 +8,9 @@ extension AccountStore {
         try read { database in try database.outboxOperations(for: account) }
     }
 
-    /// Writes `operation` to the outbox. When this returns, it is on disk.
-    func enqueue(_ operation: OutboxOperation) throws(AccountError) {
+    /// Writes `operation` to the outbox, as it is (no coalescing: that is the
+    /// sync engine's). When this returns, it is on disk.
+    package func enqueue(_ operation: OutboxOperation) throws(AccountError) {
         try write { database in try database.insertOutbox(operation) }
     }
 }
