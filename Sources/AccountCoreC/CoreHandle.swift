@@ -52,12 +52,18 @@ final class CoreHandle: Sendable {
         return body()
     }
 
-    /// Waits for the calls in flight, then stops the events and the timer.
+    /// Waits for the calls in flight and for a handler call under way, then
+    /// stops the events, the timer and background drains and waits for them
+    /// to end: when it returns, nothing of the core runs any more.
     func close() {
         handler.withLock { $0 = nil }
         while inFlight.withLock({ $0 }) > 0 { usleep(1_000) }
-        events.withLock { $0?.cancel() }
-        session.engine.stopAutomaticSync()
+        if let task = events.withLock({ $0 }) {
+            task.cancel()
+            blocking { await task.value }
+        }
+        let engine = session.engine
+        blocking { await engine.shutdown() }
     }
 }
 

@@ -1,9 +1,6 @@
 import FoundationEssentials
 import Testing
 import TestSupport
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The build fails, naming file and key, when the tables disagree.
 @Suite("Localization: the compiler", .serialized)
@@ -12,25 +9,8 @@ struct CompilerTests {
     static let repository = String(#filePath.components(separatedBy: "/Tests/LocalizationTests/").first ?? "")
     static var tool: String { buildDirectory + "/localization-compiler" }
 
-    /// The `swift` driver: on PATH, or where this machine keeps it.
-    static var swift: String {
-        let path = environment["PATH"] ?? ""
-        let candidates = path.split(separator: ":").map { "\($0)/swift" } + ["/opt/swift/usr/bin/swift"]
-        return candidates.first(where: fileExists) ?? "swift"
-    }
-
-    static var environment: [String: String] {
-        var variables: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                variables[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return variables
-    }
+    /// The `swift` driver of the toolchain in use.
+    static var swift: String { (toolchainDirectory ?? "/opt/swift/usr/bin") + "/swift" }
 
     /// Tables in a fresh directory, compiled by the built tool.
     func compile(_ tables: [String: String]) throws -> ProcessResult {

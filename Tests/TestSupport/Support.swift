@@ -264,3 +264,19 @@ public var buildDirectory: String {
     let executable = count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
     return String(executable[..<(executable.lastIndex(of: "/") ?? executable.endIndex)])
 }
+
+/// The first `name` on `PATH` that exists, or nil.
+public func findExecutable(_ name: String) -> String? {
+    let path = getenv("PATH").map { String(cString: $0) } ?? ""
+    return path.split(separator: ":").map { "\($0)/\(name)" }.first(where: fileExists)
+}
+
+/// The directory of the Swift toolchain in use (where `swift`, `swiftc` and
+/// its `clang` are), following links; nil when there is no `swift`.
+public var toolchainDirectory: String? {
+    guard let swift = findExecutable("swift") ?? (fileExists("/opt/swift/usr/bin/swift") ? "/opt/swift/usr/bin/swift" : nil),
+          let resolved = realpath(swift, nil) else { return nil }
+    defer { free(resolved) }
+    let text = String(cString: resolved)
+    return String(text[..<(text.lastIndex(of: "/") ?? text.endIndex)])
+}

@@ -35,6 +35,8 @@ public final class SyncEngine: Sendable {
         /// Queued cancels already announced as close to their deadline.
         var announcedDeadlines: Set<OutboxOperation.ID> = []
         var timer: Task<Void, Never>?
+        /// Drains started in the background (by `setOnline`, `setToken`).
+        var background: [UUID: Task<Void, Never>] = [:]
     }
 
     private let state: Mutex<State>
@@ -49,7 +51,23 @@ public final class SyncEngine: Sendable {
     }
 
     deinit {
-        state.withLock { $0.timer?.cancel() }
+        state.withLock { state in
+            state.timer?.cancel()
+            state.background.values.forEach { $0.cancel() }
+        }
+    }
+
+    /// Stops the timer and every drain started in the background, and
+    /// returns once they have ended: after it, the engine touches neither
+    /// the store nor the network on its own.
+    public func shutdown() async {
+        let tasks = state.withLock { state -> [Task<Void, Never>] in
+            let tasks = Array(state.background.values) + (state.timer.map { [$0] } ?? [])
+            state.timer = nil
+            tasks.forEach { $0.cancel() }
+            return tasks
+        }
+        for task in tasks { await task.value }
     }
 
     private var store: AccountStore { client.store }
@@ -85,10 +103,11 @@ public final class SyncEngine: Sendable {
     public func startAutomaticSync(every interval: Double = 30) {
         let task = Task { [weak self] in
             while !Task.isCancelled {
-                guard let self else { return }
-                let wait = max(0.05, min(interval, (try? self.secondsUntilDue()) ?? interval))
+                // The engine is held only while it works, never while waiting.
+                let wait = max(0.05, min(interval, (try? self?.secondsUntilDue()) ?? interval))
                 try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-                _ = try? await self.sync()
+                guard !Task.isCancelled, let engine = self else { return }
+                _ = try? await engine.sync()
             }
         }
         state.withLock { state in
@@ -106,7 +125,12 @@ public final class SyncEngine: Sendable {
     }
 
     private func syncInBackground() {
-        Task { _ = try? await self.sync() }
+        let id = UUID()
+        let task = Task { [weak self] in
+            _ = try? await self?.sync()
+            _ = self?.state.withLock { $0.background.removeValue(forKey: id) }
+        }
+        state.withLock { $0.background[id] = task }
     }
 
     private func secondsUntilDue() throws(AccountError) -> Double? {
@@ -204,7 +228,11 @@ public final class SyncEngine: Sendable {
             throw error
         case .transient?, nil:
             announceDeadlines()
-            return .queued(try store.outbox(for: account).first { $0.id == operationToQueue.id } ?? operationToQueue)
+            guard let queued = try store.outbox(for: account).first(where: { $0.id == operationToQueue.id }) else {
+                // Another drain delivered it meanwhile: the server has it.
+                return .completed(BackendOutcome(deletion: try localStatus().deletion))
+            }
+            return .queued(queued)
         }
     }
 
@@ -293,9 +321,17 @@ public final class SyncEngine: Sendable {
         var immediateDelivery: Delivery?
         let (online, paused) = state.withLock { ($0.online, $0.pausedForAuthentication) }
         if online && !paused {
-            let held: DrainLock.Held?
+            var held: DrainLock.Held?
             do {
                 held = try lock.tryAcquire()
+                // What the user just did waits for a drain under way (a
+                // background one, another process's) rather than be reported
+                // as queued while online; at most 30 s.
+                let deadline = ContinuousClock.now + .seconds(30)
+                while held == nil, immediate != nil, ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(10))
+                    held = try lock.tryAcquire()
+                }
             } catch {
                 throw AccountError(mapping: error)
             }

@@ -1,0 +1,98 @@
+import AccountEmulator
+import FoundationEssentials
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the C interface and its test programs are, and how they are built
+/// and run: as a C or JNI shell would, by the system compiler, against the
+/// `libAccountCoreC.so` that `swift build` put beside this test binary.
+enum CInterface {
+    /// The package's root folder (this file is `Tests/CInterfaceTests/CInterface.swift`).
+    static let packageRoot: String = {
+        var path = #filePath
+        for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
+        return path
+    }()
+
+    /// The folder of the test programs' C sources.
+    static let cSources = packageRoot + "/Tests/CInterfaceTests/c"
+    /// The folder of the JNI shim and its Java classes.
+    static let javaSources = packageRoot + "/Tests/CInterfaceTests/java"
+    /// The folder of `account_core.h`.
+    static let includeDirectory = packageRoot + "/Sources/CAccountCore/include"
+    /// The header under test.
+    static let header = includeDirectory + "/account_core.h"
+    /// The library under test.
+    static var library: String { buildDirectory + "/libAccountCoreC.so" }
+
+    /// Whether the library was built with AddressSanitizer (the CI's
+    /// sanitizer run): its programs must then bring the ASan runtime.
+    static let librarySanitized: Bool = {
+        (try? execute("nm", ["-D", library]).output.contains("__asan_init")) ?? false
+    }()
+
+    /// The C compiler: `cc`, or for a sanitized library the toolchain's clang
+    /// (the one whose ASan runtime matches the library's) with ASan on.
+    static var compiler: (program: String, flags: [String]) {
+        guard librarySanitized, let toolchain = toolchainDirectory else { return ("cc", []) }
+        return (toolchain + "/clang", ["-fsanitize=address"])
+    }
+
+    /// The strictest flags the header promises to compile under.
+    static let strictFlags = ["-std=c99", "-Wall", "-Wextra", "-Werror"]
+
+    /// Fails the test (and stops it) unless the library was built: running
+    /// these tests without it must be red, never silently green.
+    static func requireLibrary(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try #require(fileExists(library), "no \(library): build it first (swift build)", sourceLocation: sourceLocation)
+    }
+
+    /// Compiles `c/<name>.c` with the shared helpers into `directory`, linked
+    /// to the library in `libraryDirectory` (the build's, unless a test made
+    /// a copy) with an rpath, warning-free under `strictFlags`.
+    static func compile(_ name: String, in directory: TemporaryDirectory, libraryDirectory: String = buildDirectory,
+                        sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try requireLibrary(sourceLocation: sourceLocation)
+        let output = directory.file(name)
+        let arguments = strictFlags + ["-g", "-I" + includeDirectory, "-I" + cSources,
+                                       cSources + "/\(name).c", cSources + "/expect.c", cSources + "/json_check.c",
+                                       "-L" + libraryDirectory, "-lAccountCoreC", "-Wl,-rpath," + libraryDirectory,
+                                       "-lpthread", "-o", output]
+        let result = try execute(compiler.program, compiler.flags + arguments)
+        try #require(result.status == 0, "cc \(name).c failed:\n\(result.errorOutput)\(result.output)",
+                     sourceLocation: sourceLocation)
+        return output
+    }
+
+    /// Runs `program` under `timeout`, so that a hung library fails the test
+    /// after `seconds` instead of hanging the suite (the runner cannot
+    /// interrupt a blocking wait on a child).
+    static func run(_ program: String, _ arguments: [String], seconds: Int) throws -> ProcessResult {
+        try execute("timeout", ["--kill-after=5", String(seconds), program] + arguments)
+    }
+
+    /// What a program printed, for a failure message; says so when it timed out.
+    static func describe(_ result: ProcessResult, seconds: Int) -> String {
+        let timedOut = result.status == 124 || result.status == 128 + SIGKILL
+            ? "TIMED OUT after \(seconds) s\n" : ""
+        return "\(timedOut)exit \(result.status)\n--- stdout\n\(result.output)\n--- stderr\n\(result.errorOutput)"
+    }
+
+    /// An emulator with the Allmine demo user's token, its clock set to the
+    /// real time: the C core reads the system clock, and a real server's
+    /// clock is close to the phone's, so deadlines (28 days from now) are
+    /// in the future on both sides.
+    static func emulator() throws -> (harness: Harness, token: String) {
+        let harness = try Harness()
+        harness.clock.set(Date())
+        return (harness, try harness.token(.allmine))
+    }
+
+    /// The actions the emulator applied, in order.
+    static func applied(_ harness: Harness) throws -> [String] {
+        try harness.mutations().compactMap { $0["action"]?.stringValue }
+    }
+}

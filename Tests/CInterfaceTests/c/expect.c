@@ -1,0 +1,53 @@
+/* expect.c: see expect.h. */
+#include "expect.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int expect_failures = 0;
+int expect_checks = 0;
+
+void expect_true(int ok, const char *what, const char *json) {
+  expect_checks++;
+  if (ok) return;
+  expect_failures++;
+  fprintf(stdout, "FAIL: %s\n", what);
+  if (json != NULL) {
+    /* Long inputs (the 10 MB cases) would drown the report. */
+    size_t length = strlen(json);
+    fprintf(stdout, "      got: %.*s%s\n", length > 600 ? 600 : (int)length, json, length > 600 ? "..." : "");
+  }
+  fflush(stdout);
+}
+
+void expect_status(ac_status got, ac_status want, const char *what, const char *json) {
+  if (got == want) {
+    expect_checks++;
+    return;
+  }
+  char line[512];
+  snprintf(line, sizeof line, "%s: status %s (%d), expected %s (%d)", what, ac_status_name(got), (int)got,
+           ac_status_name(want), (int)want);
+  expect_true(0, line, json);
+}
+
+char *json_quote(const char *text) {
+  size_t length = strlen(text);
+  char *quoted = malloc(length * 6 + 3), *out = quoted;
+  if (quoted == NULL) return NULL;
+  *out++ = '"';
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    if (*p == '"' || *p == '\\') {
+      *out++ = '\\';
+      *out++ = (char)*p;
+    } else if (*p < 0x20) {
+      out += sprintf(out, "\\u%04x", *p);
+    } else {
+      *out++ = (char)*p;
+    }
+  }
+  *out++ = '"';
+  *out = '\0';
+  return quoted;
+}

@@ -1,0 +1,25 @@
+/*
+** expect.h: how the C test programs report. Each check prints what failed
+** (with the JSON it was about) and counts it; a program exits non-zero
+** when any failed, so the Swift test shows every failure of one run at
+** once instead of only the first.
+*/
+#ifndef EXPECT_H
+#define EXPECT_H
+
+#include "account_core.h"
+
+/* How many checks failed so far, and how many were made. */
+extern int expect_failures;
+extern int expect_checks;
+
+/* Counts a failure, printing `what` and `json` (may be NULL), unless `ok`. */
+void expect_true(int ok, const char *what, const char *json);
+
+/* Counts a failure unless `got` is `want`; prints both by name. */
+void expect_status(ac_status got, ac_status want, const char *what, const char *json);
+
+/* `text` as a JSON string literal (quotes and escapes added), malloc'd. */
+char *json_quote(const char *text);
+
+#endif /* EXPECT_H */
