@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "acct", targets: ["acct"]),
         // The stable C interface (account_core.h) that mobile shells link.
         .library(name: "AccountCoreC", type: .dynamic, targets: ["AccountCoreC"]),
+        // The fuzz entry points, for Fuzz/run's libFuzzer drivers.
+        .library(name: "FuzzTargets", type: .dynamic, targets: ["FuzzTargets"]),
         // Compiles a package's Localization/*.json into Swift; AccountCore uses it.
         .plugin(name: "LocalizationCompiler", targets: ["LocalizationCompiler"]),
     ],
@@ -110,6 +112,14 @@ let package = Package(
             dependencies: ["AccountCore", "Allmine"],
             path: "Tests/SyncDrainer"
         ),
+        // Measured against references in the same run; `swift run -c release
+        // accountcore-benchmarks` writes BENCHMARKS.md. Built by CI, not run.
+        .executableTarget(
+            name: "accountcore-benchmarks",
+            dependencies: ["AccountCore", "AccountSession", "AccountEmulator", "AccountCoreC", "CAccountCore",
+                           "CSQLite", "Allmine"],
+            path: "Benchmarks/Sources/accountcore-benchmarks"
+        ),
         .testTarget(
             name: "SyncTests",
             dependencies: ["AccountCore", "Allmine", "Mudbase", "AccountEmulator", "TestSupport"],
@@ -130,6 +140,18 @@ let package = Package(
             name: "AcctTests",
             dependencies: ["AccountCore", "TestSupport"],
             path: "Tests/AcctTests"
+        ),
+        // Fuzz targets: libFuzzer entry points (Fuzz/run), replayed by the tests.
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["AccountCore", "AccountCoreC", "CAccountCore", "AccountEmulator", "Allmine", "Mudbase", "Ovok"],
+            path: "Fuzz/Targets"
+        ),
+        .testTarget(
+            name: "HardeningTests",
+            dependencies: ["AccountCore", "AccountSession", "Allmine", "Mudbase", "AccountEmulator", "SQLiteDB",
+                           "FuzzTargets", "TestSupport"],
+            path: "Tests/HardeningTests"
         ),
         .testTarget(
             name: "LocalizationTests",

@@ -40,4 +40,11 @@ public struct MudbaseBackend: AccountBackend {
     public func serverMessage(in response: BackendResponse) -> String? {
         response.json?["error"]?.stringValue
     }
+
+    /// An API key (a token starting `mb_`) never goes to erase: erasure needs
+    /// the user's own session, and a key sent there would only leak it.
+    public func accepts(token: String, for operation: BackendOperation) -> Bool {
+        if case .erase = operation { return !token.hasPrefix("mb_") }
+        return true
+    }
 }

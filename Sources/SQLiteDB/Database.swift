@@ -86,6 +86,15 @@ package final class Database {
         return try statement.step() ? statement.row.optionalText(0) : nil
     }
 
+    /// Whether the file this connection opened was deleted, renamed or
+    /// replaced since (`SQLITE_FCNTL_HAS_MOVED`): SQLite would go on writing
+    /// to the unlinked file, and the writes would vanish on close.
+    package func fileHasMoved() -> Bool {
+        var moved: Int32 = 0
+        let code = sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved)
+        return code == SQLITE_OK && moved != 0
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     package var changes: Int { Int(sqlite3_changes(handle)) }
 

@@ -24,10 +24,15 @@ public protocol AccountBackend: Sendable {
     func serverMessage(in response: BackendResponse) -> String?
     /// The server's clock, when the answer carries it.
     func serverTime(in response: BackendResponse) -> Date?
+    /// Whether `token` may be sent with `operation`; a back end refuses, say,
+    /// an API key where only the user's own session may act. A refused token
+    /// never leaves the device.
+    func accepts(token: String, for operation: BackendOperation) -> Bool
 }
 
 extension AccountBackend {
     public func serverTime(in response: BackendResponse) -> Date? { nil }
+    public func accepts(token: String, for operation: BackendOperation) -> Bool { true }
 }
 
 /// What a back end needs to build and read requests.
@@ -36,6 +41,13 @@ public struct BackendContext: Sendable {
     public let configuration: ClientConfiguration
     /// Now, corrected for the server's clock skew.
     public let now: Date
+
+    /// Creates a context (the client makes one per request; a plugin's own
+    /// tests make them too).
+    public init(configuration: ClientConfiguration, now: Date) {
+        self.configuration = configuration
+        self.now = now
+    }
 }
 
 /// A request as a back end describes it; the core adds the base URL, the

@@ -236,10 +236,10 @@ public final class AccountClient: Sendable {
     /// key; a retry with a fresh token after a 401 when the host can give one.
     func send(_ operation: BackendOperation, idempotencyKey: UUID?) async throws(AccountError) -> BackendOutcome {
         let request = try backend.request(for: operation, context: BackendContext(configuration: configuration, now: now))
-        var response = try await transmit(request, idempotencyKey: idempotencyKey)
+        var response = try await transmit(request, for: operation, idempotencyKey: idempotencyKey)
         if response.status == 401, request.authenticated, let tokenRefresher, let fresh = await tokenRefresher() {
             setToken(fresh)
-            response = try await transmit(request, idempotencyKey: idempotencyKey)
+            response = try await transmit(request, for: operation, idempotencyKey: idempotencyKey)
         }
         if let serverTime = backend.serverTime(in: response) {
             let observed = ClockSkew(serverTime: serverTime, observedAt: clock.now())
@@ -254,7 +254,8 @@ public final class AccountClient: Sendable {
         return outcome
     }
 
-    private func transmit(_ request: BackendRequest, idempotencyKey: UUID?) async throws(AccountError) -> BackendResponse {
+    private func transmit(_ request: BackendRequest, for operation: BackendOperation,
+                          idempotencyKey: UUID?) async throws(AccountError) -> BackendResponse {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if request.authenticated {
             var current = token.withLock { $0 }
@@ -263,6 +264,9 @@ public final class AccountClient: Sendable {
                 current = fresh
             }
             guard let current else { throw AccountError(.unauthorized, detail: "no access token was given") }
+            guard backend.accepts(token: current, for: operation) else {
+                throw AccountError(.unauthorized, detail: "this kind of credential is not accepted here; sign in as the user")
+            }
             headers.append(("Authorization", "Bearer \(current)"))
         }
         if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey.uuidString.lowercased())) }

@@ -38,6 +38,8 @@ extension AccountError {
             self.init(.network, detail: error.message)
         case let error as FileSystemError:
             self.init(.storage(Self.storageProblem(forErrno: error.errno)), detail: error.description)
+        case let fault as StoreFault:
+            self.init(.storage(fault == .fileRemoved ? .fileRemoved : .journalLost))
         case let error as StoreRecordError:
             self.init(.storage(.unreadableRecord), detail: error.description)
         case is DecodingError, is EncodingError:

@@ -22,4 +22,10 @@ public enum StorageProblem: Hashable, Sendable {
     case ioFailure
     /// A value in the store could not be read back.
     case unreadableRecord
+    /// The file was deleted or replaced while the store had it open: what
+    /// was written since is not in the file at the path.
+    case fileRemoved
+    /// The journal (`-wal`) was removed while it held committed changes:
+    /// they are lost, and the store is not opened as if nothing happened.
+    case journalLost
 }

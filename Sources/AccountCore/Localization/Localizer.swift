@@ -171,6 +171,8 @@ public struct Localizer: Hashable, Sendable {
         case .busy: text(.storageBusy)
         case .ioFailure: text(.storageIoFailure)
         case .unreadableRecord: text(.storageUnreadableRecord)
+        case .fileRemoved: text(.storageFileRemoved)
+        case .journalLost: text(.storageJournalLost)
         }
     }
 }

@@ -44,6 +44,9 @@ public final class AccountStore: Sendable {
     }
 
     private static func openDatabase(path: String) throws -> Database {
+        // A journal removed while it held commits: refuse, before SQLite
+        // would open the older file as if it were whole.
+        if StoreFile.journalWasLost(path: path) { throw StoreFault.journalLost }
         // The file exists now (StoreFile made it, owner-only); SQLite must not
         // create another behind a rename.
         let database = try Database(path: path, create: false)
@@ -66,13 +69,22 @@ public final class AccountStore: Sendable {
         return database
     }
 
+    /// Fails when the file was deleted or replaced under the open store, so
+    /// the user is told rather than writing into a file no one will read.
+    private func checkFile() throws {
+        if database.fileHasMoved() { throw StoreFault.fileRemoved }
+    }
+
     /// The schema version this build writes.
     public static var schemaVersion: Int { Schema.migrator.latestVersion }
 
     /// Runs `body` with the connection, outside any explicit transaction.
     func read<Value: Sendable>(_ body: (Database) throws -> Value) throws(AccountError) -> Value {
         do {
-            return try lock.withLock { _ in try body(database) }
+            return try lock.withLock { _ in
+                try checkFile()
+                return try body(database)
+            }
         } catch {
             throw AccountError(mapping: error)
         }
@@ -82,7 +94,10 @@ public final class AccountStore: Sendable {
     /// before this returns, or none of it.
     func write<Value: Sendable>(_ body: (Database) throws -> Value) throws(AccountError) -> Value {
         do {
-            return try lock.withLock { _ in try database.transaction { try body(database) } }
+            return try lock.withLock { _ in
+                try checkFile()
+                return try database.transaction { try body(database) }
+            }
         } catch {
             throw AccountError(mapping: error)
         }

@@ -21,3 +21,11 @@ struct FileSystemError: Error, CustomStringConvertible {
         "\(operation) \(path): \(String(cString: strerror(errno)))"
     }
 }
+
+/// A fault of the store's files that SQLite itself would not report.
+enum StoreFault: Error, Equatable {
+    /// The database file was deleted or replaced while open.
+    case fileRemoved
+    /// The WAL was removed while it held committed transactions.
+    case journalLost
+}

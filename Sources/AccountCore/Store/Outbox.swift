@@ -50,6 +50,18 @@ extension Database {
         return changes > 0
     }
 
+    /// The first queued operation of `account`, the only one a drain needs:
+    /// reading the whole outbox for each send would make a drain quadratic.
+    func nextQueued(for account: AccountID) throws -> OutboxOperation? {
+        try query("SELECT \(Self.outboxColumns) FROM outbox WHERE account = ? AND state = 'queued' ORDER BY seq LIMIT 1",
+                  [account.rawValue], row: Self.outboxOperation).first
+    }
+
+    /// How many operations of `account` are queued.
+    func queuedCount(for account: AccountID) throws -> Int {
+        Int(try scalarInt("SELECT count(*) FROM outbox WHERE account = ? AND state = 'queued'", [account.rawValue]) ?? 0)
+    }
+
     func outboxOperations(for account: AccountID) throws -> [OutboxOperation] {
         try query("SELECT \(Self.outboxColumns) FROM outbox WHERE account = ? ORDER BY seq",
                   [account.rawValue], row: Self.outboxOperation)

@@ -54,6 +54,29 @@ package enum StoreFile {
         }
     }
 
+    /// Whether the WAL was removed while it held committed transactions.
+    ///
+    /// A clean close removes both `-wal` and `-shm`; a crash leaves both. The
+    /// `-shm` file starts with the wal-index header, whose `mxFrame` (bytes
+    /// 16 to 19, native byte order) counts the WAL frames holding committed
+    /// data. A `-shm` that counts frames, beside a missing or shorter `-wal`,
+    /// means those commits are gone.
+    static func journalWasLost(path: String) -> Bool {
+        guard let shm = fopen(path + "-shm", "rb") else { return false }
+        defer { fclose(shm) }
+        var header = [UInt8](repeating: 0, count: 32)
+        guard fread(&header, 1, header.count, shm) == header.count else { return false }
+        let frames = header[16..<20].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+        let pageSize = Int(header[14..<16].withUnsafeBytes { $0.loadUnaligned(as: UInt16.self) })
+        let isInitialized = header[12] != 0
+        guard isInitialized, frames > 0 else { return false }
+        var info = stat()
+        guard stat(path + "-wal", &info) == 0 else { return true }
+        // 32-byte WAL header, then each frame: a 24-byte header and a page.
+        let size = pageSize == 1 ? 65_536 : pageSize
+        return Int(info.st_size) < 32 + Int(frames) * (24 + size)
+    }
+
     /// The directory part of `path` ("." for a bare file name).
     static func directoryPart(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

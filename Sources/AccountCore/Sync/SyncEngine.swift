@@ -134,7 +134,7 @@ public final class SyncEngine: Sendable {
     }
 
     private func secondsUntilDue() throws(AccountError) -> Double? {
-        guard let head = try store.outbox(for: account).first(where: { $0.state == .queued }) else { return nil }
+        guard let head = try store.read({ database in try database.nextQueued(for: account) }) else { return nil }
         return (head.nextAttemptAt ?? now).timeIntervalSince(now)
     }
 
@@ -337,7 +337,7 @@ public final class SyncEngine: Sendable {
             }
             if let held {
                 defer { held.release() }
-                draining: while let next = try store.outbox(for: account).first(where: { $0.state == .queued }) {
+                draining: while let next = try store.read({ database in try database.nextQueued(for: account) }) {
                     if next.kind == .cancelDeletion, let deadline = next.deadline,
                        now.millisecondsSince1970 > deadline.millisecondsSince1970 {
                         try markMissed(next)
@@ -358,7 +358,10 @@ public final class SyncEngine: Sendable {
         } else if paused {
             broadcaster.emit(.syncPaused(.authenticationRequired))
         }
-        report.remaining = try store.outbox(for: account).count { $0.state == .queued }
+        report.remaining = try store.read { database in try database.queuedCount(for: account) }
+        // One announcement per drain, not one per operation: the status is
+        // the queue laid over the cache, and reading it costs the whole outbox.
+        if report.sent + report.failed > 0 { broadcaster.emit(.statusChanged(try localStatus())) }
         announceDeadlines()
         return (report, immediateDelivery)
     }
@@ -430,7 +433,6 @@ public final class SyncEngine: Sendable {
                                                 httpStatus: httpStatus, operationID: operation.id), for: account)
         }
         broadcaster.emit(.operationSynced(operation))
-        broadcaster.emit(.statusChanged(try localStatus()))
     }
 
     private func markMissed(_ operation: OutboxOperation) throws(AccountError) {
@@ -443,7 +445,6 @@ public final class SyncEngine: Sendable {
                                                 operationID: operation.id), for: account)
         }
         broadcaster.emit(.operationFailed(missed, AccountError(.conflict, detail: missed.lastError)))
-        broadcaster.emit(.statusChanged(try localStatus()))
     }
 
     /// Announces, once each, queued cancels within 24 hours of their deadline.

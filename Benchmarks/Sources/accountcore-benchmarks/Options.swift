@@ -1,0 +1,65 @@
+/// The sizes of one run: the issue's, or a quick smoke test's.
+struct Options {
+    /// Smoke-test sizes; the report is printed but BENCHMARKS.md is left alone,
+    /// so a quick run never replaces the real figures.
+    var quick = false
+    var help = false
+    /// Where to write the Markdown report instead of BENCHMARKS.md.
+    var output: String?
+    /// The benchmarks to run (1 to 5); nil runs all. A partial run, like a
+    /// quick one, leaves BENCHMARKS.md alone.
+    var only: Set<Int>?
+
+    /// Whether the run measures everything at the issue's sizes, so its
+    /// report may replace BENCHMARKS.md.
+    var isComplete: Bool { !quick && only == nil }
+
+    /// Whether benchmark `number` runs.
+    func runs(_ number: Int) -> Bool { only?.contains(number) ?? true }
+
+    var enqueueOperations: Int { quick ? 2_000 : 20_000 }
+    var enqueueTurns: Int { quick ? 4 : 20 }
+    var batchRuns: Int { quick ? 3 : 5 }
+    var coldOpenOperations: Int { quick ? 1_000 : 10_000 }
+    var coldOpenRuns: Int { quick ? 6 : 30 }
+    var drainOperations: Int { quick ? 200 : 2_000 }
+    var drainRuns: Int { quick ? 1 : 3 }
+    var cCalls: Int { quick ? 2_000 : 20_000 }
+    var cRounds: Int { quick ? 3 : 7 }
+    var memoryRuns: Int { quick ? 2 : 7 }
+
+    static let usage = """
+        usage: swift run -c release accountcore-benchmarks [--quick] [--only 1,2,...] [--output FILE]
+
+        Measures the core against references in the same run, prints a table and
+        writes BENCHMARKS.md in the package root. Needs the release products:
+          swift build -c release --product acct
+          swift build -c release --product AccountCoreC
+        and curl, ldd, strip and swiftc on PATH.
+
+          --quick        smoke-test sizes (a tenth or less); BENCHMARKS.md is not written
+          --only LIST    run only these benchmarks (1 to 5, comma-separated); BENCHMARKS.md is not written
+          --output FILE  write the Markdown report to FILE instead of BENCHMARKS.md
+        """
+
+    /// Parses the arguments after the program name.
+    init(_ arguments: [String]) throws(BenchmarkError) {
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--quick": quick = true
+            case "--help", "-h": help = true
+            case "--output":
+                guard let path = remaining.popFirst() else { throw BenchmarkError("--output needs a file\n\n" + Self.usage) }
+                output = path
+            case "--only":
+                let numbers = remaining.popFirst()?.split(separator: ",").compactMap { Int($0) } ?? []
+                guard !numbers.isEmpty, numbers.allSatisfy((1...5).contains) else {
+                    throw BenchmarkError("--only needs benchmark numbers from 1 to 5, e.g. --only 1,3\n\n" + Self.usage)
+                }
+                only = Set(numbers)
+            default: throw BenchmarkError("unknown argument \(argument)\n\n" + Self.usage)
+            }
+        }
+    }
+}

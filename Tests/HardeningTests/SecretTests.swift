@@ -1,0 +1,111 @@
+@testable import AccountCore
+import AccountEmulator
+import AccountSession
+import Allmine
+import FoundationEssentials
+import Mudbase
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Hardening: secrets and access")
+struct SecretTests {
+    @Test("no token in the database, the WAL, the audit trail, the outbox, error texts or the emulator's logs")
+    func tokensStayInMemory() async throws {
+        let harness = try Harness()
+        let directory = try TemporaryDirectory()
+        let token = try harness.token(.allmine)
+        let store = try AccountStore(path: directory.file("data/store.sqlite"), createDirectory: true)
+        let client = try AccountClient(backend: AllmineBackend(),
+                                       configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                       store: store, token: token, clock: harness.clock)
+        let engine = SyncEngine(client: client)
+        var texts: [String] = []
+        _ = try await engine.requestDeletion(reason: "bye")
+        _ = try await client.profile()
+        engine.setOnline(false)
+        _ = try await engine.cancelDeletion()
+        engine.setOnline(true)
+        _ = try await engine.sync()
+        try harness.inject("serverError", "GET", "/api/v1/users/me")
+        do { _ = try await client.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
+        let stranger = try AccountClient(backend: AllmineBackend(),
+                                         configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1"),
+                                         store: store, token: token)
+        do { _ = try await stranger.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
+        let bad = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                    store: store, token: "wrong-\(token)")
+        do { _ = try await bad.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
+        texts += try store.auditTrail(for: client.account).map { "\($0)" }
+        texts += try store.outbox(for: client.account).map { "\($0)" }
+        texts.append(String(decoding: JSONValue.array(try harness.requests()).encoded, as: UTF8.self))
+        for text in texts { #expect(!text.contains(token), "token in: \(text)") }
+        let files = [store.path, store.path + "-wal", store.path + "-shm"]
+        #expect(contents(of: store.path + "-wal") != nil, "the WAL must be there to be searched")
+        for file in files {
+            #expect(!(contents(of: file).map { contains($0, token) } ?? false), "token in \(file)")
+        }
+        // The emulator's own state keeps only a hash.
+        #expect(!String(decoding: JSONValue.array(try harness.mutations()).encoded, as: UTF8.self).contains(token))
+    }
+
+    @Test("files 0600 and the directory 0700, the drain lock too")
+    func permissions() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("private/deeper/store.sqlite")
+        let store = try AccountStore(path: path, createDirectory: true)
+        let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1"),
+                                       store: store, token: "t")
+        _ = try await SyncEngine(client: client, online: false).requestDeletion()
+        _ = try await SyncEngine(client: client).sync()
+        #expect(mode(of: directory.file("private")) == 0o700)
+        #expect(mode(of: directory.file("private/deeper")) == 0o700)
+        for suffix in ["", "-wal", "-shm", "-drain.lock"] {
+            #expect(mode(of: path + suffix) == 0o600, "\(suffix)")
+        }
+    }
+
+    @Test("TLS verification cannot be turned off: https to a server without a valid certificate fails")
+    func tlsAlwaysVerified() async throws {
+        let harness = try Harness()
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let url = "https://" + harness.emulator.baseURL.dropFirst("http://".count)
+        let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: url),
+                                       store: store, token: try harness.token(.allmine))
+        do {
+            _ = try await client.profile()
+            Issue.record("an unverified TLS exchange succeeded")
+        } catch {
+            #expect(error.code == .network)
+        }
+        #expect(try harness.requests().isEmpty)
+        // No configuration value or option exists to skip verification.
+        #expect(!SessionConfiguration.keys.contains { $0.lowercased().contains("insecure") || $0.lowercased().contains("verify") })
+    }
+
+    @Test("the emulator binds loopback only, unless asked")
+    func loopbackOnly() {
+        #expect(throws: EmulatorError.self) { try Emulator(configuration: .init(host: "0.0.0.0")) }
+        #expect(throws: EmulatorError.self) { try Emulator(configuration: .init(host: "192.168.1.10")) }
+    }
+
+    @Test("a Mudbase API key is never sent to erase")
+    func apiKeyNeverSent() async throws {
+        let harness = try Harness()
+        let directory = try TemporaryDirectory()
+        let key = try #require(try harness.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue)
+        let client = try AccountClient(backend: MudbaseBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                       store: try AccountStore(path: directory.file("store.sqlite")), token: key)
+        do {
+            _ = try await client.erase(confirmation: "DELETE_MY_ACCOUNT")
+            Issue.record("the erase went ahead with an API key")
+        } catch {
+            #expect(error.code == .unauthorized)
+            #expect(!(error.detail ?? "").contains(key))
+        }
+        #expect(try harness.requests().isEmpty)
+    }
+}
