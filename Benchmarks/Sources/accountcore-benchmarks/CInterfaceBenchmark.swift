@@ -99,7 +99,7 @@ struct CInterfaceBenchmark {
             ],
             notes: [
                 "Spread of ours: \(Format.duration(statusRange.low)) to \(Format.duration(statusRange.high)) per call.",
-                "The reference measures only the cost of crossing into the library; a status call parses its "
+                "The reference measures only the cost of crossing into the library; a status call checks its "
                     + "arguments, hops onto Swift's concurrency pool and waits for it (a semaphore), reads the cache "
                     + "and the outbox from SQLite, decodes the cached JSON, and encodes the answer as JSON into a "
                     + "new C string. The ratio is therefore tiny by construction; the absolute time per call is "

@@ -84,9 +84,9 @@ struct DrainBenchmark {
                 "Spread: ours \(Format.rate(oursRange.low, unit: "ops")) to \(Format.rate(oursRange.high, unit: "ops")), "
                     + "curl \(Format.rate(curlRange.low, unit: "ops")) to \(Format.rate(curlRange.high, unit: "ops")).",
                 "The two sides do not do the same work: curl only sends, while the engine, for each operation, "
-                    + "reads the queue, sends, and removes the operation in a durable transaction that also records "
-                    + "the answer in the cache and the audit trail (one `fsync`), then recomputes the status it "
-                    + "announces. Ours costs \(Format.duration(perOperation)) more per operation than curl's "
+                    + "reads the head of the queue, sends, and removes the operation in a durable transaction that "
+                    + "also records the answer in the cache and the audit trail (one `fsync`); it announces the "
+                    + "status once per drain. Ours costs \(Format.duration(perOperation)) more per operation than curl's "
                     + "request alone. curl's figure includes its start-up (one process for all requests).",
                 scaling,
             ])

@@ -76,6 +76,7 @@ do {
     }
     let report = try await measure(options, products: products)
     print(report.table)
+    print("Ratio: above 1 means ours is better (reference time, size or memory ÷ ours; our rate ÷ the reference's).")
     if let path = options.output ?? (options.isComplete ? products.packageRoot + "/BENCHMARKS.md" : nil) {
         try Files.save(report.markdown, to: path)
         chmod(path, 0o644)

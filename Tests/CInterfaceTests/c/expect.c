@@ -51,3 +51,24 @@ char *json_quote(const char *text) {
   *out = '\0';
   return quoted;
 }
+
+ac_core *open_allmine_core(int argc, char **argv, const char *program) {
+  if (argc < 4) {
+    fprintf(stderr, "usage: %s BASE_URL TOKEN DATABASE_PATH\n", program);
+    exit(2);
+  }
+  char *url = json_quote(argv[1]), *path = json_quote(argv[3]);
+  char config[8192];
+  snprintf(config, sizeof config, "{\"backend\": \"allmine\", \"baseURL\": %s, \"databasePath\": %s}", url, path);
+  free(url);
+  free(path);
+
+  ac_core *core = NULL;
+  char *error = NULL;
+  ac_status opened = ac_open(config, &core, &error);
+  expect_status(opened, AC_OK, "ac_open", error);
+  ac_string_free(error);
+  if (opened != AC_OK) return NULL;
+  expect_status(ac_set_token(core, argv[2]), AC_OK, "ac_set_token", NULL);
+  return core;
+}

@@ -22,4 +22,10 @@ void expect_status(ac_status got, ac_status want, const char *what, const char *
 /* `text` as a JSON string literal (quotes and escapes added), malloc'd. */
 char *json_quote(const char *text);
 
+/* Opens an Allmine core on argv[1] (base URL) and argv[3] (database file),
+   and gives it the token argv[2]: what every program here starts with.
+   Exits 2 with a usage line naming `program` when arguments are missing;
+   returns NULL (reported) when ac_open fails. */
+ac_core *open_allmine_core(int argc, char **argv, const char *program);
+
 #endif /* EXPECT_H */

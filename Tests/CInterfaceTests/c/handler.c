@@ -89,23 +89,9 @@ static int wait_for(int *flag, double seconds) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 4) {
-    fprintf(stderr, "usage: handler BASE_URL TOKEN DATABASE_PATH\n");
-    return 2;
-  }
   main_thread = pthread_self();
-  char *url = json_quote(argv[1]), *path = json_quote(argv[3]);
-  char config[8192];
-  snprintf(config, sizeof config, "{\"backend\": \"allmine\", \"baseURL\": %s, \"databasePath\": %s}", url, path);
-  free(url);
-  free(path);
-
-  char *error = NULL;
-  ac_status opened = ac_open(config, &core, &error);
-  expect_status(opened, AC_OK, "ac_open", error);
-  ac_string_free(error);
-  if (opened != AC_OK || core == NULL) return 1;
-  expect_status(ac_set_token(core, argv[2]), AC_OK, "ac_set_token", NULL);
+  core = open_allmine_core(argc, argv, "handler");
+  if (core == NULL) return 1;
   expect_status(ac_set_event_handler(core, handle, NULL), AC_OK, "ac_set_event_handler", NULL);
 
   /* 1. Going offline is an event ("syncPaused"); its handler calls back in. */

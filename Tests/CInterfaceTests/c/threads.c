@@ -97,22 +97,8 @@ static void *toggler(void *argument) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 4) {
-    fprintf(stderr, "usage: threads BASE_URL TOKEN DATABASE_PATH\n");
-    return 2;
-  }
-  char *url = json_quote(argv[1]), *path = json_quote(argv[3]);
-  char config[8192];
-  snprintf(config, sizeof config, "{\"backend\": \"allmine\", \"baseURL\": %s, \"databasePath\": %s}", url, path);
-  free(url);
-  free(path);
-
-  char *error = NULL;
-  ac_status opened = ac_open(config, &core, &error);
-  expect_status(opened, AC_OK, "ac_open", error);
-  ac_string_free(error);
-  if (opened != AC_OK || core == NULL) return 1;
-  expect_status(ac_set_token(core, argv[2]), AC_OK, "ac_set_token", NULL);
+  core = open_allmine_core(argc, argv, "threads");
+  if (core == NULL) return 1;
   expect_status(ac_set_event_handler(core, count_event, NULL), AC_OK, "ac_set_event_handler", NULL);
   /* From here on, events may arrive on a library thread: report under the lock. */
 
