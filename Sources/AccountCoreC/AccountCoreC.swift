@@ -77,8 +77,18 @@ public func ac_open(_ config_json: UnsafePointer<CChar>?, _ out_core: UnsafeMuta
 public func ac_close(_ core: OpaquePointer?) {
     guard let core else { return }
     let unmanaged = Unmanaged<CoreHandle>.fromOpaque(UnsafeRawPointer(core))
-    unmanaged.takeUnretainedValue().close()
+    weak var store: AccountStore?
+    do {
+        let handle = unmanaged.takeUnretainedValue()
+        handle.close()
+        store = handle.session.store
+    }
     unmanaged.release()
+    // A finished task may still hold its closure (and so the session) for a
+    // moment after it signalled; the header promises the store is released
+    // when ac_close returns, so wait (at most 10 s) until it really is.
+    let deadline = ContinuousClock.now + .seconds(10)
+    while store != nil, ContinuousClock.now < deadline { usleep(1_000) }
 }
 
 @c @implementation

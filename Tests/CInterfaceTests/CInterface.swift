@@ -30,15 +30,25 @@ enum CInterface {
 
     /// Whether the library was built with AddressSanitizer (the CI's
     /// sanitizer run): its programs must then bring the ASan runtime.
-    static let librarySanitized: Bool = {
-        (try? execute("nm", ["-D", library]).output.contains("__asan_init")) ?? false
+    static let librarySanitized: Bool = sanitizer != nil
+
+    /// The sanitizer the library was built with (`address`, `thread`), if any.
+    static let sanitizer: String? = {
+        let symbols = (try? execute("nm", ["-D", library]).output) ?? ""
+        if symbols.contains("__asan_init") { return "address" }
+        if symbols.contains("__tsan_init") { return "thread" }
+        return nil
     }()
 
     /// The C compiler: `cc`, or for a sanitized library the toolchain's clang
     /// (the one whose ASan runtime matches the library's) with ASan on.
     static var compiler: (program: String, flags: [String]) {
-        guard librarySanitized, let toolchain = toolchainDirectory else { return ("cc", []) }
-        return (toolchain + "/clang", ["-fsanitize=address"])
+        guard let sanitizer, let toolchain = toolchainDirectory else { return ("cc", []) }
+        // ThreadSanitizer's runtime intercepts libdispatch, which it then needs.
+        let swiftLibraries = toolchain + "/../lib/swift/linux"
+        let extra = sanitizer == "thread"
+            ? ["-L" + swiftLibraries, "-Wl,-rpath," + swiftLibraries, "-ldispatch", "-lBlocksRuntime"] : []
+        return (toolchain + "/clang", ["-fsanitize=" + sanitizer] + extra)
     }
 
     /// The strictest flags the header promises to compile under.

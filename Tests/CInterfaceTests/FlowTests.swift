@@ -36,10 +36,10 @@ struct FlowTests {
     /// uninitialized memory, no definite leak (what the Swift runtime,
     /// libdispatch, libcurl, OpenSSL and SQLite keep for the process's life
     /// shows as "still reachable" or "possibly lost", which is allowed).
-    // Valgrind cannot run an AddressSanitizer build (both replace malloc);
+    // Valgrind cannot run a sanitizer build (both replace malloc and more);
     // the sanitizer run checks memory its own way, the plain suite runs this.
     @Test("the flow under valgrind: no memory errors and no definite leaks", .timeLimit(.minutes(6)),
-          .disabled(if: CInterface.librarySanitized, "valgrind and AddressSanitizer exclude each other"))
+          .disabled(if: CInterface.librarySanitized, "valgrind and the sanitizers exclude each other"))
     func flowUnderValgrind() throws {
         let (harness, token) = try CInterface.emulator()
         let directory = try TemporaryDirectory()

@@ -36,7 +36,7 @@ struct JNITests {
           .enabled(if: JNITests.javaHome != nil, "no JDK (javac and jni.h) is installed"),
           // A JVM loads an AddressSanitizer build only with the ASan runtime
           // preloaded into java itself; the plain suite runs this test.
-          .disabled(if: CInterface.librarySanitized, "the JVM cannot load an AddressSanitizer build"))
+          .disabled(if: CInterface.librarySanitized, "the JVM cannot load a sanitizer build"))
     func jni() throws {
         let home = try #require(Self.javaHome)
         try CInterface.requireLibrary()
