@@ -8,6 +8,10 @@ package final class Database {
     let handle: OpaquePointer
     /// The file this connection opened.
     package let path: String
+    /// Prepared statements by their SQL, reused as GRDB does: preparing
+    /// `BEGIN`, the `INSERT` and `COMMIT` again on every enqueue costs more
+    /// than the insert itself.
+    private var statements: [String: Statement] = [:]
 
     /// Opens `path` for reading and writing, creating it when `create` is true.
     ///
@@ -32,6 +36,7 @@ package final class Database {
     }
 
     deinit {
+        statements.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -46,9 +51,19 @@ package final class Database {
         try Statement(database: self, sql: sql)
     }
 
+    /// The prepared statement for `sql`, from the cache or made and kept.
+    private func cached(_ sql: String) throws(SQLiteError) -> Statement {
+        if let statement = statements[sql] { return statement }
+        let statement = try prepare(sql)
+        statements[sql] = statement
+        return statement
+    }
+
     /// Runs one statement that returns no rows we need.
     package func execute(_ sql: String, _ values: [any SQLiteBindable] = []) throws(SQLiteError) {
-        let statement = try prepare(sql)
+        let statement = try cached(sql)
+        // Reset after use, so a cached statement never keeps a read open.
+        defer { statement.reset() }
         try statement.bind(values)
         while try statement.step() {}
     }
@@ -63,7 +78,8 @@ package final class Database {
     package func query<Value>(
         _ sql: String, _ values: [any SQLiteBindable] = [], row transform: (Row) throws -> Value
     ) throws -> [Value] {
-        let statement = try prepare(sql)
+        let statement = try cached(sql)
+        defer { statement.reset() }
         try statement.bind(values)
         var rows: [Value] = []
         while try statement.step() {
@@ -74,14 +90,16 @@ package final class Database {
 
     /// The first column of the first row, as an integer; nil when there is no row.
     package func scalarInt(_ sql: String, _ values: [any SQLiteBindable] = []) throws(SQLiteError) -> Int64? {
-        let statement = try prepare(sql)
+        let statement = try cached(sql)
+        defer { statement.reset() }
         try statement.bind(values)
         return try statement.step() ? statement.row.optionalInt64(0) : nil
     }
 
     /// The first column of the first row, as text; nil when there is no row.
     package func scalarText(_ sql: String, _ values: [any SQLiteBindable] = []) throws(SQLiteError) -> String? {
-        let statement = try prepare(sql)
+        let statement = try cached(sql)
+        defer { statement.reset() }
         try statement.bind(values)
         return try statement.step() ? statement.row.optionalText(0) : nil
     }

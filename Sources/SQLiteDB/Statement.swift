@@ -49,6 +49,13 @@ package final class Statement {
         }
     }
 
+    /// Ends the current run, releasing what it holds (a read, say), and
+    /// clears the bound values.
+    package func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
     /// Steps once: true while there is a row to read.
     package func step() throws(SQLiteError) -> Bool {
         switch sqlite3_step(handle) {

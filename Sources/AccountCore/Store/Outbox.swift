@@ -8,6 +8,14 @@ extension AccountStore {
         try read { database in try database.outboxOperations(for: account) }
     }
 
+    /// Writes `operations` to the outbox in one durable transaction: all of
+    /// them, or none (an import, a migration of another queue).
+    package func enqueue(contentsOf operations: [OutboxOperation]) throws(AccountError) {
+        try write { database in
+            for operation in operations { try database.insertOutbox(operation) }
+        }
+    }
+
     /// Writes `operation` to the outbox, as it is (no coalescing: that is the
     /// sync engine's). When this returns, it is on disk.
     package func enqueue(_ operation: OutboxOperation) throws(AccountError) {
