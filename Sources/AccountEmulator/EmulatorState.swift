@@ -106,10 +106,7 @@ struct StateTransaction {
     func issueToken(for userID: String, kind: TokenKind, at now: Date) throws -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<4).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64) { Array($0) } }
-        let token = kind.prefix + bytes.map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
-        }.joined()
+        let token = kind.prefix + SHA256.hexDigits(bytes)
         try database.execute("INSERT INTO tokens (hash, user_id, kind, issued_at) VALUES (?, ?, ?, ?)",
                              [SHA256.hex(token), userID, kind.rawValue, now.millisecondsSince1970])
         return token

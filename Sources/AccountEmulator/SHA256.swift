@@ -16,10 +16,13 @@ enum SHA256 {
 
     /// The digest of `text`'s UTF-8 bytes, as 64 lowercase hex digits.
     static func hex(_ text: String) -> String {
-        digest(Array(text.utf8)).map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
-        }.joined()
+        hexDigits(digest(Array(text.utf8)))
+    }
+
+    /// `bytes` as lowercase hex, two digits each.
+    static func hexDigits(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
     }
 
     /// The 32-byte digest of `message`.

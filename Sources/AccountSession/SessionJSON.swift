@@ -46,6 +46,14 @@ extension Session {
 
     /// `{"error": {...}}`, the message in the session's language.
     public func json(_ error: AccountError, operation: OperationKind? = nil) -> JSONValue {
+        Self.errorJSON(error, localizer: localizer, operation: operation)
+    }
+
+    /// `{"error": {"code", "message", "detail", "httpStatus", "retryAfter"}}`:
+    /// the one shape of a failure for `ac_call`, `ac_open` and `acct --json`,
+    /// also where no session could be opened.
+    public static func errorJSON(_ error: AccountError, localizer: Localizer,
+                                 operation: OperationKind? = nil) -> JSONValue {
         ["error": ["code": .string(error.code.rawValue), "message": .string(localizer.message(for: error, operation: operation)),
                    "detail": .string(error.detail), "httpStatus": .integer(error.httpStatus),
                    "retryAfter": .integer(error.retryAfter)]]

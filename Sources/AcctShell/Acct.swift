@@ -110,7 +110,7 @@ struct Runner {
         do {
             (session, emulator) = try open(backgroundSync: command == .shell)
         } catch let error as AccountError {
-            report(CallStatus(error), json(for: error))
+            report(CallStatus(error), Session.errorJSON(error, localizer: localizer))
             return ExitStatus(CallStatus(error))
         } catch {
             console.error(String(describing: error))
@@ -133,11 +133,7 @@ struct Runner {
         if settings.server == nil {
             account = AccountID("\(settings.backend.name)@embedded")
             if !settings.offline {
-                let directory = settings.databasePath.lastIndex(of: "/").map { String(settings.databasePath[..<$0]) } ?? "."
-                try makeDirectory(directory)
-                let statePath = directory + "/emulator.sqlite"
-                createOwnerOnly(statePath)
-                let started = try Emulator(configuration: .init(statePath: statePath))
+                let started = try Emulator(configuration: .init(statePath: try emulatorStatePath()))
                 baseURL = started.baseURL
                 if token == nil, let backend = EmulatedBackend(rawValue: settings.backend.name) {
                     token = try started.issueToken(for: backend)
@@ -211,20 +207,13 @@ struct Runner {
         }
     }
 
-    private func json(for error: AccountError) -> JSONValue {
-        ["error": ["code": .string(error.code.rawValue), "message": .string(localizer.message(for: error)),
-                   "detail": .string(error.detail), "httpStatus": .integer(error.httpStatus), "retryAfter": .integer(error.retryAfter)]]
-    }
 
     /// `acct serve`: the emulator in the foreground, its control API on,
     /// its state beside the store.
     private func serve(port: UInt16) -> ExitStatus {
         do {
-            let directory = settings.databasePath.lastIndex(of: "/").map { String(settings.databasePath[..<$0]) } ?? "."
-            try makeDirectory(directory)
-            let statePath = directory + "/emulator.sqlite"
-            createOwnerOnly(statePath)
-            let emulator = try Emulator(configuration: .init(port: port, statePath: statePath, enableControlAPI: true))
+            let emulator = try Emulator(configuration: .init(port: port, statePath: try emulatorStatePath(),
+                                                              enableControlAPI: true))
             console.line(localizer.text(.serveListening, ["url": emulator.baseURL]))
             console.line(localizer.text(.serveOvokLogin, ["email": Emulator.ovokDemoCredentials.email,
                                                           "password": Emulator.ovokDemoCredentials.password]))
@@ -235,15 +224,16 @@ struct Runner {
         }
     }
 
-    private func makeDirectory(_ path: String) throws {
-        try StoreFile.makePrivateDirectory(path)
-    }
-
-    /// Creates the emulator's state file owner-only before SQLite makes it
+    /// The emulator's state file, beside the store: its directory made
+    /// owner-only when missing, the file created 0600 before SQLite makes it
     /// with the process's umask.
-    private func createOwnerOnly(_ path: String) {
+    private func emulatorStatePath() throws -> String {
+        let directory = settings.databasePath.lastIndex(of: "/").map { String(settings.databasePath[..<$0]) } ?? "."
+        try StoreFile.makePrivateDirectory(directory)
+        let path = directory + "/emulator.sqlite"
         let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
         if descriptor >= 0 { close(descriptor) }
+        return path
     }
 }
 
