@@ -22,9 +22,8 @@ private enum StaticText {
 
 /// `{"error": ...}` for bad input, in English (no session, so no language).
 private func argumentError(_ field: String) -> JSONValue {
-    ["error": ["code": "invalidInput", "message": .string(Localizer(language: .english).message(
-        for: AccountError(.invalidInput(.invalidConfiguration(field: field))))), "detail": nil,
-               "httpStatus": nil, "retryAfter": nil]]
+    Session.errorJSON(AccountError(.invalidInput(.invalidConfiguration(field: field))),
+                      localizer: Localizer(language: .english))
 }
 
 private func handle(_ core: OpaquePointer?) -> CoreHandle? {
@@ -65,10 +64,7 @@ public func ac_open(_ config_json: UnsafePointer<CChar>?, _ out_core: UnsafeMuta
         return CallStatus.ok.rawValue
     } catch {
         let localizer = Localizer(language: json["language"]?.stringValue.flatMap(Language.init(rawValue:)) ?? .english)
-        out_error_json?.pointee = CStrings.copy(["error": ["code": .string(error.code.rawValue),
-                                                           "message": .string(localizer.message(for: error)),
-                                                           "detail": .string(error.detail), "httpStatus": nil,
-                                                           "retryAfter": nil]])
+        out_error_json?.pointee = CStrings.copy(Session.errorJSON(error, localizer: localizer))
         return CallStatus(error).rawValue
     }
 }
@@ -77,18 +73,8 @@ public func ac_open(_ config_json: UnsafePointer<CChar>?, _ out_core: UnsafeMuta
 public func ac_close(_ core: OpaquePointer?) {
     guard let core else { return }
     let unmanaged = Unmanaged<CoreHandle>.fromOpaque(UnsafeRawPointer(core))
-    weak var store: AccountStore?
-    do {
-        let handle = unmanaged.takeUnretainedValue()
-        handle.close()
-        store = handle.session.store
-    }
+    unmanaged.takeUnretainedValue().close()
     unmanaged.release()
-    // A finished task may still hold its closure (and so the session) for a
-    // moment after it signalled; the header promises the store is released
-    // when ac_close returns, so wait (at most 10 s) until it really is.
-    let deadline = ContinuousClock.now + .seconds(10)
-    while store != nil, ContinuousClock.now < deadline { usleep(1_000) }
 }
 
 @c @implementation

@@ -54,7 +54,8 @@ final class CoreHandle: Sendable {
 
     /// Waits for the calls in flight and for a handler call under way, then
     /// stops the events, the timer and background drains and waits for them
-    /// to end: when it returns, nothing of the core runs any more.
+    /// to end, and closes the store: when it returns, nothing of the core
+    /// runs any more and its file is closed.
     func close() {
         handler.withLock { $0 = nil }
         while inFlight.withLock({ $0 }) > 0 { usleep(1_000) }
@@ -64,6 +65,10 @@ final class CoreHandle: Sendable {
         }
         let engine = session.engine
         blocking { await engine.shutdown() }
+        // Nothing uses the store any more: close its file now, so the
+        // descriptors are released when ac_close returns, not whenever the
+        // last task lets go of the session.
+        session.store.close()
     }
 }
 

@@ -35,7 +35,19 @@ package final class Database {
         self.path = path
     }
 
+    /// Whether `close()` ran.
+    package private(set) var isClosed = false
+
     deinit {
+        close()
+    }
+
+    /// Closes the connection now, its cached statements first, so the file's
+    /// descriptors are released before this returns. Later calls fail with
+    /// `SQLITE_MISUSE`; closing twice does nothing.
+    package func close() {
+        guard !isClosed else { return }
+        isClosed = true
         statements.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -48,7 +60,8 @@ package final class Database {
 
     /// Prepares one statement.
     package func prepare(_ sql: String) throws(SQLiteError) -> Statement {
-        try Statement(database: self, sql: sql)
+        guard !isClosed else { throw SQLiteError(code: SQLITE_MISUSE, message: "the connection is closed", sql: sql) }
+        return try Statement(database: self, sql: sql)
     }
 
     /// The prepared statement for `sql`, from the cache or made and kept.
@@ -70,6 +83,7 @@ package final class Database {
 
     /// Runs a script of several statements, with no parameters.
     package func executeScript(_ sql: String) throws(SQLiteError) {
+        guard !isClosed else { throw SQLiteError(code: SQLITE_MISUSE, message: "the connection is closed", sql: sql) }
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else { throw SQLiteError(lastErrorOn: handle, code: code, sql: sql) }
     }
@@ -108,6 +122,7 @@ package final class Database {
     /// replaced since (`SQLITE_FCNTL_HAS_MOVED`): SQLite would go on writing
     /// to the unlinked file, and the writes would vanish on close.
     package func fileHasMoved() -> Bool {
+        guard !isClosed else { return false }
         var moved: Int32 = 0
         let code = sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved)
         return code == SQLITE_OK && moved != 0

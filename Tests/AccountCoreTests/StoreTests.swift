@@ -229,6 +229,19 @@ struct StoreContentTests {
         #expect(try reopened.outbox(for: account).map(\.id) == [cancel.id, request.id])
     }
 
+    @Test("close releases the file at once; a use after it is a storage error")
+    func close() throws {
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("s.sqlite"))
+        try store.enqueue(OutboxOperation(account: account, payload: .cancelDeletion, createdAt: instant))
+        store.close()
+        store.close()
+        // The last connection closed: SQLite checkpointed and removed its WAL.
+        #expect(!fileExists(directory.file("s.sqlite-wal")))
+        #expect(throws: AccountError.self) { try store.outbox(for: account) }
+        #expect(try AccountStore(path: directory.file("s.sqlite")).outbox(for: account).count == 1)
+    }
+
     @Test("an idempotency key is never stored twice")
     func uniqueKeys() throws {
         let directory = try TemporaryDirectory()

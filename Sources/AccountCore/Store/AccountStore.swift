@@ -103,6 +103,13 @@ public final class AccountStore: Sendable {
         }
     }
 
+    /// Closes the file now, rather than when the last reference goes: a
+    /// host that must know the descriptors are released (`ac_close`) calls
+    /// it once nothing else uses the store. Later calls are storage errors.
+    public func close() {
+        lock.withLock { _ in database.close() }
+    }
+
     /// Deletes every row of `account` (cache, outbox, audit trail), so that no
     /// byte of its data stays in the database file or its WAL.
     ///
