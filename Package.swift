@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "AccountCore",
-            dependencies: ["SQLiteDB", "CurlHTTP"],
+            dependencies: ["SQLiteDB", "CurlHTTP", "POSIXThread"],
             path: "Sources/AccountCore",
             plugins: ["LocalizationCompiler"]
         ),
@@ -77,12 +77,12 @@ let package = Package(
         ),
         .target(
             name: "AccountCoreC",
-            dependencies: ["CAccountCore", "AccountSession"],
+            dependencies: ["CAccountCore", "AccountSession", "POSIXThread"],
             path: "Sources/AccountCoreC"
         ),
         .target(
             name: "AcctShell",
-            dependencies: ["AccountSession", "AccountEmulator"],
+            dependencies: ["AccountSession", "AccountEmulator", "POSIXThread"],
             path: "Sources/AcctShell"
         ),
         .executableTarget(

@@ -2,7 +2,7 @@ import AccountCore
 import AccountSession
 import CAccountCore
 import Dispatch
-import Synchronization
+import POSIXThread
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,9 +11,9 @@ import Glibc
 /// `ac_close` can wait for them), and the event handler.
 final class CoreHandle: Sendable {
     let session: Session
-    private let inFlight = Mutex(0)
-    private let handler = Mutex<EventHandler?>(nil)
-    private let events: Mutex<Task<Void, Never>?> = Mutex(nil)
+    private let inFlight = LockedValue(0)
+    private let handler = LockedValue<EventHandler?>(nil)
+    private let events: LockedValue<Task<Void, Never>?> = LockedValue(nil)
 
     /// A C function pointer and its context; the caller guarantees the
     /// context lives until the handler is replaced or the core is closed.
@@ -76,7 +76,7 @@ final class CoreHandle: Sendable {
 /// the calling thread: a C caller's thread, never one of the pool's.
 func blocking<Value: Sendable>(_ body: @escaping @Sendable () async -> Value) -> Value {
     let done = DispatchSemaphore(value: 0)
-    let result = Mutex<Value?>(nil)
+    let result = LockedValue<Value?>(nil)
     Task {
         let value = await body()
         result.withLock { $0 = value }

@@ -1,16 +1,16 @@
 import AccountCore
 import FoundationEssentials
-import Synchronization
+import POSIXThread
 
 /// The emulator's time: a base clock plus an offset that the control API
 /// moves forward, so a test can see a 28-day grace period run out at once.
 final class EmulatorClock: WallClock {
     private let base: any WallClock
-    private let offset: Mutex<TimeInterval>
+    private let offset: LockedValue<TimeInterval>
 
     init(base: any WallClock, offset: TimeInterval) {
         self.base = base
-        self.offset = Mutex(offset)
+        self.offset = LockedValue(offset)
     }
 
     func now() -> Date { base.now().addingTimeInterval(offset.withLock { $0 }) }

@@ -1,7 +1,7 @@
 import AccountCore
 import FoundationEssentials
+import POSIXThread
 import SQLiteDB
-import Synchronization
 
 /// Everything the emulator remembers, in its own SQLite file or in memory.
 ///
@@ -9,7 +9,7 @@ import Synchronization
 /// idempotency look-up, the mutation and the recorded answer are one atomic
 /// step, so a resend can never be applied twice.
 final class EmulatorState: Sendable {
-    private let lock = Mutex(())
+    private let lock = LockedValue(())
     /// Touched only while `lock` is held.
     private nonisolated(unsafe) let database: Database
 

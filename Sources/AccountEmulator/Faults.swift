@@ -1,4 +1,4 @@
-import Synchronization
+import POSIXThread
 
 /// A misbehaviour injected into the next `remaining` requests whose method
 /// and path match, so tests can show what the client does with it.
@@ -47,7 +47,7 @@ struct Fault: Sendable, Hashable {
 
 /// The faults waiting to happen.
 final class FaultBook: Sendable {
-    private let faults = Mutex<[Fault]>([])
+    private let faults = LockedValue<[Fault]>([])
 
     func add(_ fault: Fault) {
         faults.withLock { $0.append(fault) }

@@ -1,6 +1,6 @@
 import AccountCore
 import FoundationEssentials
-import Synchronization
+import POSIXThread
 
 /// Every request the back ends received, with its headers, kept in memory so
 /// a test can show what left a client (or that nothing did). Credentials are
@@ -20,7 +20,7 @@ final class RequestLog: Sendable {
     /// does not grow without bound.
     static let capacity = 50_000
 
-    private let entries = Mutex<(next: Int, list: [Entry])>((1, []))
+    private let entries = LockedValue<(next: Int, list: [Entry])>((1, []))
 
     /// Records a request; returns its sequence number.
     func record(_ request: HTTPRequest, at now: Date) -> Int {

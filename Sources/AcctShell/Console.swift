@@ -1,4 +1,4 @@
-import Synchronization
+import POSIXThread
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +12,7 @@ final class Console: Sendable {
     /// Colour is used: a terminal, and `NO_COLOR` unset.
     let color: Bool
     /// Keeps lines from the background (events) and the foreground whole.
-    private let lock = Mutex(())
+    private let lock = LockedValue(())
 
     init(environment: [String: String]) {
         inputIsTerminal = isatty(0) == 1

@@ -1,4 +1,4 @@
-import Synchronization
+import POSIXThread
 
 /// The cancellation of one async transfer: set from the task's cancellation
 /// handler, read by the transfer's thread.
@@ -13,7 +13,7 @@ final class CurlCancellation: Sendable {
 
     /// The shared state, behind a lock so that `cancel()` never wakes a
     /// handle that was already handed back to the pool.
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
 
     /// A cancellation not yet requested.
     init() {}

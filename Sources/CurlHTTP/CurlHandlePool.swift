@@ -1,4 +1,4 @@
-import Synchronization
+import POSIXThread
 
 /// The idle handles of a session. A transfer takes the most recently used
 /// one, whose connection is the likeliest to be still alive, and gives it
@@ -8,7 +8,7 @@ final class CurlHandlePool: Sendable {
     static let maxIdleHandles = 8
 
     /// Idle handles, most recently used last.
-    private let idle = Mutex<[CurlHandle]>([])
+    private let idle = LockedValue<[CurlHandle]>([])
 
     /// An empty pool.
     init() {}

@@ -10,13 +10,6 @@ import Glibc
 /// and run: as a C or JNI shell would, by the system compiler, against the
 /// `libAccountCoreC.so` that `swift build` put beside this test binary.
 enum CInterface {
-    /// The package's root folder (this file is `Tests/CInterfaceTests/CInterface.swift`).
-    static let packageRoot: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
-        return path
-    }()
-
     /// The folder of the test programs' C sources.
     static let cSources = packageRoot + "/Tests/CInterfaceTests/c"
     /// The folder of the JNI shim and its Java classes.

@@ -60,7 +60,7 @@ struct SymbolTests {
 
     /// `docs/symbols`: name → version, with every malformed line reported.
     static func documented() throws -> (symbols: [String: String], problems: [String]) {
-        let path = CInterface.packageRoot + "/docs/symbols"
+        let path = packageRoot + "/docs/symbols"
         let text = String(decoding: try #require(contents(of: path), "no \(path)"), as: UTF8.self)
         var symbols: [String: String] = [:]
         var problems: [String] = []

@@ -8,7 +8,7 @@ import TestSupport
 /// fixed.
 @Suite("Hardening: fuzz inputs replayed")
 struct FuzzReplayTests {
-    static let root = String(#filePath.components(separatedBy: "/Tests/HardeningTests/").first ?? "") + "/Fuzz"
+    static let root = packageRoot + "/Fuzz"
 
     static func inputs(_ target: String) throws -> [[UInt8]] {
         var inputs: [[UInt8]] = []

@@ -6,7 +6,6 @@ import TestSupport
 @Suite("Localization: the compiler", .serialized)
 struct CompilerTests {
     static let fixture = String(#filePath.prefix(upTo: #filePath.lastIndex(of: "/") ?? #filePath.endIndex)) + "/Fixtures/MissingKey"
-    static let repository = String(#filePath.components(separatedBy: "/Tests/LocalizationTests/").first ?? "")
     static var tool: String { buildDirectory + "/localization-compiler" }
 
     /// The `swift` driver of the toolchain in use.
@@ -28,7 +27,7 @@ struct CompilerTests {
             import PackageDescription
             let package = Package(
                 name: "MissingKey",
-                dependencies: [.package(name: "AccountCore", path: "\(Self.repository)")],
+                dependencies: [.package(name: "AccountCore", path: "\(packageRoot)")],
                 targets: [.target(name: "Texts", plugins: [.plugin(name: "LocalizationCompiler", package: "AccountCore")])]
             )
             """

@@ -256,6 +256,9 @@ public func waitFor(_ pid: pid_t) -> Int32 {
     return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
 }
 
+/// The package's root folder (this file is `Tests/TestSupport/Support.swift`).
+public let packageRoot: String = String(#filePath.components(separatedBy: "/Tests/TestSupport/").first ?? "")
+
 /// The directory the test binary was built in, where the package's other
 /// products (libraries, executables) are too.
 public var buildDirectory: String {

@@ -1,6 +1,6 @@
 import CurlHTTP
 import FoundationEssentials
-import Synchronization
+import POSIXThread
 
 /// The Swift API of AccountCore: one client, whatever back end the product
 /// uses.
@@ -25,8 +25,8 @@ public final class AccountClient: Sendable {
 
     private let session: CurlSession
     let clock: any WallClock
-    private let token: Mutex<String?>
-    private let skew = Mutex(ClockSkew.none)
+    private let token: LockedValue<String?>
+    private let skew = LockedValue(ClockSkew.none)
     private let tokenRefresher: (@Sendable () async -> String?)?
 
     /// Creates a client. Throws `invalidInput(.invalidConfiguration)` for a
@@ -47,7 +47,7 @@ public final class AccountClient: Sendable {
         sessionConfiguration.totalTimeout = configuration.totalTimeout
         self.session = CurlSession(configuration: sessionConfiguration)
         self.clock = clock
-        self.token = Mutex(token)
+        self.token = LockedValue(token)
         self.tokenRefresher = tokenRefresher
     }
 

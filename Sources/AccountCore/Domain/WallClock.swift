@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Synchronization
+import POSIXThread
 
 /// Where the domain reads the time. Injected everywhere, so every rule can be
 /// tested at its exact edge and the emulator can move its own time forward.
@@ -19,11 +19,11 @@ public struct SystemClock: WallClock {
 /// A clock that stands still until it is set or advanced: for tests and for
 /// the emulator's control API.
 public final class ManualClock: WallClock {
-    private let instant: Mutex<Date>
+    private let instant: LockedValue<Date>
 
     /// Creates a clock standing at `start`.
     public init(_ start: Date) {
-        instant = Mutex(start)
+        instant = LockedValue(start)
     }
 
     public func now() -> Date { instant.withLock { $0 } }

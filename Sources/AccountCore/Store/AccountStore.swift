@@ -1,7 +1,7 @@
 import CSQLite
 import FoundationEssentials
+import POSIXThread
 import SQLiteDB
-import Synchronization
 
 /// The offline store: what the user last saw, what they did while offline,
 /// and what happened to it, in one SQLite file.
@@ -22,7 +22,7 @@ public final class AccountStore: Sendable {
     /// The database file.
     public let path: String
     /// Serializes every use of `database`.
-    private let lock = Mutex(())
+    private let lock = LockedValue(())
     /// The one connection; touched only while `lock` is held, which is what
     /// makes the unchecked access safe.
     private nonisolated(unsafe) let database: Database

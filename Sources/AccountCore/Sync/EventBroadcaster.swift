@@ -1,9 +1,9 @@
 import FoundationEssentials
-import Synchronization
+import POSIXThread
 
 /// Hands every event to every current listener.
 final class EventBroadcaster: Sendable {
-    private let listeners = Mutex<[UUID: AsyncStream<SyncEvent>.Continuation]>([:])
+    private let listeners = LockedValue<[UUID: AsyncStream<SyncEvent>.Continuation]>([:])
 
     /// A new stream of the events from now on. A slow reader keeps the
     /// newest 1 000 events rather than holding up the engine.

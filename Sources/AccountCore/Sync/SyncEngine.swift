@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Synchronization
+import POSIXThread
 
 /// What the user did offline arrives exactly once, before its deadline, or
 /// the user is told why not.
@@ -39,14 +39,14 @@ public final class SyncEngine: Sendable {
         var background: [UUID: Task<Void, Never>] = [:]
     }
 
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
     private let lock: DrainLock
     private let broadcaster = EventBroadcaster()
 
     /// Creates an engine over `client`, online or not.
     public init(client: AccountClient, online: Bool = true) {
         self.client = client
-        self.state = Mutex(State(online: online))
+        self.state = LockedValue(State(online: online))
         self.lock = DrainLock(storePath: client.store.path)
     }
 

@@ -1,5 +1,4 @@
 import POSIXThread
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -47,7 +46,7 @@ package final class HTTPServer: Sendable {
     private let context: HTTPServerContext
     /// Whether `stop()` has completed; held while it runs, so that a second
     /// call waits for the first and then returns.
-    private let stopped = Mutex(false)
+    private let stopped = LockedValue(false)
 
     /// Timeouts must be positive and at most this many seconds (11.5 days),
     /// so that adding them to an instant cannot overflow.

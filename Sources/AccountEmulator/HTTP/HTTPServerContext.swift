@@ -1,4 +1,5 @@
 import Dispatch
+import POSIXThread
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -32,7 +33,7 @@ final class HTTPServerContext: Sendable {
     let threads = DispatchGroup()
     /// The connection threads running now, so that `stop()` called from a
     /// handler knows not to wait for its own thread.
-    private let connectionThreads = Mutex<Set<pthread_t>>([])
+    private let connectionThreads = LockedValue<Set<pthread_t>>([])
 
     /// A context for a server with `configuration` and `handler`.
     init(configuration: HTTPServer.Configuration, handler: @escaping HTTPHandler) throws(HTTPServerError) {

@@ -1,0 +1,44 @@
+import FoundationEssentials
+import Testing
+import TestSupport
+
+/// Rules of the developers' guide that a reviewer could miss in a diff,
+/// checked over the library's own source files.
+@Suite("Source rules")
+struct SourceRulesTests {
+    /// What ships: `Sources` and the back-end plugins (not the build-time
+    /// localization compiler, which never leaves the developer's machine).
+    static let libraryFolders = ["Sources", "Plugins/Allmine", "Plugins/Mudbase", "Plugins/Ovok"]
+        .map { packageRoot + "/" + $0 }
+
+    /// The lines of library code matching `pattern` (extended regex), as `file:line:text`.
+    private func matches(_ pattern: String) throws -> [String] {
+        let result = try execute("/bin/grep", ["-rnE", "--include=*.swift", pattern] + Self.libraryFolders)
+        // grep: 0 found, 1 none found, 2 trouble (which must not pass as "none").
+        try #require(result.status == 0 || result.status == 1, "grep failed: \(result.errorOutput)")
+        return result.output.split(separator: "\n").map(String.init)
+    }
+
+    @Test("the folders searched exist, so an empty result means something")
+    func foldersExist() {
+        for folder in Self.libraryFolders { #expect(fileExists(folder), "\(folder)") }
+    }
+
+    @Test("library code imports FoundationEssentials, never Foundation")
+    func noFoundation() throws {
+        #expect(try matches(#"^\s*(@[a-zA-Z_]+\s+)*import\s+(Foundation|FoundationNetworking)\s*$"#) == [])
+        #expect(try !matches(#"^import FoundationEssentials$"#).isEmpty)
+    }
+
+    @Test("every lock is a LockedValue: ThreadSanitizer cannot see Synchronization.Mutex on Linux")
+    func noSynchronizationMutex() throws {
+        #expect(try matches(#"\bMutex\s*[<(]"#) == [])
+        #expect(try !matches(#"\bLockedValue\s*[<(]"#).isEmpty)
+    }
+
+    @Test("no print and no try! in library code")
+    func noPrintNoTryBang() throws {
+        #expect(try matches(#"(^|[^.a-zA-Z_])print\("#) == [])
+        #expect(try matches(#"\btry!"#) == [])
+    }
+}
