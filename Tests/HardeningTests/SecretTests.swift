@@ -12,7 +12,7 @@ import Glibc
 
 @Suite("Hardening: secrets and access")
 struct SecretTests {
-    @Test("no token in the database, the WAL, the audit trail, the outbox, error texts or the emulator's logs")
+    @Test("no token in the database, the WAL, the audit trail, the outbox, events, error texts or the emulator's logs")
     func tokensStayInMemory() async throws {
         let harness = try Harness()
         let directory = try TemporaryDirectory()
@@ -22,6 +22,8 @@ struct SecretTests {
                                        configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
                                        store: store, token: token, clock: harness.clock)
         let engine = SyncEngine(client: client)
+        // What an app would log: every event the engine announces.
+        let events = engine.events
         var texts: [String] = []
         _ = try await engine.requestDeletion(reason: "bye")
         _ = try await client.profile()
@@ -38,6 +40,14 @@ struct SecretTests {
         let bad = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
                                     store: store, token: "wrong-\(token)")
         do { _ = try await bad.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
+        // Every event is buffered by now; the reader takes them and then
+        // waits for more until it is cancelled.
+        let reader = Task { var seen: [String] = []; for await event in events { seen.append("\(event)") }; return seen }
+        try await Task.sleep(for: .milliseconds(200))
+        reader.cancel()
+        let announced = await reader.value
+        #expect(announced.contains { $0.contains("operationSynced") }, "\(announced)")
+        texts += announced
         texts += try store.auditTrail(for: client.account).map { "\($0)" }
         texts += try store.outbox(for: client.account).map { "\($0)" }
         texts.append(String(decoding: JSONValue.array(try harness.requests()).encoded, as: UTF8.self))
@@ -49,6 +59,46 @@ struct SecretTests {
         }
         // The emulator's own state keeps only a hash.
         #expect(!String(decoding: JSONValue.array(try harness.mutations()).encoded, as: UTF8.self).contains(token))
+    }
+
+    @Test("no token in crash output: a drainer that dies mid-request leaves a report without it")
+    func crashOutput() throws {
+        let drainer = buildDirectory + "/sync-drainer"
+        #expect(fileExists(drainer), "build the package first: swift build")
+        let harness = try Harness()
+        let directory = try TemporaryDirectory()
+        let token = try harness.token(.allmine)
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let client = try AccountClient(backend: AllmineBackend(),
+                                       configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                       store: store, token: token)
+        try store.enqueue(OutboxOperation(account: client.account, payload: .requestDeletion(reason: nil, days: nil, wipe: nil),
+                                          createdAt: start))
+        // The answer is held back, so the child dies with the token in its
+        // request headers, in memory.
+        try harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 2_000)
+        let report = directory.file("stderr")
+        // The Swift runtime's backtracer writes the crash report to standard error.
+        let child = try spawn("/bin/sh", ["-c", #"exec env SWIFT_BACKTRACE=enable=yes,interactive=no "$0" "$1" "$2" "$3" 2>"$4""#,
+                                          drainer, store.path, harness.emulator.baseURL, token, report])
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try harness.requests().isEmpty, ContinuousClock.now < deadline { usleep(1_000) }
+        try #require(try !harness.requests().isEmpty, "the child never sent its request")
+        kill(child, SIGABRT)
+        // The runtime's handler returns from a signal another process sent,
+        // so the child may finish its drain and exit 0 after its report.
+        _ = waitFor(child)
+        let output = String(decoding: contents(of: report) ?? [], as: UTF8.self)
+        // (Under ThreadSanitizer the backtracer cannot suspend TSan's own
+        // thread and stops after this first line; what it wrote is searched.)
+        #expect(output.contains("Signal \(SIGABRT): Backtracing"), "no crash report to search:\n\(output)")
+        // The report dumps 16 bytes at each register, so look for any 12
+        // characters of the token's random part, not only the whole token.
+        let secret = Array(token.suffix(64))
+        for offset in 0...(secret.count - 12) {
+            let piece = String(secret[offset..<(offset + 12)])
+            #expect(!output.contains(piece), "part of the token in the crash report:\n\(output)")
+        }
     }
 
     @Test("files 0600 and the directory 0700, the drain lock too")
@@ -87,9 +137,15 @@ struct SecretTests {
     }
 
     @Test("the emulator binds loopback only, unless asked")
-    func loopbackOnly() {
+    func loopbackOnly() throws {
         #expect(throws: EmulatorError.self) { try Emulator(configuration: .init(host: "0.0.0.0")) }
         #expect(throws: EmulatorError.self) { try Emulator(configuration: .init(host: "192.168.1.10")) }
+        // Asked, it binds every address, and answers there.
+        let open = try Emulator(configuration: .init(host: "0.0.0.0", allowNonLoopback: true))
+        defer { open.stop() }
+        let reply = try execute("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                                  "http://127.0.0.1:\(open.port)/api/v1/users/me"])
+        #expect(reply.output == "401")
     }
 
     @Test("a Mudbase API key is never sent to erase")
