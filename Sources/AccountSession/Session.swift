@@ -103,7 +103,8 @@ public final class Session: Sendable {
         case "sync":
             try arguments.only([])
             let report = try await engine.sync()
-            return (.ok, ["sent": .integer(report.sent), "failed": .integer(report.failed), "remaining": .integer(report.remaining)])
+            // Some still queued is not "done": the caller hears why.
+            return (report.remaining > 0 ? .queued : .ok, json(report))
         case "outbox":
             try arguments.only([])
             return (.ok, ["queued": .array(try engine.outbox().map(json))])

@@ -28,6 +28,26 @@ extension Session {
          "asOf": .instant(report.asOf), "queued": .array(report.queued.map(json))]
     }
 
+    /// `{"sent", "failed", "remaining", "waiting"}`; `waiting` says why the
+    /// remaining ones were not sent (null when none remain).
+    func json(_ report: SyncEngine.SyncReport) -> JSONValue {
+        ["sent": .integer(report.sent), "failed": .integer(report.failed), "remaining": .integer(report.remaining),
+         "waiting": report.holdup.map(json) ?? .null]
+    }
+
+    /// `{"reason": "offline"|"authenticationRequired"|"anotherDrain"|"retry",
+    /// "retryAt", "error", "message"}`.
+    func json(_ holdup: SyncHoldup) -> JSONValue {
+        let reason: String, retryAt: Date?, error: AccountError?
+        switch holdup {
+        case .paused(let pause): (reason, retryAt, error) = (pause.rawValue, nil, nil)
+        case .anotherDrain: (reason, retryAt, error) = ("anotherDrain", nil, nil)
+        case .retry(let at, let after): (reason, retryAt, error) = ("retry", at, after)
+        }
+        return ["reason": .string(reason), "retryAt": .instant(retryAt),
+                "error": error.map { json($0)["error"] ?? .null } ?? .null, "message": .string(localizer.message(for: holdup))]
+    }
+
     func json(_ profile: AccountProfile) -> JSONValue {
         ["id": .string(profile.id), "username": .string(profile.username), "displayName": .string(profile.displayName),
          "email": .string(profile.email), "isLocked": .bool(profile.isLocked),

@@ -67,7 +67,11 @@ struct HumanOutput {
             }
         case "sync":
             let sent = Int(json["sent"]?.integerValue ?? 0)
-            return [localizer.text(.syncDone, count: sent)]
+            let remaining = Int(json["remaining"]?.integerValue ?? 0)
+            guard remaining > 0 else { return [localizer.text(.syncDone, count: sent)] }
+            return [localizer.text(.syncDone, count: sent),
+                    console.styled(localizer.text(.syncRemaining, count: remaining), .yellow),
+                    json["waiting"]?["message"]?.stringValue].compactMap { $0 }
         case "outbox":
             let operations = json["queued"]?.arrayValue ?? []
             guard !operations.isEmpty else { return [localizer.text(.outboxEmpty)] }

@@ -72,6 +72,43 @@ struct SyncEngineTests {
                 == [.queued, .failed, .failed, .failed, .succeeded])
     }
 
+    @Test("a sync that leaves operations queued says why: offline, a failure and its retry, backoff, another drain")
+    func holdups() async throws {
+        let offline = try SyncHarness(online: false)
+        _ = try await offline.engine.requestDeletion()
+        var report = try await offline.engine.sync()
+        #expect(report.remaining == 1)
+        #expect(report.holdup == .paused(.offline))
+
+        let harness = try SyncHarness()
+        try harness.emulator.inject("serverError", "POST", Self.deletionPath, count: 2)
+        _ = try #require(try await harness.engine.requestDeletion().queuedOperation)
+        // Still in its backoff: nothing is sent, and the wait is named.
+        let sent = try harness.requestCount()
+        report = try await harness.engine.sync()
+        let firstRetry = try #require(try harness.engine.outbox().first?.nextAttemptAt)
+        #expect(report.holdup == .retry(at: firstRetry, after: nil))
+        #expect(try harness.requestCount() == sent)
+        // Due, tried, failed again: the failure and the next try.
+        harness.advance(seconds: 5)
+        report = try await harness.engine.sync()
+        guard case .retry(let at, let error)? = report.holdup else {
+            Issue.record("no retry holdup: \(String(describing: report.holdup))")
+            return
+        }
+        #expect(error?.code == .server)
+        let scheduled = try harness.engine.outbox().first?.nextAttemptAt
+        #expect(at > harness.client.now && at == scheduled)
+        // Another drain holds the lock (as another process would).
+        harness.advance(seconds: 5)
+        let held = try #require(try DrainLock(storePath: harness.store.path).tryAcquire())
+        report = try await harness.engine.sync()
+        #expect(report.holdup == .anotherDrain)
+        held.release()
+        report = try await harness.engine.sync()
+        #expect(report == SyncEngine.SyncReport(sent: 1, failed: 0, remaining: 0, holdup: nil))
+    }
+
     @Test("Retry-After: 2 is honoured: the retry is not sent earlier, by the emulator's own log")
     func retryAfter() async throws {
         let harness = try SyncHarness()
@@ -98,7 +135,8 @@ struct SyncEngineTests {
         #expect(try harness.engine.outbox().map(\.state) == [.queued])
         #expect(await firstEvent(of: events) { $0 == .syncPaused(.authenticationRequired) } != nil)
         let sent = try harness.requestCount()
-        #expect(try await harness.engine.sync().sent == 0)
+        let report = try await harness.engine.sync()
+        #expect(report.sent == 0 && report.holdup == .paused(.authenticationRequired))
         #expect(try harness.requestCount() == sent)
 
         let synced = harness.engine.events

@@ -135,6 +135,18 @@ public struct Localizer: Hashable, Sendable {
         }
     }
 
+    /// Why queued operations were not sent: "The server could not be
+    /// reached. Check your connection. Next try: May 1, 2026, 3:05 PM (UTC)."
+    public func message(for holdup: SyncHoldup) -> String {
+        switch holdup {
+        case .paused(.offline): text(.syncPausedOffline)
+        case .paused(.authenticationRequired): text(.syncPausedAuthentication)
+        case .anotherDrain: text(.syncAnotherDrain)
+        case .retry(let at, let error):
+            (error.map { message(for: $0) + " " } ?? "") + text(.syncRetryAt, ["date": dateTime(at)])
+        }
+    }
+
     private func message(for problem: InputProblem) -> String {
         switch problem {
         case .username(let problem):

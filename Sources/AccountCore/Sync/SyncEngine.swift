@@ -300,6 +300,9 @@ public final class SyncEngine: Sendable {
         public var failed: Int
         /// Operations still queued.
         public var remaining: Int
+        /// Why the remaining ones were not sent; nil when none remain (or
+        /// they were queued while this sync ran).
+        public var holdup: SyncHoldup?
     }
 
     /// Sends what is queued, in order, until the queue is empty or must wait.
@@ -312,15 +315,21 @@ public final class SyncEngine: Sendable {
     private enum Delivery {
         case synced(BackendOutcome)
         case rejected(AccountError)
-        case transient(AccountError)
+        case transient(AccountError, retryAt: Date)
         case needsAuthentication(AccountError)
     }
 
     private func drain(immediate: OutboxOperation.ID?) async throws(AccountError) -> (report: SyncReport, immediate: Delivery?) {
         var report = SyncReport(sent: 0, failed: 0, remaining: 0)
         var immediateDelivery: Delivery?
+        var holdup: SyncHoldup?
         let (online, paused) = state.withLock { ($0.online, $0.pausedForAuthentication) }
-        if online && !paused {
+        if !online {
+            holdup = .paused(.offline)
+        } else if paused {
+            holdup = .paused(.authenticationRequired)
+            broadcaster.emit(.syncPaused(.authenticationRequired))
+        } else {
             var held: DrainLock.Held?
             do {
                 held = try lock.tryAcquire()
@@ -344,21 +353,30 @@ public final class SyncEngine: Sendable {
                         report.failed += 1
                         continue
                     }
-                    if let due = next.nextAttemptAt, due > now { break }
+                    if let due = next.nextAttemptAt, due > now {
+                        holdup = .retry(at: due, after: nil)
+                        break
+                    }
                     let delivery = try await deliver(next, immediate: next.id == immediate)
                     if next.id == immediate { immediateDelivery = delivery }
                     switch delivery {
                     case .synced: report.sent += 1
                     case .rejected: report.failed += 1
                     // What follows waits behind it, in order.
-                    case .transient, .needsAuthentication: break draining
+                    case .transient(let error, let retryAt):
+                        holdup = .retry(at: retryAt, after: error)
+                        break draining
+                    case .needsAuthentication:
+                        holdup = .paused(.authenticationRequired)
+                        break draining
                     }
                 }
+            } else {
+                holdup = .anotherDrain
             }
-        } else if paused {
-            broadcaster.emit(.syncPaused(.authenticationRequired))
         }
         report.remaining = try store.read { database in try database.queuedCount(for: account) }
+        if report.remaining > 0 { report.holdup = holdup }
         // One announcement per drain, not one per operation: the status is
         // the queue laid over the cache, and reading it costs the whole outbox.
         if report.sent + report.failed > 0 { broadcaster.emit(.statusChanged(try localStatus())) }
@@ -379,10 +397,13 @@ public final class SyncEngine: Sendable {
                 var retry = operation
                 retry.attempts += 1
                 var generator = SystemRandomNumberGenerator()
-                retry.nextAttemptAt = now.addingTimeInterval(
-                    Backoff.delay(afterAttempts: retry.attempts, retryAfter: retryAfter, using: &generator))
+                // In whole milliseconds, as the store keeps it, so what the
+                // user is told is what the outbox says.
+                let retryAt = Date(millisecondsSince1970: now.addingTimeInterval(
+                    Backoff.delay(afterAttempts: retry.attempts, retryAfter: retryAfter, using: &generator)).millisecondsSince1970)
+                retry.nextAttemptAt = retryAt
                 try save(retry, after: error, outcome: .failed)
-                return .transient(error)
+                return .transient(error, retryAt: retryAt)
             case .rejected where operation.kind == .cancelDeletion && error.reason == .notFound && !immediate:
                 // Nothing pending on the server any more (cancelled elsewhere):
                 // what the user wanted is true.

@@ -131,7 +131,8 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 **   "finalizeDeletion" -                                {"finalized": deletion}
 **   "erase"            {"confirmation", "reason"?}      {"erasure": deletion}
 **   "changeUsername"   {"newUsername"}                  {"username"}; AC_QUEUED: {"queued": op}
-**   "sync"             -                                {"sent", "failed", "remaining"}
+**   "sync"             -                                {"sent", "failed", "remaining", "waiting": null};
+**                                                       AC_QUEUED when some remain: "waiting" says why
 **   "outbox"           -                                {"queued": [op]}
 **
 ** A deletion is {"status": "none"|"pending"|"cancelled"|"finalized",
@@ -140,7 +141,10 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 ** "api"|"login"|"notCancellable", "wipe"}. An op is {"id", "kind" (the
 ** operation's name), "createdAt", "attempts", "state": "queued"|"sending"|
 ** "failed"|"missed", "deadline" (the canCancelUntil a cancel must beat, or
-** null), "lastError"}. On failure: {"error": {"code", "message" (in the
+** null), "lastError"}. "waiting" is {"reason": "offline"|
+** "authenticationRequired"|"anotherDrain"|"retry", "retryAt" (or null),
+** "error" (the failure that stopped the sync, or null), "message" (in the
+** configured language)}. On failure: {"error": {"code", "message" (in the
 ** configured language), "detail" (what the server or system said, or
 ** null), "httpStatus" (or null), "retryAfter" (seconds, or null)}}.
 ** An unknown operation, or arguments of the wrong type, is AC_ERR_ARGUMENT. */

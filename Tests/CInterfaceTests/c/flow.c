@@ -165,6 +165,14 @@ int main(int argc, char **argv) {
               json);
   ac_string_free(json);
 
+  /* A sync offline sends nothing, and says why, in the configured language. */
+  json = call(core, "sync", NULL, AC_QUEUED);
+  expect_true(jc_number_is(json, "remaining", 1), "sync offline: remaining is 1", json);
+  expect_true(jc_string_is(json, "waiting.reason", "offline"), "sync offline: waiting.reason is offline", json);
+  expect_true(jc_string_contains(json, "waiting.message", "Çevrimdışısınız"),
+              "sync offline: waiting.message is Turkish (\"Çevrimdışısınız\")", json);
+  ac_string_free(json);
+
   /* Online again: the cancel goes out by itself, and says so. */
   expect_status(ac_set_online(core, 1), AC_OK, "ac_set_online(core, 1)", NULL);
   double deadline = seconds_now() + wait_seconds;
@@ -177,6 +185,7 @@ int main(int argc, char **argv) {
 
   json = call(core, "sync", NULL, AC_OK);
   expect_true(jc_number_is(json, "remaining", 0), "sync: remaining is 0", json);
+  expect_true(jc_is_null(json, "waiting"), "sync: waiting is null when nothing remains", json);
   ac_string_free(json);
 
   json = call(core, "outbox", NULL, AC_OK);

@@ -1,0 +1,15 @@
+import FoundationEssentials
+
+/// Why operations are still queued after a sync: what the user is told
+/// instead of a bare "0 sent".
+public enum SyncHoldup: Hashable, Sendable {
+    /// Sending is paused: the host said the device is offline, or a 401
+    /// asked for a new token.
+    case paused(SyncPauseReason)
+    /// Another thread or process is sending them right now.
+    case anotherDrain
+    /// The next one is tried again at `at`: it just failed with `error`
+    /// (network, server, rate limit), or, when `error` is nil, it failed on
+    /// an earlier try and its backoff has not run out.
+    case retry(at: Date, after: AccountError?)
+}
