@@ -102,9 +102,9 @@ public final class Session: Sendable {
             }
         case "sync":
             try arguments.only([])
-            let report = try await engine.sync()
-            // Some still queued is not "done": the caller hears why.
-            return (report.remaining > 0 ? .queued : .ok, json(report))
+            // AC_OK even when some remain (the status is part of ABI 1);
+            // "remaining" and "waiting" say what is left and why.
+            return (.ok, json(try await engine.sync()))
         case "outbox":
             try arguments.only([])
             return (.ok, ["queued": .array(try engine.outbox().map(json))])

@@ -193,7 +193,7 @@ struct Runner {
         } else {
             report(status, json, operation: operation, now: session.client.now)
         }
-        return ExitStatus(status)
+        return status == .ok && command == .sync ? ExitStatus(sync: json) : ExitStatus(status)
     }
 
     private func report(_ status: CallStatus, _ json: JSONValue, operation: String = "", now: Date = Date()) {

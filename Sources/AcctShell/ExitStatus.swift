@@ -1,3 +1,4 @@
+import AccountCore
 import AccountSession
 
 /// `acct`'s exit statuses.
@@ -16,6 +17,14 @@ enum ExitStatus: Int32 {
     case authentication = 5
     /// The store failed.
     case storage = 6
+
+    /// A sync's: done when nothing remains; sign-in needed when a 401
+    /// holds the rest; otherwise queued (the rest waits, and it said why).
+    init(sync json: JSONValue) {
+        self = if (json["remaining"]?.integerValue ?? 0) == 0 { .done }
+               else if json["waiting"]?["reason"] == "authenticationRequired" { .authentication }
+               else { .queued }
+    }
 
     init(_ status: CallStatus) {
         self = switch status {

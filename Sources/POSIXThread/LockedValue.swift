@@ -21,9 +21,13 @@ package final class LockedValue<Value>: @unchecked Sendable {
     /// Creates a lock guarding `value`.
     package init(_ value: sending Value) {
         storage.initialize(to: value)
-        // A default (normal) mutex: its init, lock and unlock cannot fail
-        // when used as `withLock` uses them.
-        pthread_mutex_init(mutex, nil)
+        // Error-checking, so that taking it again on the same thread traps
+        // (as `Mutex` does) instead of hanging without a word.
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ERRORCHECK))
+        pthread_mutex_init(mutex, &attributes)
+        pthread_mutexattr_destroy(&attributes)
     }
 
     deinit {
@@ -34,11 +38,14 @@ package final class LockedValue<Value>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the value and returns its result.
-    /// Not reentrant: `body` must not call `withLock` on the same lock.
+    /// Not reentrant: `body` calling `withLock` on the same lock traps.
     package func withLock<Result, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
-        pthread_mutex_lock(mutex)
+        // EDEADLK (taken again on this thread) is the only failure an
+        // initialized error-checking mutex can report here.
+        let locked = pthread_mutex_lock(mutex)
+        precondition(locked == 0, "LockedValue.withLock called again inside withLock on the same thread")
         defer { pthread_mutex_unlock(mutex) }
         return try body(&storage.pointee)
     }

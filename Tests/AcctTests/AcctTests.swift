@@ -222,6 +222,13 @@ struct AcctFailureTests {
         result = try acct("--server", harness.emulator.baseURL, "--token", "expired", "--lang", "tr", "stats")
         #expect(result.status == 5)
         #expect(result.errorOutput.hasPrefix("Oturumunuz sona erdi."))
+        // A sync held by the 401 is "sign in" (5), not "queued" (3).
+        result = try acct("--server", harness.emulator.baseURL, "--token", "expired", "--offline", "delete", "request")
+        #expect(result.status == 3)
+        result = try acct("--server", harness.emulator.baseURL, "--token", "expired", "sync")
+        #expect(result.status == 5)
+        #expect(result.output.hasSuffix("1 change is still waiting to be sent.\nSending is paused: sign in again to continue.\n"),
+                "\(result.output)")
     }
 
     @Test("usage errors exit 2 with the reason",

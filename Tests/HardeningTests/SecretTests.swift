@@ -75,7 +75,10 @@ struct SecretTests {
         try store.enqueue(OutboxOperation(account: client.account, payload: .requestDeletion(reason: nil, days: nil, wipe: nil),
                                           createdAt: start))
         // The answer is held back, so the child dies with the token in its
-        // request headers, in memory.
+        // request headers, in memory (and in its argv). The report dumps
+        // the crashed thread's registers and 16 bytes at each, not the
+        // transfer's heap: this guards against anything that prints the
+        // token on the way down, and against a report that dumps more.
         try harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 2_000)
         let report = directory.file("stderr")
         // The Swift runtime's backtracer writes the crash report to standard error.

@@ -81,7 +81,9 @@ struct SyncEngineTests {
         #expect(report.holdup == .paused(.offline))
 
         let harness = try SyncHarness()
-        try harness.emulator.inject("serverError", "POST", Self.deletionPath, count: 2)
+        // 503 with Retry-After: 1, so each wait is at least a second (plain
+        // jitter could round to no wait at all).
+        try harness.emulator.inject("unavailable", "POST", Self.deletionPath, count: 2, retryAfter: 1)
         _ = try #require(try await harness.engine.requestDeletion().queuedOperation)
         // Still in its backoff: nothing is sent, and the wait is named.
         let sent = try harness.requestCount()

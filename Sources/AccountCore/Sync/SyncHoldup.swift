@@ -6,7 +6,8 @@ public enum SyncHoldup: Hashable, Sendable {
     /// Sending is paused: the host said the device is offline, or a 401
     /// asked for a new token.
     case paused(SyncPauseReason)
-    /// Another thread or process is sending them right now.
+    /// Another drain is sending them right now: a background one of this
+    /// engine (coming online, a new token, the timer), or another process's.
     case anotherDrain
     /// The next one is tried again at `at`: it just failed with `error`
     /// (network, server, rate limit), or, when `error` is nil, it failed on

@@ -131,8 +131,7 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 **   "finalizeDeletion" -                                {"finalized": deletion}
 **   "erase"            {"confirmation", "reason"?}      {"erasure": deletion}
 **   "changeUsername"   {"newUsername"}                  {"username"}; AC_QUEUED: {"queued": op}
-**   "sync"             -                                {"sent", "failed", "remaining", "waiting": null};
-**                                                       AC_QUEUED when some remain: "waiting" says why
+**   "sync"             -                                {"sent", "failed", "remaining", "waiting"}
 **   "outbox"           -                                {"queued": [op]}
 **
 ** A deletion is {"status": "none"|"pending"|"cancelled"|"finalized",
@@ -141,10 +140,11 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 ** "api"|"login"|"notCancellable", "wipe"}. An op is {"id", "kind" (the
 ** operation's name), "createdAt", "attempts", "state": "queued"|"sending"|
 ** "failed"|"missed", "deadline" (the canCancelUntil a cancel must beat, or
-** null), "lastError"}. "waiting" is {"reason": "offline"|
-** "authenticationRequired"|"anotherDrain"|"retry", "retryAt" (or null),
-** "error" (the failure that stopped the sync, or null), "message" (in the
-** configured language)}. On failure: {"error": {"code", "message" (in the
+** null), "lastError"}. "waiting" says why "remaining" ones were not sent:
+** {"reason": "offline"|"authenticationRequired"|"anotherDrain"|"retry",
+** "retryAt" (or null), "error" (the failure that stopped the sync, or
+** null), "message" (in the configured language)}; null when none remain
+** (or they were queued while the sync ran). On failure: {"error": {"code", "message" (in the
 ** configured language), "detail" (what the server or system said, or
 ** null), "httpStatus" (or null), "retryAfter" (seconds, or null)}}.
 ** An unknown operation, or arguments of the wrong type, is AC_ERR_ARGUMENT. */
