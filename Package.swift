@@ -161,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CurlHTTPTests",
-            dependencies: ["CurlHTTP", "AccountEmulator", "TestSupport"],
+            dependencies: ["CurlHTTP", "AccountEmulator", "POSIXThread", "TestSupport"],
             path: "Tests/CurlHTTPTests"
         ),
         .testTarget(

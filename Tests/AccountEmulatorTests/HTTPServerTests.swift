@@ -1,7 +1,6 @@
 @testable import AccountEmulator
 import Dispatch
 import FoundationEssentials
-import Synchronization
 import POSIXThread
 import Testing
 #if canImport(Glibc)
@@ -10,7 +9,7 @@ import Glibc
 
 /// Requests a test handler saw, in the order it saw them.
 final class HTTPRequestLog: Sendable {
-    private let requests = Mutex<[HTTPRequest]>([])
+    private let requests = LockedValue<[HTTPRequest]>([])
 
     func append(_ request: HTTPRequest) { requests.withLock { $0.append(request) } }
 
@@ -235,7 +234,7 @@ struct HTTPServerTests {
 
     @Test("100 connections at once are all answered, each on its own thread")
     func hundredConcurrentConnections() throws {
-        let gauge = Mutex((current: 0, peak: 0))
+        let gauge = LockedValue((current: 0, peak: 0))
         let handler: HTTPHandler = { request in
             gauge.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) }
             // Hold every request until all 100 are in handlers at once (or
@@ -521,7 +520,7 @@ struct HTTPServerTests {
     @Test("stop called by a handler (a shutdown endpoint) answers that request and stops without deadlock")
     func stopFromHandler() throws {
         // Set after the server exists, cleared at the end to break the cycle.
-        let holder = Mutex<HTTPServer?>(nil)
+        let holder = LockedValue<HTTPServer?>(nil)
         let (server, _) = try makeTestServer(handler: { request in
             if request.path == "/shutdown" { holder.withLock { $0 }?.stop() }
             return .response(HTTPResponse(status: 200, body: Array("bye".utf8)))

@@ -1,6 +1,5 @@
 import AccountEmulator
 @testable import CurlHTTP
-import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc

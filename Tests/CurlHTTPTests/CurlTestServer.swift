@@ -1,5 +1,6 @@
 import AccountEmulator
 import CurlHTTP
+import POSIXThread
 import Synchronization
 import Testing
 #if canImport(Glibc)
@@ -9,7 +10,7 @@ import Glibc
 /// Requests a test server saw, in order.
 final class CurlRequestLog: Sendable {
     /// The requests so far.
-    private let requests = Mutex<[HTTPRequest]>([])
+    private let requests = LockedValue<[HTTPRequest]>([])
 
     /// Records `request`.
     func append(_ request: HTTPRequest) { requests.withLock { $0.append(request) } }
