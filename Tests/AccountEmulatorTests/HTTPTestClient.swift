@@ -36,34 +36,10 @@ final class HTTPRawConnection {
 
     /// Connects to `host` (an IPv4 or IPv6 literal) at `port`.
     init(port: UInt16, host: String = "127.0.0.1") throws {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        let family = inet_pton(AF_INET, host, &v4) == 1 ? AF_INET : AF_INET6
-        guard family == AF_INET || inet_pton(AF_INET6, host, &v6) == 1 else { throw HTTPTestFailure(call: "inet_pton") }
-        descriptor = socket(family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard let address = HTTPListenAddress(host: host) else { throw HTTPTestFailure(call: "inet_pton", code: EINVAL) }
+        descriptor = socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw HTTPTestFailure(call: "socket") }
-        var result: Int32
-        if family == AF_INET {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = port.bigEndian
-            address.sin_addr = v4
-            result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-        } else {
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = port.bigEndian
-            address.sin6_addr = v6
-            result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
-                }
-            }
-        }
+        let result = address.withSocketAddress(port: port) { connect(descriptor, $0, $1) }
         // No close here: the object is whole, so deinit closes the socket.
         guard result == 0 else { throw HTTPTestFailure(call: "connect") }
     }

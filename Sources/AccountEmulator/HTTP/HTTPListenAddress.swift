@@ -57,20 +57,24 @@ enum HTTPListenAddress {
             socketAddress.sin_family = sa_family_t(AF_INET)
             socketAddress.sin_port = port.bigEndian
             socketAddress.sin_addr = address
-            return withUnsafePointer(to: &socketAddress) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    body($0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
+            return Self.withGenericAddress(socketAddress, body)
         case .ipv6(let address):
             var socketAddress = sockaddr_in6()
             socketAddress.sin6_family = sa_family_t(AF_INET6)
             socketAddress.sin6_port = port.bigEndian
             socketAddress.sin6_addr = address
-            return withUnsafePointer(to: &socketAddress) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    body($0, socklen_t(MemoryLayout<sockaddr_in6>.size))
-                }
+            return Self.withGenericAddress(socketAddress, body)
+        }
+    }
+
+    /// `socketAddress` (a `sockaddr_in` or `sockaddr_in6`) seen as the
+    /// generic `sockaddr` the socket calls take, with its length.
+    private static func withGenericAddress<Address, Result>(
+        _ socketAddress: Address, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Result
+    ) -> Result {
+        withUnsafePointer(to: socketAddress) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                body($0, socklen_t(MemoryLayout<Address>.size))
             }
         }
     }
