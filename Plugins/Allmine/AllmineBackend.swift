@@ -4,7 +4,9 @@ import FoundationEssentials
 /// Allmine: deletion with a 28-day grace period, cancel, finalize now,
 /// username change once per 30 days, profile and stats. Sends the client's
 /// `X-Language`, `X-Timezone`, `X-Platform`, `X-App-Version` and
-/// `X-Device-ID`; reads answers with or without the envelope.
+/// `X-Device-ID`; reads answers with or without the envelope. `GET
+/// /users/me` says whose a token is (its `id`), so the core asks it before
+/// the first send under a token it has not confirmed.
 public struct AllmineBackend: AccountBackend {
     /// Creates the plugin.
     public init() {}
@@ -54,7 +56,7 @@ public struct AllmineBackend: AccountBackend {
             return BackendOutcome(profile: AccountProfile(
                 id: id, username: data["username"]?.stringValue, isLocked: data["isLocked"]?.boolValue ?? false,
                 usernameChangedAt: data["usernameChangedAt"]?.instantValue,
-                nextUsernameChangeAllowedAt: data["nextUsernameChangeAllowedAt"]?.instantValue))
+                nextUsernameChangeAllowedAt: data["nextUsernameChangeAllowedAt"]?.instantValue), userID: id)
         case .stats:
             guard let followers = data["followersCount"]?.integerValue, let following = data["followingCount"]?.integerValue,
                   let streams = data["liveStreamCount"]?.integerValue else { throw .unreadable(response) }
@@ -66,7 +68,8 @@ public struct AllmineBackend: AccountBackend {
         case .finalizeDeletion:
             guard data["status"]?.stringValue == "finalized" else { throw .unreadable(response) }
             return BackendOutcome(deletion: DeletionStatus(state: .finalized,
-                                                           finalizedAt: data["finalizedAt"]?.instantValue ?? context.now))
+                                                           finalizedAt: data["finalizedAt"]?.instantValue ?? context.now),
+                                  userID: data["userId"]?.stringValue)
         case .changeUsername:
             guard let newUsername = data["newUsername"]?.stringValue else { throw .unreadable(response) }
             return BackendOutcome(usernameChange: UsernameChange(

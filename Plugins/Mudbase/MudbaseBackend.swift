@@ -32,9 +32,15 @@ public struct MudbaseBackend: AccountBackend {
         guard details == nil || details?.isNull == true || details?.objectValue != nil else { throw .unreadable(response) }
         let scheduled = details?["scheduledForDeletion"]?.instantValue
             ?? context.now.addingTimeInterval(TimeInterval(Self.graceDays) * 86_400)
+        let erasure = details?.objectValue.map { _ in
+            ErasureDetails(dataAnonymized: details?["dataAnonymized"]?.boolValue,
+                           apiKeysDeactivated: details?["apiKeysDeactivated"]?.boolValue,
+                           sessionsDeleted: details?["sessionsDeleted"]?.boolValue,
+                           accountDisabled: details?["accountDisabled"]?.boolValue)
+        }
         return BackendOutcome(deletion: DeletionStatus(
             state: .pending, requestedAt: context.now, scheduledFor: scheduled, isLocked: true,
-            cancellation: .notCancellable))
+            cancellation: .notCancellable), erasure: erasure)
     }
 
     public func serverMessage(in response: BackendResponse) -> String? {

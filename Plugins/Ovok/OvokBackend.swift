@@ -48,15 +48,15 @@ public struct OvokBackend: AccountBackend {
             default:
                 throw .unreadable(response)
             }
-            let user = json["user"]
-            let profile = user?["id"]?.stringValue.map { id in
-                AccountProfile(id: id, displayName: [user?["firstName"]?.stringValue, user?["lastName"]?.stringValue]
-                                   .compactMap { $0 }.joined(separator: " "),
-                               email: user?["email"]?.stringValue)
+            let holder = Self.holder(json["user"])
+            let profile = holder.map { holder in
+                AccountProfile(id: holder.id, displayName: [holder.firstName, holder.lastName].compactMap { $0 }
+                                   .joined(separator: " "),
+                               email: holder.email)
             }
             return BackendOutcome(deletion: DeletionStatus(
                 state: .pending, requestedAt: context.now, scheduledFor: scheduled, canCancelUntil: scheduled,
-                cancellation: .login, wipesData: wipe ?? false), profile: profile)
+                cancellation: .login, wipesData: wipe ?? false), profile: profile, userID: holder?.id, holder: holder)
         case .cancelDeletion:
             guard let token = json["accessToken"]?.stringValue else { throw .unreadable(response) }
             let aborted = json["deletionAborted"]?.boolValue ?? false
@@ -69,5 +69,17 @@ public struct OvokBackend: AccountBackend {
 
     public func serverMessage(in response: BackendResponse) -> String? {
         response.json?["message"]?.stringValue
+    }
+
+    /// The `user` of a deletion's answer; nil without an `id`.
+    static func holder(_ user: JSONValue?) -> AccountHolder? {
+        guard let user, let id = user["id"]?.stringValue else { return nil }
+        let project = user["project"].flatMap { project -> AccountHolder.Project? in
+            guard project.objectValue != nil else { return nil }
+            return AccountHolder.Project(reference: project["reference"]?.stringValue,
+                                         display: project["display"]?.stringValue)
+        }
+        return AccountHolder(id: id, firstName: user["firstName"]?.stringValue, lastName: user["lastName"]?.stringValue,
+                             email: user["email"]?.stringValue, project: project)
     }
 }

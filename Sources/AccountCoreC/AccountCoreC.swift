@@ -14,7 +14,7 @@ import Glibc
 /// written once, by Swift's thread-safe lazy initialization, and the bytes
 /// behind them are never written again.
 private enum StaticText {
-    nonisolated(unsafe) static let version = CStrings.permanent("1.0.0")
+    nonisolated(unsafe) static let version = CStrings.permanent("1.1.0")
     nonisolated(unsafe) static let names: [Int32: UnsafePointer<CChar>?] = Dictionary(
         uniqueKeysWithValues: CallStatus.allCases.map { ($0.rawValue, CStrings.permanent($0.name)) })
     nonisolated(unsafe) static let unknown = CStrings.permanent("AC_UNKNOWN")
@@ -87,6 +87,22 @@ public func ac_set_token(_ core: OpaquePointer?, _ token: UnsafePointer<CChar>?)
     guard let text = CStrings.read(token), !text.isEmpty else { return CallStatus.argument.rawValue }
     handle.call { handle.session.engine.setToken(text) }
     return CallStatus.ok.rawValue
+}
+
+@c @implementation
+public func ac_sign_in(_ core: OpaquePointer?, _ account: UnsafePointer<CChar>?,
+                       _ token: UnsafePointer<CChar>?) -> ac_status {
+    guard let handle = handle(core), account != nil || token != nil else { return CallStatus.argument.rawValue }
+    let name = CStrings.read(account), text = CStrings.read(token)
+    guard account == nil || name != nil, token == nil || (text.map { !$0.isEmpty } ?? false) else {
+        return CallStatus.argument.rawValue
+    }
+    do {
+        try handle.call { () throws(AccountError) in try handle.session.signIn(account: name, token: text) }
+        return CallStatus.ok.rawValue
+    } catch {
+        return CallStatus(error).rawValue
+    }
 }
 
 @c @implementation

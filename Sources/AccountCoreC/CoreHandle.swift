@@ -46,10 +46,10 @@ final class CoreHandle: Sendable {
     }
 
     /// Runs `body`, counted as a call in flight.
-    func call<Value>(_ body: () -> Value) -> Value {
+    func call<Value, Failure>(_ body: () throws(Failure) -> Value) throws(Failure) -> Value {
         inFlight.withLock { $0 += 1 }
         defer { inFlight.withLock { $0 -= 1 } }
-        return body()
+        return try body()
     }
 
     /// Waits for the calls in flight and for a handler call under way, then

@@ -88,6 +88,12 @@ public final class Emulator: Sendable {
         }
     }
 
+    /// The user id of the demo user of `backend`, whom `issueToken(for:)`
+    /// signs in: a host that embeds the emulator names it as the account.
+    public static func demoUserID(of backend: EmulatedBackend) -> String? {
+        DemoUsers.user(of: backend)?.id
+    }
+
     /// Ovok's demo e-mail and password, for cancelling by logging in.
     public static let ovokDemoCredentials = (email: "max.mustermann@example.com", password: DemoUsers.ovokPassword)
 

@@ -22,7 +22,7 @@ public enum CallStatus: Int32, Sendable, CaseIterable {
     public init(_ error: AccountError) {
         self = switch error.code {
         case .invalidInput: .argument
-        case .unauthorized: .unauthorized
+        case .unauthorized, .accountMismatch: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
         case .conflict: .conflict

@@ -16,18 +16,16 @@ public final class Session: Sendable {
     /// Texts in the configured language and offset.
     public let localizer: Localizer
 
-    /// Opens the store and the client. With `automaticSync`, what is queued
-    /// is sent in the background while the session lives. `account` names
-    /// the account in the store when the base URL does not stay the same
-    /// (an emulator on a new port each run); `createDirectory` makes the
-    /// store's folder (0700) when it is missing.
+    /// Opens the store and the client, signed in as the configuration's
+    /// `account` with `token` when given. With `automaticSync`, what is
+    /// queued is sent in the background while the session lives;
+    /// `createDirectory` makes the store's folder (0700) when it is missing.
     public init(configuration: SessionConfiguration, token: String? = nil, clock: any WallClock = SystemClock(),
-                online: Bool = true, automaticSync: Bool = false, account: AccountID? = nil,
-                createDirectory: Bool = false) throws(AccountError) {
+                online: Bool = true, automaticSync: Bool = false, createDirectory: Bool = false) throws(AccountError) {
         self.configuration = configuration
         store = try AccountStore(path: configuration.databasePath, createDirectory: createDirectory)
         client = try AccountClient(backend: configuration.backend, configuration: configuration.client,
-                                   store: store, token: token, clock: clock, account: account)
+                                   store: store, token: token, account: configuration.account, clock: clock)
         engine = SyncEngine(client: client, online: online)
         localizer = Localizer(language: configuration.client.language, offset: configuration.client.timezone)
         if automaticSync { engine.startAutomaticSync() }
@@ -39,7 +37,7 @@ public final class Session: Sendable {
 
     /// The operations `perform` knows, by name.
     public static let operations = ["status", "profile", "stats", "capabilities", "requestDeletion", "cancelDeletion",
-                                    "finalizeDeletion", "erase", "changeUsername", "sync", "outbox"]
+                                    "finalizeDeletion", "erase", "changeUsername", "sync", "outbox", "signOut"]
 
     /// Runs `operation` with `arguments` (an object, or nil) and returns its
     /// status and its one JSON object.
@@ -82,11 +80,14 @@ public final class Session: Sendable {
             return try submitted(await engine.cancelDeletion(credentials: credentials))
         case "finalizeDeletion":
             try arguments.only([])
-            return (.ok, ["finalized": json(try await engine.finalizeNow())])
+            let outcome = try await engine.finalizeNow()
+            return (.ok, ["finalized": json(outcome.deletion ?? .none, adding: ["userId": .string(outcome.userID)])])
         case "erase":
             try arguments.only(["confirmation", "reason"])
             let confirmation = try arguments.string("confirmation") ?? ""
-            return (.ok, ["erasure": json(try await engine.erase(confirmation: confirmation, reason: try arguments.string("reason")))])
+            let outcome = try await engine.erase(confirmation: confirmation, reason: try arguments.string("reason"))
+            return (.ok, ["erasure": json(outcome.deletion ?? .none,
+                                          adding: ["details": outcome.erasure.map(json) ?? .null])])
         case "changeUsername":
             try arguments.only(["newUsername"])
             guard let name = try arguments.string("newUsername") else { throw Arguments.invalid("newUsername") }
@@ -106,8 +107,14 @@ public final class Session: Sendable {
             // "remaining" and "waiting" say what is left and why.
             return (.ok, json(try await engine.sync()))
         case "outbox":
-            try arguments.only([])
-            return (.ok, ["queued": .array(try engine.outbox().map(json))])
+            try arguments.only(["all"])
+            return (.ok, ["queued": .array(try engine.outbox(everyone: try arguments.bool("all") ?? false).map(json))])
+        case "signOut":
+            try arguments.only(["discard"])
+            let discard = try arguments.bool("discard") ?? false
+            let signedOut = try engine.signOut(discard: discard)
+            return (.ok, ["signedOut": ["account": .string(signedOut.account?.userID),
+                                        "unsent": .array(signedOut.unsent.map(json)), "discarded": .bool(discard)]])
         default:
             throw AccountError(.invalidInput(.invalidConfiguration(field: "operation")), detail: "unknown operation \(operation)")
         }
@@ -117,12 +124,19 @@ public final class Session: Sendable {
         switch submission {
         case .completed(let outcome):
             guard let deletion = outcome.deletion else { return (.ok, ["deletion": json(try engine.localStatus().deletion)]) }
-            return (.ok, ["deletion": json(deletion)])
+            guard let holder = outcome.holder else { return (.ok, ["deletion": json(deletion)]) }
+            return (.ok, ["deletion": json(deletion), "user": json(holder)])
         case .queued(let operation):
             return (.queued, ["queued": json(operation), "deletion": json(try engine.localStatus().deletion)])
         case .coalesced:
             return (.ok, ["deletion": json(try engine.localStatus().deletion), "coalesced": true])
         }
+    }
+
+    /// Signs in `account` (the back end's user id; nil: learn it) with
+    /// `token`; their queued operations start to go.
+    public func signIn(account: String?, token: String?) throws(AccountError) {
+        try engine.signIn(account: account, token: token)
     }
 
     private func requireOnline() throws(AccountError) {

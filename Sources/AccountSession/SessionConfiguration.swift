@@ -10,16 +10,20 @@ public struct SessionConfiguration: Sendable {
     public var client: ClientConfiguration
     /// The store's file.
     public var databasePath: String
+    /// Who is signed in: the back end's user id; nil to learn it from the
+    /// first token (see `AccountClient.signIn(account:token:)`).
+    public var account: String?
 
     /// Creates a configuration.
-    public init(backend: any AccountBackend, client: ClientConfiguration, databasePath: String) {
+    public init(backend: any AccountBackend, client: ClientConfiguration, databasePath: String, account: String? = nil) {
         self.backend = backend
         self.client = client
         self.databasePath = databasePath
+        self.account = account
     }
 
     /// The keys `parse(_:)` knows.
-    public static let keys: Set<String> = ["backend", "baseURL", "databasePath", "language", "timezone",
+    public static let keys: Set<String> = ["backend", "baseURL", "databasePath", "account", "language", "timezone",
                                            "platform", "appVersion", "deviceId", "timeoutSeconds"]
 
     /// Parses the configuration object of `ac_open`.
@@ -67,7 +71,9 @@ public struct SessionConfiguration: Sendable {
             client.connectTimeout = min(client.connectTimeout, seconds)
         }
         try client.validate()
-        return SessionConfiguration(backend: backend, client: client, databasePath: databasePath)
+        let account = try text("account")
+        if let account, account.isEmpty { throw invalid("account") }
+        return SessionConfiguration(backend: backend, client: client, databasePath: databasePath, account: account)
     }
 
     private static func invalid(_ field: String) -> AccountError {

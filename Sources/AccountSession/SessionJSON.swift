@@ -3,6 +3,14 @@ import FoundationEssentials
 
 /// The JSON shapes of `ac_call` and `acct --json`, in one place.
 extension Session {
+    /// A deletion, with what else the server said about it (`userId`,
+    /// an erasure's `details`).
+    func json(_ status: DeletionStatus, adding extra: [String: JSONValue]) -> JSONValue {
+        guard case .object(var members) = json(status) else { return json(status) }
+        members.merge(extra) { _, added in added }
+        return .object(members)
+    }
+
     func json(_ status: DeletionStatus) -> JSONValue {
         [
             "status": .string(status.state.rawValue), "requestedAt": .instant(status.requestedAt),
@@ -19,8 +27,22 @@ extension Session {
             "id": .string(operation.id.uuidString.lowercased()), "kind": .string(operation.kind.rawValue),
             "createdAt": .instant(operation.createdAt), "attempts": .integer(operation.attempts),
             "state": .string(operation.state.rawValue), "deadline": .instant(operation.deadline),
-            "lastError": .string(operation.lastError),
+            "lastError": .string(operation.lastError), "account": .string(operation.account.userID),
+            "backend": .string(operation.account.backend.isEmpty ? nil : operation.account.backend),
         ]
+    }
+
+    /// What an erasure did, as the server reported it.
+    func json(_ details: ErasureDetails) -> JSONValue {
+        ["dataAnonymized": .bool(details.dataAnonymized), "apiKeysDeactivated": .bool(details.apiKeysDeactivated),
+         "sessionsDeleted": .bool(details.sessionsDeleted), "accountDisabled": .bool(details.accountDisabled)]
+    }
+
+    /// The user as the server described them.
+    func json(_ holder: AccountHolder) -> JSONValue {
+        ["id": .string(holder.id), "firstName": .string(holder.firstName), "lastName": .string(holder.lastName),
+         "email": .string(holder.email),
+         "project": holder.project.map { ["reference": .string($0.reference), "display": .string($0.display)] } ?? .null]
     }
 
     func json(_ report: StatusReport) -> JSONValue {
@@ -35,7 +57,7 @@ extension Session {
          "waiting": report.holdup.map(json) ?? .null]
     }
 
-    /// `{"reason": "offline"|"authenticationRequired"|"anotherDrain"|"retry",
+    /// `{"reason": "offline"|"authenticationRequired"|"accountMismatch"|"anotherDrain"|"retry",
     /// "retryAt", "error", "message"}`.
     func json(_ holdup: SyncHoldup) -> JSONValue {
         let reason: String, retryAt: Date?, error: AccountError?
@@ -45,7 +67,7 @@ extension Session {
         case .retry(let at, let after): (reason, retryAt, error) = ("retry", at, after)
         }
         return ["reason": .string(reason), "retryAt": .instant(retryAt),
-                "error": error.map { json($0)["error"] ?? .null } ?? .null, "message": .string(localizer.message(for: holdup))]
+                "error": error.map { json($0)["error"] ?? .null } ?? .null, "message": .string(localizer.message(for: holdup, now: client.now))]
     }
 
     func json(_ profile: AccountProfile) -> JSONValue {

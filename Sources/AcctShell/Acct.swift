@@ -53,6 +53,7 @@ struct Settings {
     var server: String?
     var backend: any AccountBackend
     var token: String?
+    var account: String?
     var databasePath: String
     var language: Language
     var timezone: UTCOffset
@@ -73,6 +74,7 @@ struct Settings {
         }
         self.backend = backend
         token = value(invocation.token, "ACCT_TOKEN")
+        account = value(invocation.account, "ACCT_ACCOUNT")
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? ".") + "/.local/share"
         databasePath = value(invocation.database, "ACCT_DB") ?? dataHome + "/acct/store.sqlite"
@@ -129,9 +131,13 @@ struct Runner {
         var baseURL = settings.server ?? "http://127.0.0.1:1"
         var token = settings.token
         var emulator: Emulator?
-        var account: AccountID?
+        var account = settings.account
         if settings.server == nil {
-            account = AccountID("\(settings.backend.name)@embedded")
+            // The embedded emulator's demo user: acct issues its token, so
+            // it knows whose it is.
+            if account == nil, token == nil {
+                account = EmulatedBackend(rawValue: settings.backend.name).flatMap(Emulator.demoUserID(of:))
+            }
             if !settings.offline {
                 let started = try Emulator(configuration: .init(statePath: try emulatorStatePath()))
                 baseURL = started.baseURL
@@ -146,9 +152,10 @@ struct Runner {
                                          deviceID: settings.deviceID)
         client.totalTimeout = 30
         let session = try Session(configuration: SessionConfiguration(backend: settings.backend, client: client,
-                                                                      databasePath: settings.databasePath),
+                                                                      databasePath: settings.databasePath,
+                                                                      account: account),
                                   token: token, online: !settings.offline, automaticSync: backgroundSync,
-                                  account: account, createDirectory: true)
+                                  createDirectory: true)
         return (session, emulator)
     }
 
@@ -181,6 +188,10 @@ struct Runner {
             if let reason { arguments["reason"] = .string(reason) }
         case .rename(let name):
             arguments["newUsername"] = .string(name)
+        case .outbox(let all):
+            if all { arguments["all"] = true }
+        case .signout(let discard):
+            if discard { arguments["discard"] = true }
         default:
             break
         }
@@ -191,17 +202,19 @@ struct Runner {
         if settings.json {
             console.line(String(decoding: json.encoded, as: UTF8.self))
         } else {
-            report(status, json, operation: operation, now: session.client.now)
+            report(status, json, operation: operation, now: session.client.now, showsOwners: command == .outbox(all: true))
         }
         return status == .ok && command == .sync ? ExitStatus(sync: json) : ExitStatus(status)
     }
 
-    private func report(_ status: CallStatus, _ json: JSONValue, operation: String = "", now: Date = Date()) {
+    private func report(_ status: CallStatus, _ json: JSONValue, operation: String = "", now: Date = Date(),
+                        showsOwners: Bool = false) {
         if settings.json, json["error"] != nil {
             console.line(String(decoding: json.encoded, as: UTF8.self))
             return
         }
-        let lines = HumanOutput(localizer: localizer, console: console, now: now).lines(for: operation, status: status, json: json)
+        let lines = HumanOutput(localizer: localizer, console: console, now: now, showsOwners: showsOwners)
+            .lines(for: operation, status: status, json: json)
         for line in lines {
             if json["error"] != nil { console.error(line) } else { console.line(line) }
         }

@@ -9,7 +9,8 @@ enum Command: Equatable {
     case erase(confirmation: String, reason: String?)
     case rename(String)
     case sync
-    case outbox
+    case outbox(all: Bool)
+    case signout(discard: Bool)
     case capabilities
     case shell
     case serve(port: UInt16)
@@ -44,7 +45,12 @@ enum Command: Equatable {
         case ["rename"]: throw .missingArgument(command: "rename", argument: "<new-username>")
         case let words where words.count == 2 && words[0] == "rename": self = .rename(words[1])
         case ["sync"]: self = .sync
-        case ["outbox"]: self = .outbox
+        case ["outbox"]:
+            self = .outbox(all: invocation.all)
+            allowed = ["--all"]
+        case ["signout"]:
+            self = .signout(discard: invocation.discard)
+            allowed = ["--discard"]
         case ["capabilities"]: self = .capabilities
         case ["shell"]: self = .shell
         case ["serve"]:
@@ -61,7 +67,8 @@ enum Command: Equatable {
         let given: [(String, Bool)] = [("--reason", invocation.reason != nil), ("--days", invocation.days != nil),
                                        ("--wipe", invocation.wipe), ("--email", invocation.email != nil),
                                        ("--password-stdin", invocation.passwordStdin), ("--confirm", invocation.confirm != nil),
-                                       ("--port", invocation.port != nil)]
+                                       ("--port", invocation.port != nil), ("--discard", invocation.discard),
+                                       ("--all", invocation.all)]
         if let stray = given.first(where: { $0.1 && !allowed.contains($0.0) }) { throw .unknownOption(stray.0) }
     }
 
@@ -78,6 +85,7 @@ enum Command: Equatable {
         case .rename: "changeUsername"
         case .sync: "sync"
         case .outbox: "outbox"
+        case .signout: "signOut"
         case .capabilities: "capabilities"
         case .shell, .serve: nil
         }

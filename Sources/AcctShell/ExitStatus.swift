@@ -13,16 +13,18 @@ enum ExitStatus: Int32 {
     case queued = 3
     /// The server could not be reached, and nothing was queued.
     case unreachable = 4
-    /// Authentication needed (401).
+    /// Authentication needed (401), or the token is another user's.
     case authentication = 5
     /// The store failed.
     case storage = 6
 
-    /// A sync's: done when nothing remains; sign-in needed when a 401
-    /// holds the rest; otherwise queued (the rest waits, and it said why).
+    /// A sync's: done when nothing remains; sign-in needed when a 401 or a
+    /// token of another user holds the rest; otherwise queued (the rest
+    /// waits, and it said why).
     init(sync json: JSONValue) {
         self = if (json["remaining"]?.integerValue ?? 0) == 0 { .done }
-               else if json["waiting"]?["reason"] == "authenticationRequired" { .authentication }
+               else if json["waiting"]?["reason"] == "authenticationRequired"
+                        || json["waiting"]?["reason"] == "accountMismatch" { .authentication }
                else { .queued }
     }
 

@@ -9,6 +9,8 @@ struct HumanOutput {
     let localizer: Localizer
     let console: Console
     let now: Date
+    /// Whether outbox lines name each operation's owner (`outbox --all`).
+    var showsOwners = false
 
     /// The lines for the answer to `operation`.
     func lines(for operation: String, status: CallStatus, json: JSONValue) -> [String] {
@@ -33,7 +35,8 @@ struct HumanOutput {
         case "finalizeDeletion":
             return [console.styled(localizer.text(.statusFinalized), .bold)]
         case "erase":
-            return [localizer.text(.eraseDone, ["date": when(json["erasure"]?["scheduledFor"])]), localizer.text(.warningErase)]
+            return [localizer.text(.eraseDone, ["date": when(json["erasure"]?["scheduledFor"])])]
+                + erasureDetails(json["erasure"]?["details"]) + [localizer.text(.warningErase)]
         case "changeUsername":
             if let queued = json["queued"] { return [queuedLine(queued)] }
             if json["coalesced"] == true { return [localizer.text(.queuedOperation)] }
@@ -76,6 +79,17 @@ struct HumanOutput {
             let operations = json["queued"]?.arrayValue ?? []
             guard !operations.isEmpty else { return [localizer.text(.outboxEmpty)] }
             return operations.flatMap(outboxLines)
+        case "signOut":
+            let signedOut = json["signedOut"] ?? .null
+            guard signedOut["account"]?.stringValue != nil || !(signedOut["unsent"]?.arrayValue ?? []).isEmpty else {
+                return [localizer.text(.signoutNobody)]
+            }
+            let unsent = signedOut["unsent"]?.arrayValue ?? []
+            guard !unsent.isEmpty else { return [localizer.text(.signoutDone)] }
+            return [localizer.text(.signoutDone), console.styled(localizer.text(.signoutUnsent, count: unsent.count), .yellow)]
+                + unsent.flatMap(outboxLines)
+                + [signedOut["discarded"] == true ? localizer.text(.signoutDiscarded, count: unsent.count)
+                                                  : localizer.text(.signoutKept)]
         default:
             return []
         }
@@ -119,6 +133,20 @@ struct HumanOutput {
         return localizer.text(.queuedOperation)
     }
 
+    /// Each thing an erasure did, in words; nothing for what the server did
+    /// not report.
+    private func erasureDetails(_ details: JSONValue?) -> [String] {
+        let sentences: [(String, TextKey, TextKey)] = [
+            ("dataAnonymized", .eraseDataAnonymizedYes, .eraseDataAnonymizedNo),
+            ("apiKeysDeactivated", .eraseApiKeysDeactivatedYes, .eraseApiKeysDeactivatedNo),
+            ("sessionsDeleted", .eraseSessionsDeletedYes, .eraseSessionsDeletedNo),
+            ("accountDisabled", .eraseAccountDisabledYes, .eraseAccountDisabledNo),
+        ]
+        return sentences.compactMap { name, yes, no in
+            details?[name]?.boolValue.map { localizer.text($0 ? yes : no) }
+        }
+    }
+
     private func outboxLines(_ operation: JSONValue) -> [String] {
         let deadline = operation["deadline"]?.instantValue.map {
             localizer.text(.outboxDeadline, ["date": localizer.dateTime($0)])
@@ -130,6 +158,10 @@ struct HumanOutput {
             lines.append(localizer.text(.missedCancel, ["date": when(operation["deadline"])]))
         } else if operation["state"] == "failed", let error = operation["lastError"]?.stringValue {
             lines.append(localizer.text(.outboxError, ["error": error]))
+        }
+        if showsOwners {
+            lines.append(operation["account"]?.stringValue.map { localizer.text(.outboxAccount, ["account": $0]) }
+                         ?? localizer.text(.outboxAccountUnknown))
         }
         return lines
     }

@@ -24,6 +24,8 @@ struct InteractiveShell {
                         "reason": localizer.message(for: error, operation: operation.kind)]), .red))
                 case .syncPaused(.authenticationRequired):
                     console.line(localizer.text(.syncPausedAuthentication))
+                case .syncPaused(.accountMismatch):
+                    console.line(localizer.text(.syncPausedAccountMismatch))
                 case .deadlineApproaching(let operation):
                     if let deadline = operation.deadline {
                         console.line(localizer.text(.queuedCancel, ["date": localizer.dateTime(deadline)]))

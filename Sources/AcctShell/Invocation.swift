@@ -3,6 +3,7 @@ struct Invocation {
     var server: String?
     var backend: String?
     var token: String?
+    var account: String?
     var database: String?
     var language: String?
     var timezone: String?
@@ -21,18 +22,20 @@ struct Invocation {
     var passwordStdin = false
     var confirm: String?
     var port: String?
+    var discard = false
+    var all = false
     /// The command's words: `delete request`, `rename new_name`, ...
     var words: [String] = []
 
     // Computed: key paths are not Sendable, so they cannot be stored globally.
     private static var valued: [String: WritableKeyPath<Invocation, String?>] { [
-        "--server": \.server, "--backend": \.backend, "--token": \.token, "--db": \.database, "--lang": \.language,
+        "--server": \.server, "--backend": \.backend, "--token": \.token, "--account": \.account, "--db": \.database, "--lang": \.language,
         "--timezone": \.timezone, "--platform": \.platform, "--device-id": \.deviceID, "--app-version": \.appVersion,
         "--reason": \.reason, "--days": \.days, "--email": \.email, "--confirm": \.confirm, "--port": \.port,
     ] }
     private static var flags: [String: WritableKeyPath<Invocation, Bool>] { [
         "--offline": \.offline, "--json": \.json, "--help": \.help, "-h": \.help, "--version": \.version,
-        "--wipe": \.wipe, "--password-stdin": \.passwordStdin,
+        "--wipe": \.wipe, "--password-stdin": \.passwordStdin, "--discard": \.discard, "--all": \.all,
     ] }
 
     /// Parses `arguments`; options may come before or after the command,

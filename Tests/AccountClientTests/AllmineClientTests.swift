@@ -22,7 +22,7 @@ struct AllmineClientTests {
         #expect(pending.state == .pending)
         #expect(pending.remainingDays(at: start) == 28)
         #expect(pending.isLocked)
-        #expect(try harness.store.cached(DeletionStatus.self, for: client.account)?.value == pending)
+        #expect(try harness.store.cached(DeletionStatus.self, for: client.signedInAccount)?.value == pending)
         let cancelled = try await client.cancelDeletion()
         #expect(cancelled.state == .cancelled)
         #expect(!cancelled.isLocked)
@@ -30,8 +30,8 @@ struct AllmineClientTests {
         let change = try await client.changeUsername(to: "New_Name")
         #expect(change == UsernameChange(oldUsername: "demo_user", newUsername: "new_name",
                                          nextChangeAllowedAt: start.addingTimeInterval(30 * 86_400)))
-        #expect(try harness.store.cached(AccountProfile.self, for: client.account)?.value.username == "new_name")
-        #expect(try harness.store.auditTrail(for: client.account).map(\.outcome) == [.succeeded, .succeeded, .succeeded])
+        #expect(try harness.store.cached(AccountProfile.self, for: client.signedInAccount)?.value.username == "new_name")
+        #expect(try harness.store.auditTrail(for: client.signedInAccount).map(\.outcome) == [.succeeded, .succeeded, .succeeded])
 
         // What left the client: the configured headers, a fresh key per mutation.
         let requests = try harness.emulator.requests()
@@ -54,11 +54,13 @@ struct AllmineClientTests {
         _ = try await client.profile()
         _ = try await client.requestDeletion()
         #expect(contains(harness.storeBytes, "demo_user"))
-        let finalized = try await client.finalizeNow()
+        let outcome = try await client.finalizeNow()
+        #expect(outcome.userID == EmulatedBackend.allmine.demoAccount.userID)
+        let finalized = try #require(outcome.deletion)
         #expect(finalized.state == .finalized)
         #expect(finalized.finalizedAt == start)
         #expect(!contains(harness.storeBytes, "demo_user"))
-        #expect(try harness.store.cached(DeletionStatus.self, for: client.account) == nil)
+        #expect(try harness.store.cached(DeletionStatus.self, for: client.signedInAccount) == nil)
         await expectError(.unauthorized) { () async throws(AccountError) in try await client.profile() }
     }
 
@@ -151,7 +153,7 @@ struct AllmineClientTests {
             try await client.requestDeletion(reason: String(repeating: "x", count: 501))
         }
         #expect(try harness.emulator.requests().isEmpty)
-        #expect(try harness.store.auditTrail(for: client.account).allSatisfy { $0.outcome == .refused })
+        #expect(try harness.store.auditTrail(for: client.signedInAccount).allSatisfy { $0.outcome == .refused })
     }
 
     @Test("the cached cooldown and current name refuse a rename without a request")
@@ -176,7 +178,8 @@ struct AllmineClientTests {
         let client = try harness.allmine()
         for _ in 0..<50 { _ = try await client.deletionStatus() }
         let requests = try harness.emulator.requests()
-        #expect(requests.count == 50)
+        // The first asks whose the token is (GET /users/me), once.
+        #expect(requests.map { $0["path"] } == ["/api/v1/users/me"] + Array(repeating: "/api/v1/users/me/account-deletion", count: 50))
         #expect(Set(requests.compactMap { $0["connectionId"] }).count == 1)
     }
 

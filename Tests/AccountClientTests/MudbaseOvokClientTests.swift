@@ -15,10 +15,13 @@ struct MudbaseClientTests {
     func erase() async throws {
         let harness = try ClientHarness()
         let client = try harness.mudbase()
-        try harness.store.cache(AccountProfile(id: "usr_morgan_de", username: "morgan_c"), for: client.account,
+        try harness.store.cache(AccountProfile(id: "usr_morgan_de", username: "morgan_c"), for: client.signedInAccount,
                                 source: .server, asOf: start)
         #expect(contains(harness.storeBytes, "morgan_c"))
-        let erasure = try await client.erase(confirmation: "DELETE_MY_ACCOUNT", reason: "No longer need the service")
+        let outcome = try await client.erase(confirmation: "DELETE_MY_ACCOUNT", reason: "No longer need the service")
+        #expect(outcome.erasure == ErasureDetails(dataAnonymized: true, apiKeysDeactivated: true, sessionsDeleted: true,
+                                                  accountDisabled: true))
+        let erasure = try #require(outcome.deletion)
         #expect(erasure.state == .pending)
         #expect(erasure.scheduledFor == start.addingTimeInterval(7 * 86_400))
         #expect(erasure.cancellation == .notCancellable)
@@ -71,7 +74,7 @@ struct OvokClientTests {
         #expect(scheduled.scheduledFor == start.addingTimeInterval(10 * 86_400))
         #expect(scheduled.wipesData)
         #expect(scheduled.cancellation == .login)
-        #expect(try harness.store.cached(AccountProfile.self, for: client.account)?.value.displayName == "Max Mustermann")
+        #expect(try harness.store.cached(AccountProfile.self, for: client.signedInAccount)?.value.displayName == "Max Mustermann")
 
         await expectError(.invalidInput(.credentialsRequired)) { () async throws(AccountError) in try await client.cancelDeletion() }
         let credentials = LoginCredentials(email: Emulator.ovokDemoCredentials.email, password: Emulator.ovokDemoCredentials.password)

@@ -10,7 +10,7 @@ import Glibc
 /// The committed fixtures, next to this file.
 let fixtures = String(#filePath.prefix(upTo: #filePath.lastIndex(of: "/") ?? #filePath.endIndex)) + "/Fixtures"
 
-let account = AccountID("allmine:u1")
+let account = AccountID(backend: "allmine", userID: "u1")
 let instant = Date(timeIntervalSince1970: 1_775_217_600)
 
 /// Expects opening `path` to fail with `problem`.
@@ -54,7 +54,7 @@ struct StoreMigrationTests {
         try store.cache(DeletionStatus.none, for: account, source: .server, asOf: instant)
         #expect(mode(of: path + "-wal") == 0o600)
         #expect(mode(of: path + "-shm") == 0o600)
-        #expect(AccountStore.schemaVersion == 2)
+        #expect(AccountStore.schemaVersion == 3)
     }
 
     @Test("an empty existing file is migrated from version 0")
@@ -63,7 +63,7 @@ struct StoreMigrationTests {
         let path = directory.file("store.sqlite")
         try write([], to: path)
         let store = try AccountStore(path: path)
-        #expect(try store.read { database in try database.userVersion() } == 2)
+        #expect(try store.read { database in try database.userVersion() } == 3)
         #expect(try store.outbox(for: account).isEmpty)
         #expect(try store.auditTrail(for: account).isEmpty)
     }
@@ -75,7 +75,7 @@ struct StoreMigrationTests {
         let fixture = try #require(contents(of: fixtures + "/store-v1.sqlite"))
         try write(fixture, to: path)
         let store = try AccountStore(path: path)
-        #expect(try store.read { database in try database.userVersion() } == 2)
+        #expect(try store.read { database in try database.userVersion() } == 3)
 
         let profile = try #require(try store.cached(AccountProfile.self, for: account))
         #expect(profile.value.username == "fixture_user")
@@ -134,7 +134,7 @@ struct StoreMigrationTests {
         }
         let before = try #require(contents(of: path))
         let mtime = modificationTime(of: path)
-        expectStorageError(.newerSchema(found: 99, supported: 2), opening: path)
+        expectStorageError(.newerSchema(found: 99, supported: 3), opening: path)
         #expect(contents(of: path) == before)
         #expect(modificationTime(of: path) == mtime)
     }
@@ -195,7 +195,7 @@ struct StoreContentTests {
         var cancelled = pending
         cancelled.state = .cancelled
         try store.cache(cancelled, for: account, source: .local, asOf: instant.addingTimeInterval(1))
-        try store.cache(DeletionStatus.none, for: AccountID("other"), source: .server, asOf: instant)
+        try store.cache(DeletionStatus.none, for: AccountID(backend: "allmine", userID: "other"), source: .server, asOf: instant)
         let cached = try #require(try store.cached(DeletionStatus.self, for: account))
         #expect(cached == Cached(value: cancelled, asOf: instant.addingTimeInterval(1), source: .local))
         try store.cache(UsernameCooldown(lastChangedAt: instant), for: account, source: .server, asOf: instant)
@@ -216,7 +216,7 @@ struct StoreContentTests {
         do {
             let store = try AccountStore(path: path)
             for operation in [cancel, rename, request] { try store.enqueue(operation) }
-            try store.enqueue(OutboxOperation(account: AccountID("other"), payload: .cancelDeletion, createdAt: instant))
+            try store.enqueue(OutboxOperation(account: AccountID(backend: "allmine", userID: "other"), payload: .cancelDeletion, createdAt: instant))
             cancel.attempts = 3
             cancel.nextAttemptAt = instant.addingTimeInterval(8)
             cancel.lastError = "server(503)"
@@ -281,7 +281,7 @@ struct StoreContentTests {
         try store.enqueue(OutboxOperation(account: account, payload: .changeUsername(try Username(validating: name + "2")),
                                           createdAt: instant))
         try store.record(AuditEntry(at: instant, action: .changeUsername, outcome: .queued), for: account)
-        try store.cache(AccountProfile(id: "u2", username: "keeps_this_one"), for: AccountID("other"),
+        try store.cache(AccountProfile(id: "u2", username: "keeps_this_one"), for: AccountID(backend: "allmine", userID: "other"),
                         source: .server, asOf: instant)
         // Push the first copies into the main file too, then write once more
         // so the WAL also holds a page with the name.
@@ -300,6 +300,6 @@ struct StoreContentTests {
         #expect(try store.cached(AccountProfile.self, for: account) == nil)
         #expect(try store.outbox(for: account).isEmpty)
         #expect(try store.auditTrail(for: account).isEmpty)
-        #expect(try store.cached(AccountProfile.self, for: AccountID("other"))?.value.username == "keeps_this_one")
+        #expect(try store.cached(AccountProfile.self, for: AccountID(backend: "allmine", userID: "other"))?.value.username == "keeps_this_one")
     }
 }

@@ -48,8 +48,8 @@ struct SecretTests {
         let announced = await reader.value
         #expect(announced.contains { $0.contains("operationSynced") }, "\(announced)")
         texts += announced
-        texts += try store.auditTrail(for: client.account).map { "\($0)" }
-        texts += try store.outbox(for: client.account).map { "\($0)" }
+        texts += try store.auditTrail(for: client.signedInAccount).map { "\($0)" }
+        texts += try store.outbox(for: client.signedInAccount).map { "\($0)" }
         texts.append(String(decoding: JSONValue.array(try harness.requests()).encoded, as: UTF8.self))
         for text in texts { #expect(!text.contains(token), "token in: \(text)") }
         let files = [store.path, store.path + "-wal", store.path + "-shm"]
@@ -72,7 +72,7 @@ struct SecretTests {
         let client = try AccountClient(backend: AllmineBackend(),
                                        configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
                                        store: store, token: token)
-        try store.enqueue(OutboxOperation(account: client.account, payload: .requestDeletion(reason: nil, days: nil, wipe: nil),
+        try store.enqueue(OutboxOperation(account: client.signedInAccount, payload: .requestDeletion(reason: nil, days: nil, wipe: nil),
                                           createdAt: start))
         // The answer is held back, so the child dies with the token in its
         // request headers, in memory (and in its argv). The report dumps

@@ -7,7 +7,7 @@ import TestSupport
 import Glibc
 #endif
 
-let account = AccountID("allmine@hardening")
+let account = AccountID(backend: "allmine", userID: "hardening")
 let instant = Date(timeIntervalSince1970: 1_775_217_600)
 
 func cancel() -> OutboxOperation {

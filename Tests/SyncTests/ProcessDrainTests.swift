@@ -18,7 +18,7 @@ struct ProcessDrainTests {
     static func queue(_ count: Int, in harness: SyncHarness) throws -> [String] {
         var keys: [String] = []
         for index in 0..<count {
-            let operation = OutboxOperation(account: harness.client.account,
+            let operation = OutboxOperation(account: harness.account,
                                             payload: index % 2 == 0 ? .requestDeletion(reason: nil, days: nil, wipe: nil)
                                                                     : .cancelDeletion,
                                             createdAt: start)
@@ -41,7 +41,7 @@ struct ProcessDrainTests {
         let actions = mutations.compactMap { $0["action"]?.stringValue }
         #expect(actions == keys.indices.map { $0 % 2 == 0 ? "requestDeletion" : "cancelDeletion" },
                 sourceLocation: sourceLocation)
-        #expect(try harness.store.outbox(for: harness.client.account).isEmpty, sourceLocation: sourceLocation)
+        #expect(try harness.store.outbox(for: harness.account).isEmpty, sourceLocation: sourceLocation)
     }
 
     @Test("two processes draining one database send each operation once")
@@ -77,12 +77,12 @@ struct ProcessDrainTests {
         var killedMidway = 0
         var killedWhileQueued = 0
         for _ in 0..<50 {
-            let queued = try harness.store.outbox(for: harness.client.account).count
+            let queued = try harness.store.outbox(for: harness.account).count
             // An empty log keeps each look at it cheap.
             try harness.emulator.control("DELETE", "requests")
             let child = try spawn(Self.drainer, arguments)
             let deadline = ContinuousClock.now + .seconds(30)
-            while try harness.emulator.requests().isEmpty, queued > 0, ContinuousClock.now < deadline {
+            while try harness.accountRequests().isEmpty, queued > 0, ContinuousClock.now < deadline {
                 usleep(1_000)
             }
             usleep(UInt32.random(in: 0...30_000, using: &generator))
@@ -95,7 +95,7 @@ struct ProcessDrainTests {
         // Most children must really have died mid-drain, or this proves nothing.
         #expect(killedMidway >= 40)
         #expect(killedWhileQueued >= 25, "only \(killedWhileQueued) kills hit a drain with work left")
-        let remaining = try harness.store.outbox(for: harness.client.account).count
+        let remaining = try harness.store.outbox(for: harness.account).count
         #expect(remaining < 100, "no child got anything done")
         let last = try spawn(Self.drainer, arguments)
         #expect(waitFor(last) == 0)

@@ -37,7 +37,10 @@ struct SyncEngineTests {
     @Test("an answer lost after the mutation was applied: resent with the same key, applied once")
     func applyThenDrop() async throws {
         let harness = try SyncHarness()
-        try harness.emulator.inject("applyThenClose", "POST", Self.deletionPath)
+        // Twice: libcurl itself resends once on a fresh connection when a
+        // reused one closes before any answer (the request that asked
+        // whose the token is left it open).
+        try harness.emulator.inject("applyThenClose", "POST", Self.deletionPath, count: 2)
         let queued = try #require(try await harness.engine.requestDeletion().queuedOperation)
         #expect(queued.attempts == 1)
         #expect(try harness.applied() == ["requestDeletion"])
@@ -45,13 +48,12 @@ struct SyncEngineTests {
         let report = try await harness.engine.sync()
         #expect(report == .init(sent: 1, failed: 0, remaining: 0))
         #expect(try harness.applied() == ["requestDeletion"])
-        let keys = try harness.emulator.requests().map { request in
+        let keys = try harness.accountRequests().map { request in
             request["headers"]?.arrayValue?.first { $0.arrayValue?.first == "Idempotency-Key" }?.arrayValue?.last
         }
-        #expect(keys.count == 2)
-        #expect(keys[0] == keys[1])
-        #expect(keys[0] == .string(queued.idempotencyKey.uuidString.lowercased()))
-        #expect(try harness.store.cached(DeletionStatus.self, for: harness.client.account)?.value.state == .pending)
+        #expect(keys.count >= 2)
+        #expect(Set(keys) == [.string(queued.idempotencyKey.uuidString.lowercased())])
+        #expect(try harness.store.cached(DeletionStatus.self, for: harness.account)?.value.state == .pending)
     }
 
     @Test("three 500s, then success: retried with backoff, applied once")
@@ -68,7 +70,7 @@ struct SyncEngineTests {
         }
         #expect(attempts == [1, 2, 3, -1])
         #expect(try harness.applied() == ["requestDeletion"])
-        #expect(try harness.store.auditTrail(for: harness.client.account).map(\.outcome)
+        #expect(try harness.store.auditTrail(for: harness.account).map(\.outcome)
                 == [.queued, .failed, .failed, .failed, .succeeded])
     }
 
@@ -122,7 +124,7 @@ struct SyncEngineTests {
         #expect(try harness.requestCount() == 1)
         harness.advance(seconds: 0.001)
         #expect(try await harness.engine.sync().sent == 1)
-        let times = try harness.emulator.requests().compactMap { $0["atMs"]?.integerValue }
+        let times = try harness.accountRequests().compactMap { $0["atMs"]?.integerValue }
         #expect(times.count == 2)
         #expect(times[1] - times[0] >= 2_000)
     }
@@ -185,7 +187,7 @@ struct SyncEngineTests {
         harness.engine.setOnline(true)
         #expect(try await harness.engine.sync().remaining == 0)
         #expect(try harness.applied() == ["changeUsername"])
-        #expect(try harness.emulator.requests().map { $0["method"] } == ["PATCH"])
+        #expect(try harness.accountRequests().map { $0["method"] } == ["PATCH"])
     }
 
     @Test("a cancel whose deadline passed before delivery is reported missed, never dropped")

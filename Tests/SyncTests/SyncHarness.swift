@@ -13,6 +13,8 @@ final class SyncHarness {
     let store: AccountStore
     let client: AccountClient
     let engine: SyncEngine
+    /// The emulator's Allmine demo user, whom the client signs in as.
+    let account = EmulatedBackend.allmine.demoAccount
 
     init(token: String?? = nil, online: Bool = true) throws {
         emulator = try Harness()
@@ -21,7 +23,7 @@ final class SyncHarness {
         let givenToken: String? = try token ?? emulator.token(.allmine)
         client = try AccountClient(backend: AllmineBackend(),
                                    configuration: ClientConfiguration(baseURL: emulator.emulator.baseURL),
-                                   store: store, token: givenToken, clock: emulator.clock)
+                                   store: store, token: givenToken, account: account.userID, clock: emulator.clock)
         engine = SyncEngine(client: client, online: online)
     }
 
@@ -30,8 +32,14 @@ final class SyncHarness {
         try emulator.mutations().compactMap { $0["action"]?.stringValue }
     }
 
-    /// The back-end requests the emulator received.
-    func requestCount() throws -> Int { try emulator.requests().count }
+    /// The back-end requests the emulator received, but for the one that
+    /// asks whose the token is (`GET /users/me`, once per token).
+    func accountRequests() throws -> [JSONValue] {
+        try emulator.requests().filter { !($0["method"] == "GET" && $0["path"] == "/api/v1/users/me") }
+    }
+
+    /// How many of them.
+    func requestCount() throws -> Int { try accountRequests().count }
 
     /// Moves the shared clock (the client's and the emulator's).
     func advance(seconds: Double) {

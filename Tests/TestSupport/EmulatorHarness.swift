@@ -107,3 +107,17 @@ public func expectEnvelopeError(_ reply: Reply, _ status: Int, _ text: String, s
     #expect(reply.json?["errors"] == [.string(text)], sourceLocation: sourceLocation)
     #expect(reply.json?["timestamp"]?.stringValue.flatMap(ISO8601.parse) != nil, sourceLocation: sourceLocation)
 }
+
+extension AccountClient {
+    /// The signed-in account; throws (failing the test) when nobody is.
+    public var signedInAccount: AccountID {
+        get throws { try #require(account, "nobody is signed in") }
+    }
+}
+
+extension EmulatedBackend {
+    /// The emulator's demo user of this back end, as the core names it.
+    public var demoAccount: AccountID {
+        AccountID(backend: rawValue, userID: Emulator.demoUserID(of: self) ?? "")
+    }
+}

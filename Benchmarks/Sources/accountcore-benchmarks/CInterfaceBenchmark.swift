@@ -28,7 +28,7 @@ struct CInterfaceBenchmark {
     static let unreachable = "http://127.0.0.1:1"
 
     /// Fills the cache of the store at `path` for the account `ac_open`
-    /// will name (`allmine@` + the base URL): a real answer from an
+    /// will name (the emulator's demo user): a real answer from an
     /// emulator, a profile and a pending deletion.
     static func seed(path: String) async throws {
         let emulator = try Emulator(configuration: .init())
@@ -36,7 +36,7 @@ struct CInterfaceBenchmark {
         let store = try AccountStore(path: path)
         let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: emulator.baseURL),
                                        store: store, token: try emulator.issueToken(for: .allmine),
-                                       account: AccountID("allmine@" + unreachable))
+                                       account: Emulator.demoUserID(of: .allmine))
         _ = try await client.profile()
         _ = try await client.requestDeletion()
     }
@@ -46,7 +46,8 @@ struct CInterfaceBenchmark {
     /// pool has answered, and the header requires a caller's own thread,
     /// never one of the pool's.
     func run(storePath path: String) throws -> Section {
-        let config: JSONValue = ["backend": "allmine", "baseURL": .string(Self.unreachable), "databasePath": .string(path)]
+        let config: JSONValue = ["backend": "allmine", "baseURL": .string(Self.unreachable), "databasePath": .string(path),
+                                 "account": .string(Emulator.demoUserID(of: .allmine))]
         var core: OpaquePointer?
         var openError: UnsafeMutablePointer<CChar>?
         let opened = String(decoding: config.encoded, as: UTF8.self).withCString { ac_open($0, &core, &openError) }

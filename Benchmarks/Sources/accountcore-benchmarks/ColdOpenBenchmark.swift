@@ -127,17 +127,17 @@ struct ColdOpenBenchmark {
                                        store: store, token: try emulator.issueToken(for: .allmine))
         _ = try await client.profile()
         _ = try await client.requestDeletion()
-        guard try store.cached(AccountProfile.self, for: client.account) != nil,
-              try store.cached(DeletionStatus.self, for: client.account)?.value.state == .pending else {
+        guard let account = client.account, try store.cached(AccountProfile.self, for: account) != nil,
+              try store.cached(DeletionStatus.self, for: account)?.value.state == .pending else {
             throw BenchmarkError("cold open: the emulator's answers were not cached")
         }
         let created = Date()
         for index in 0..<operations {
             try store.enqueue(OutboxOperation(
-                account: client.account,
+                account: account,
                 payload: index % 2 == 0 ? .cancelDeletion : .requestDeletion(reason: nil, days: nil, wipe: nil),
                 createdAt: created))
         }
-        return client.account
+        return account
     }
 }

@@ -99,12 +99,14 @@ struct DrainBenchmark {
         let store = try AccountStore(path: scratch.uniquePath("drain") + ".sqlite")
         let client = try AccountClient(backend: AllmineBackend(),
                                        configuration: ClientConfiguration(baseURL: emulator.baseURL),
-                                       store: store, token: try emulator.issueToken(for: .allmine))
+                                       store: store, token: try emulator.issueToken(for: .allmine),
+                                       account: Emulator.demoUserID(of: .allmine))
         let engine = SyncEngine(client: client)
         let created = Date()
+        guard let account = client.account else { throw BenchmarkError("drain: nobody signed in") }
         for index in 0..<operations {
             try store.enqueue(OutboxOperation(
-                account: client.account,
+                account: account,
                 payload: index % 2 == 0 ? .requestDeletion(reason: nil, days: nil, wipe: nil) : .cancelDeletion,
                 createdAt: created))
         }

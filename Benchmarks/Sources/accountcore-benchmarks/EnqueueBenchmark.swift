@@ -21,16 +21,16 @@ struct EnqueueBenchmark {
     /// The outbox's columns as the store fills them (all but `seq`, which
     /// SQLite assigns), in the order the reference binds them.
     private static let columns = "id, account, idempotency_key, kind, payload, created_at, attempts, next_attempt_at, "
-        + "last_error, state, deletion_request_id, deadline"
+        + "last_error, state, deletion_request_id, deadline, credential, not_before"
 
     private static var insertSQL: String {
-        "INSERT INTO outbox (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO outbox (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     }
 
     func run() throws -> Section {
         let oursPath = scratch.file("enqueue-ours.sqlite")
         let store = try AccountStore(path: oursPath)
-        let account = AccountID("allmine@benchmark")
+        let account = AccountID(backend: "allmine", userID: "benchmark")
         // Made before any clock starts: ids, keys and payloads are the
         // caller's work, not the store's.
         let created = Date()

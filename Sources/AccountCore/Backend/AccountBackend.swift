@@ -135,14 +135,26 @@ public struct BackendOutcome: Hashable, Sendable {
     public var usernameChange: UsernameChange?
     /// A token the server issued (by a login); it replaces the client's.
     public var freshToken: String?
+    /// Whose account the server says the request acted on (Allmine's
+    /// profile `id` and finalize `userId`, Ovok's `user.id`). The core
+    /// learns from it whose the token is.
+    public var userID: String?
+    /// The user as the server described them in its answer (Ovok's `user`).
+    public var holder: AccountHolder?
+    /// What an erasure did, as the server reported it (Mudbase's `details`).
+    public var erasure: ErasureDetails?
 
     /// Creates an outcome.
     public init(deletion: DeletionStatus? = nil, profile: AccountProfile? = nil, stats: AccountStats? = nil,
-                usernameChange: UsernameChange? = nil, freshToken: String? = nil) {
+                usernameChange: UsernameChange? = nil, freshToken: String? = nil, userID: String? = nil,
+                holder: AccountHolder? = nil, erasure: ErasureDetails? = nil) {
         self.deletion = deletion
         self.profile = profile
         self.stats = stats
         self.usernameChange = usernameChange
         self.freshToken = freshToken
+        self.userID = userID
+        self.holder = holder
+        self.erasure = erasure
     }
 }

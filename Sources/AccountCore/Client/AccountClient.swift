@@ -11,8 +11,11 @@ import POSIXThread
 /// the answer in the store's cache and audit trail, and after a successful
 /// finalize or erase wipes the account's local data.
 ///
-/// The access token lives in memory only: give it with `setToken(_:)`, and
-/// optionally a `tokenRefresher` that supplies a fresh one after a 401.
+/// Who acts is the signed-in person (`signIn(account:token:)`): every
+/// cached value, queued operation and audit entry is theirs, and a token is
+/// sent only for them. The access token lives in memory only; the store
+/// keeps no more than a keyed fingerprint of it, to know offline whose it
+/// is. An optional `tokenRefresher` supplies a fresh token after a 401.
 public final class AccountClient: Sendable {
     /// The back end plugin.
     public let backend: any AccountBackend
@@ -20,44 +23,170 @@ public final class AccountClient: Sendable {
     public let configuration: ClientConfiguration
     /// The offline store.
     public let store: AccountStore
-    /// The account this client acts on, within the store.
-    public let account: AccountID
 
     private let session: CurlSession
     let clock: any WallClock
-    private let token: LockedValue<String?>
+    private let signedIn = LockedValue(SignIn.nobody)
+    /// The store's key for token fingerprints, read once.
+    private let fingerprintKey: [UInt8]
     private let skew = LockedValue(ClockSkew.none)
     private let tokenRefresher: (@Sendable () async -> String?)?
 
-    /// Creates a client. Throws `invalidInput(.invalidConfiguration)` for a
-    /// configuration value that must not leave the device.
-    ///
-    /// `account` names the account in the store; by default the back end
-    /// and the base URL (`allmine@https://api.example.com`).
+    /// Creates a client, signed in as `account` (the back end's user id)
+    /// with `token` when given (see `signIn(account:token:)`). Throws
+    /// `invalidInput(.invalidConfiguration)` for a configuration value that
+    /// must not leave the device.
     public init(backend: any AccountBackend, configuration: ClientConfiguration, store: AccountStore,
-                token: String? = nil, clock: any WallClock = SystemClock(), account: AccountID? = nil,
+                token: String? = nil, account: String? = nil, clock: any WallClock = SystemClock(),
                 tokenRefresher: (@Sendable () async -> String?)? = nil) throws(AccountError) {
         try configuration.validate()
         self.backend = backend
         self.configuration = configuration
         self.store = store
-        self.account = account ?? AccountID("\(backend.name)@\(configuration.trimmedBaseURL)")
         var sessionConfiguration = CurlSession.Configuration()
         sessionConfiguration.connectTimeout = configuration.connectTimeout
         sessionConfiguration.totalTimeout = configuration.totalTimeout
         self.session = CurlSession(configuration: sessionConfiguration)
         self.clock = clock
-        self.token = LockedValue(token)
         self.tokenRefresher = tokenRefresher
+        self.fingerprintKey = try store.read { database in try database.fingerprintKey() }
+        if token != nil || account != nil { try signIn(account: account, token: token) }
     }
 
-    /// Replaces the access token (nil clears it). Kept in memory only.
-    public func setToken(_ token: String?) {
-        self.token.withLock { $0 = token }
-    }
+    // MARK: Who is signed in
+
+    /// The signed-in person: every value the client reads or writes is
+    /// theirs. Nil when nobody is signed in.
+    public var account: AccountID? { signedIn.withLock { $0.account } }
 
     /// Whether a token is set.
-    public var hasToken: Bool { token.withLock { $0 != nil } }
+    public var hasToken: Bool { signedIn.withLock { $0.token != nil } }
+
+    /// The fingerprint of the current token: what an operation made now
+    /// records as the credential it was made under.
+    var credential: CredentialFingerprint? { signedIn.withLock { $0.credential } }
+
+    /// Whether the server said the current token belongs to someone other
+    /// than the signed-in person: nothing is sent until the host signs in again.
+    public var hasAccountMismatch: Bool { signedIn.withLock { $0.mismatch != nil } }
+
+    /// Signs in `account` (the back end's user id) with `token`.
+    ///
+    /// With `account` nil the client learns whose the token is: from the
+    /// store when it saw the token before, from the server where the back
+    /// end can say; until then the person is known only by this token, and
+    /// only it sends their operations. With `token` nil the person is
+    /// signed in without one: what they do is queued, and sent once a token
+    /// of theirs comes. Both nil: nobody is signed in.
+    ///
+    /// Throws `accountMismatch`, and changes nothing, when the server said
+    /// before that `token` is another user's; `invalidInput` for an empty
+    /// `account`, one with control characters or over 256 bytes.
+    public func signIn(account userID: String?, token: String?) throws(AccountError) {
+        if let userID, userID.isEmpty || userID.utf8.count > 256
+            || userID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw AccountError(.invalidInput(.invalidConfiguration(field: "account")))
+        }
+        let named = userID.map { AccountID(backend: backend.name, userID: $0) }
+        guard let token else {
+            signedIn.withLock { $0 = SignIn(account: named) }
+            return
+        }
+        let next = try signIn(token: token, as: named)
+        if next.mismatch != nil {
+            throw AccountError(.accountMismatch, detail: "the server said before that this token is another user's")
+        }
+        signedIn.withLock { $0 = next }
+    }
+
+    /// Replaces the access token of the signed-in person (nil clears it),
+    /// as after a refresh: the new token is taken to be theirs. Where the
+    /// back end can say whose a token is, that is checked before it is sent
+    /// for them. With nobody signed in, as `signIn(account: nil, token:)`.
+    public func setToken(_ token: String?) {
+        let current = signedIn.withLock { $0 }
+        guard let token else {
+            signedIn.withLock { $0 = SignIn(account: current.account) }
+            return
+        }
+        // The store failing here leaves the person known only by this token,
+        // which sends nothing of anyone else's.
+        let next = (try? signIn(token: token, as: current.account))
+            ?? SignIn(account: current.account ?? .unconfirmed(backend: backend.name), token: token,
+                      credential: fingerprint(of: token))
+        signedIn.withLock { $0 = next }
+    }
+
+    /// Signs out: forgets the token and who was signed in; returns who that was.
+    @discardableResult
+    public func signOut() -> AccountID? {
+        signedIn.withLock { state in
+            defer { state = .nobody }
+            return state.account
+        }
+    }
+
+    private func fingerprint(of token: String) -> CredentialFingerprint {
+        CredentialFingerprint(token: token, backend: backend.name, key: fingerprintKey)
+    }
+
+    /// The sign-in for `token` as `person` (nil: learn whose it is), with
+    /// what the store knows of the token recorded and applied.
+    private func signIn(token: String, as person: AccountID?) throws(AccountError) -> SignIn {
+        let credential = fingerprint(of: token)
+        let at = clock.now()
+        return try store.write { database -> SignIn in
+            var state = SignIn(account: person, token: token, credential: credential)
+            let known = try database.credentialOwner(credential)
+                ?? database.outboxOwner(madeUnder: credential).map { CredentialOwner(account: $0, confirmed: false) }
+            switch (person, known) {
+            case (let person?, let known?) where known.account == person:
+                state.confirmedByServer = known.confirmed
+            case (_?, let known?) where known.confirmed:
+                // The server said whose it is, and it is not `person`'s.
+                state.mismatch = known.account
+            case (let person?, let known):
+                // The host names the person behind the token: what was
+                // theirs while known only by it becomes the named one's.
+                if let known, !known.account.isKnown { try database.merge(known.account, into: person) }
+                try database.saveCredential(credential, CredentialOwner(account: person, confirmed: false), at: at)
+            case (nil, let known?):
+                state.account = known.account
+                state.confirmedByServer = known.confirmed
+            case (nil, nil):
+                let unnamed = AccountID.unconfirmed(backend: backend.name)
+                try database.saveCredential(credential, CredentialOwner(account: unnamed, confirmed: false), at: at)
+                state.account = unnamed
+            }
+            return state
+        }
+    }
+
+    /// The server said the token behind `credential`, sent for `owner`, is
+    /// `userID`'s. Records it; a person known only by the token becomes
+    /// that account; for anyone else it is a mismatch, and what was made
+    /// under the token for them is set aside, never sent. Returns whose
+    /// the answer is.
+    private func learned(userID: String, credential: CredentialFingerprint,
+                         sentFor owner: AccountID) throws(AccountError) -> AccountID {
+        let truth = AccountID(backend: backend.name, userID: userID)
+        let at = clock.now()
+        try store.write { database in
+            try database.saveCredential(credential, CredentialOwner(account: truth, confirmed: true), at: at)
+            if !owner.isKnown {
+                try database.merge(owner, into: truth)
+            } else if owner != truth {
+                try database.setAside(madeUnder: credential, notOwnedBy: truth,
+                                      reason: Self.describe(AccountError(.accountMismatch)), at: at)
+            }
+        }
+        signedIn.withLock { state in
+            if state.account == owner, !owner.isKnown { state.account = truth }
+            guard state.credential == credential else { return }
+            if state.account == truth { state.confirmedByServer = true } else { state.mismatch = truth }
+        }
+        return truth
+    }
 
     /// Now, corrected by the skew the server's clock showed.
     public var now: Date { skew.withLock { $0 }.serverTime(at: clock.now()) }
@@ -100,9 +229,10 @@ public final class AccountClient: Sendable {
             ?? StatusReport(deletion: .none, source: .cache, asOf: clock.now())
     }
 
-    /// The last known deletion status, advanced to now; nil when none is cached.
+    /// The signed-in person's last known deletion status, advanced to now;
+    /// nil when none is cached (or nobody is signed in).
     func cachedStatus() throws(AccountError) -> StatusReport? {
-        guard let cached = try store.cached(DeletionStatus.self, for: account) else { return nil }
+        guard let account, let cached = try store.cached(DeletionStatus.self, for: account) else { return nil }
         return StatusReport(deletion: cached.value.advanced(to: now), source: .cache, asOf: cached.asOf)
     }
 
@@ -123,15 +253,20 @@ public final class AccountClient: Sendable {
         return status
     }
 
-    /// Carries out the pending deletion now; then wipes the local data.
-    public func finalizeNow() async throws(AccountError) -> DeletionStatus {
-        try await deletion(from: mutate(.finalizeDeletion))
+    /// Carries out the pending deletion now; then wipes the local data. The
+    /// outcome keeps what the server said (the deletion, the user's id).
+    public func finalizeNow() async throws(AccountError) -> BackendOutcome {
+        let outcome = try await mutate(.finalizeDeletion)
+        _ = try deletion(from: outcome)
+        return outcome
     }
 
     /// Requests a GDPR erasure, with the typed `confirmation`; then wipes the
-    /// local data.
-    public func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> DeletionStatus {
-        try await deletion(from: mutate(.erase(confirmation: confirmation, reason: reason)))
+    /// local data. The outcome keeps what the server said it did.
+    public func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
+        let outcome = try await mutate(.erase(confirmation: confirmation, reason: reason))
+        _ = try deletion(from: outcome)
+        return outcome
     }
 
     /// Changes the username to `newUsername` (ASCII capitals folded).
@@ -140,8 +275,8 @@ public final class AccountClient: Sendable {
         do {
             username = try Username(validating: newUsername)
         } catch {
-            try? store.record(AuditEntry(at: clock.now(), action: .changeUsername, outcome: .refused,
-                                         errorCode: .invalidInput), for: account)
+            audit(AuditEntry(at: clock.now(), action: .changeUsername, outcome: .refused, errorCode: .invalidInput),
+                  for: account)
             throw AccountError(.invalidInput(.username(error)))
         }
         let outcome = try await mutate(.changeUsername(username))
@@ -158,36 +293,47 @@ public final class AccountClient: Sendable {
 
     private func read(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
         guard backend.capabilities.allows(operation) else { throw AccountError(.unsupported) }
-        let outcome = try await send(operation, idempotencyKey: nil)
-        try remember(outcome)
-        return outcome
+        let exchange = try await send(operation, idempotencyKey: nil, for: account)
+        try remember(exchange)
+        return exchange.outcome
     }
 
-    /// Validates, sends with a fresh idempotency key, records the answer.
+    /// Validates, sends with a fresh idempotency key as the signed-in
+    /// person, records the answer as the person it was for.
     func mutate(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
         guard let kind = operation.kind else { return try await read(operation) }
+        let owner = account
         do {
             try validateLocally(operation)
         } catch {
-            try? store.record(AuditEntry(at: clock.now(), action: kind, outcome: .refused, errorCode: error.code),
-                              for: account)
+            audit(AuditEntry(at: clock.now(), action: kind, outcome: .refused, errorCode: error.code), for: owner)
             throw error
         }
         do {
-            let outcome = try await send(operation, idempotencyKey: UUID())
-            try remember(outcome)
-            try store.record(AuditEntry(at: clock.now(), action: kind, outcome: .succeeded, httpStatus: 200), for: account)
-            if kind == .finalizeDeletion || kind == .erase {
-                // The account is gone or going: no trace of it stays on the device.
-                try store.wipe(account)
+            let exchange = try await send(operation, idempotencyKey: UUID(), for: owner)
+            try remember(exchange)
+            if let answeredFor = exchange.account {
+                try store.record(AuditEntry(at: clock.now(), action: kind, outcome: .succeeded, httpStatus: 200),
+                                 for: answeredFor)
+                if kind == .finalizeDeletion || kind == .erase {
+                    // The account is gone or going: no trace of it stays on the device.
+                    try store.wipe(answeredFor)
+                }
             }
-            return outcome
+            return exchange.outcome
         } catch {
             let refused = error.httpStatus.map { (400..<500).contains($0) } ?? false
-            try? store.record(AuditEntry(at: clock.now(), action: kind, outcome: refused ? .refused : .failed,
-                                         httpStatus: error.httpStatus, errorCode: error.code), for: account)
+            audit(AuditEntry(at: clock.now(), action: kind, outcome: refused ? .refused : .failed,
+                             httpStatus: error.httpStatus, errorCode: error.code), for: owner)
             throw error
         }
+    }
+
+    /// Appends `entry` to `owner`'s audit trail, when someone is signed in.
+    /// Best effort: the failure being recorded is what the caller reports.
+    private func audit(_ entry: AuditEntry, for owner: AccountID?) {
+        guard let owner else { return }
+        try? store.record(entry, for: owner)
     }
 
     /// The checks that need no server: capability, input, cached cooldown.
@@ -212,6 +358,7 @@ public final class AccountClient: Sendable {
             guard ErasureConfirmation.accepts(confirmation) else { throw AccountError(.invalidInput(.confirmationMismatch)) }
             try validate(reason: reason)
         case .changeUsername(let username):
+            guard let account else { break }
             if let current = try store.cached(AccountProfile.self, for: account)?.value.username, current == username.value {
                 throw AccountError(.invalidInput(.username(.unchanged)))
             }
@@ -232,14 +379,28 @@ public final class AccountClient: Sendable {
         }
     }
 
-    /// One exchange with the server: the back end's request, the token, the
-    /// key; a retry with a fresh token after a 401 when the host can give one.
-    func send(_ operation: BackendOperation, idempotencyKey: UUID?) async throws(AccountError) -> BackendOutcome {
+    /// What one exchange produced, and whose it is: the person it was sent
+    /// for, or whom the server said the token belongs to.
+    struct Exchange: Sendable {
+        let outcome: BackendOutcome
+        let account: AccountID?
+    }
+
+    /// One exchange with the server for `owner`: the back end's request,
+    /// the token, the key; a retry with a fresh token after a 401 when the
+    /// host can give one. The token goes only while `owner` is signed in
+    /// and the token is known to be theirs (see `SignIn`); otherwise it
+    /// throws `accountMismatch` (or `unauthorized` without a token) and
+    /// nothing is sent.
+    func send(_ operation: BackendOperation, idempotencyKey: UUID?,
+              for owner: AccountID?) async throws(AccountError) -> Exchange {
         let request = try backend.request(for: operation, context: BackendContext(configuration: configuration, now: now))
-        var response = try await transmit(request, for: operation, idempotencyKey: idempotencyKey)
+        var owner = owner
+        if request.authenticated, operation != .profile { owner = try await confirmIdentity(of: owner) }
+        var (response, credential) = try await transmit(request, for: operation, owner: owner, idempotencyKey: idempotencyKey)
         if response.status == 401, request.authenticated, let tokenRefresher, let fresh = await tokenRefresher() {
             setToken(fresh)
-            response = try await transmit(request, for: operation, idempotencyKey: idempotencyKey)
+            (response, credential) = try await transmit(request, for: operation, owner: owner, idempotencyKey: idempotencyKey)
         }
         if let serverTime = backend.serverTime(in: response) {
             let observed = ClockSkew(serverTime: serverTime, observedAt: clock.now())
@@ -251,23 +412,60 @@ public final class AccountClient: Sendable {
         let outcome = try backend.decodeSuccess(response, for: operation,
                                                 context: BackendContext(configuration: configuration, now: now))
         if let fresh = outcome.freshToken { setToken(fresh) }
-        return outcome
+        if let userID = outcome.userID, let credential, let sentFor = owner {
+            owner = try learned(userID: userID, credential: credential, sentFor: sentFor)
+        }
+        return Exchange(outcome: outcome, account: owner)
     }
 
-    private func transmit(_ request: BackendRequest, for operation: BackendOperation,
-                          idempotencyKey: UUID?) async throws(AccountError) -> BackendResponse {
+    /// Whether asking the server whose the token is could tell more: the
+    /// signed-in person is known only by the token, the back end can say,
+    /// and someone else of the back end has operations queued that could
+    /// turn out to be theirs.
+    var canLearnWhoIsSignedIn: Bool {
+        guard backend.capabilities.profile,
+              let person = signedIn.withLock({ $0.token != nil && !$0.confirmedByServer ? $0.account : nil }),
+              !person.isKnown else { return false }
+        return (try? store.read { database in try database.othersHaveQueued(besides: person) }) ?? false
+    }
+
+    /// Asks the server whose the token is, where the back end can say; a
+    /// person known only by the token becomes that account.
+    func learnWhoIsSignedIn() async throws(AccountError) {
+        _ = try await confirmIdentity(of: account)
+    }
+
+    /// Where the back end can say whose a token is, asks it (once per
+    /// token: the store remembers) before the first send under a token not
+    /// yet confirmed; returns whose it is. Throws `accountMismatch` when it
+    /// is not `owner`'s.
+    private func confirmIdentity(of owner: AccountID?) async throws(AccountError) -> AccountID? {
+        guard backend.capabilities.profile else { return owner }
+        let state = signedIn.withLock { $0 }
+        if let refusal = state.refusal(toSendFor: owner) { throw refusal }
+        guard !state.confirmedByServer else { return owner }
+        let exchange = try await send(.profile, idempotencyKey: nil, for: owner)
+        try remember(exchange)
+        if let refusal = signedIn.withLock({ $0 }).refusal(toSendFor: exchange.account) { throw refusal }
+        return exchange.account
+    }
+
+    private func transmit(_ request: BackendRequest, for operation: BackendOperation, owner: AccountID?,
+                          idempotencyKey: UUID?) async throws(AccountError) -> (BackendResponse, CredentialFingerprint?) {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        var credential: CredentialFingerprint?
         if request.authenticated {
-            var current = token.withLock { $0 }
-            if current == nil, let tokenRefresher, let fresh = await tokenRefresher() {
-                setToken(fresh)
-                current = fresh
-            }
-            guard let current else { throw AccountError(.unauthorized, detail: "no access token was given") }
-            guard backend.accepts(token: current, for: operation) else {
+            if !hasToken, let tokenRefresher, let fresh = await tokenRefresher() { setToken(fresh) }
+            // Read at the instant the token is attached: a sign-in that
+            // changed meanwhile holds the request back.
+            let state = signedIn.withLock { $0 }
+            if let refusal = state.refusal(toSendFor: owner) { throw refusal }
+            guard let token = state.token else { throw AccountError(.unauthorized, detail: "no access token was given") }
+            guard backend.accepts(token: token, for: operation) else {
                 throw AccountError(.unauthorized, detail: "this kind of credential is not accepted here; sign in as the user")
             }
-            headers.append(("Authorization", "Bearer \(current)"))
+            headers.append(("Authorization", "Bearer \(token)"))
+            credential = state.credential
         }
         if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey.uuidString.lowercased())) }
         if request.body != nil { headers.append(("Content-Type", "application/json")) }
@@ -280,15 +478,20 @@ public final class AccountClient: Sendable {
             for header in response.headers where lowercased[header.name.lowercased()] == nil {
                 lowercased[header.name.lowercased()] = header.value
             }
-            return BackendResponse(status: response.status, headers: lowercased, body: response.body)
+            return (BackendResponse(status: response.status, headers: lowercased, body: response.body), credential)
         } catch {
             throw AccountError(mapping: error)
         }
     }
 
-    /// Keeps what the server said in the cache.
-    private func remember(_ outcome: BackendOutcome) throws(AccountError) {
+    /// Keeps what the server said in the cache of the person it was for.
+    private func remember(_ exchange: Exchange) throws(AccountError) {
+        guard let account = exchange.account else { return }
         let asOf = clock.now()
-        try store.write { database in try database.remember(outcome, for: account, asOf: asOf) }
+        try store.write { database in try database.remember(exchange.outcome, for: account, asOf: asOf) }
+    }
+
+    static func describe(_ error: AccountError) -> String {
+        [error.code.rawValue, error.httpStatus.map(String.init), error.detail].compactMap { $0 }.joined(separator: ": ")
     }
 }

@@ -1,18 +1,51 @@
-/// Names the account a cached value, a queued operation or an audit entry
-/// belongs to, inside one store.
-public struct AccountID: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
-    /// The name, chosen by the client (for example the back end and user id).
+import FoundationEssentials
+
+/// Whose a cached value, a queued operation or an audit entry is: a person
+/// at one back end.
+///
+/// An account is its back end and its user id there; the base URL is not
+/// part of it, so a queue survives the API moving host. Until the host or
+/// the server has said whose a token is, the person behind it is known only
+/// by a local id (`unconfirmed(backend:)`): their operations wait for that
+/// very token, or for the server to say whose it is. Rows of an earlier
+/// store whose owner could not be told are held with an unknown owner and
+/// never sent under a guess.
+///
+/// Stored as text: `allmine:507f1f77` for a known user, `allmine?5b1f…`
+/// for a person not yet named, `?legacy:…` for an earlier store's row.
+public struct AccountID: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The stored form.
     public let rawValue: String
 
-    /// Creates an account id.
+    /// Reads the stored form.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
 
-    /// Creates an account id.
-    public init(_ rawValue: String) {
-        self.rawValue = rawValue
+    /// The account `userID` of `backend`.
+    public init(backend: String, userID: String) {
+        rawValue = backend + ":" + userID
     }
+
+    /// A person of `backend` known only by a token so far.
+    static func unconfirmed(backend: String) -> AccountID {
+        AccountID(rawValue: backend + "?" + UUID().uuidString.lowercased())
+    }
+
+    /// The back end's name; empty when an earlier store did not say.
+    public var backend: String {
+        String(rawValue.prefix { $0 != ":" && $0 != "?" })
+    }
+
+    /// The user id at the back end; nil while nobody has said whose it is.
+    public var userID: String? {
+        guard let colon = rawValue.firstIndex(of: ":"),
+              !rawValue[..<colon].contains("?") else { return nil }
+        return String(rawValue[rawValue.index(after: colon)...])
+    }
+
+    /// Whether the host or the server has said who this is.
+    public var isKnown: Bool { userID != nil }
 
     public var description: String { rawValue }
 }

@@ -32,12 +32,16 @@ public struct AccountError: Error, Hashable, Sendable, CustomStringConvertible {
         case storage(StorageProblem)
         /// The back end does not offer this operation.
         case unsupported
+        /// The token is another user's than the one signed in (the server
+        /// said so), or the sign-in changed under the call: nothing was
+        /// sent. Signing in again resolves it.
+        case accountMismatch
     }
 
     /// Stable codes a UI can branch on; their raw values never change.
     public enum Code: String, Hashable, Sendable, CaseIterable {
         case invalidInput, unauthorized, forbidden, notFound, conflict, rateLimited,
-             server, network, unexpectedResponse, storage, unsupported
+             server, network, unexpectedResponse, storage, unsupported, accountMismatch
     }
 
     /// What went wrong.
@@ -77,6 +81,7 @@ public struct AccountError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unexpectedResponse: .unexpectedResponse
         case .storage: .storage
         case .unsupported: .unsupported
+        case .accountMismatch: .accountMismatch
         }
     }
 

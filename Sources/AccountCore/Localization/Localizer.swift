@@ -132,19 +132,33 @@ public struct Localizer: Hashable, Sendable {
         case .unexpectedResponse(let status, _): text(.errorUnexpectedResponse, ["status": String(status)])
         case .storage(let problem): message(for: problem)
         case .unsupported: text(.errorUnsupported)
+        case .accountMismatch: text(.errorAccountMismatch)
         }
     }
 
     /// Why queued operations were not sent: "The server could not be
-    /// reached. Check your connection. Next try: May 1, 2026, 3:05 PM (UTC)."
-    public func message(for holdup: SyncHoldup) -> String {
+    /// reached. Check your connection. Next try in 8 s." A next try within
+    /// the hour reads as relative time; a later one as its date and time.
+    public func message(for holdup: SyncHoldup, now: Date) -> String {
         switch holdup {
         case .paused(.offline): text(.syncPausedOffline)
         case .paused(.authenticationRequired): text(.syncPausedAuthentication)
+        case .paused(.accountMismatch): text(.syncPausedAccountMismatch)
         case .anotherDrain: text(.syncAnotherDrain)
         case .retry(let at, let error):
-            (error.map { message(for: $0) + " " } ?? "") + text(.syncRetryAt, ["date": dateTime(at)])
+            (error.map { message(for: $0) + " " } ?? "") + nextTry(at, from: now)
         }
+    }
+
+    /// "Next try in 8 s." within the hour (seconds rounded up, never 0),
+    /// else "Next try: May 1, 2026, 3:05 PM (UTC)."
+    private func nextTry(_ at: Date, from now: Date) -> String {
+        let milliseconds = max(0, at.millisecondsSince1970 - now.millisecondsSince1970)
+        guard milliseconds < 3_600_000 else { return text(.syncRetryAt, ["date": dateTime(at)]) }
+        let seconds = Int(max(1, (milliseconds + 999) / 1_000))
+        let relative = seconds < 60 ? text(.relativeInSeconds, count: seconds)
+                                    : text(.relativeInMinutes, count: (seconds + 59) / 60)
+        return text(.syncRetryIn, ["relative": relative])
     }
 
     private func message(for problem: InputProblem) -> String {

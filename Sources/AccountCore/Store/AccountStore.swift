@@ -110,7 +110,8 @@ public final class AccountStore: Sendable {
         lock.withLock { _ in database.close() }
     }
 
-    /// Deletes every row of `account` (cache, outbox, audit trail), so that no
+    /// Deletes every row of `account` (cache, outbox, audit trail, the
+    /// fingerprints of its tokens), so that no
     /// byte of its data stays in the database file or its WAL.
     ///
     /// `secure_delete` zeroes the deleted content; the checkpoint then copies
@@ -120,7 +121,7 @@ public final class AccountStore: Sendable {
     /// connection closes.
     public func wipe(_ account: AccountID) throws(AccountError) {
         try write { database in
-            for table in ["cache", "outbox", "audit"] {
+            for table in ["cache", "outbox", "audit", "credential"] {
                 try database.execute("DELETE FROM \(table) WHERE account = ?", [account.rawValue])
             }
         }

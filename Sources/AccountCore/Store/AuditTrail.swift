@@ -18,6 +18,8 @@ public struct AuditEntry: Hashable, Sendable {
         case failed
         /// A cancel that did not reach the server before its deadline.
         case missed
+        /// Removed unsent when its owner signed out and asked for it.
+        case discarded
     }
 
     /// When it happened.

@@ -8,6 +8,12 @@ extension AccountStore {
         try read { database in try database.outboxOperations(for: account) }
     }
 
+    /// Every operation in the outbox, whoever owns it, in the order they
+    /// were made.
+    public func outboxOfEveryone() throws(AccountError) -> [OutboxOperation] {
+        try read { database in try database.outboxOperations(for: nil) }
+    }
+
     /// Writes `operations` to the outbox in one durable transaction: all of
     /// them, or none (an import, a migration of another queue).
     package func enqueue(contentsOf operations: [OutboxOperation]) throws(AccountError) {
@@ -26,29 +32,38 @@ extension AccountStore {
 extension Database {
     private static let outboxColumns = """
         id, account, idempotency_key, payload, created_at, attempts, next_attempt_at,
-        last_error, state, deletion_request_id, deadline
+        last_error, state, deletion_request_id, deadline, credential, not_before
         """
 
     func insertOutbox(_ operation: OutboxOperation) throws {
         try execute("""
             INSERT INTO outbox (\(Self.outboxColumns), kind)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [operation.id.uuidString, operation.account.rawValue, operation.idempotencyKey.uuidString,
                   try StoreJSON.encode(operation.payload), operation.createdAt.millisecondsSince1970,
                   operation.attempts, operation.nextAttemptAt?.millisecondsSince1970, operation.lastError,
                   operation.state.rawValue, operation.deletionRequestID, operation.deadline?.millisecondsSince1970,
+                  operation.credential?.rawValue, operation.notBefore?.millisecondsSince1970,
                   operation.kind.rawValue])
     }
 
     /// Saves the mutable fields of `operation` (attempts, schedule, error, state).
     func updateOutbox(_ operation: OutboxOperation) throws {
         try execute("""
-            UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, state = ?,
+            UPDATE outbox SET attempts = ?, next_attempt_at = ?, not_before = ?, last_error = ?, state = ?,
                               deletion_request_id = ?, deadline = ?
             WHERE id = ?
-            """, [operation.attempts, operation.nextAttemptAt?.millisecondsSince1970, operation.lastError,
+            """, [operation.attempts, operation.nextAttemptAt?.millisecondsSince1970,
+                  operation.notBefore?.millisecondsSince1970, operation.lastError,
                   operation.state.rawValue, operation.deletionRequestID, operation.deadline?.millisecondsSince1970,
                   operation.id.uuidString])
+    }
+
+    /// Forgets the backoff of `account`'s queued operations (the network came
+    /// back); a server's `Retry-After` stays.
+    func resetBackoff(for account: AccountID) throws {
+        try execute("UPDATE outbox SET next_attempt_at = NULL WHERE account = ? AND state = 'queued'",
+                    [account.rawValue])
     }
 
     /// Removes the operation with `id`; true when there was one.
@@ -70,9 +85,13 @@ extension Database {
         Int(try scalarInt("SELECT count(*) FROM outbox WHERE account = ? AND state = 'queued'", [account.rawValue]) ?? 0)
     }
 
-    func outboxOperations(for account: AccountID) throws -> [OutboxOperation] {
-        try query("SELECT \(Self.outboxColumns) FROM outbox WHERE account = ? ORDER BY seq",
-                  [account.rawValue], row: Self.outboxOperation)
+    /// The operations of `account`, or of everyone when nil, oldest first.
+    func outboxOperations(for account: AccountID?) throws -> [OutboxOperation] {
+        guard let account else {
+            return try query("SELECT \(Self.outboxColumns) FROM outbox ORDER BY seq", row: Self.outboxOperation)
+        }
+        return try query("SELECT \(Self.outboxColumns) FROM outbox WHERE account = ? ORDER BY seq",
+                         [account.rawValue], row: Self.outboxOperation)
     }
 
     private static func outboxOperation(_ row: Row) throws -> OutboxOperation {
@@ -82,7 +101,7 @@ extension Database {
             throw StoreRecordError(table: "outbox")
         }
         var operation = OutboxOperation(
-            account: AccountID(row.text(1)),
+            account: AccountID(rawValue: row.text(1)),
             payload: try StoreJSON.decode(OperationPayload.self, from: row.text(3)),
             createdAt: Date(millisecondsSince1970: row.int64(4)),
             deletionRequestID: row.optionalText(9),
@@ -92,6 +111,8 @@ extension Database {
         operation.nextAttemptAt = row.optionalInt64(6).map(Date.init(millisecondsSince1970:))
         operation.lastError = row.optionalText(7)
         operation.state = state
+        operation.credential = row.optionalText(11).map(CredentialFingerprint.init(rawValue:))
+        operation.notBefore = row.optionalInt64(12).map(Date.init(millisecondsSince1970:))
         return operation
     }
 }

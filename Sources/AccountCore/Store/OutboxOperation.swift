@@ -19,8 +19,11 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
 
     /// The operation's id.
     public let id: UUID
-    /// The account it acts on.
-    public let account: AccountID
+    /// Whose it is: the person who made it, and the only one it is ever
+    /// sent as.
+    public internal(set) var account: AccountID
+    /// The credential it was made under; nil in rows of earlier stores.
+    var credential: CredentialFingerprint?
     /// Sent as `Idempotency-Key` with every attempt.
     public let idempotencyKey: UUID
     /// What to do.
@@ -29,8 +32,11 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
     public let createdAt: Date
     /// How many times it was sent.
     public var attempts: Int
-    /// Not to be sent before this instant.
+    /// Not to be sent before this instant by the automatic timer (the
+    /// backoff after a failure); a sync the user asks for goes sooner.
     public var nextAttemptAt: Date?
+    /// Not to be sent before this instant at all: the server's `Retry-After`.
+    public var notBefore: Date?
     /// Why the last attempt failed.
     public var lastError: String?
     /// Where it stands.
@@ -48,11 +54,13 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
     ) {
         self.id = id
         self.account = account
+        self.credential = nil
         self.idempotencyKey = idempotencyKey
         self.payload = payload
         self.createdAt = createdAt
         self.attempts = 0
         self.nextAttemptAt = nil
+        self.notBefore = nil
         self.lastError = nil
         self.state = .queued
         self.deletionRequestID = deletionRequestID

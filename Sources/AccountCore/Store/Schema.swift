@@ -53,5 +53,65 @@ enum Schema {
             );
             CREATE INDEX audit_by_account ON audit (account, seq);
             """),
+        Migration(version: 3, name: "owners", sql: """
+            -- An account is a person: its back end and its user id (`AccountID`).
+            -- Versions 1 and 2 named rows `backend@baseURL` (or a name the
+            -- host chose): a row gets the user id of the profile cached under
+            -- its old name, and the back end that name starts with; any other
+            -- is held with an unknown owner (`backend?legacy:name`), listed
+            -- but never sent under a guess.
+            CREATE TEMP TABLE legacy_owner (old TEXT PRIMARY KEY, new TEXT NOT NULL);
+            INSERT INTO legacy_owner (old, new)
+            SELECT name,
+                   CASE WHEN backend = '' THEN '?legacy:' || name
+                        WHEN user_id IS NULL OR user_id = '' THEN backend || '?legacy:' || name
+                        ELSE backend || ':' || user_id END
+            FROM (SELECT name,
+                         CASE WHEN prefix GLOB '[a-z]*' AND prefix NOT GLOB '*[^a-z0-9_-]*' THEN prefix ELSE '' END
+                             AS backend,
+                         (SELECT json_extract(value, '$.id') FROM cache
+                          WHERE cache.account = name AND entry = 'profile') AS user_id
+                  FROM (SELECT name,
+                               CASE WHEN instr(name, '@') > 0 AND (instr(name, ':') = 0 OR instr(name, '@') < instr(name, ':'))
+                                        THEN substr(name, 1, instr(name, '@') - 1)
+                                    WHEN instr(name, ':') > 0 THEN substr(name, 1, instr(name, ':') - 1)
+                                    ELSE '' END AS prefix
+                        FROM (SELECT account AS name FROM cache UNION SELECT account FROM outbox
+                              UNION SELECT account FROM audit)));
+            -- Two old names of one user (two base URLs) become one account:
+            -- of their cached values, the last written stays.
+            UPDATE OR REPLACE cache SET account = (SELECT new FROM legacy_owner WHERE old = account);
+            UPDATE outbox SET account = (SELECT new FROM legacy_owner WHERE old = account);
+            UPDATE audit SET account = (SELECT new FROM legacy_owner WHERE old = account);
+            DROP TABLE legacy_owner;
+
+            -- The credential an operation was made under: the keyed
+            -- fingerprint of its token (never the token); null in rows of
+            -- earlier stores. `not_before` is a server's Retry-After, which
+            -- even a sync the user asks for waits out.
+            ALTER TABLE outbox ADD COLUMN credential TEXT;
+            ALTER TABLE outbox ADD COLUMN not_before INTEGER;
+            CREATE INDEX outbox_queued ON outbox (account, state, seq);
+
+            -- The key of the fingerprints: random, made once per store. With
+            -- it a fingerprint can be checked against a token in hand, but no
+            -- token can be read back from the file.
+            CREATE TABLE store_key (
+                id  INTEGER PRIMARY KEY CHECK (id = 1),
+                key BLOB NOT NULL
+            );
+            INSERT INTO store_key (id, key) VALUES (1, randomblob(32));
+
+            -- Whose each credential is, so that a later process (one per
+            -- command in acct) knows it offline. `confirmed`: the server said
+            -- so; otherwise the host did, or nobody yet.
+            CREATE TABLE credential (
+                fingerprint TEXT PRIMARY KEY,  -- hex HMAC-SHA256(store key, back end, NUL, token)
+                account     TEXT NOT NULL,
+                confirmed   INTEGER NOT NULL CHECK (confirmed IN (0, 1)),
+                seen_at     INTEGER NOT NULL   -- ms since 1970
+            ) WITHOUT ROWID;
+            CREATE INDEX credential_by_account ON credential (account);
+            """),
     ])
 }

@@ -11,6 +11,9 @@ enum FailureClass: Equatable {
     case needsAuthentication
     /// The store failed: stop, the error goes to the caller.
     case storage
+    /// The token is not the owner's, or the sign-in changed: nothing was
+    /// sent; the operation waits for its owner.
+    case held
 
     init(_ error: AccountError) {
         switch error.reason {
@@ -18,6 +21,7 @@ enum FailureClass: Equatable {
         case .unexpectedResponse(let status, _) where status >= 500: self = .transient(retryAfter: error.retryAfter)
         case .unauthorized: self = .needsAuthentication
         case .storage: self = .storage
+        case .accountMismatch: self = .held
         case .invalidInput, .forbidden, .notFound, .conflict, .unexpectedResponse, .unsupported: self = .rejected
         }
     }

@@ -14,15 +14,26 @@ import POSIXThread
 /// - **Never queued:** finalize and erase. An irreversible act must not fire
 ///   later, unseen: offline they fail at once. Nor a cancel by logging in,
 ///   whose password is never written to disk.
+/// - **Only as the person who made it.** Every operation has an owner, the
+///   signed-in person when it was made, and the credential it was made
+///   under. A drain sends the signed-in person's operations only, each
+///   with a token known to be theirs (`AccountClient.send` checks it at the
+///   instant the token is attached); everyone else's wait, intact, until
+///   they sign in again. A token the server says is someone else's stops
+///   the drain (`accountMismatch`) and nothing is sent.
 /// - **In order per account.** A transient failure (no network, timeout,
 ///   5xx, 429) waits with exponential backoff and full jitter, never sooner
 ///   than `Retry-After`, and holds back what follows; a refusal (400, 403,
 ///   404, 409, 422) is marked failed and set aside; a 401 pauses the queue
 ///   until a new token comes. A queued cancel answered 404 (cancelled on
 ///   another device) is done. A cancel past its deadline is marked missed.
+/// - **"Sync now" means now.** A sync the host or user asks for (`sync()`)
+///   tries at once what waits on a backoff; only the automatic timer keeps
+///   it. Nothing goes before a server's `Retry-After`. Coming back online
+///   forgets the backoff too.
 /// - **One drain at a time**, across threads and processes (`DrainLock`).
-/// - Triggers: `sync()`, `setOnline(true)`, `setToken(_:)`, and the timer of
-///   `startAutomaticSync(every:)`.
+/// - Triggers: `sync()`, `setOnline(true)`, `signIn(account:token:)`,
+///   `setToken(_:)`, and the timer of `startAutomaticSync(every:)`.
 public final class SyncEngine: Sendable {
     /// The client that talks to the server.
     public let client: AccountClient
@@ -71,7 +82,8 @@ public final class SyncEngine: Sendable {
     }
 
     private var store: AccountStore { client.store }
-    private var account: AccountID { client.account }
+    /// The signed-in person; nil when nobody is.
+    private var account: AccountID? { client.account }
     private var now: Date { client.now }
 
     /// The engine's events, from now on.
@@ -80,22 +92,70 @@ public final class SyncEngine: Sendable {
     /// Whether the host says the network is there.
     public var isOnline: Bool { state.withLock { $0.online } }
 
-    /// The host says the network came or went; coming back starts a drain.
+    /// The host says the network came or went; coming back forgets the
+    /// backoff and starts a drain.
     public func setOnline(_ online: Bool) {
         let cameBack = state.withLock { state in
             defer { state.online = online }
             return online && !state.online
         }
-        if cameBack { syncInBackground() } else if !online { broadcaster.emit(.syncPaused(.offline)) }
+        if cameBack {
+            if let account { try? store.write { database in try database.resetBackoff(for: account) } }
+            syncInBackground()
+        } else if !online {
+            broadcaster.emit(.syncPaused(.offline))
+        }
     }
 
-    /// Gives the client a new token (nil clears it); a queue paused for
-    /// authentication resumes.
+    /// Signs in `account` with `token` (see `AccountClient.signIn`) and
+    /// starts sending their operations; anyone else's wait for them.
+    public func signIn(account: String?, token: String?) throws(AccountError) {
+        try client.signIn(account: account, token: token)
+        resumeAfterSignIn()
+    }
+
+    /// Gives the signed-in person a new token (nil clears it), as after a
+    /// refresh; a queue paused for authentication resumes.
     public func setToken(_ token: String?) {
         client.setToken(token)
         guard token != nil else { return }
+        resumeAfterSignIn()
+    }
+
+    private func resumeAfterSignIn() {
         state.withLock { $0.pausedForAuthentication = false }
+        broadcaster.emit(.statusChanged((try? localStatus()) ?? StatusReport(deletion: .none, source: .cache, asOf: now)))
         syncInBackground()
+    }
+
+    /// Who signed out, and what of theirs had not reached the server.
+    public struct SignOut: Sendable {
+        /// Who was signed in; nil when nobody was.
+        public var account: AccountID?
+        /// Their operations still waiting to be sent, each cancel with the
+        /// deadline it must beat; removed from the outbox with `discard`.
+        public var unsent: [OutboxOperation]
+    }
+
+    /// Signs out: the token is forgotten. Answers what of the person's had
+    /// not been sent, so the app can warn before they leave. With `discard`
+    /// those operations are removed, audited; nothing else ever drops them.
+    public func signOut(discard: Bool = false) throws(AccountError) -> SignOut {
+        guard let account = client.signOut() else { return SignOut(account: nil, unsent: []) }
+        let at = now
+        let unsent = try store.write { database -> [OutboxOperation] in
+            let unsent = try database.outboxOperations(for: account).filter { $0.state == .queued }
+            if discard {
+                for operation in unsent {
+                    try database.deleteOutbox(id: operation.id)
+                    try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .discarded,
+                                                        operationID: operation.id), for: account)
+                }
+            }
+            return unsent
+        }
+        broadcaster.emit(.statusChanged(StatusReport(deletion: .none, source: .cache, asOf: at)))
+        return SignOut(account: account, unsent: unsent)
     }
 
     /// Drains while the process lives: every `interval` seconds, or sooner
@@ -107,7 +167,7 @@ public final class SyncEngine: Sendable {
                 let wait = max(0.05, min(interval, (try? self?.secondsUntilDue()) ?? interval))
                 try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
                 guard !Task.isCancelled, let engine = self else { return }
-                _ = try? await engine.sync()
+                _ = try? await engine.drain(explicit: false, immediate: nil)
             }
         }
         state.withLock { state in
@@ -134,8 +194,10 @@ public final class SyncEngine: Sendable {
     }
 
     private func secondsUntilDue() throws(AccountError) -> Double? {
-        guard let head = try store.read({ database in try database.nextQueued(for: account) }) else { return nil }
-        return (head.nextAttemptAt ?? now).timeIntervalSince(now)
+        guard let account, let head = try store.read({ database in try database.nextQueued(for: account) }) else {
+            return nil
+        }
+        return (head.dueAt(explicit: false) ?? now).timeIntervalSince(now)
     }
 
     // MARK: Submitting
@@ -176,13 +238,13 @@ public final class SyncEngine: Sendable {
     }
 
     /// Finalizes now; never queued: offline it fails at once.
-    public func finalizeNow() async throws(AccountError) -> DeletionStatus {
+    public func finalizeNow() async throws(AccountError) -> BackendOutcome {
         guard isOnline else { throw AccountError.offlineNotQueued }
         return try await client.finalizeNow()
     }
 
     /// Erases the account; never queued: offline it fails at once.
-    public func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> DeletionStatus {
+    public func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
         try client.validateLocally(.erase(confirmation: confirmation, reason: reason))
         guard isOnline else { throw AccountError.offlineNotQueued }
         return try await client.erase(confirmation: confirmation, reason: reason)
@@ -196,9 +258,12 @@ public final class SyncEngine: Sendable {
             guard isOnline else { throw AccountError.offlineNotQueued }
             return .completed(try await client.mutate(operation))
         }
+        // What is queued is someone's: with nobody signed in, nobody's it could be.
+        guard let account else { throw AccountError(.unauthorized, detail: "nobody is signed in") }
         let deadline = try operation.kind == .cancelDeletion ? localStatus().deletion.canCancelUntil : nil
-        let operationToQueue = OutboxOperation(account: account, payload: payload, createdAt: now,
+        var operationToQueue = OutboxOperation(account: account, payload: payload, createdAt: now,
                                                deletionRequestID: nil, deadline: deadline)
+        operationToQueue.credential = client.credential
         let plan = try store.write { database in
             let plan = Coalescing.plan(adding: operationToQueue, to: try database.outboxOperations(for: account))
             for id in plan.remove { try database.deleteOutbox(id: id) }
@@ -224,7 +289,7 @@ public final class SyncEngine: Sendable {
             // The user is told now; the refused operation leaves the outbox.
             _ = try store.write { database in try database.deleteOutbox(id: operationToQueue.id) }
             throw error
-        case .needsAuthentication(let error)?:
+        case .needsAuthentication(let error)?, .held(let error)?:
             throw error
         case .transient?, nil:
             announceDeadlines()
@@ -257,20 +322,28 @@ public final class SyncEngine: Sendable {
         try overlaid(try cachedOrNone())
     }
 
+    /// The signed-in person's queued operations (none when nobody is).
+    private func queue() throws(AccountError) -> [OutboxOperation] {
+        guard let account else { return [] }
+        return try store.outbox(for: account)
+    }
+
     private func cachedOrNone() throws(AccountError) -> StatusReport {
         try client.cachedStatus() ?? StatusReport(deletion: .none, source: .cache, asOf: now)
     }
 
     /// `base` with the queued operations laid over it and listed beside it.
     private func overlaid(_ base: StatusReport) throws(AccountError) -> StatusReport {
-        let queue = try store.outbox(for: account)
+        let queue = try queue()
         return StatusReport(deletion: OptimisticStatus.apply(queue, to: base.deletion, capabilities: client.capabilities),
                             source: base.source, asOf: base.asOf, queued: overlaySending(queue.filter { $0.state == .queued }))
     }
 
-    /// Everything in the outbox: queued, sending, failed and missed.
-    public func outbox() throws(AccountError) -> [OutboxOperation] {
-        overlaySending(try store.outbox(for: account))
+    /// The signed-in person's operations in the outbox: queued, sending,
+    /// failed and missed. With `everyone`, every owner's, each with its
+    /// `account` (an unknown owner's too: held, never sent under a guess).
+    public func outbox(everyone: Bool = false) throws(AccountError) -> [OutboxOperation] {
+        overlaySending(everyone ? try store.outboxOfEveryone() : try queue())
     }
 
     private func overlaySending(_ operations: [OutboxOperation]) -> [OutboxOperation] {
@@ -284,6 +357,7 @@ public final class SyncEngine: Sendable {
 
     /// Removes failed and missed operations the user has seen.
     public func dismissFailed() throws(AccountError) {
+        guard let account else { return }
         try store.write { database in
             try database.execute("DELETE FROM outbox WHERE account = ? AND state IN ('failed', 'missed')",
                                  [account.rawValue])
@@ -305,11 +379,13 @@ public final class SyncEngine: Sendable {
         public var holdup: SyncHoldup?
     }
 
-    /// Sends what is queued, in order, until the queue is empty or must wait.
-    /// Returns at once when another thread or process is draining.
+    /// Sends the signed-in person's queued operations, in order, until the
+    /// queue is empty or must wait. Asked for, it does not wait out a
+    /// backoff, only a server's `Retry-After`. Returns at once when another
+    /// thread or process is draining.
     @discardableResult
     public func sync() async throws(AccountError) -> SyncReport {
-        try await drain(immediate: nil).report
+        try await drain(explicit: true, immediate: nil).report
     }
 
     private enum Delivery {
@@ -317,9 +393,14 @@ public final class SyncEngine: Sendable {
         case rejected(AccountError)
         case transient(AccountError, retryAt: Date)
         case needsAuthentication(AccountError)
+        /// Not sent: the token is not the owner's, or the sign-in changed.
+        case held(AccountError)
     }
 
-    private func drain(immediate: OutboxOperation.ID?) async throws(AccountError) -> (report: SyncReport, immediate: Delivery?) {
+    /// `explicit`: asked for (a backoff does not hold it back) rather than
+    /// the timer's.
+    private func drain(explicit: Bool = true,
+                       immediate: OutboxOperation.ID?) async throws(AccountError) -> (report: SyncReport, immediate: Delivery?) {
         var report = SyncReport(sent: 0, failed: 0, remaining: 0)
         var immediateDelivery: Delivery?
         var holdup: SyncHoldup?
@@ -346,14 +427,40 @@ public final class SyncEngine: Sendable {
             }
             if let held {
                 defer { held.release() }
-                draining: while let next = try store.read({ database in try database.nextQueued(for: account) }) {
+                // Someone known only by their token may own more than they
+                // queued under it: ask whose it is (once per token), so their
+                // operations made under another token of theirs go too.
+                if client.canLearnWhoIsSignedIn {
+                    do {
+                        try await client.learnWhoIsSignedIn()
+                    } catch {
+                        switch FailureClass(error) {
+                        case .storage: throw error
+                        case .needsAuthentication:
+                            state.withLock { $0.pausedForAuthentication = true }
+                            broadcaster.emit(.syncPaused(.authenticationRequired))
+                            holdup = .paused(.authenticationRequired)
+                        case .held:
+                            broadcaster.emit(.syncPaused(.accountMismatch))
+                            holdup = .paused(.accountMismatch)
+                        case .transient, .rejected:
+                            // What they queued under this token still goes;
+                            // its own sends ask again, with their backoff.
+                            break
+                        }
+                    }
+                }
+                // The signed-in person is read again for each operation: a
+                // sign-in during the drain makes it go on with theirs.
+                draining: while holdup == nil, let owner = account,
+                                let next = try store.read({ database in try database.nextQueued(for: owner) }) {
                     if next.kind == .cancelDeletion, let deadline = next.deadline,
                        now.millisecondsSince1970 > deadline.millisecondsSince1970 {
                         try markMissed(next)
                         report.failed += 1
                         continue
                     }
-                    if let due = next.nextAttemptAt, due > now {
+                    if let due = next.dueAt(explicit: explicit), due > now {
                         holdup = .retry(at: due, after: nil)
                         break
                     }
@@ -369,13 +476,21 @@ public final class SyncEngine: Sendable {
                     case .needsAuthentication:
                         holdup = .paused(.authenticationRequired)
                         break draining
+                    case .held:
+                        // Signed in as someone else meanwhile: go on with them.
+                        guard client.hasAccountMismatch else { continue draining }
+                        holdup = .paused(.accountMismatch)
+                        broadcaster.emit(.syncPaused(.accountMismatch))
+                        break draining
                     }
                 }
             } else {
                 holdup = .anotherDrain
             }
         }
-        report.remaining = try store.read { database in try database.queuedCount(for: account) }
+        if let owner = account {
+            report.remaining = try store.read { database in try database.queuedCount(for: owner) }
+        }
         if report.remaining > 0 { report.holdup = holdup }
         // One announcement per drain, not one per operation: the status is
         // the queue laid over the cache, and reading it costs the whole outbox.
@@ -388,9 +503,12 @@ public final class SyncEngine: Sendable {
         state.withLock { $0.sending = operation.id }
         defer { state.withLock { $0.sending = nil } }
         do {
-            let outcome = try await client.send(operation.payload.backendOperation, idempotencyKey: operation.idempotencyKey)
-            try complete(operation, outcome: outcome, httpStatus: 200)
-            return .synced(outcome)
+            let exchange = try await client.send(operation.payload.backendOperation,
+                                                 idempotencyKey: operation.idempotencyKey, for: operation.account)
+            var answered = operation
+            if let account = exchange.account { answered.account = account }
+            try complete(answered, outcome: exchange.outcome, httpStatus: 200)
+            return .synced(exchange.outcome)
         } catch {
             switch FailureClass(error) {
             case .transient(let retryAfter):
@@ -402,6 +520,9 @@ public final class SyncEngine: Sendable {
                 let retryAt = Date(millisecondsSince1970: now.addingTimeInterval(
                     Backoff.delay(afterAttempts: retry.attempts, retryAfter: retryAfter, using: &generator)).millisecondsSince1970)
                 retry.nextAttemptAt = retryAt
+                retry.notBefore = retryAfter.map {
+                    Date(millisecondsSince1970: now.addingTimeInterval(Double($0)).millisecondsSince1970)
+                }
                 try save(retry, after: error, outcome: .failed)
                 return .transient(error, retryAt: retryAt)
             case .rejected where operation.kind == .cancelDeletion && error.reason == .notFound && !immediate:
@@ -420,6 +541,8 @@ public final class SyncEngine: Sendable {
                 state.withLock { $0.pausedForAuthentication = true }
                 broadcaster.emit(.syncPaused(.authenticationRequired))
                 return .needsAuthentication(error)
+            case .held:
+                return .held(error)
             case .storage:
                 throw error
             }
@@ -432,13 +555,13 @@ public final class SyncEngine: Sendable {
     private func save(_ operation: OutboxOperation, after error: AccountError,
                       outcome: AuditEntry.Outcome) throws(AccountError) -> OutboxOperation {
         var operation = operation
-        operation.lastError = Self.describe(error)
+        operation.lastError = AccountClient.describe(error)
         let at = now
         try store.write { database in
             try database.updateOutbox(operation)
             try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: outcome,
                                                 httpStatus: error.httpStatus, errorCode: error.code,
-                                                operationID: operation.id), for: account)
+                                                operationID: operation.id), for: operation.account)
         }
         return operation
     }
@@ -449,9 +572,9 @@ public final class SyncEngine: Sendable {
         let at = now
         try store.write { database in
             try database.deleteOutbox(id: operation.id)
-            try database.remember(outcome, for: account, asOf: at)
+            try database.remember(outcome, for: operation.account, asOf: at)
             try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .succeeded,
-                                                httpStatus: httpStatus, operationID: operation.id), for: account)
+                                                httpStatus: httpStatus, operationID: operation.id), for: operation.account)
         }
         broadcaster.emit(.operationSynced(operation))
     }
@@ -463,14 +586,14 @@ public final class SyncEngine: Sendable {
         try store.write { database in
             try database.updateOutbox(missed)
             try database.insertAudit(AuditEntry(at: now, action: operation.kind, outcome: .missed,
-                                                operationID: operation.id), for: account)
+                                                operationID: operation.id), for: operation.account)
         }
         broadcaster.emit(.operationFailed(missed, AccountError(.conflict, detail: missed.lastError)))
     }
 
     /// Announces, once each, queued cancels within 24 hours of their deadline.
     private func announceDeadlines() {
-        guard let queue = try? store.outbox(for: account) else { return }
+        guard let queue = try? queue() else { return }
         let due = queue.filter { operation in
             guard operation.state == .queued, operation.kind == .cancelDeletion, let deadline = operation.deadline else {
                 return false
@@ -486,8 +609,13 @@ public final class SyncEngine: Sendable {
         for operation in fresh { broadcaster.emit(.deadlineApproaching(operation)) }
     }
 
-    private static func describe(_ error: AccountError) -> String {
-        [error.code.rawValue, error.httpStatus.map(String.init), error.detail].compactMap { $0 }.joined(separator: ": ")
+}
+
+extension OutboxOperation {
+    /// When it may be sent: `explicit`ly asked for, after the server's
+    /// `Retry-After`; by the timer, after its backoff too. Nil: now.
+    func dueAt(explicit: Bool) -> Date? {
+        explicit ? notBefore : [nextAttemptAt, notBefore].compactMap { $0 }.max()
     }
 }
 

@@ -23,4 +23,7 @@ public enum SyncPauseReason: String, Hashable, Sendable {
     case authenticationRequired
     /// The host said the device is offline.
     case offline
+    /// The server said the token belongs to another user than the one
+    /// signed in: nothing is sent until the host signs in again.
+    case accountMismatch
 }

@@ -3,8 +3,8 @@ import FoundationEssentials
 /// Why operations are still queued after a sync: what the user is told
 /// instead of a bare "0 sent".
 public enum SyncHoldup: Hashable, Sendable {
-    /// Sending is paused: the host said the device is offline, or a 401
-    /// asked for a new token.
+    /// Sending is paused: the host said the device is offline, a 401 asked
+    /// for a new token, or the token is another user's.
     case paused(SyncPauseReason)
     /// Another drain is sending them right now: a background one of this
     /// engine (coming online, a new token, the timer), or another process's.

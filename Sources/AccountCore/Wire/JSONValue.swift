@@ -127,4 +127,7 @@ extension JSONValue {
 
     /// A whole number, or null for nil.
     public static func integer(_ number: Int?) -> JSONValue { number.map { .integer(Int64($0)) } ?? .null }
+
+    /// A boolean, or null for nil.
+    public static func bool(_ flag: Bool?) -> JSONValue { flag.map(JSONValue.bool) ?? .null }
 }

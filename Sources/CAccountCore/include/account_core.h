@@ -56,7 +56,8 @@ enum {
   AC_QUEUED = 1,                  /* saved in the outbox; it will be sent when possible */
   AC_ERR_ARGUMENT = 2,            /* bad input: refused before anything was sent */
   AC_ERR_NETWORK = 3,             /* the server could not be reached (nothing was queued) */
-  AC_ERR_UNAUTHORIZED = 4,        /* 401: a new token is needed */
+  AC_ERR_UNAUTHORIZED = 4,        /* 401: a new token is needed; or error.code "accountMismatch": the
+                                  ** token is another user's than the one signed in, nothing was sent */
   AC_ERR_FORBIDDEN = 5,           /* 403 */
   AC_ERR_NOT_FOUND = 6,           /* 404: nothing to act on */
   AC_ERR_CONFLICT = 7,            /* 409: not in the account's current state */
@@ -87,6 +88,9 @@ const char *ac_status_name(ac_status s);
 **   "backend"       "allmine", "mudbase" or "ovok"          (required)
 **   "baseURL"       "https://..." or "http://..."           (required)
 **   "databasePath"  the store's file; created 0600          (required)
+**   "account"       the user id of who is signed in, at the back end
+**                   (optional; without it the core learns it from the
+**                   first token, see ac_sign_in)            (since 1.1.0)
 **   "language"      "en" or "tr"                            (default "en")
 **   "timezone"      "UTC", "UTC+03:00", ...                 (default "UTC")
 **   "platform"      "web", "mobile_ios", "mobile_android", ... (default "web")
@@ -96,16 +100,42 @@ const char *ac_status_name(ac_status s);
 ** On AC_OK, *out_core is the core, for ac_close(). On failure *out_core is
 ** NULL and, when out_error_json is not NULL, *out_error_json is set to
 ** {"error": {...}} (free it with ac_string_free()); else it is set to NULL.
-** The core starts online; it syncs what is queued in the background. */
+** The core starts online; it syncs what is queued in the background.
+** Changing "baseURL" between runs keeps every queued operation: an account
+** is its back end and user id, not its server's address. */
 ac_status ac_open(const char *config_json, ac_core **out_core, char **out_error_json);
 
 /* Closes a core: waits for calls in flight, stops background syncing,
 ** releases the store. NULL is a harmless no-op. `core` is invalid after. */
 void ac_close(ac_core *core);
 
-/* Gives the bearer token, kept in memory only; NULL clears it. A queue
-** paused by a 401 resumes. */
+/* Gives the signed-in user a new bearer token (after a refresh), kept in
+** memory only; NULL clears it. The token is taken to be the same user's:
+** where the back end can say whose a token is (Allmine), the core asks
+** before sending anything under it, and a token of another user stops
+** sending ("accountMismatch"). To change users, call ac_sign_in(). With
+** nobody signed in, as ac_sign_in(core, NULL, token). A queue paused by a
+** 401 resumes. */
 ac_status ac_set_token(ac_core *core, const char *token);
+
+/* Signs in `account` (the user id at the back end) with `token`, both in
+** memory only. An account is a person: every queued operation, cached
+** value and audit entry belongs to the user who was signed in when it was
+** made, and an operation is sent only under a token of that user. Signing
+** in another user leaves the previous one's operations in the store,
+** intact, until they sign in again.
+**
+** `account` NULL: learn whose the token is, from the store (a token seen
+** before) or the server (Allmine's GET /users/me, Ovok's answers); until
+** then the person is known by this token alone, and only it sends their
+** operations. `token` NULL: sign the user in without a token; what they do
+** is queued until ac_set_token() gives one. Both NULL: AC_ERR_ARGUMENT
+** (sign out with ac_call(core, "signOut", ...)).
+**
+** Returns AC_OK; AC_ERR_ARGUMENT for an empty token, an empty account or
+** one over 256 bytes; AC_ERR_UNAUTHORIZED when the server said before that
+** `token` is another user's (nothing changes); AC_ERR_STORAGE. Since 1.1.0. */
+ac_status ac_sign_in(ac_core *core, const char *account, const char *token);
 
 /* Tells the core whether the network is there: 1 online, 0 offline.
 ** Offline, nothing touches the network and what can wait is queued;
@@ -128,11 +158,13 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 **   "capabilities"     -                                {"capabilities"}
 **   "requestDeletion"  {"reason"?, "days"?, "wipe"?}    {"deletion"}; AC_QUEUED: {"queued": op, "deletion"}
 **   "cancelDeletion"   {"email"?, "password"?}          {"deletion"}; AC_QUEUED: {"queued": op, "deletion"}
-**   "finalizeDeletion" -                                {"finalized": deletion}
-**   "erase"            {"confirmation", "reason"?}      {"erasure": deletion}
+**   "finalizeDeletion" -                                {"finalized": deletion + "userId"}
+**   "erase"            {"confirmation", "reason"?}      {"erasure": deletion + "details"}
 **   "changeUsername"   {"newUsername"}                  {"username"}; AC_QUEUED: {"queued": op}
 **   "sync"             -                                {"sent", "failed", "remaining", "waiting"}
-**   "outbox"           -                                {"queued": [op]}
+**   "outbox"           {"all"?}                         {"queued": [op]}: the signed-in user's;
+**                                                       with "all": true, every owner's
+**   "signOut"          {"discard"?}                     {"signedOut": {"account", "unsent": [op]}}
 **
 ** A deletion is {"status": "none"|"pending"|"cancelled"|"finalized",
 ** "requestedAt", "scheduledFor", "canCancelUntil", "finalizedAt" (ISO 8601
@@ -140,8 +172,22 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 ** "api"|"login"|"notCancellable", "wipe"}. An op is {"id", "kind" (the
 ** operation's name), "createdAt", "attempts", "state": "queued"|"sending"|
 ** "failed"|"missed", "deadline" (the canCancelUntil a cancel must beat, or
-** null), "lastError"}. "waiting" says why "remaining" ones were not sent:
-** {"reason": "offline"|"authenticationRequired"|"anotherDrain"|"retry",
+** null), "lastError", "account" (the user id of its owner, or null while
+** unknown: such an op is never sent under a guess), "backend"}.
+** "finalized" adds "userId" (the server's, or null); "erasure" adds
+** "details": {"dataAnonymized", "apiKeysDeactivated", "sessionsDeleted",
+** "accountDisabled"} (each true, false or null), or null. A completed
+** "requestDeletion" adds "user": {"id", "firstName", "lastName", "email",
+** "project": {"reference", "display"}} where the server described the user
+** (Ovok). "signOut" clears the token and who is signed in; "unsent" is what
+** the user made that has not reached the server (each cancel with its
+** deadline), so the app can warn before they leave; "discard": true
+** removes those operations, audited, and nothing else ever drops them.
+** "sync" and background syncing send the signed-in user's operations only;
+** a sync asked for tries at once what waits on a backoff, never before a
+** server's Retry-After.
+** "waiting" says why "remaining" ones were not sent:
+** {"reason": "offline"|"authenticationRequired"|"accountMismatch"|"anotherDrain"|"retry",
 ** "retryAt" (or null), "error" (the failure that stopped the sync, or
 ** null), "message" (in the configured language)}; null when none remain
 ** (or they were queued while the sync ran). On failure: {"error": {"code", "message" (in the

@@ -1,8 +1,9 @@
-/// SHA-256 (FIPS 180-4), so the emulator's state file holds hashes of tokens
-/// and passwords, never the secrets themselves. Not constant-time and not
-/// meant for anything but an emulator: no crypto library is available
-/// without a package dependency.
-enum SHA256 {
+/// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), written out because no
+/// crypto library comes with the toolchain. The store keeps a token only as
+/// an HMAC under a key of its own (`CredentialFingerprint`); the emulator
+/// keeps hashes of tokens and passwords. Neither needs constant time: what
+/// is hashed is never compared against an attacker's guess here.
+package enum SHA256 {
     private static let roundConstants: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -15,18 +16,18 @@ enum SHA256 {
     ]
 
     /// The digest of `text`'s UTF-8 bytes, as 64 lowercase hex digits.
-    static func hex(_ text: String) -> String {
+    package static func hex(_ text: String) -> String {
         hexDigits(digest(Array(text.utf8)))
     }
 
     /// `bytes` as lowercase hex, two digits each.
-    static func hexDigits(_ bytes: [UInt8]) -> String {
+    package static func hexDigits(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
     }
 
     /// The 32-byte digest of `message`.
-    static func digest(_ message: [UInt8]) -> [UInt8] {
+    package static func digest(_ message: [UInt8]) -> [UInt8] {
         var state: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
         var padded = message
@@ -60,6 +61,14 @@ enum SHA256 {
             for (index, value) in [a, b, c, d, e, f, g, h].enumerated() { state[index] = state[index] &+ value }
         }
         return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) } }
+    }
+
+    /// HMAC-SHA256 of `message` under `key` (RFC 2104, block size 64).
+    package static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var block = key.count > 64 ? digest(key) : key
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        let inner = digest(block.map { $0 ^ 0x36 } + message)
+        return digest(block.map { $0 ^ 0x5c } + inner)
     }
 
     private static func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 {
