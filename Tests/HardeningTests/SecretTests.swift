@@ -61,6 +61,65 @@ struct SecretTests {
         #expect(!String(decoding: JSONValue.array(try harness.mutations()).encoded, as: UTF8.self).contains(token))
     }
 
+    @Test("a JWT is in no file, whole or in parts: the store keeps a keyed fingerprint, from which it cannot be read")
+    func tokenPartsStayInMemory() async throws {
+        let harness = try Harness()
+        let directory = try TemporaryDirectory()
+        let path = directory.file("store.sqlite")
+        // A token as the real back ends issue them: three base64url parts.
+        let header = #"{"alg":"HS256","typ":"JWT"}"#
+        let payload = #"{"sub":"u-7f3a9c","name":"Alice Example","iat":1775217600}"#
+        let parts = [Self.base64URL(header), Self.base64URL(payload), Self.base64URL("signature-bytes-0123456789")]
+        let token = parts.joined(separator: ".")
+        let store = try AccountStore(path: path)
+        // Named by the host, queued offline, then refused by the server
+        // (the emulator did not issue it), signed out and in again.
+        let client = try AccountClient(backend: AllmineBackend(),
+                                       configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                       store: store, token: token, account: "u-7f3a9c", clock: harness.clock)
+        let engine = SyncEngine(client: client, online: false)
+        _ = try await engine.requestDeletion(reason: "bye")
+        _ = try await engine.changeUsername(to: "alice_next")
+        engine.setOnline(true)
+        _ = try? await engine.sync()
+        _ = try engine.signOut()
+        try engine.signIn(account: nil, token: token)
+        #expect(try store.outboxOfEveryone().count == 2)
+        // What the store keeps instead: one fingerprint, 64 hex digits.
+        let fingerprints = try store.read { database in
+            try database.query("SELECT fingerprint FROM credential") { row in row.text(0) }
+        }
+        #expect(fingerprints.count == 1)
+        #expect(fingerprints.allSatisfy { $0.utf8.count == 64 && !$0.contains(parts[0]) })
+        let secrets = [token, parts[0], parts[1], parts[2], Self.base64(token), Self.base64URL(token),
+                       #""sub":"u-7f3a9c","name""#, "Alice Example", "signature-bytes"]
+        let files = [path, path + "-wal", path + "-shm", path + "-drain.lock"]
+        #expect(contents(of: path + "-wal") != nil, "the WAL must be there to be searched")
+        for file in files {
+            let bytes = contents(of: file) ?? []
+            for secret in secrets { #expect(!contains(bytes, secret), "\(secret) in \(file)") }
+        }
+    }
+
+    /// Standard base64 with padding.
+    static func base64(_ text: String) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        let bytes = Array(text.utf8)
+        var output = ""
+        for start in stride(from: 0, to: bytes.count, by: 3) {
+            let chunk = Array(bytes[start..<min(start + 3, bytes.count)]) + [0, 0]
+            let value = Int(chunk[0]) << 16 | Int(chunk[1]) << 8 | Int(chunk[2])
+            let count = min(3, bytes.count - start) + 1
+            for index in 0..<4 { output.append(index < count ? alphabet[(value >> (18 - 6 * index)) & 63] : "=") }
+        }
+        return output
+    }
+
+    /// base64url without padding, as JWTs are written.
+    static func base64URL(_ text: String) -> String {
+        String(base64(text).compactMap { $0 == "=" ? nil : $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
+    }
+
     @Test("no token in crash output: a drainer that dies mid-request leaves a report without it")
     func crashOutput() throws {
         let drainer = buildDirectory + "/sync-drainer"

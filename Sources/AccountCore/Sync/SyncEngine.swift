@@ -258,8 +258,13 @@ public final class SyncEngine: Sendable {
             guard isOnline else { throw AccountError.offlineNotQueued }
             return .completed(try await client.mutate(operation))
         }
-        // What is queued is someone's: with nobody signed in, nobody's it could be.
+        // What is queued is someone's: with nobody signed in, nobody's it
+        // could be; under a token the server said is another user's, it
+        // would be made under someone else's credentials.
         guard let account else { throw AccountError(.unauthorized, detail: "nobody is signed in") }
+        if client.hasAccountMismatch {
+            throw AccountError(.accountMismatch, detail: "the server says the token is another user's")
+        }
         let deadline = try operation.kind == .cancelDeletion ? localStatus().deletion.canCancelUntil : nil
         var operationToQueue = OutboxOperation(account: account, payload: payload, createdAt: now,
                                                deletionRequestID: nil, deadline: deadline)
@@ -388,7 +393,7 @@ public final class SyncEngine: Sendable {
         try await drain(explicit: true, immediate: nil).report
     }
 
-    private enum Delivery {
+    enum Delivery {
         case synced(BackendOutcome)
         case rejected(AccountError)
         case transient(AccountError, retryAt: Date)
@@ -399,7 +404,7 @@ public final class SyncEngine: Sendable {
 
     /// `explicit`: asked for (a backoff does not hold it back) rather than
     /// the timer's.
-    private func drain(explicit: Bool = true,
+    func drain(explicit: Bool = true,
                        immediate: OutboxOperation.ID?) async throws(AccountError) -> (report: SyncReport, immediate: Delivery?) {
         var report = SyncReport(sent: 0, failed: 0, remaining: 0)
         var immediateDelivery: Delivery?

@@ -1,0 +1,307 @@
+@testable import AccountCore
+import AccountEmulator
+import Allmine
+import FoundationEssentials
+import Ovok
+import Testing
+import TestSupport
+
+/// A user the emulator made through its control API, with a token.
+struct EmulatorUser {
+    let id: String
+    let token: String
+
+    init(_ harness: Harness, backend: EmulatedBackend = .allmine, username: String? = nil, email: String? = nil,
+         password: String? = nil, id chosen: String? = nil) throws {
+        var body: [String: JSONValue] = ["backend": .string(backend.rawValue)]
+        if let chosen { body["id"] = .string(chosen) }
+        if let username { body["username"] = .string(username) }
+        if let email { body["email"] = .string(email) }
+        if let password { body["password"] = .string(password) }
+        let made = try harness.control("POST", "users", .object(body))
+        id = try #require(made["user"]?["id"]?.stringValue)
+        token = try #require(made["token"]?.stringValue)
+    }
+}
+
+/// One device: a store file, and an engine on it at `baseURL`, signed in as
+/// `account` (nil: learned) with `token`.
+func device(_ harness: Harness, store: AccountStore, baseURL: String? = nil, backend: any AccountBackend = AllmineBackend(),
+            token: String?, account: String? = nil, online: Bool = true) throws -> SyncEngine {
+    let client = try AccountClient(backend: backend,
+                                   configuration: ClientConfiguration(baseURL: baseURL ?? harness.emulator.baseURL),
+                                   store: store, token: token, account: account, clock: harness.clock)
+    return SyncEngine(client: client, online: online)
+}
+
+extension Harness {
+    /// The mutations applied, as (user id, action, idempotency key).
+    func applied() throws -> [(user: String, action: String, key: String)] {
+        try mutations().map { ($0["userId"]?.stringValue ?? "", $0["action"]?.stringValue ?? "",
+                               $0["idempotencyKey"]?.stringValue ?? "") }
+    }
+
+    /// The user `id` as the emulator holds it.
+    func user(_ id: String) throws -> JSONValue { try control("GET", "users/" + id)["user"] ?? .null }
+}
+
+extension OutboxOperation {
+    var key: String { idempotencyKey.uuidString.lowercased() }
+}
+
+@Suite("Sync engine: an account is a person")
+struct IdentityTests {
+    /// What changes while Alice's operations wait.
+    enum Change: String, CaseIterable, CustomTestStringConvertible {
+        case userSwitch, signOut, baseURLChange
+        var testDescription: String { rawValue }
+    }
+
+    @Test("user switch, sign-out and base-URL change, idle and mid-drain: nothing sent under another's token, nothing lost",
+          arguments: Change.allCases, [false, true])
+    func matrix(change: Change, inFlight: Bool) async throws {
+        let harness = try Harness()
+        let alice = try EmulatorUser(harness, username: "alice")
+        let bob = try EmulatorUser(harness, username: "bob")
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let offline = try device(harness, store: store, token: alice.token, online: false)
+        let rename = try #require(try await offline.changeUsername(to: "alice_new").queuedOperation)
+        let request = try #require(try await offline.requestDeletion(reason: "bye").queuedOperation)
+        // The same device back online (a new engine, so no drain starts by itself).
+        var engine = try device(harness, store: store, token: alice.token)
+        var drain: Task<SyncEngine.SyncReport, any Error>?
+        if inFlight {
+            // Alice's rename is on its way, under her token, when the change comes.
+            try harness.inject("delay", "PATCH", "/api/v1/users/username", delayMs: 600)
+            let running = engine
+            drain = Task { try await running.sync() }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try !harness.requests().contains(where: { $0["method"] == "PATCH" }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try #require(try harness.requests().contains { $0["method"] == "PATCH" }, "the rename never left")
+        }
+
+        switch change {
+        case .userSwitch:
+            try engine.signIn(account: nil, token: bob.token)
+        case .signOut:
+            let signedOut = try engine.signOut()
+            #expect(signedOut.account?.userID == nil || signedOut.account?.userID == alice.id)
+        case .baseURLChange:
+            // The API moved host: the same server under another name, a new
+            // client on the same store with the same token.
+            let port = harness.emulator.port
+            engine = try device(harness, store: store, baseURL: "http://localhost:\(port)", token: alice.token)
+        }
+        _ = try await drain?.value
+        _ = try await engine.sync()
+
+        // Bob (or nobody) synced: none of Alice's operations went as him.
+        let sentSoFar = try harness.applied()
+        #expect(sentSoFar.allSatisfy { $0.user == alice.id }, "\(sentSoFar)")
+        #expect(try harness.user(bob.id)["username"] == "bob")
+        #expect(try harness.user(bob.id)["deletion"]?["status"] == "none")
+
+        if change != .baseURLChange {
+            // What did not go waits, intact, for Alice.
+            let waiting = try store.outboxOfEveryone()
+            #expect(waiting.allSatisfy { $0.account != AccountID(backend: "allmine", userID: bob.id) })
+            try engine.signIn(account: nil, token: alice.token)
+            _ = try await engine.sync()
+        }
+        let applied = try harness.applied()
+        #expect(applied.map(\.user) == [alice.id, alice.id])
+        #expect(applied.map(\.action) == ["changeUsername", "requestDeletion"])
+        #expect(applied.map(\.key) == [rename.key, request.key], "each sent once, with its own key")
+        #expect(try store.outboxOfEveryone().isEmpty, "nothing left, nothing lost")
+        #expect(try harness.user(alice.id)["username"] == "alice_new")
+        #expect(try harness.user(alice.id)["deletion"]?["status"] == "pending")
+        #expect(try harness.user(bob.id)["username"] == "bob")
+    }
+
+    @Test("a cancel queued against an unreachable URL is sent once from the live one; offline status reads the cache")
+    func unreachableBaseURL() async throws {
+        let harness = try Harness()
+        let alice = try EmulatorUser(harness, username: "alice")
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let live = try device(harness, store: store, token: alice.token)
+        #expect(try await live.requestDeletion().outcome?.deletion?.state == .pending)
+
+        let unreachable = try device(harness, store: store, baseURL: "http://127.0.0.1:1", token: alice.token)
+        let cancel = try #require(try await unreachable.cancelDeletion().queuedOperation)
+        #expect(cancel.deadline != nil)
+        let status = try await unreachable.status()
+        #expect(status.source == .cache)
+        #expect(status.deletion.state == .pending)
+        #expect(status.queued.map(\.id) == [cancel.id])
+
+        let again = try device(harness, store: store, token: alice.token)
+        #expect(try await again.sync() == .init(sent: 1, failed: 0, remaining: 0))
+        #expect(try harness.applied().map(\.action) == ["requestDeletion", "cancelDeletion"])
+        #expect(try harness.applied().filter { $0.key == cancel.key }.count == 1)
+        #expect(try harness.user(alice.id)["deletion"]?["status"] == "cancelled")
+    }
+
+    @Test("Allmine: queued under a token nobody confirmed, synced by another user: nothing sent; by the first: once")
+    func unconfirmedAllmine() async throws {
+        let harness = try Harness()
+        let alice = try EmulatorUser(harness, username: "alice")
+        let bob = try EmulatorUser(harness, username: "bob")
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let offline = try device(harness, store: store, token: alice.token, online: false)
+        let request = try #require(try await offline.requestDeletion().queuedOperation)
+        #expect(request.account.userID == nil, "nobody said whose the token is yet")
+
+        let asBob = try device(harness, store: store, token: bob.token)
+        #expect(try await asBob.sync() == .init(sent: 0, failed: 0, remaining: 0))
+        #expect(asBob.client.account == AccountID(backend: "allmine", userID: bob.id))
+        #expect(try harness.applied().isEmpty)
+        #expect(try store.outboxOfEveryone().map(\.id) == [request.id])
+
+        let asAlice = try device(harness, store: store, token: alice.token)
+        #expect(try await asAlice.sync() == .init(sent: 1, failed: 0, remaining: 0))
+        #expect(try harness.applied().map(\.user) == [alice.id])
+        #expect(try harness.applied().map(\.key) == [request.key])
+        // The person known by the token is Alice now, with her history.
+        let aliceAccount = AccountID(backend: "allmine", userID: alice.id)
+        #expect(asAlice.client.account == aliceAccount)
+        #expect(try store.auditTrail(for: aliceAccount).map(\.outcome) == [.queued, .succeeded])
+    }
+
+    @Test("Ovok: queued under a token nobody confirmed, synced by another user: nothing sent; by the first: once")
+    func unconfirmedOvok() async throws {
+        let harness = try Harness()
+        let first = try EmulatorUser(harness, backend: .ovok, email: "first@example.com", password: "one")
+        let second = try EmulatorUser(harness, backend: .ovok, email: "second@example.com", password: "two")
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let offline = try device(harness, store: store, backend: OvokBackend(), token: first.token, online: false)
+        let request = try #require(try await offline.requestDeletion(days: 30).queuedOperation)
+
+        let asSecond = try device(harness, store: store, backend: OvokBackend(), token: second.token)
+        #expect(try await asSecond.sync() == .init(sent: 0, failed: 0, remaining: 0))
+        #expect(try harness.applied().isEmpty)
+
+        let asFirst = try device(harness, store: store, backend: OvokBackend(), token: first.token)
+        #expect(try await asFirst.sync() == .init(sent: 1, failed: 0, remaining: 0))
+        #expect(try harness.applied().map(\.user) == [first.id])
+        #expect(try harness.applied().map(\.key) == [request.key])
+        // Ovok's answer named the user: the person is that account now.
+        #expect(asFirst.client.account == AccountID(backend: "ovok", userID: first.id))
+    }
+
+    @Test("a token the server says is another user's stops the drain (accountMismatch); what was made under it is set aside")
+    func mismatch() async throws {
+        let harness = try Harness()
+        let alice = try EmulatorUser(harness, username: "alice")
+        let bob = try EmulatorUser(harness, username: "bob")
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let aliceAccount = AccountID(backend: "allmine", userID: alice.id)
+        let named = try device(harness, store: store, token: alice.token, account: alice.id, online: false)
+        let request = try #require(try await named.requestDeletion().queuedOperation)
+        #expect(request.account == aliceAccount)
+        // The host names Alice but hands over Bob's token, offline: nobody
+        // can tell yet, and a rename is queued under it.
+        let offline = try device(harness, store: store, token: bob.token, account: alice.id, online: false)
+        let rename = try #require(try await offline.changeUsername(to: "made_with_bobs").queuedOperation)
+
+        let wrong = try device(harness, store: store, token: bob.token, account: alice.id)
+        let events = wrong.events
+        let report = try await wrong.sync()
+        #expect(report == .init(sent: 0, failed: 0, remaining: 1, holdup: .paused(.accountMismatch)))
+        #expect(await firstEvent(of: events) { $0 == .syncPaused(.accountMismatch) } != nil)
+        #expect(try harness.applied().isEmpty)
+        #expect(try harness.requests().map { $0["path"] } == ["/api/v1/users/me"], "only the question whose it is")
+        // Made under Bob's credentials for Alice: set aside, never sent.
+        let setAside = try #require(try store.outbox(for: aliceAccount).first { $0.id == rename.id })
+        #expect(setAside.state == .failed)
+        #expect(setAside.lastError?.hasPrefix("accountMismatch") == true)
+        // Nothing more is taken under the wrong token, and the store now knows.
+        await #expect(throws: AccountError.self) { _ = try await wrong.requestDeletion() }
+        #expect(throws: AccountError(.accountMismatch, detail: "the server said before that this token is another user's")) {
+            try wrong.signIn(account: alice.id, token: bob.token)
+        }
+        #expect(try store.outbox(for: aliceAccount).count == 2)
+
+        let right = try device(harness, store: store, token: alice.token, account: alice.id)
+        #expect(try await right.sync() == .init(sent: 1, failed: 0, remaining: 0))
+        #expect(try harness.applied().map(\.user) == [alice.id])
+        #expect(try harness.applied().map(\.key) == [request.key])
+        #expect(try harness.user(alice.id)["username"] == "alice")
+    }
+
+    @Test("sign-out says what was not sent, with each cancel's deadline; discard removes it, audited")
+    func signOut() async throws {
+        let harness = try Harness()
+        let alice = try EmulatorUser(harness, username: "alice")
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let engine = try device(harness, store: store, token: alice.token)
+        _ = try await engine.requestDeletion()
+        engine.setOnline(false)
+        let cancel = try #require(try await engine.cancelDeletion().queuedOperation)
+        let account = try engine.client.signedInAccount
+
+        let kept = try engine.signOut()
+        #expect(kept.account == account)
+        #expect(kept.unsent.map(\.id) == [cancel.id])
+        #expect(kept.unsent.first?.deadline == cancel.deadline)
+        #expect(try store.outbox(for: account).map(\.id) == [cancel.id], "signing out drops nothing")
+        #expect(try engine.outbox().isEmpty, "nobody is signed in")
+        #expect(try engine.localStatus().deletion.state == .none, "nobody's status is shown")
+
+        try engine.signIn(account: nil, token: alice.token)
+        #expect(try engine.localStatus().deletion.state == .pending)
+        let discarded = try engine.signOut(discard: true)
+        #expect(discarded.unsent.map(\.id) == [cancel.id])
+        #expect(try store.outbox(for: account).isEmpty)
+        #expect(try store.auditTrail(for: account).last?.outcome == .discarded)
+        #expect(try engine.signOut().account == nil)
+    }
+
+    @Test("a sync asked for does not wait out a backoff; the timer does; never before Retry-After")
+    func syncNowMeansNow() async throws {
+        let harness = try Harness()
+        let alice = try EmulatorUser(harness, username: "alice")
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let engine = try device(harness, store: store, token: alice.token, account: alice.id)
+        let path = "/api/v1/users/me/account-deletion"
+        try harness.inject("serverError", "POST", path, count: 2)
+        let queued = try #require(try await engine.requestDeletion().queuedOperation)
+        let due = try #require(queued.nextAttemptAt)
+        #expect(due > harness.clock.now())
+        // The timer keeps the backoff...
+        #expect(try await engine.drain(explicit: false, immediate: nil).report.holdup == .retry(at: due, after: nil))
+        #expect(try harness.requests().filter { $0["path"] == .string(path) }.count == 1)
+        // ...a sync asked for goes now.
+        var report = try await engine.sync()
+        #expect(report.sent == 0 && report.remaining == 1)
+        #expect(try harness.requests().filter { $0["path"] == .string(path) }.count == 2)
+        // Coming back online forgets the backoff too: its drain sends at
+        // once, on the same clock.
+        let backoff = try #require(try store.outboxOfEveryone().first?.nextAttemptAt)
+        #expect(backoff > harness.clock.now())
+        engine.setOnline(false)
+        let events = engine.events
+        engine.setOnline(true)
+        #expect(await firstEvent(of: events) { $0.isSynced } != nil)
+        #expect(try harness.applied().map(\.key) == [queued.key])
+
+        // A Retry-After holds even a sync asked for.
+        try harness.inject("rateLimited", "DELETE", path, retryAfter: 2)
+        let cancel = try #require(try await engine.cancelDeletion().queuedOperation)
+        #expect(cancel.notBefore == harness.clock.now().addingTimeInterval(2))
+        report = try await engine.sync()
+        #expect(report.holdup == .retry(at: try #require(cancel.notBefore), after: nil))
+        #expect(try harness.requests().filter { $0["method"] == "DELETE" }.count == 1)
+        harness.clock.advance(by: 2)
+        report = try await engine.sync()
+        #expect(report.sent == 1, "\(report)")
+    }
+}
