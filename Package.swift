@@ -97,7 +97,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["AccountCore", "AccountEmulator"],
+            dependencies: ["AccountCore", "AccountEmulator", "POSIXThread"],
             path: "Tests/TestSupport"
         ),
         .testTarget(

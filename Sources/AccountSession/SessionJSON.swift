@@ -29,6 +29,7 @@ extension Session {
             "state": .string(operation.state.rawValue), "deadline": .instant(operation.deadline),
             "lastError": .string(operation.lastError), "account": .string(operation.account.userID),
             "backend": .string(operation.account.backend.isEmpty ? nil : operation.account.backend),
+            "held": .bool(operation.account.isHeld),
         ]
     }
 
@@ -67,7 +68,7 @@ extension Session {
         case .retry(let at, let after): (reason, retryAt, error) = ("retry", at, after)
         }
         return ["reason": .string(reason), "retryAt": .instant(retryAt),
-                "error": error.map { json($0)["error"] ?? .null } ?? .null, "message": .string(localizer.message(for: holdup, now: client.now))]
+                "error": error.map { json($0)["error"] ?? .null } ?? .null, "message": .string(localizer.message(for: holdup, now: client.clock.now()))]
     }
 
     func json(_ profile: AccountProfile) -> JSONValue {

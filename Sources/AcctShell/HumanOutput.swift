@@ -161,7 +161,7 @@ struct HumanOutput {
         }
         if showsOwners {
             lines.append(operation["account"]?.stringValue.map { localizer.text(.outboxAccount, ["account": $0]) }
-                         ?? localizer.text(.outboxAccountUnknown))
+                         ?? localizer.text(operation["held"] == true ? .outboxAccountUnknown : .outboxAccountByToken))
         }
         return lines
     }

@@ -5,6 +5,9 @@ import FoundationEssentials
 import Ovok
 import Testing
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A user the emulator made through its control API, with a token.
 struct EmulatorUser {
@@ -76,11 +79,17 @@ struct IdentityTests {
             try harness.inject("delay", "PATCH", "/api/v1/users/username", delayMs: 600)
             let running = engine
             drain = Task { try await running.sync() }
-            let deadline = ContinuousClock.now + .seconds(10)
-            while try !harness.requests().contains(where: { $0["method"] == "PATCH" }), ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(5))
+            // Polled off the concurrency pool, which the drain needs.
+            let left = try await offPool { [harness] in
+                let deadline = ContinuousClock.now + .seconds(30)
+                while ContinuousClock.now < deadline {
+                    if try harness.requests().contains(where: { $0["method"] == "PATCH" }) { return true }
+                    usleep(10_000)
+                }
+                return false
             }
-            try #require(try harness.requests().contains { $0["method"] == "PATCH" }, "the rename never left")
+            if !left { Issue.record("the drain: \(String(describing: try? await drain?.value)), requests: \(try harness.requests())") }
+            try #require(left, "the rename never left")
         }
 
         switch change {
@@ -233,6 +242,37 @@ struct IdentityTests {
         #expect(try harness.applied().map(\.user) == [alice.id])
         #expect(try harness.applied().map(\.key) == [request.key])
         #expect(try harness.user(alice.id)["username"] == "alice")
+    }
+
+    @Test("a refresh that hands over another user's token moves nothing: their queue stays theirs, and goes with them")
+    func refreshWithAnotherUsersToken() async throws {
+        let harness = try Harness()
+        let alice = try EmulatorUser(harness, username: "alice")
+        let bob = try EmulatorUser(harness, username: "bob")
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let offline = try device(harness, store: store, token: alice.token, online: false)
+        let rename = try #require(try await offline.changeUsername(to: "alice_new").queuedOperation)
+
+        let engine = try device(harness, store: store, token: bob.token)
+        #expect(try await engine.sync().sent == 0)
+        // The host "refreshes" Bob's token with Alice's: what Bob does now
+        // is checked first, and refused.
+        engine.setToken(alice.token)
+        await #expect(throws: AccountError.self) { _ = try await engine.requestDeletion() }
+        #expect(engine.client.hasAccountMismatch)
+        #expect(try harness.applied().isEmpty)
+        let bobs = try store.outbox(for: AccountID(backend: "allmine", userID: bob.id))
+        #expect(bobs.map(\.state) == [.failed], "made for Bob under Alice's token: set aside")
+        // Alice's rename was not moved: still queued, still hers.
+        let waiting = try #require(try store.outboxOfEveryone().first { $0.id == rename.id })
+        #expect(waiting.state == .queued)
+        #expect(waiting.account == AccountID(backend: "allmine", userID: alice.id))
+
+        try engine.signIn(account: nil, token: alice.token)
+        #expect(try await engine.sync() == .init(sent: 1, failed: 0, remaining: 0))
+        #expect(try harness.applied().map(\.user) == [alice.id])
+        #expect(try harness.applied().map(\.key) == [rename.key])
     }
 
     @Test("sign-out says what was not sent, with each cancel's deadline; discard removes it, audited")

@@ -8,7 +8,7 @@ public let start = Date(timeIntervalSince1970: 1_775_217_600)
 
 /// An emulator on an ephemeral loopback port with its control API on, and a
 /// curl client: the emulator is always driven by a client that is not ours.
-public final class Harness {
+public final class Harness: Sendable {
     public let emulator: Emulator
     public let clock = ManualClock(start)
 

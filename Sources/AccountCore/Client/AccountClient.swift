@@ -25,7 +25,8 @@ public final class AccountClient: Sendable {
     public let store: AccountStore
 
     private let session: CurlSession
-    let clock: any WallClock
+    /// The injected clock: the device's time (see `now` for the server's).
+    public let clock: any WallClock
     private let signedIn = LockedValue(SignIn.nobody)
     /// The store's key for token fingerprints, read once.
     private let fingerprintKey: [UInt8]
@@ -146,9 +147,18 @@ public final class AccountClient: Sendable {
                 // The server said whose it is, and it is not `person`'s.
                 state.mismatch = known.account
             case (let person?, let known):
-                // The host names the person behind the token: what was
-                // theirs while known only by it becomes the named one's.
-                if let known, !known.account.isKnown { try database.merge(known.account, into: person) }
+                // The host names the person behind the token. Where the back
+                // end cannot say whose a token is, the host's word is the
+                // only one: what was theirs while known only by the token
+                // becomes the named one's. Where it can, the server's answer
+                // decides (`learned`): the host's word is kept only for a
+                // token the store knew nothing of, so a host that hands over
+                // the wrong token moves nothing of anyone's.
+                if !backend.capabilities.profile {
+                    if let known, !known.account.isKnown { try database.merge(known.account, into: person) }
+                } else if known != nil {
+                    break
+                }
                 try database.saveCredential(credential, CredentialOwner(account: person, confirmed: false), at: at)
             case (nil, let known?):
                 state.account = known.account
@@ -163,16 +173,17 @@ public final class AccountClient: Sendable {
     }
 
     /// The server said the token behind `credential`, sent for `owner`, is
-    /// `userID`'s. Records it; a person known only by the token becomes
-    /// that account; for anyone else it is a mismatch, and what was made
-    /// under the token for them is set aside, never sent. Returns whose
-    /// the answer is.
+    /// `userID`'s. Records it; a person known only by the token (or by its
+    /// refreshes) becomes that account; for anyone else it is a mismatch,
+    /// and what was made under the token for them is set aside, never sent.
+    /// Returns whose the answer is.
     private func learned(userID: String, credential: CredentialFingerprint,
                          sentFor owner: AccountID) throws(AccountError) -> AccountID {
         let truth = AccountID(backend: backend.name, userID: userID)
         let at = clock.now()
         try store.write { database in
             try database.saveCredential(credential, CredentialOwner(account: truth, confirmed: true), at: at)
+            try database.adoptUnnamed(madeUnder: credential, into: truth)
             if !owner.isKnown {
                 try database.merge(owner, into: truth)
             } else if owner != truth {
@@ -396,6 +407,12 @@ public final class AccountClient: Sendable {
               for owner: AccountID?) async throws(AccountError) -> Exchange {
         let request = try backend.request(for: operation, context: BackendContext(configuration: configuration, now: now))
         var owner = owner
+        if request.authenticated, !hasToken, let tokenRefresher, let fresh = await tokenRefresher() {
+            // The host's first token: the caller's person is whoever it signs in.
+            let before = account
+            setToken(fresh)
+            if owner == before { owner = account }
+        }
         if request.authenticated, operation != .profile { owner = try await confirmIdentity(of: owner) }
         var (response, credential) = try await transmit(request, for: operation, owner: owner, idempotencyKey: idempotencyKey)
         if response.status == 401, request.authenticated, let tokenRefresher, let fresh = await tokenRefresher() {
@@ -455,7 +472,6 @@ public final class AccountClient: Sendable {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         var credential: CredentialFingerprint?
         if request.authenticated {
-            if !hasToken, let tokenRefresher, let fresh = await tokenRefresher() { setToken(fresh) }
             // Read at the instant the token is attached: a sign-in that
             // changed meanwhile holds the request back.
             let state = signedIn.withLock { $0 }

@@ -47,5 +47,10 @@ public struct AccountID: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// Whether the host or the server has said who this is.
     public var isKnown: Bool { userID != nil }
 
+    /// Whether this is an earlier store's owner that could not be told:
+    /// its operations are held, never sent under a guess. (One known only by
+    /// a token is not held: that token sends its operations.)
+    public var isHeld: Bool { !isKnown && rawValue.contains("?legacy:") }
+
     public var description: String { rawValue }
 }

@@ -69,6 +69,15 @@ extension Database {
         }
     }
 
+    /// Everyone known only by `fingerprint` (their operations were made
+    /// under it) becomes `account`: the server said whose the token is.
+    func adoptUnnamed(madeUnder fingerprint: CredentialFingerprint, into account: AccountID) throws {
+        let people = try query("SELECT DISTINCT account FROM outbox WHERE credential = ?", [fingerprint.rawValue]) { row in
+            AccountID(rawValue: row.text(0))
+        }
+        for person in people where !person.isKnown && !person.isHeld { try merge(person, into: account) }
+    }
+
     /// Whether anyone of `account`'s back end but `account` has operations
     /// queued: someone who could turn out to be `account`.
     func othersHaveQueued(besides account: AccountID) throws -> Bool {

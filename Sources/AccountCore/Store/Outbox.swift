@@ -80,6 +80,11 @@ extension Database {
                   [account.rawValue], row: Self.outboxOperation).first
     }
 
+    /// The operation with `id`, whoever owns it; nil once it left the outbox.
+    func outboxOperation(id: UUID) throws -> OutboxOperation? {
+        try query("SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?", [id.uuidString], row: Self.outboxOperation).first
+    }
+
     /// How many operations of `account` are queued.
     func queuedCount(for account: AccountID) throws -> Int {
         Int(try scalarInt("SELECT count(*) FROM outbox WHERE account = ? AND state = 'queued'", [account.rawValue]) ?? 0)

@@ -33,9 +33,11 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
     /// How many times it was sent.
     public var attempts: Int
     /// Not to be sent before this instant by the automatic timer (the
-    /// backoff after a failure); a sync the user asks for goes sooner.
+    /// backoff after a failure); a sync the user asks for goes sooner. On
+    /// the device's clock, as the wait is the device's.
     public var nextAttemptAt: Date?
-    /// Not to be sent before this instant at all: the server's `Retry-After`.
+    /// Not to be sent before this instant at all: the server's
+    /// `Retry-After`, counted from when the device received it.
     public var notBefore: Date?
     /// Why the last attempt failed.
     public var lastError: String?

@@ -45,6 +45,11 @@ struct DrainLock: Sendable {
 
         func release() {
             guard descriptor >= 0 else { return }
+            // Unlocked explicitly, not by the close alone: a process that
+            // another thread is spawning holds a copy of the descriptor until
+            // its exec closes it (close-on-exec), and the lock belongs to the
+            // open file, so the close would leave it held until then.
+            flock(descriptor, LOCK_UN)
             close(descriptor)
             descriptor = -1
         }

@@ -84,7 +84,14 @@ public final class SyncEngine: Sendable {
     private var store: AccountStore { client.store }
     /// The signed-in person; nil when nobody is.
     private var account: AccountID? { client.account }
+    /// Now on the server's clock, as far as its answers showed it: what a
+    /// deadline (a cancel's `canCancelUntil`) is measured against.
     private var now: Date { client.now }
+    /// Now on this device's clock: what a wait of its own (a backoff, a
+    /// `Retry-After` of so many seconds) is measured against, so that a
+    /// later process, which has not yet seen the server's clock, reads it
+    /// the same way.
+    private var deviceNow: Date { client.clock.now() }
 
     /// The engine's events, from now on.
     public var events: AsyncStream<SyncEvent> { broadcaster.stream() }
@@ -197,7 +204,7 @@ public final class SyncEngine: Sendable {
         guard let account, let head = try store.read({ database in try database.nextQueued(for: account) }) else {
             return nil
         }
-        return (head.dueAt(explicit: false) ?? now).timeIntervalSince(now)
+        return (head.dueAt(explicit: false) ?? deviceNow).timeIntervalSince(deviceNow)
     }
 
     // MARK: Submitting
@@ -298,7 +305,9 @@ public final class SyncEngine: Sendable {
             throw error
         case .transient?, nil:
             announceDeadlines()
-            guard let queued = try store.outbox(for: account).first(where: { $0.id == operationToQueue.id }) else {
+            // By id, not by owner: learning whose the token is may have given
+            // it its owner's account meanwhile.
+            guard let queued = try store.read({ database in try database.outboxOperation(id: operationToQueue.id) }) else {
                 // Another drain delivered it meanwhile: the server has it.
                 return .completed(BackendOutcome(deletion: try localStatus().deletion))
             }
@@ -465,7 +474,7 @@ public final class SyncEngine: Sendable {
                         report.failed += 1
                         continue
                     }
-                    if let due = next.dueAt(explicit: explicit), due > now {
+                    if let due = next.dueAt(explicit: explicit), due > deviceNow {
                         holdup = .retry(at: due, after: nil)
                         break
                     }
@@ -522,11 +531,12 @@ public final class SyncEngine: Sendable {
                 var generator = SystemRandomNumberGenerator()
                 // In whole milliseconds, as the store keeps it, so what the
                 // user is told is what the outbox says.
-                let retryAt = Date(millisecondsSince1970: now.addingTimeInterval(
+                let failedAt = deviceNow
+                let retryAt = Date(millisecondsSince1970: failedAt.addingTimeInterval(
                     Backoff.delay(afterAttempts: retry.attempts, retryAfter: retryAfter, using: &generator)).millisecondsSince1970)
                 retry.nextAttemptAt = retryAt
                 retry.notBefore = retryAfter.map {
-                    Date(millisecondsSince1970: now.addingTimeInterval(Double($0)).millisecondsSince1970)
+                    Date(millisecondsSince1970: failedAt.addingTimeInterval(Double($0)).millisecondsSince1970)
                 }
                 try save(retry, after: error, outcome: .failed)
                 return .transient(error, retryAt: retryAt)

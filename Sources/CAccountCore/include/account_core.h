@@ -132,8 +132,8 @@ ac_status ac_set_token(ac_core *core, const char *token);
 ** is queued until ac_set_token() gives one. Both NULL: AC_ERR_ARGUMENT
 ** (sign out with ac_call(core, "signOut", ...)).
 **
-** Returns AC_OK; AC_ERR_ARGUMENT for an empty token, an empty account or
-** one over 256 bytes; AC_ERR_UNAUTHORIZED when the server said before that
+** Returns AC_OK; AC_ERR_ARGUMENT for an empty token, or an account that is
+** empty, over 256 bytes or holds a control character; AC_ERR_UNAUTHORIZED when the server said before that
 ** `token` is another user's (nothing changes); AC_ERR_STORAGE. Since 1.1.0. */
 ac_status ac_sign_in(ac_core *core, const char *account, const char *token);
 
@@ -164,7 +164,7 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 **   "sync"             -                                {"sent", "failed", "remaining", "waiting"}
 **   "outbox"           {"all"?}                         {"queued": [op]}: the signed-in user's;
 **                                                       with "all": true, every owner's
-**   "signOut"          {"discard"?}                     {"signedOut": {"account", "unsent": [op]}}
+**   "signOut"          {"discard"?}                     {"signedOut": {"account", "unsent": [op], "discarded"}}
 **
 ** A deletion is {"status": "none"|"pending"|"cancelled"|"finalized",
 ** "requestedAt", "scheduledFor", "canCancelUntil", "finalizedAt" (ISO 8601
@@ -173,7 +173,9 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 ** operation's name), "createdAt", "attempts", "state": "queued"|"sending"|
 ** "failed"|"missed", "deadline" (the canCancelUntil a cancel must beat, or
 ** null), "lastError", "account" (the user id of its owner, or null while
-** unknown: such an op is never sent under a guess), "backend"}.
+** nobody has said: then sent only under the token it was made under),
+** "backend", "held" (true for an earlier store's op whose owner could not
+** be told: it is never sent under a guess)}.
 ** "finalized" adds "userId" (the server's, or null); "erasure" adds
 ** "details": {"dataAnonymized", "apiKeysDeactivated", "sessionsDeleted",
 ** "accountDisabled"} (each true, false or null), or null. A completed

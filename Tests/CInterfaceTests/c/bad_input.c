@@ -132,7 +132,7 @@ static void status_names(void) {
 
 static void bad_configurations(void) {
   char *big = ten_megabytes();
-  char *config;
+  char *config, *member;
 
   /* NULL pointers. */
   ac_core *core = UNTOUCHED_CORE;
@@ -198,6 +198,9 @@ static void bad_configurations(void) {
       {"\"timeoutSeconds\": 0.05 (below 0.1)", ", \"timeoutSeconds\": 0.05"},
       {"\"timeoutSeconds\": 601 (above 600)", ", \"timeoutSeconds\": 601"},
       {"\"timeoutSeconds\": -1", ", \"timeoutSeconds\": -1"},
+      {"\"account\": \"\" (empty)", ", \"account\": \"\""},
+      {"\"account\": 7 (a number)", ", \"account\": 7"},
+      {"\"account\": \"a\\nb\" (a control character)", ", \"account\": \"a\\nb\""},
   };
   for (size_t i = 0; i < sizeof bad_members / sizeof bad_members[0]; i++) {
     config = config_with(bad_members[i].members);
@@ -223,8 +226,18 @@ static void bad_configurations(void) {
   snprintf(whole, sizeof whole, "{\"backend\": \"allmine\", \"baseURL\": %s}", base_url);
   open_refused("no \"databasePath\"", whole);
 
+  /* An account over 256 bytes. */
+  char long_account[300];
+  memset(long_account, 'a', 257);
+  long_account[257] = '\0';
+  member = concat3(", \"account\": \"", long_account, "\"");
+  config = config_with(member);
+  open_refused("a 257-byte \"account\"", config);
+  free(config);
+  free(member);
+
   /* Over 1 MiB: ten, in a value that is otherwise fine. */
-  char *member = concat3(", \"appVersion\": \"", big, "\"");
+  member = concat3(", \"appVersion\": \"", big, "\"");
   config = config_with(member);
   open_refused("a 10 MB appVersion", config);
   free(config);
@@ -266,6 +279,8 @@ static void bad_calls(ac_core *core) {
       {"\"changeUsername\", {\"newUsername\": 42}", "changeUsername", "{\"newUsername\": 42}"},
       {"\"changeUsername\", {} (newUsername missing)", "changeUsername", "{}"},
       {"\"erase\", {\"confirmation\": true}", "erase", "{\"confirmation\": true}"},
+      {"\"outbox\", {\"all\": 1}", "outbox", "{\"all\": 1}"},
+      {"\"signOut\", {\"discard\": \"yes\"}", "signOut", "{\"discard\": \"yes\"}"},
   };
   for (size_t i = 0; i < sizeof bad_arguments / sizeof bad_arguments[0]; i++) {
     call_refused(bad_arguments[i].what, core, bad_arguments[i].operation, bad_arguments[i].arguments);
@@ -279,6 +294,16 @@ static void bad_calls(ac_core *core) {
   expect_status(ac_set_token(core, "tok\xFF\xFEn"), AC_ERR_ARGUMENT, "ac_set_token(core, not UTF-8)", NULL);
   expect_status(ac_set_token(core, big), AC_ERR_ARGUMENT, "ac_set_token(core, 10 MB)", NULL);
   expect_status(ac_set_token(core, NULL), AC_OK, "ac_set_token(core, NULL) clears the token", NULL);
+
+  /* Signing in: a NULL core, nothing at all, empty, not UTF-8, huge. */
+  expect_status(ac_sign_in(NULL, "u1", "token"), AC_ERR_ARGUMENT, "ac_sign_in(NULL, \"u1\", \"token\")", NULL);
+  expect_status(ac_sign_in(core, NULL, NULL), AC_ERR_ARGUMENT, "ac_sign_in(core, NULL, NULL)", NULL);
+  expect_status(ac_sign_in(core, NULL, ""), AC_ERR_ARGUMENT, "ac_sign_in(core, NULL, \"\")", NULL);
+  expect_status(ac_sign_in(core, "", "token"), AC_ERR_ARGUMENT, "ac_sign_in(core, \"\", \"token\")", NULL);
+  expect_status(ac_sign_in(core, "u\xFF", "token"), AC_ERR_ARGUMENT, "ac_sign_in(core, not UTF-8, \"token\")", NULL);
+  expect_status(ac_sign_in(core, "u1", "tok\xFF\xFEn"), AC_ERR_ARGUMENT, "ac_sign_in(core, \"u1\", not UTF-8)", NULL);
+  expect_status(ac_sign_in(core, big, "token"), AC_ERR_ARGUMENT, "ac_sign_in(core, 10 MB, \"token\")", NULL);
+  expect_status(ac_sign_in(core, NULL, big), AC_ERR_ARGUMENT, "ac_sign_in(core, NULL, 10 MB)", NULL);
 
   /* Online is 0 or 1, nothing else. */
   expect_status(ac_set_online(core, 2), AC_ERR_ARGUMENT, "ac_set_online(core, 2)", NULL);
