@@ -97,7 +97,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["AccountCore", "AccountEmulator", "POSIXThread"],
+            dependencies: ["AccountCore", "AccountEmulator"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -138,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AcctTests",
-            dependencies: ["AccountCore", "TestSupport"],
+            dependencies: ["AccountCore", "AccountEmulator", "TestSupport"],
             path: "Tests/AcctTests"
         ),
         // Fuzz targets: libFuzzer entry points (Fuzz/run), replayed by the tests.

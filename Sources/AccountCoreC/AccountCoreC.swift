@@ -14,7 +14,7 @@ import Glibc
 /// written once, by Swift's thread-safe lazy initialization, and the bytes
 /// behind them are never written again.
 private enum StaticText {
-    nonisolated(unsafe) static let version = CStrings.permanent("1.1.0")
+    nonisolated(unsafe) static let version = CStrings.permanent(accountCoreVersion)
     nonisolated(unsafe) static let names: [Int32: UnsafePointer<CChar>?] = Dictionary(
         uniqueKeysWithValues: CallStatus.allCases.map { ($0.rawValue, CStrings.permanent($0.name)) })
     nonisolated(unsafe) static let unknown = CStrings.permanent("AC_UNKNOWN")

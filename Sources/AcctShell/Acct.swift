@@ -10,8 +10,8 @@ import Glibc
 /// drive. Every command runs the same operation as the C interface's
 /// `ac_call`, and `--json` prints the very same object.
 public enum Acct {
-    /// The version `--version` prints.
-    public static let version = "1.0.0"
+    /// The version `--version` prints: the library's.
+    public static let version = accountCoreVersion
 
     /// Runs one command line; returns the exit status.
     public static func run(arguments: [String], environment: [String: String]) async -> Int32 {

@@ -180,7 +180,8 @@ struct AllmineClientTests {
         let requests = try harness.emulator.requests()
         // The first asks whose the token is (GET /users/me), once.
         #expect(requests.map { $0["path"] } == ["/api/v1/users/me"] + Array(repeating: "/api/v1/users/me/account-deletion", count: 50))
-        #expect(Set(requests.compactMap { $0["connectionId"] }).count == 1)
+        #expect(Set(requests.compactMap { $0["connectionId"] }).count == 1,
+                "connections in order: \(requests.compactMap { $0["connectionId"]?.integerValue })")
     }
 
     @Test("a request slower than the total timeout is a network error")

@@ -263,7 +263,7 @@ struct AcctFailureTests {
     @Test("--help and --version")
     func helpAndVersion() throws {
         let acct = try Acct()
-        #expect(try acct("--version").output == "acct 1.0.0\n")
+        #expect(try acct("--version").output == "acct 1.1.0\n")
         let help = try acct("--help").output
         for command in ["status", "whoami", "stats", "delete request", "delete cancel", "delete finalize", "erase",
                         "rename", "sync", "outbox", "capabilities", "shell", "serve", "--offline", "--json", "[ACCT_SERVER]"] {

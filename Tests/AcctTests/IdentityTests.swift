@@ -1,4 +1,5 @@
 import AccountCore
+import AccountEmulator
 import FoundationEssentials
 import Testing
 import TestSupport
@@ -484,6 +485,21 @@ struct AcctEraseAndHelpTests {
                           "You have been signed out on every device.", "Your account has been disabled."]
     static let turkish = ["Kişisel verileriniz anonimleştirildi.", "API anahtarlarınız devre dışı bırakıldı.",
                           "Tüm cihazlardaki oturumlarınız kapatıldı.", "Hesabınız devre dışı bırakıldı."]
+
+    @Test("Ovok's scheduled deletion keeps whom the server said it acted on: id, names, e-mail, project")
+    func ovokUser() throws {
+        let acct = try Acct()
+        let (status, json) = try acct.json("--backend", "ovok", "delete", "request", "--days", "10")
+        #expect(status == 0)
+        let user = try #require(json?["user"])
+        #expect(user["id"] == .string(Emulator.demoUserID(of: .ovok)))
+        #expect(user["firstName"] == "Max")
+        #expect(user["lastName"] == "Mustermann")
+        #expect(user["email"] == "max.mustermann@example.com")
+        #expect(user["project"]?["display"] == "My Medical Project")
+        #expect(user["project"]?["reference"]?.stringValue?.hasPrefix("Project/") == true)
+        #expect(json?["deletion"]?["status"] == "pending")
+    }
 
     @Test("Mudbase's erase says in words each detail the server reported, in English and Turkish",
           arguments: ["en_US.UTF-8", "tr_TR.UTF-8"])

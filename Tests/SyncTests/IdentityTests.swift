@@ -75,21 +75,18 @@ struct IdentityTests {
         var engine = try device(harness, store: store, token: alice.token)
         var drain: Task<SyncEngine.SyncReport, any Error>?
         if inFlight {
-            // Alice's rename is on its way, under her token, when the change comes.
-            try harness.inject("delay", "PATCH", "/api/v1/users/username", delayMs: 600)
+            // Alice's rename is on its way, under her token, when the change
+            // comes: her token is confirmed beforehand, so the engine's
+            // "sending" is the request leaving, and the answer takes 800 ms.
+            _ = try await engine.client.profile()
+            try harness.inject("delay", "PATCH", "/api/v1/users/username", delayMs: 800)
             let running = engine
             drain = Task { try await running.sync() }
-            // Polled off the concurrency pool, which the drain needs.
-            let left = try await offPool { [harness] in
-                let deadline = ContinuousClock.now + .seconds(30)
-                while ContinuousClock.now < deadline {
-                    if try harness.requests().contains(where: { $0["method"] == "PATCH" }) { return true }
-                    usleep(10_000)
-                }
-                return false
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try engine.outbox().first?.state != .sending, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(2))
             }
-            if !left { Issue.record("the drain: \(String(describing: try? await drain?.value)), requests: \(try harness.requests())") }
-            try #require(left, "the rename never left")
+            try #require(try engine.outbox().first?.state == .sending, "the rename never left")
         }
 
         switch change {
@@ -105,6 +102,7 @@ struct IdentityTests {
             engine = try device(harness, store: store, baseURL: "http://localhost:\(port)", token: alice.token)
         }
         _ = try await drain?.value
+        await engine.settled()
         _ = try await engine.sync()
 
         // Bob (or nobody) synced: none of Alice's operations went as him.
@@ -118,6 +116,7 @@ struct IdentityTests {
             let waiting = try store.outboxOfEveryone()
             #expect(waiting.allSatisfy { $0.account != AccountID(backend: "allmine", userID: bob.id) })
             try engine.signIn(account: nil, token: alice.token)
+            await engine.settled()
             _ = try await engine.sync()
         }
         let applied = try harness.applied()
@@ -269,8 +268,10 @@ struct IdentityTests {
         #expect(waiting.state == .queued)
         #expect(waiting.account == AccountID(backend: "allmine", userID: alice.id))
 
+        // Signing Alice in starts her drain.
         try engine.signIn(account: nil, token: alice.token)
-        #expect(try await engine.sync() == .init(sent: 1, failed: 0, remaining: 0))
+        await engine.settled()
+        #expect(try await engine.sync().remaining == 0)
         #expect(try harness.applied().map(\.user) == [alice.id])
         #expect(try harness.applied().map(\.key) == [rename.key])
     }

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import POSIXThread
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -151,17 +150,6 @@ public func execute(_ program: String, _ arguments: [String], input: [UInt8] = [
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     return ProcessResult(status: exit, standardOutput: output, standardError: errorOutput)
-}
-
-/// Runs blocking `body` (a subprocess, a poll of the emulator's log) on a
-/// thread of its own and awaits it: a test that waits must not hold one of
-/// the concurrency pool's few threads (two on two cores), which the code
-/// under test needs to make progress.
-public func offPool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
-    try await withCheckedThrowingContinuation { continuation in
-        let started = DetachedThread.detach { continuation.resume(with: Result { try body() }) }
-        if !started { continuation.resume(throwing: POSIXFailure(call: "pthread_create")) }
-    }
 }
 
 /// Runs a program and returns its standard output; throws on a non-zero exit.

@@ -191,6 +191,13 @@ public final class SyncEngine: Sendable {
         }
     }
 
+    /// Returns once the drains started in the background (by `setOnline`,
+    /// `signIn`, `setToken`) have ended, without cancelling them: what a
+    /// caller waits for before it looks at what they did.
+    func settled() async {
+        while let task = state.withLock({ $0.background.values.first }) { await task.value }
+    }
+
     private func syncInBackground() {
         let id = UUID()
         let task = Task { [weak self] in
