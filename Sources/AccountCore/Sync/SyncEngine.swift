@@ -362,7 +362,8 @@ public final class SyncEngine: Sendable {
 
     /// The signed-in person's operations in the outbox: queued, sending,
     /// failed and missed. With `everyone`, every owner's, each with its
-    /// `account` (an unknown owner's too: held, never sent under a guess).
+    /// `account`: also those of a person known only by a token (sent when
+    /// that token syncs) and an earlier store's held ones (never sent).
     public func outbox(everyone: Bool = false) throws(AccountError) -> [OutboxOperation] {
         overlaySending(everyone ? try store.outboxOfEveryone() : try queue())
     }
