@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "AccountCore",
-            dependencies: ["SQLiteDB", "CurlHTTP", "POSIXThread"],
+            dependencies: ["SQLiteDB", "POSIXThread"],
             path: "Sources/AccountCore",
             plugins: ["LocalizationCompiler"]
         ),
@@ -66,9 +66,15 @@ let package = Package(
         .target(name: "Allmine", dependencies: ["AccountCore"], path: "Plugins/Allmine"),
         .target(name: "Mudbase", dependencies: ["AccountCore"], path: "Plugins/Mudbase"),
         .target(name: "Ovok", dependencies: ["AccountCore"], path: "Plugins/Ovok"),
+        // The core's HTTP over libcurl; the session plugs it in.
+        .target(
+            name: "CurlTransport",
+            dependencies: ["AccountCore", "CurlHTTP"],
+            path: "Sources/CurlTransport"
+        ),
         .target(
             name: "AccountSession",
-            dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok"],
+            dependencies: ["AccountCore", "CurlTransport", "Allmine", "Mudbase", "Ovok"],
             path: "Sources/AccountSession"
         ),
         .target(
@@ -97,7 +103,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["AccountCore", "AccountEmulator"],
+            dependencies: ["AccountCore", "AccountEmulator", "CurlTransport"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -109,7 +115,7 @@ let package = Package(
         // killed at any instant.
         .executableTarget(
             name: "sync-drainer",
-            dependencies: ["AccountCore", "Allmine"],
+            dependencies: ["AccountCore", "CurlTransport", "Allmine"],
             path: "Tests/SyncDrainer"
         ),
         // Measured against references in the same run; `swift run -c release
@@ -117,17 +123,17 @@ let package = Package(
         .executableTarget(
             name: "accountcore-benchmarks",
             dependencies: ["AccountCore", "AccountSession", "AccountEmulator", "AccountCoreC", "CAccountCore",
-                           "CSQLite", "Allmine"],
+                           "CSQLite", "CurlTransport", "Allmine"],
             path: "Benchmarks/Sources/accountcore-benchmarks"
         ),
         .testTarget(
             name: "SyncTests",
-            dependencies: ["AccountCore", "Allmine", "Mudbase", "AccountEmulator", "TestSupport"],
+            dependencies: ["AccountCore", "CurlTransport", "Allmine", "Mudbase", "AccountEmulator", "TestSupport"],
             path: "Tests/SyncTests"
         ),
         .testTarget(
             name: "AccountClientTests",
-            dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok", "AccountEmulator", "TestSupport"],
+            dependencies: ["AccountCore", "CurlTransport", "Allmine", "Mudbase", "Ovok", "AccountEmulator", "TestSupport"],
             path: "Tests/AccountClientTests"
         ),
         .testTarget(
@@ -149,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HardeningTests",
-            dependencies: ["AccountCore", "AccountSession", "Allmine", "Mudbase", "AccountEmulator", "SQLiteDB",
+            dependencies: ["AccountCore", "CurlTransport", "AccountSession", "Allmine", "Mudbase", "AccountEmulator", "SQLiteDB",
                            "FuzzTargets", "TestSupport"],
             path: "Tests/HardeningTests"
         ),

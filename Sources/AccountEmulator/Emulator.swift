@@ -1,4 +1,5 @@
 import AccountCore
+import POSIXThread
 import FoundationEssentials
 
 /// The three back ends of the contract, spoken over HTTP/1.1 on loopback.
@@ -28,20 +29,27 @@ public final class Emulator: Sendable {
         public var enableControlAPI: Bool
         /// The clock the emulator's own time starts from.
         public var clock: any WallClock
+        /// Whether it serves HTTP on a socket; without, it is reached only in
+        /// memory, through `transport`, and opens no socket at all.
+        public var listens: Bool
 
         /// Creates a configuration: loopback, a free port, in memory, no control API.
         public init(host: String = "127.0.0.1", port: UInt16 = 0, allowNonLoopback: Bool = false,
-                    statePath: String? = nil, enableControlAPI: Bool = false, clock: any WallClock = SystemClock()) {
+                    statePath: String? = nil, enableControlAPI: Bool = false, clock: any WallClock = SystemClock(),
+                    listens: Bool = true) {
             self.host = host
             self.port = port
             self.allowNonLoopback = allowNonLoopback
             self.statePath = statePath
             self.enableControlAPI = enableControlAPI
             self.clock = clock
+            self.listens = listens
         }
     }
 
-    private let server: HTTPServer
+    private let server: HTTPServer?
+    private let router: Router
+    private let stopped = LockedValue(false)
     private let host: String
     private let state: EmulatorState
     private let clock: EmulatorClock
@@ -61,7 +69,9 @@ public final class Emulator: Sendable {
             server.host = configuration.host
             server.port = configuration.port
             server.allowNonLoopback = configuration.allowNonLoopback
-            self.server = try HTTPServer(configuration: server) { request in router.handle(request) }
+            self.server = configuration.listens
+                ? try HTTPServer(configuration: server) { request in router.handle(request) } : nil
+            self.router = router
             self.host = configuration.host
             self.state = state
             self.clock = clock
@@ -70,13 +80,20 @@ public final class Emulator: Sendable {
         }
     }
 
-    /// The port the emulator listens on.
-    public var port: UInt16 { server.port }
+    /// The port the emulator listens on; 0 when it does not listen.
+    public var port: UInt16 { server?.port ?? 0 }
 
-    /// `http://127.0.0.1:PORT`, the base URL to give a client.
+    /// `http://127.0.0.1:PORT`, the base URL to give a client; for an
+    /// emulator that does not listen, a name that resolves nowhere, for a
+    /// client on `transport`.
     public var baseURL: String {
-        "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        guard server != nil else { return EmulatorTransport.baseURL }
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
+
+    /// This emulator in memory: requests go straight to its router, with
+    /// no socket, as a client's transport.
+    public var transport: EmulatorTransport { EmulatorTransport(router: router, stopped: stopped) }
 
     /// A fresh session token for the demo user of `backend`.
     public func issueToken(for backend: EmulatedBackend) throws(EmulatorError) -> String {
@@ -99,7 +116,8 @@ public final class Emulator: Sendable {
 
     /// Stops accepting, lets requests in flight finish, then returns.
     public func stop() {
-        server.stop()
+        stopped.withLock { $0 = true }
+        server?.stop()
     }
 }
 

@@ -1,4 +1,5 @@
 import AccountCore
+import CurlTransport
 import FoundationEssentials
 
 /// One open account of one back end, with its store, client and sync
@@ -17,15 +18,18 @@ public final class Session: Sendable {
     public let localizer: Localizer
 
     /// Opens the store and the client, signed in as the configuration's
-    /// `account` with `token` when given. With `automaticSync`, what is
+    /// `account` with `token` when given, reaching the back end through
+    /// `transport` (libcurl unless given). With `automaticSync`, what is
     /// queued is sent in the background while the session lives;
     /// `createDirectory` makes the store's folder (0700) when it is missing.
-    public init(configuration: SessionConfiguration, token: String? = nil, clock: any WallClock = SystemClock(),
-                online: Bool = true, automaticSync: Bool = false, createDirectory: Bool = false) throws(AccountError) {
+    public init(configuration: SessionConfiguration, token: String? = nil, transport: (any HTTPTransport)? = nil,
+                clock: any WallClock = SystemClock(), online: Bool = true, automaticSync: Bool = false,
+                createDirectory: Bool = false) throws(AccountError) {
         self.configuration = configuration
         store = try AccountStore(path: configuration.databasePath, createDirectory: createDirectory)
-        client = try AccountClient(backend: configuration.backend, configuration: configuration.client,
-                                   store: store, token: token, account: configuration.account, clock: clock)
+        client = try AccountClient(backend: configuration.backend, configuration: configuration.client, store: store,
+                                   transport: transport ?? CurlTransport(configuration: configuration.client),
+                                   token: token, account: configuration.account, clock: clock)
         engine = SyncEngine(client: client, online: online)
         localizer = Localizer(language: configuration.client.language, offset: configuration.client.timezone)
         if automaticSync { engine.startAutomaticSync() }

@@ -7,9 +7,9 @@ import TestSupport
 
 @Suite("Client: Allmine over libcurl")
 struct AllmineClientTests {
-    @Test("profile, stats, status, request, cancel, rename: each success, cached and audited")
-    func successes() async throws {
-        let harness = try ClientHarness()
+    @Test("profile, stats, status, request, cancel, rename: each success, cached and audited", arguments: Transport.allCases)
+    func successes(_ transport: Transport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         let profile = try await client.profile()
         #expect(profile.username == "demo_user")
@@ -47,9 +47,9 @@ struct AllmineClientTests {
         #expect(Set(keys).count == 3)
     }
 
-    @Test("finalize now: finalized, then no byte of the username is left in the store")
-    func finalizeWipes() async throws {
-        let harness = try ClientHarness()
+    @Test("finalize now: finalized, then no byte of the username is left in the store", arguments: Transport.allCases)
+    func finalizeWipes(_ transport: Transport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         _ = try await client.profile()
         _ = try await client.requestDeletion()
@@ -64,9 +64,9 @@ struct AllmineClientTests {
         await expectError(.unauthorized) { () async throws(AccountError) in try await client.profile() }
     }
 
-    @Test("each error status of the contract becomes its code, with the server's text as detail")
-    func errorStatuses() async throws {
-        let harness = try ClientHarness()
+    @Test("each error status of the contract becomes its code, with the server's text as detail", arguments: Transport.allCases)
+    func errorStatuses(_ transport: Transport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         await expectError(.notFound, detail: "Kaynak bulunamadı") { () async throws(AccountError) in try await client.cancelDeletion() }
         await expectError(.notFound) { () async throws(AccountError) in try await client.finalizeNow() }
@@ -98,9 +98,9 @@ struct AllmineClientTests {
         await expectError(.conflict) { () async throws(AccountError) in try await client.cancelDeletion() }
     }
 
-    @Test("tolerant reading: a bare body is read; HTML, not JSON, a wrong type are one unexpected-response error")
-    func tolerantReading() async throws {
-        let harness = try ClientHarness()
+    @Test("tolerant reading: a bare body is read; HTML, not JSON, a wrong type are one unexpected-response error", arguments: Transport.allCases)
+    func tolerantReading(_ transport: Transport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         try harness.emulator.inject("allmineWithoutEnvelope", "POST", "/api/v1/users/me/account-deletion")
         #expect(try await client.requestDeletion().state == .pending)
@@ -132,9 +132,9 @@ struct AllmineClientTests {
         }
     }
 
-    @Test("local refusals send nothing: the emulator saw no request")
-    func localRefusals() async throws {
-        let harness = try ClientHarness()
+    @Test("local refusals send nothing: the emulator saw no request", arguments: Transport.allCases)
+    func localRefusals(_ transport: Transport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         for name in ["ab", "1abc", "a..b", "abc.", "İstanbul", "ayşe", "ｆｕｌｌ"] {
             do {
@@ -156,9 +156,9 @@ struct AllmineClientTests {
         #expect(try harness.store.auditTrail(for: client.signedInAccount).allSatisfy { $0.outcome == .refused })
     }
 
-    @Test("the cached cooldown and current name refuse a rename without a request")
-    func cachedRules() async throws {
-        let harness = try ClientHarness()
+    @Test("the cached cooldown and current name refuse a rename without a request", arguments: Transport.allCases)
+    func cachedRules(_ transport: Transport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         _ = try await client.profile()
         _ = try await client.changeUsername(to: "first_name")
@@ -198,9 +198,9 @@ struct AllmineClientTests {
         }
     }
 
-    @Test("after a 401, a fresh token from the host is used once")
-    func tokenRefresh() async throws {
-        let harness = try ClientHarness()
+    @Test("after a 401, a fresh token from the host is used once", arguments: Transport.allCases)
+    func tokenRefresh(_ transport: Transport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let fresh = try harness.emulator.token(.allmine)
         let client = try harness.client(AllmineBackend(), token: "expired", tokenRefresher: { fresh })
         #expect(try await client.profile().username == "demo_user")
@@ -208,9 +208,9 @@ struct AllmineClientTests {
         #expect(statuses == [401, 200])
     }
 
-    @Test("offline, the status comes from the cache and says so")
-    func offlineStatus() async throws {
-        let harness = try ClientHarness()
+    @Test("offline, the status comes from the cache and says so", arguments: Transport.allCases)
+    func offlineStatus(_ transport: Transport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         let pending = try await client.requestDeletion()
         harness.emulator.emulator.stop()

@@ -14,8 +14,8 @@ final class ClientHarness {
     let directory: TemporaryDirectory
     let store: AccountStore
 
-    init() throws {
-        emulator = try Harness()
+    init(transport: Transport = .loopback) throws {
+        emulator = try Harness(listens: transport.listens)
         directory = try TemporaryDirectory()
         store = try AccountStore(path: directory.file("store.sqlite"))
     }
@@ -26,12 +26,12 @@ final class ClientHarness {
                 tokenRefresher: (@Sendable () async -> String?)? = nil) throws -> AccountClient {
         let emulated = EmulatedBackend(rawValue: backend.name) ?? .allmine
         let givenToken: String? = try token ?? emulator.token(emulated)
-        return try AccountClient(
-            backend: backend,
-            configuration: ClientConfiguration(baseURL: emulator.emulator.baseURL, language: .turkish,
-                                               timezone: UTCOffset("UTC+03:00") ?? .utc, platform: .mobileIOS,
-                                               appVersion: "2.4.1", deviceID: "device-7", totalTimeout: totalTimeout),
-            store: store, token: givenToken, clock: emulator.clock, tokenRefresher: tokenRefresher)
+        let configuration = ClientConfiguration(baseURL: emulator.emulator.baseURL, language: .turkish,
+                                                timezone: UTCOffset("UTC+03:00") ?? .utc, platform: .mobileIOS,
+                                                appVersion: "2.4.1", deviceID: "device-7", totalTimeout: totalTimeout)
+        return try AccountClient(backend: backend, configuration: configuration, store: store,
+                                 transport: emulator.transport(configuration: configuration), token: givenToken,
+                                 clock: emulator.clock, tokenRefresher: tokenRefresher)
     }
 
     func allmine(token: String?? = nil) throws -> AccountClient { try client(AllmineBackend(), token: token) }

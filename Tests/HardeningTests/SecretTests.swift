@@ -1,4 +1,5 @@
 @testable import AccountCore
+import CurlTransport
 import AccountEmulator
 import AccountSession
 import Allmine
@@ -20,7 +21,7 @@ struct SecretTests {
         let store = try AccountStore(path: directory.file("data/store.sqlite"), createDirectory: true)
         let client = try AccountClient(backend: AllmineBackend(),
                                        configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
-                                       store: store, token: token, clock: harness.clock)
+                                       store: store, transport: CurlTransport(), token: token, clock: harness.clock)
         let engine = SyncEngine(client: client)
         // What an app would log: every event the engine announces.
         let events = engine.events
@@ -35,10 +36,10 @@ struct SecretTests {
         do { _ = try await client.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
         let stranger = try AccountClient(backend: AllmineBackend(),
                                          configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1"),
-                                         store: store, token: token)
+                                         store: store, transport: CurlTransport(), token: token)
         do { _ = try await stranger.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
         let bad = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
-                                    store: store, token: "wrong-\(token)")
+                                    store: store, transport: CurlTransport(), token: "wrong-\(token)")
         do { _ = try await bad.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
         // Every event is buffered by now; the reader takes them and then
         // waits for more until it is cancelled.
@@ -76,7 +77,7 @@ struct SecretTests {
         // (the emulator did not issue it), signed out and in again.
         let client = try AccountClient(backend: AllmineBackend(),
                                        configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
-                                       store: store, token: token, account: "u-7f3a9c", clock: harness.clock)
+                                       store: store, transport: CurlTransport(), token: token, account: "u-7f3a9c", clock: harness.clock)
         let engine = SyncEngine(client: client, online: false)
         _ = try await engine.requestDeletion(reason: "bye")
         _ = try await engine.changeUsername(to: "alice_next")
@@ -130,7 +131,7 @@ struct SecretTests {
         let store = try AccountStore(path: directory.file("store.sqlite"))
         let client = try AccountClient(backend: AllmineBackend(),
                                        configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
-                                       store: store, token: token)
+                                       store: store, transport: CurlTransport(), token: token)
         try store.enqueue(OutboxOperation(account: client.signedInAccount, payload: .requestDeletion(reason: nil, days: nil, wipe: nil),
                                           createdAt: start))
         // The answer is held back, so the child dies with the token in its
@@ -169,7 +170,7 @@ struct SecretTests {
         let path = directory.file("private/deeper/store.sqlite")
         let store = try AccountStore(path: path, createDirectory: true)
         let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1"),
-                                       store: store, token: "t")
+                                       store: store, transport: CurlTransport(), token: "t")
         _ = try await SyncEngine(client: client, online: false).requestDeletion()
         _ = try await SyncEngine(client: client).sync()
         #expect(mode(of: directory.file("private")) == 0o700)
@@ -186,7 +187,7 @@ struct SecretTests {
         let store = try AccountStore(path: directory.file("store.sqlite"))
         let url = "https://" + harness.emulator.baseURL.dropFirst("http://".count)
         let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: url),
-                                       store: store, token: try harness.token(.allmine))
+                                       store: store, transport: CurlTransport(), token: try harness.token(.allmine))
         do {
             _ = try await client.profile()
             Issue.record("an unverified TLS exchange succeeded")
@@ -216,7 +217,7 @@ struct SecretTests {
         let directory = try TemporaryDirectory()
         let key = try #require(try harness.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue)
         let client = try AccountClient(backend: MudbaseBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
-                                       store: try AccountStore(path: directory.file("store.sqlite")), token: key)
+                                       store: try AccountStore(path: directory.file("store.sqlite")), transport: CurlTransport(), token: key)
         do {
             _ = try await client.erase(confirmation: "DELETE_MY_ACCOUNT")
             Issue.record("the erase went ahead with an API key")

@@ -5,6 +5,7 @@
 // The sync tests run it as a child process and kill it with SIGKILL at
 // random instants; whatever it was doing, nothing may be lost or sent twice.
 import AccountCore
+import CurlTransport
 import Allmine
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,7 @@ guard arguments.count == 4 else { fail("usage: sync-drainer STORE_PATH BASE_URL 
 do {
     let store = try AccountStore(path: arguments[1])
     let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: arguments[2]),
-                                   store: store, token: arguments[3])
+                                   store: store, transport: CurlTransport(), token: arguments[3])
     let engine = SyncEngine(client: client)
     // Another drainer may hold the lock: keep trying until the queue is
     // empty, for at most about 20 seconds.

@@ -1,4 +1,5 @@
 @testable import AccountCore
+import CurlTransport
 import AccountEmulator
 import Allmine
 import FoundationEssentials
@@ -33,7 +34,8 @@ func device(_ harness: Harness, store: AccountStore, baseURL: String? = nil, bac
             token: String?, account: String? = nil, online: Bool = true) throws -> SyncEngine {
     let client = try AccountClient(backend: backend,
                                    configuration: ClientConfiguration(baseURL: baseURL ?? harness.emulator.baseURL),
-                                   store: store, token: token, account: account, clock: harness.clock)
+                                   store: store, transport: harness.transport(), token: token, account: account,
+                                   clock: harness.clock)
     return SyncEngine(client: client, online: online)
 }
 
@@ -129,9 +131,9 @@ struct IdentityTests {
         #expect(try harness.user(bob.id)["username"] == "bob")
     }
 
-    @Test("a cancel queued against an unreachable URL is sent once from the live one; offline status reads the cache")
-    func unreachableBaseURL() async throws {
-        let harness = try Harness()
+    @Test("a cancel queued against an unreachable URL is sent once from the live one; offline status reads the cache", arguments: Transport.allCases)
+    func unreachableBaseURL(_ transport: Transport) async throws {
+        let harness = try Harness(listens: transport.listens)
         let alice = try EmulatorUser(harness, username: "alice")
         let directory = try TemporaryDirectory()
         let store = try AccountStore(path: directory.file("store.sqlite"))
@@ -153,9 +155,9 @@ struct IdentityTests {
         #expect(try harness.user(alice.id)["deletion"]?["status"] == "cancelled")
     }
 
-    @Test("Allmine: queued under a token nobody confirmed, synced by another user: nothing sent; by the first: once")
-    func unconfirmedAllmine() async throws {
-        let harness = try Harness()
+    @Test("Allmine: queued under a token nobody confirmed, synced by another user: nothing sent; by the first: once", arguments: Transport.allCases)
+    func unconfirmedAllmine(_ transport: Transport) async throws {
+        let harness = try Harness(listens: transport.listens)
         let alice = try EmulatorUser(harness, username: "alice")
         let bob = try EmulatorUser(harness, username: "bob")
         let directory = try TemporaryDirectory()
@@ -180,9 +182,9 @@ struct IdentityTests {
         #expect(try store.auditTrail(for: aliceAccount).map(\.outcome) == [.queued, .succeeded])
     }
 
-    @Test("Ovok: queued under a token nobody confirmed, synced by another user: nothing sent; by the first: once")
-    func unconfirmedOvok() async throws {
-        let harness = try Harness()
+    @Test("Ovok: queued under a token nobody confirmed, synced by another user: nothing sent; by the first: once", arguments: Transport.allCases)
+    func unconfirmedOvok(_ transport: Transport) async throws {
+        let harness = try Harness(listens: transport.listens)
         let first = try EmulatorUser(harness, backend: .ovok, email: "first@example.com", password: "one")
         let second = try EmulatorUser(harness, backend: .ovok, email: "second@example.com", password: "two")
         let directory = try TemporaryDirectory()
@@ -202,9 +204,9 @@ struct IdentityTests {
         #expect(asFirst.client.account == AccountID(backend: "ovok", userID: first.id))
     }
 
-    @Test("a token the server says is another user's stops the drain (accountMismatch); what was made under it is set aside")
-    func mismatch() async throws {
-        let harness = try Harness()
+    @Test("a token the server says is another user's stops the drain (accountMismatch); what was made under it is set aside", arguments: Transport.allCases)
+    func mismatch(_ transport: Transport) async throws {
+        let harness = try Harness(listens: transport.listens)
         let alice = try EmulatorUser(harness, username: "alice")
         let bob = try EmulatorUser(harness, username: "bob")
         let directory = try TemporaryDirectory()
@@ -243,9 +245,9 @@ struct IdentityTests {
         #expect(try harness.user(alice.id)["username"] == "alice")
     }
 
-    @Test("a refresh that hands over another user's token moves nothing: their queue stays theirs, and goes with them")
-    func refreshWithAnotherUsersToken() async throws {
-        let harness = try Harness()
+    @Test("a refresh that hands over another user's token moves nothing: their queue stays theirs, and goes with them", arguments: Transport.allCases)
+    func refreshWithAnotherUsersToken(_ transport: Transport) async throws {
+        let harness = try Harness(listens: transport.listens)
         let alice = try EmulatorUser(harness, username: "alice")
         let bob = try EmulatorUser(harness, username: "bob")
         let directory = try TemporaryDirectory()
@@ -276,9 +278,9 @@ struct IdentityTests {
         #expect(try harness.applied().map(\.key) == [rename.key])
     }
 
-    @Test("sign-out says what was not sent, with each cancel's deadline; discard removes it, audited")
-    func signOut() async throws {
-        let harness = try Harness()
+    @Test("sign-out says what was not sent, with each cancel's deadline; discard removes it, audited", arguments: Transport.allCases)
+    func signOut(_ transport: Transport) async throws {
+        let harness = try Harness(listens: transport.listens)
         let alice = try EmulatorUser(harness, username: "alice")
         let directory = try TemporaryDirectory()
         let store = try AccountStore(path: directory.file("store.sqlite"))
@@ -305,9 +307,9 @@ struct IdentityTests {
         #expect(try engine.signOut().account == nil)
     }
 
-    @Test("a sync asked for does not wait out a backoff; the timer does; never before Retry-After")
-    func syncNowMeansNow() async throws {
-        let harness = try Harness()
+    @Test("a sync asked for does not wait out a backoff; the timer does; never before Retry-After", arguments: Transport.allCases)
+    func syncNowMeansNow(_ transport: Transport) async throws {
+        let harness = try Harness(listens: transport.listens)
         let alice = try EmulatorUser(harness, username: "alice")
         let directory = try TemporaryDirectory()
         let store = try AccountStore(path: directory.file("store.sqlite"))

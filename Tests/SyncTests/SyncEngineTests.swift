@@ -1,4 +1,5 @@
 @testable import AccountCore
+import CurlTransport
 import AccountEmulator
 import Allmine
 import Mudbase
@@ -10,9 +11,9 @@ import TestSupport
 struct SyncEngineTests {
     static let deletionPath = "/api/v1/users/me/account-deletion"
 
-    @Test("an offline cancel is queued with its deadline, shown as pending, and delivered once when the network returns")
-    func offlineCancel() async throws {
-        let harness = try SyncHarness()
+    @Test("an offline cancel is queued with its deadline, shown as pending, and delivered once when the network returns", arguments: Transport.allCases)
+    func offlineCancel(_ transport: Transport) async throws {
+        let harness = try SyncHarness(transport: transport)
         #expect(try await harness.engine.requestDeletion().outcome?.deletion?.state == .pending)
         harness.engine.setOnline(false)
         let before = try harness.requestCount()
@@ -34,9 +35,9 @@ struct SyncEngineTests {
         #expect(try await harness.engine.status().deletion.state == .cancelled)
     }
 
-    @Test("an answer lost after the mutation was applied: resent with the same key, applied once")
-    func applyThenDrop() async throws {
-        let harness = try SyncHarness()
+    @Test("an answer lost after the mutation was applied: resent with the same key, applied once", arguments: Transport.allCases)
+    func applyThenDrop(_ transport: Transport) async throws {
+        let harness = try SyncHarness(transport: transport)
         try harness.emulator.inject("applyThenClose", "POST", Self.deletionPath)
         let queued = try #require(try await harness.engine.requestDeletion().queuedOperation)
         #expect(queued.attempts == 1)
@@ -54,9 +55,9 @@ struct SyncEngineTests {
         #expect(try harness.store.cached(DeletionStatus.self, for: harness.account)?.value.state == .pending)
     }
 
-    @Test("three 500s, then success: retried with backoff, applied once")
-    func retriesAfterServerErrors() async throws {
-        let harness = try SyncHarness()
+    @Test("three 500s, then success: retried with backoff, applied once", arguments: Transport.allCases)
+    func retriesAfterServerErrors(_ transport: Transport) async throws {
+        let harness = try SyncHarness(transport: transport)
         try harness.emulator.inject("serverError", "POST", Self.deletionPath, count: 3)
         let queued = try #require(try await harness.engine.requestDeletion().queuedOperation)
         var attempts = [queued.attempts]
@@ -72,15 +73,15 @@ struct SyncEngineTests {
                 == [.queued, .failed, .failed, .failed, .succeeded])
     }
 
-    @Test("a sync that leaves operations queued says why: offline, a failure and its retry, backoff, another drain")
-    func holdups() async throws {
-        let offline = try SyncHarness(online: false)
+    @Test("a sync that leaves operations queued says why: offline, a failure and its retry, backoff, another drain", arguments: Transport.allCases)
+    func holdups(_ transport: Transport) async throws {
+        let offline = try SyncHarness(online: false, transport: transport)
         _ = try await offline.engine.requestDeletion()
         var report = try await offline.engine.sync()
         #expect(report.remaining == 1)
         #expect(report.holdup == .paused(.offline))
 
-        let harness = try SyncHarness()
+        let harness = try SyncHarness(transport: transport)
         // 503 with Retry-After: 1, so each wait is at least a second (plain
         // jitter could round to no wait at all).
         try harness.emulator.inject("unavailable", "POST", Self.deletionPath, count: 2, retryAfter: 1)
@@ -111,9 +112,9 @@ struct SyncEngineTests {
         #expect(report == SyncEngine.SyncReport(sent: 1, failed: 0, remaining: 0, holdup: nil))
     }
 
-    @Test("Retry-After: 2 is honoured: the retry is not sent earlier, by the emulator's own log")
-    func retryAfter() async throws {
-        let harness = try SyncHarness()
+    @Test("Retry-After: 2 is honoured: the retry is not sent earlier, by the emulator's own log", arguments: Transport.allCases)
+    func retryAfter(_ transport: Transport) async throws {
+        let harness = try SyncHarness(transport: transport)
         try harness.emulator.inject("unavailable", "POST", Self.deletionPath, retryAfter: 2)
         let queued = try #require(try await harness.engine.requestDeletion().queuedOperation)
         #expect(try #require(queued.nextAttemptAt).timeIntervalSince(start) >= 2)
@@ -127,9 +128,9 @@ struct SyncEngineTests {
         #expect(times[1] - times[0] >= 2_000)
     }
 
-    @Test("a 401 pauses the queue; a new token resumes it")
-    func authentication() async throws {
-        let harness = try SyncHarness(token: "expired")
+    @Test("a 401 pauses the queue; a new token resumes it", arguments: Transport.allCases)
+    func authentication(_ transport: Transport) async throws {
+        let harness = try SyncHarness(token: "expired", transport: transport)
         let events = harness.engine.events
         await #expect(throws: AccountError(.unauthorized, detail: "Authentication required")) {
             try await harness.engine.requestDeletion()
@@ -147,9 +148,9 @@ struct SyncEngineTests {
         #expect(try harness.applied() == ["requestDeletion"])
     }
 
-    @Test("a 409 on the first operation does not block the second")
-    func rejectionDoesNotBlock() async throws {
-        let harness = try SyncHarness(online: false)
+    @Test("a 409 on the first operation does not block the second", arguments: Transport.allCases)
+    func rejectionDoesNotBlock(_ transport: Transport) async throws {
+        let harness = try SyncHarness(online: false, transport: transport)
         try harness.emulator.control("POST", "users", ["backend": "allmine", "username": "taken_name"])
         _ = try await harness.engine.changeUsername(to: "taken_name")
         _ = try await harness.engine.requestDeletion()
@@ -171,9 +172,9 @@ struct SyncEngineTests {
         #expect(try harness.engine.outbox().isEmpty)
     }
 
-    @Test("a request and its cancel, both offline, cancel out: nothing is sent; two renames keep the last")
-    func coalescing() async throws {
-        let harness = try SyncHarness(online: false)
+    @Test("a request and its cancel, both offline, cancel out: nothing is sent; two renames keep the last", arguments: Transport.allCases)
+    func coalescing(_ transport: Transport) async throws {
+        let harness = try SyncHarness(online: false, transport: transport)
         #expect(try await harness.engine.requestDeletion().queuedOperation != nil)
         #expect(try await harness.engine.status().deletion.state == .pending)
         #expect(try await harness.engine.cancelDeletion().isCoalesced)
@@ -188,9 +189,9 @@ struct SyncEngineTests {
         #expect(try harness.accountRequests().map { $0["method"] } == ["PATCH"])
     }
 
-    @Test("a cancel whose deadline passed before delivery is reported missed, never dropped")
-    func missedDeadline() async throws {
-        let harness = try SyncHarness()
+    @Test("a cancel whose deadline passed before delivery is reported missed, never dropped", arguments: Transport.allCases)
+    func missedDeadline(_ transport: Transport) async throws {
+        let harness = try SyncHarness(transport: transport)
         _ = try await harness.engine.requestDeletion()
         harness.engine.setOnline(false)
         let events = harness.engine.events
@@ -214,9 +215,9 @@ struct SyncEngineTests {
         #expect(try harness.emulator.requests().filter { $0["method"] == "DELETE" }.isEmpty)
     }
 
-    @Test("the timer drains what became due, without being asked; the status change is announced")
-    func timer() async throws {
-        let harness = try SyncHarness()
+    @Test("the timer drains what became due, without being asked; the status change is announced", arguments: Transport.allCases)
+    func timer(_ transport: Transport) async throws {
+        let harness = try SyncHarness(transport: transport)
         try harness.emulator.inject("serverError", "POST", Self.deletionPath)
         #expect(try await harness.engine.requestDeletion().queuedOperation != nil)
         harness.advance(seconds: 5)
@@ -234,13 +235,13 @@ struct SyncEngineTests {
         #expect(try harness.applied() == ["requestDeletion"])
     }
 
-    @Test("finalize and erase are never queued: offline they fail at once")
-    func neverQueued() async throws {
-        let harness = try SyncHarness(online: false)
+    @Test("finalize and erase are never queued: offline they fail at once", arguments: Transport.allCases)
+    func neverQueued(_ transport: Transport) async throws {
+        let harness = try SyncHarness(online: false, transport: transport)
         await #expect(throws: AccountError.offlineNotQueued) { try await harness.engine.finalizeNow() }
         let mudbase = SyncEngine(client: try AccountClient(
             backend: MudbaseBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.emulator.baseURL),
-            store: harness.store, token: try harness.emulator.token(.mudbase), clock: harness.emulator.clock), online: false)
+            store: harness.store, transport: harness.emulator.transport(), token: try harness.emulator.token(.mudbase), clock: harness.emulator.clock), online: false)
         await #expect(throws: AccountError.offlineNotQueued) { try await mudbase.erase(confirmation: "DELETE_MY_ACCOUNT") }
         // A wrong confirmation is still refused for what it is.
         await #expect(throws: AccountError(.invalidInput(.confirmationMismatch))) {
@@ -251,18 +252,18 @@ struct SyncEngineTests {
         #expect(try harness.requestCount() == 0)
     }
 
-    @Test("online, a cancel answered 404 tells the user there was nothing to cancel")
-    func immediateCancelNotFound() async throws {
-        let harness = try SyncHarness()
+    @Test("online, a cancel answered 404 tells the user there was nothing to cancel", arguments: Transport.allCases)
+    func immediateCancelNotFound(_ transport: Transport) async throws {
+        let harness = try SyncHarness(transport: transport)
         await #expect(throws: AccountError(.notFound, detail: "Resource not found")) {
             try await harness.engine.cancelDeletion()
         }
         #expect(try harness.engine.outbox().isEmpty)
     }
 
-    @Test("a queued cancel answered 404 (cancelled elsewhere) counts as done")
-    func queuedCancelNotFound() async throws {
-        let harness = try SyncHarness()
+    @Test("a queued cancel answered 404 (cancelled elsewhere) counts as done", arguments: Transport.allCases)
+    func queuedCancelNotFound(_ transport: Transport) async throws {
+        let harness = try SyncHarness(transport: transport)
         _ = try await harness.engine.requestDeletion()
         harness.engine.setOnline(false)
         _ = try await harness.engine.cancelDeletion()
@@ -272,9 +273,9 @@ struct SyncEngineTests {
         #expect(try harness.engine.outbox().isEmpty)
     }
 
-    @Test("offline and online in quick succession: nothing lost, nothing doubled")
-    func flapping() async throws {
-        let harness = try SyncHarness(online: false)
+    @Test("offline and online in quick succession: nothing lost, nothing doubled", arguments: Transport.allCases)
+    func flapping(_ transport: Transport) async throws {
+        let harness = try SyncHarness(online: false, transport: transport)
         for index in 0..<10 {
             _ = try await harness.engine.changeUsername(to: "name_\(index)")
             harness.engine.setOnline(index % 2 == 0)
@@ -292,5 +293,26 @@ struct SyncEngineTests {
         #expect(try harness.engine.outbox().filter { $0.state == .queued }.isEmpty)
         let last = try await harness.client.profile().username
         #expect(last == "name_9")
+    }
+}
+
+@Suite("Sync engine: in memory, no socket")
+struct InMemoryTransportTests {
+    @Test("the engine and the client run on the emulator in memory: it does not listen, and no request came over a connection")
+    func noSocket() async throws {
+        let harness = try SyncHarness(online: false, transport: .inMemory)
+        #expect(harness.emulator.emulator.port == 0)
+        #expect(harness.emulator.emulator.baseURL == EmulatorTransport.baseURL)
+        _ = try await harness.engine.changeUsername(to: "in_memory")
+        _ = try await harness.engine.requestDeletion()
+        harness.engine.setOnline(true)
+        await harness.engine.settled()
+        #expect(try await harness.engine.sync().remaining == 0)
+        // The rename goes first; the request then locks the account.
+        #expect(try harness.applied() == ["changeUsername", "requestDeletion"])
+        let requests = try harness.emulator.requests()
+        #expect(!requests.isEmpty)
+        // A request read from a socket has the id of its connection, 1 and up.
+        #expect(requests.allSatisfy { $0["connectionId"] == 0 }, "\(requests.map { $0["connectionId"] })")
     }
 }

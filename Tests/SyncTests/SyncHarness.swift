@@ -1,4 +1,5 @@
 @testable import AccountCore
+import CurlTransport
 import AccountEmulator
 import Allmine
 import FoundationEssentials
@@ -16,8 +17,8 @@ final class SyncHarness {
     /// The emulator's Allmine demo user, whom the client signs in as.
     let account = EmulatedBackend.allmine.demoAccount
 
-    init(token: String?? = nil, online: Bool = true) throws {
-        emulator = try Harness()
+    init(token: String?? = nil, online: Bool = true, transport: Transport = .loopback) throws {
+        emulator = try Harness(listens: transport.listens)
         directory = try TemporaryDirectory()
         store = try AccountStore(path: directory.file("store.sqlite"))
         let givenToken: String? = try token ?? emulator.token(.allmine)
@@ -34,7 +35,7 @@ final class SyncHarness {
         }
         client = try AccountClient(backend: AllmineBackend(),
                                    configuration: ClientConfiguration(baseURL: emulator.emulator.baseURL),
-                                   store: store, token: givenToken, account: account.userID, clock: emulator.clock)
+                                   store: store, transport: emulator.transport(), token: givenToken, account: account.userID, clock: emulator.clock)
         engine = SyncEngine(client: client, online: online)
     }
 

@@ -1,5 +1,6 @@
 import AccountCore
 import AccountEmulator
+import CurlTransport
 import FoundationEssentials
 import Testing
 
@@ -8,12 +9,24 @@ public let start = Date(timeIntervalSince1970: 1_775_217_600)
 
 /// An emulator on an ephemeral loopback port with its control API on, and a
 /// curl client: the emulator is always driven by a client that is not ours.
+/// With `listens: false` it opens no socket: clients reach it through
+/// `emulator.transport`, and so does the control API.
 public final class Harness: Sendable {
     public let emulator: Emulator
     public let clock = ManualClock(start)
 
-    public init(statePath: String? = nil) throws {
-        emulator = try Emulator(configuration: .init(statePath: statePath, enableControlAPI: true, clock: clock))
+    public init(statePath: String? = nil, listens: Bool = true) throws {
+        emulator = try Emulator(configuration: .init(statePath: statePath, enableControlAPI: true, clock: clock,
+                                                     listens: listens))
+    }
+
+    /// How a client of this emulator sends its requests: libcurl over
+    /// loopback, or in memory when the emulator does not listen.
+    public func transport(configuration: ClientConfiguration? = nil) -> any HTTPTransport {
+        guard emulator.port == 0 else {
+            return configuration.map(CurlTransport.init(configuration:)) ?? CurlTransport()
+        }
+        return emulator.transport
     }
 
     deinit { emulator.stop() }
@@ -35,6 +48,14 @@ public final class Harness: Sendable {
     @discardableResult
     public func control(_ method: String, _ path: String, _ body: JSONValue? = nil,
                  sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue {
+        guard emulator.port != 0 else {
+            let reply = try emulator.transport.exchange(TransportRequest(
+                method: method, url: emulator.baseURL + "/__emulator/" + path,
+                headers: [("Content-Type", "application/json")], body: body?.encoded))
+            #expect((200..<300).contains(reply.status), "\(method) \(path): \(String(decoding: reply.body, as: UTF8.self))",
+                    sourceLocation: sourceLocation)
+            return JSONValue(parsing: reply.body) ?? .null
+        }
         let reply = try curl(method, "/__emulator/" + path, body: body.map { String(decoding: $0.encoded, as: UTF8.self) })
         #expect((200..<300).contains(reply.status), "\(method) \(path): \(reply.text)", sourceLocation: sourceLocation)
         return reply.json ?? .null
@@ -120,4 +141,15 @@ extension EmulatedBackend {
     public var demoAccount: AccountID {
         AccountID(backend: rawValue, userID: Emulator.demoUserID(of: self) ?? "")
     }
+}
+
+/// How a test's client reaches the emulator: libcurl over loopback, or in
+/// memory with no socket at all (`Emulator.transport`).
+public enum Transport: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case loopback, inMemory
+
+    /// Whether the emulator listens on a socket.
+    public var listens: Bool { self == .loopback }
+
+    public var testDescription: String { rawValue }
 }

@@ -1,4 +1,5 @@
 import AccountCore
+import CurlTransport
 import AccountEmulator
 import Allmine
 import CAccountCore
@@ -35,7 +36,7 @@ struct CInterfaceBenchmark {
         defer { emulator.stop() }
         let store = try AccountStore(path: path)
         let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: emulator.baseURL),
-                                       store: store, token: try emulator.issueToken(for: .allmine),
+                                       store: store, transport: CurlTransport(), token: try emulator.issueToken(for: .allmine),
                                        account: Emulator.demoUserID(of: .allmine))
         _ = try await client.profile()
         _ = try await client.requestDeletion()

@@ -1,4 +1,5 @@
 import AccountCore
+import CurlTransport
 import AccountEmulator
 import Allmine
 import FoundationEssentials
@@ -124,7 +125,7 @@ struct ColdOpenBenchmark {
         defer { emulator.stop() }
         let store = try AccountStore(path: path)
         let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: emulator.baseURL),
-                                       store: store, token: try emulator.issueToken(for: .allmine))
+                                       store: store, transport: CurlTransport(), token: try emulator.issueToken(for: .allmine))
         _ = try await client.profile()
         _ = try await client.requestDeletion()
         guard let account = client.account, try store.cached(AccountProfile.self, for: account) != nil,

@@ -1,4 +1,5 @@
 import AccountCore
+import CurlTransport
 import AccountEmulator
 import Allmine
 import FoundationEssentials
@@ -99,7 +100,7 @@ struct DrainBenchmark {
         let store = try AccountStore(path: scratch.uniquePath("drain") + ".sqlite")
         let client = try AccountClient(backend: AllmineBackend(),
                                        configuration: ClientConfiguration(baseURL: emulator.baseURL),
-                                       store: store, token: try emulator.issueToken(for: .allmine),
+                                       store: store, transport: CurlTransport(), token: try emulator.issueToken(for: .allmine),
                                        account: Emulator.demoUserID(of: .allmine))
         let engine = SyncEngine(client: client)
         let created = Date()

@@ -1,4 +1,3 @@
-import CurlHTTP
 import FoundationEssentials
 import POSIXThread
 
@@ -24,7 +23,8 @@ public final class AccountClient: Sendable {
     /// The offline store.
     public let store: AccountStore
 
-    private let session: CurlSession
+    /// What carries the requests.
+    private let transport: any HTTPTransport
     /// The injected clock: the device's time (see `now` for the server's).
     public let clock: any WallClock
     private let signedIn = LockedValue(SignIn.nobody)
@@ -33,21 +33,20 @@ public final class AccountClient: Sendable {
     private let skew = LockedValue(ClockSkew.none)
     private let tokenRefresher: (@Sendable () async -> String?)?
 
-    /// Creates a client, signed in as `account` (the back end's user id)
-    /// with `token` when given (see `signIn(account:token:)`). Throws
+    /// Creates a client that reaches its back end through `transport`,
+    /// signed in as `account` (the back end's user id) with `token` when
+    /// given (see `signIn(account:token:)`). Throws
     /// `invalidInput(.invalidConfiguration)` for a configuration value that
     /// must not leave the device.
     public init(backend: any AccountBackend, configuration: ClientConfiguration, store: AccountStore,
-                token: String? = nil, account: String? = nil, clock: any WallClock = SystemClock(),
+                transport: any HTTPTransport, token: String? = nil, account: String? = nil,
+                clock: any WallClock = SystemClock(),
                 tokenRefresher: (@Sendable () async -> String?)? = nil) throws(AccountError) {
         try configuration.validate()
         self.backend = backend
         self.configuration = configuration
         self.store = store
-        var sessionConfiguration = CurlSession.Configuration()
-        sessionConfiguration.connectTimeout = configuration.connectTimeout
-        sessionConfiguration.totalTimeout = configuration.totalTimeout
-        self.session = CurlSession(configuration: sessionConfiguration)
+        self.transport = transport
         self.clock = clock
         self.tokenRefresher = tokenRefresher
         self.fingerprintKey = try store.read { database in try database.fingerprintKey() }
@@ -486,10 +485,10 @@ public final class AccountClient: Sendable {
         if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey.uuidString.lowercased())) }
         if request.body != nil { headers.append(("Content-Type", "application/json")) }
         headers += request.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        let curlRequest = CurlRequest(method: request.method, url: configuration.trimmedBaseURL + request.path,
-                                      headers: headers, body: request.body?.bytes)
+        let outgoing = TransportRequest(method: request.method, url: configuration.trimmedBaseURL + request.path,
+                                        headers: headers, body: request.body?.bytes)
         do {
-            let response = try await session.perform(curlRequest)
+            let response = try await transport.send(outgoing)
             var lowercased: [String: String] = [:]
             for header in response.headers where lowercased[header.name.lowercased()] == nil {
                 lowercased[header.name.lowercased()] = header.value

@@ -1,5 +1,4 @@
 import CSQLite
-import CurlHTTP
 import FoundationEssentials
 import SQLiteDB
 #if canImport(Glibc)
@@ -33,9 +32,9 @@ extension AccountError {
         case let error as NewerSchemaError:
             self.init(.storage(.newerSchema(found: error.found, supported: error.supported)),
                       detail: "schema version \(error.found), this build knows up to \(error.supported)")
-        case let error as CurlError:
-            // curl's own text is the detail: it never holds a header or a body.
-            self.init(.network, detail: error.message)
+        case let failure as TransportFailure:
+            // The transport's own text is the detail: it never holds a header or a body.
+            self.init(.network, detail: failure.detail)
         case let error as FileSystemError:
             self.init(.storage(Self.storageProblem(forErrno: error.errno)), detail: error.description)
         case let fault as StoreFault:
