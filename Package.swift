@@ -144,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AcctTests",
-            dependencies: ["AccountCore", "AccountEmulator", "TestSupport"],
+            dependencies: ["AccountCore", "AccountSession", "AcctShell", "AccountEmulator", "TestSupport"],
             path: "Tests/AcctTests"
         ),
         // Fuzz targets: libFuzzer entry points (Fuzz/run), replayed by the tests.

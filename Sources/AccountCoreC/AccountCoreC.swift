@@ -20,9 +20,9 @@ private enum StaticText {
     nonisolated(unsafe) static let unknown = CStrings.permanent("AC_UNKNOWN")
 }
 
-/// `{"error": ...}` for bad input, in English (no session, so no language).
+/// `{"error": ...}` for a bad argument, in English (no session, so no language).
 private func argumentError(_ field: String) -> JSONValue {
-    Session.errorJSON(AccountError(.invalidInput(.invalidConfiguration(field: field))),
+    Session.errorJSON(AccountError(.invalidInput(.invalidArgument(name: field))),
                       localizer: Localizer(language: .english))
 }
 
@@ -130,21 +130,24 @@ public func ac_call(_ core: OpaquePointer?, _ operation: UnsafePointer<CChar>?, 
         return CallStatus.argument.rawValue
     }
     guard let name = CStrings.read(operation) else {
-        out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidConfiguration(field: "operation")))))
+        out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidArgument(name: "operation")))))
         return CallStatus.argument.rawValue
     }
     var arguments: JSONValue?
     if arguments_json != nil {
         guard let text = CStrings.read(arguments_json), let parsed = JSONValue(parsing: Array(text.utf8)) else {
-            out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidConfiguration(field: "arguments")))))
+            out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidArgument(name: "arguments")))))
             return CallStatus.argument.rawValue
         }
         arguments = parsed
     }
     let session = handle.session
-    let (status, json) = handle.call { blocking { [arguments] in await session.perform(name, arguments: arguments) } }
-    out_json.pointee = CStrings.copy(json)
-    return status.rawValue
+    // The answer is copied out while the call still counts as in flight.
+    return handle.call {
+        let (status, json) = blocking { [arguments] in await session.perform(name, arguments: arguments) }
+        out_json.pointee = CStrings.copy(json)
+        return status.rawValue
+    }
 }
 
 @c @implementation

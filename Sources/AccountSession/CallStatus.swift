@@ -18,21 +18,9 @@ public enum CallStatus: Int32, Sendable, CaseIterable {
     case unsupported = 12
     case `internal` = 13
 
-    /// The status of a failure with `error`.
+    /// The status of a failure with `error` (`AccountError.Code.traits`).
     public init(_ error: AccountError) {
-        self = switch error.code {
-        case .invalidInput: .argument
-        case .unauthorized, .accountMismatch: .unauthorized
-        case .forbidden: .forbidden
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .rateLimited: .rateLimited
-        case .server: .server
-        case .network: .network
-        case .unexpectedResponse: .unexpectedResponse
-        case .storage: .storage
-        case .unsupported: .unsupported
-        }
+        self = CallStatus(rawValue: error.code.traits.status) ?? .internal
     }
 
     /// `AC_OK`, `AC_ERR_NETWORK`, ...
@@ -40,18 +28,12 @@ public enum CallStatus: Int32, Sendable, CaseIterable {
         switch self {
         case .ok: "AC_OK"
         case .queued: "AC_QUEUED"
-        case .argument: "AC_ERR_ARGUMENT"
-        case .network: "AC_ERR_NETWORK"
-        case .unauthorized: "AC_ERR_UNAUTHORIZED"
-        case .forbidden: "AC_ERR_FORBIDDEN"
-        case .notFound: "AC_ERR_NOT_FOUND"
-        case .conflict: "AC_ERR_CONFLICT"
-        case .rateLimited: "AC_ERR_RATE_LIMITED"
-        case .server: "AC_ERR_SERVER"
-        case .unexpectedResponse: "AC_ERR_UNEXPECTED_RESPONSE"
-        case .storage: "AC_ERR_STORAGE"
-        case .unsupported: "AC_ERR_UNSUPPORTED"
-        case .internal: "AC_ERR_INTERNAL"
+        default: AccountError.Code.allCases.first { $0.traits.status == rawValue }?.traits.statusName ?? "AC_UNKNOWN"
         }
+    }
+
+    /// The first code with this status; nil for `ok` and `queued`.
+    public var code: AccountError.Code? {
+        AccountError.Code.allCases.first { $0.traits.status == rawValue }
     }
 }

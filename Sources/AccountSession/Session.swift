@@ -120,7 +120,7 @@ public final class Session: Sendable {
             return (.ok, ["signedOut": ["account": .string(signedOut.account?.userID),
                                         "unsent": .array(signedOut.unsent.map(json)), "discarded": .bool(discard)]])
         default:
-            throw AccountError(.invalidInput(.invalidConfiguration(field: "operation")), detail: "unknown operation \(operation)")
+            throw AccountError(.invalidInput(.invalidArgument(name: "operation")), detail: "unknown operation \(operation)")
         }
     }
 
@@ -162,7 +162,7 @@ struct Arguments {
     }
 
     static func invalid(_ field: String) -> AccountError {
-        AccountError(.invalidInput(.invalidConfiguration(field: field)))
+        AccountError(.invalidInput(.invalidArgument(name: field)))
     }
 
     func only(_ allowed: Set<String>) throws(AccountError) {

@@ -28,14 +28,12 @@ enum ExitStatus: Int32 {
                else { .queued }
     }
 
+    /// A call's: its error code's (`AccountError.Code.traits`).
     init(_ status: CallStatus) {
-        self = switch status {
-        case .ok: .done
-        case .queued: .queued
-        case .argument, .forbidden, .notFound, .conflict, .unsupported, .internal: .refused
-        case .network, .server, .rateLimited, .unexpectedResponse: .unreachable
-        case .unauthorized: .authentication
-        case .storage: .storage
+        switch status {
+        case .ok: self = .done
+        case .queued: self = .queued
+        default: self = status.code.flatMap { ExitStatus(rawValue: $0.traits.exitStatus) } ?? .refused
         }
     }
 }

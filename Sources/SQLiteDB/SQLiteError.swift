@@ -39,3 +39,40 @@ package struct SQLiteError: Error, Sendable, CustomStringConvertible {
         return text
     }
 }
+
+/// What a failed SQLite call means for whoever keeps the file, in a few
+/// values of this module's own, so that no caller needs SQLite's codes.
+package enum SQLiteFailure: Hashable, Sendable {
+    /// The file is not an SQLite database.
+    case notADatabase
+    /// The file is damaged: corrupt pages, or shorter than its header says.
+    case damaged
+    /// The file or its directory may not be written.
+    case readOnly
+    /// The file could not be opened; `errno` is the system's reason, or 0.
+    case cannotOpen(errno: Int32)
+    /// The disk is full.
+    case full
+    /// Another connection held the lock too long.
+    case busy
+    /// Any other failure to read or write.
+    case ioFailure
+}
+
+extension SQLiteError {
+    /// What the failure means.
+    package var failure: SQLiteFailure {
+        switch primaryCode {
+        case SQLITE_NOTADB: .notADatabase
+        case SQLITE_CORRUPT: .damaged
+        case SQLITE_READONLY, SQLITE_PERM, SQLITE_AUTH: .readOnly
+        case SQLITE_CANTOPEN: .cannotOpen(errno: systemErrno)
+        case SQLITE_FULL: .full
+        case SQLITE_BUSY, SQLITE_LOCKED: .busy
+        // SQLITE_IOERR_SHORT_READ, a macro Swift cannot import: the file ends
+        // before the pages its header promises.
+        case SQLITE_IOERR where code == SQLITE_IOERR | (2 << 8): .damaged
+        default: .ioFailure
+        }
+    }
+}

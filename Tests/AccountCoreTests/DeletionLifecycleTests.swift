@@ -170,7 +170,7 @@ struct AccountErrorTests {
     func stableCodes() {
         #expect(AccountError.Code.allCases.map(\.rawValue) == [
             "invalidInput", "unauthorized", "forbidden", "notFound", "conflict", "rateLimited",
-            "server", "network", "unexpectedResponse", "storage", "unsupported", "accountMismatch",
+            "server", "network", "unexpectedResponse", "storage", "unsupported", "accountMismatch", "internal",
         ])
         #expect(AccountError(.rateLimited(retryAfter: 2)).code == .rateLimited)
         #expect(AccountError(.rateLimited(retryAfter: 2)).httpStatus == 429)

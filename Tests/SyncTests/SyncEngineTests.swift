@@ -165,6 +165,7 @@ struct SyncEngineTests {
         #expect(operation.state == .failed)
         #expect(error.code == .conflict)
         #expect(operation.lastError?.hasPrefix("conflict: 409") == true)
+        await harness.engine.settled()
         _ = try await harness.engine.sync()
         #expect(try harness.engine.outbox().map(\.state) == [.failed])
         #expect(try harness.applied() == ["requestDeletion"])
@@ -184,6 +185,7 @@ struct SyncEngineTests {
         _ = try await harness.engine.changeUsername(to: "second_try")
         #expect(try harness.engine.outbox().map(\.payload) == [.changeUsername(try Username(validating: "second_try"))])
         harness.engine.setOnline(true)
+        await harness.engine.settled()
         #expect(try await harness.engine.sync().remaining == 0)
         #expect(try harness.applied() == ["changeUsername"])
         #expect(try harness.accountRequests().map { $0["method"] } == ["PATCH"])
@@ -268,9 +270,13 @@ struct SyncEngineTests {
         harness.engine.setOnline(false)
         _ = try await harness.engine.cancelDeletion()
         _ = try await harness.client.cancelDeletion() // from "another device"
+        // Coming online sends it; the 404 it gets is what the user wanted.
         harness.engine.setOnline(true)
-        #expect(try await harness.engine.sync() == .init(sent: 1, failed: 0, remaining: 0))
+        await harness.engine.settled()
+        #expect(try await harness.engine.sync() == .init(sent: 0, failed: 0, remaining: 0))
         #expect(try harness.engine.outbox().isEmpty)
+        let last = try #require(try harness.store.auditTrail(for: harness.account).last)
+        #expect(last.action == .cancelDeletion && last.outcome == .succeeded && last.httpStatus == 404)
     }
 
     @Test("offline and online in quick succession: nothing lost, nothing doubled", arguments: Transport.allCases)
@@ -283,6 +289,7 @@ struct SyncEngineTests {
             harness.advance(seconds: 31 * 86_400)
         }
         harness.engine.setOnline(true)
+        await harness.engine.settled()
         for _ in 0..<50 where try harness.engine.outbox().contains(where: { $0.state == .queued }) {
             harness.advance(seconds: 400)
             _ = try await harness.engine.sync()

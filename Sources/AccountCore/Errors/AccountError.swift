@@ -36,12 +36,15 @@ public struct AccountError: Error, Hashable, Sendable, CustomStringConvertible {
         /// said so), or the sign-in changed under the call: nothing was
         /// sent. Signing in again resolves it.
         case accountMismatch
+        /// A failure nobody expected: a bug in the library (`detail` says
+        /// what), to be reported.
+        case `internal`
     }
 
     /// Stable codes a UI can branch on; their raw values never change.
     public enum Code: String, Hashable, Sendable, CaseIterable {
         case invalidInput, unauthorized, forbidden, notFound, conflict, rateLimited,
-             server, network, unexpectedResponse, storage, unsupported, accountMismatch
+             server, network, unexpectedResponse, storage, unsupported, accountMismatch, `internal`
     }
 
     /// What went wrong.
@@ -82,6 +85,7 @@ public struct AccountError: Error, Hashable, Sendable, CustomStringConvertible {
         case .storage: .storage
         case .unsupported: .unsupported
         case .accountMismatch: .accountMismatch
+        case .internal: .internal
         }
     }
 

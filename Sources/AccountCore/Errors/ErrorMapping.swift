@@ -1,4 +1,3 @@
-import CSQLite
 import FoundationEssentials
 import SQLiteDB
 #if canImport(Glibc)
@@ -44,7 +43,9 @@ extension AccountError {
         case is DecodingError, is EncodingError:
             self.init(.storage(.unreadableRecord), detail: String(describing: error))
         default:
-            self.init(.storage(.ioFailure), detail: String(describing: error))
+            // Nobody expected it: a bug, reported as such rather than as
+            // something the user could act on.
+            self.init(.internal, detail: String(describing: error))
         }
     }
 
@@ -91,18 +92,15 @@ extension AccountError {
     }
 
     private static func storageProblem(for error: SQLiteError) -> StorageProblem {
-        switch error.primaryCode {
-        case SQLITE_NOTADB: .notADatabase
-        case SQLITE_CORRUPT: .damaged
-        case SQLITE_READONLY, SQLITE_PERM, SQLITE_AUTH: .readOnly
+        switch error.failure {
+        case .notADatabase: .notADatabase
+        case .damaged: .damaged
+        case .readOnly: .readOnly
         // The errno tells a read-only directory from a missing one.
-        case SQLITE_CANTOPEN: error.systemErrno == 0 ? .cannotOpen : storageProblem(forErrno: error.systemErrno)
-        case SQLITE_FULL: .full
-        case SQLITE_BUSY, SQLITE_LOCKED: .busy
-        // SQLITE_IOERR_SHORT_READ, a macro Swift cannot import: the file ends
-        // before the pages its header promises.
-        case SQLITE_IOERR where error.code == SQLITE_IOERR | (2 << 8): .damaged
-        default: .ioFailure
+        case .cannotOpen(let errno): errno == 0 ? .cannotOpen : storageProblem(forErrno: errno)
+        case .full: .full
+        case .busy: .busy
+        case .ioFailure: .ioFailure
         }
     }
 

@@ -16,6 +16,9 @@ public enum InputProblem: Error, Hashable, Sendable {
     case rejectedByServer(status: Int)
     /// A configuration value is missing or malformed; names the field.
     case invalidConfiguration(field: String)
+    /// An argument of a call is missing, of the wrong type, or unknown;
+    /// names it ("newUsername", "arguments", "operation", "core").
+    case invalidArgument(name: String)
     /// This back end cancels by logging in: e-mail and password are needed.
     case credentialsRequired
 }

@@ -133,6 +133,7 @@ public struct Localizer: Hashable, Sendable {
         case .storage(let problem): message(for: problem)
         case .unsupported: text(.errorUnsupported)
         case .accountMismatch: text(.errorAccountMismatch)
+        case .internal: text(.errorInternal)
         }
     }
 
@@ -180,6 +181,7 @@ public struct Localizer: Hashable, Sendable {
         case .usernameCooldown(let until): text(.inputUsernameCooldown, ["date": dateTime(until)])
         case .rejectedByServer(let status): text(.inputRejectedByServer, ["status": String(status)])
         case .invalidConfiguration(let field): text(.inputInvalidConfiguration, ["field": field])
+        case .invalidArgument(let name): text(.inputInvalidArgument, ["argument": name])
         case .credentialsRequired: text(.inputCredentialsRequired)
         }
     }

@@ -9,20 +9,20 @@ enum FailureClass: Equatable {
     case rejected
     /// 401: pause the queue until a new token is given.
     case needsAuthentication
-    /// The store failed: stop, the error goes to the caller.
+    /// The store failed, or something nobody expected: stop, the error
+    /// goes to the caller.
     case storage
     /// The token is not the owner's, or the sign-in changed: nothing was
     /// sent; the operation waits for its owner.
     case held
 
     init(_ error: AccountError) {
-        switch error.reason {
-        case .network, .server, .rateLimited: self = .transient(retryAfter: error.retryAfter)
-        case .unexpectedResponse(let status, _) where status >= 500: self = .transient(retryAfter: error.retryAfter)
-        case .unauthorized: self = .needsAuthentication
-        case .storage: self = .storage
-        case .accountMismatch: self = .held
-        case .invalidInput, .forbidden, .notFound, .conflict, .unexpectedResponse, .unsupported: self = .rejected
+        switch error.retry {
+        case .retry: self = .transient(retryAfter: error.retryAfter)
+        case .setAside: self = .rejected
+        case .waitForToken: self = .needsAuthentication
+        case .waitForOwner: self = .held
+        case .stop: self = .storage
         }
     }
 }

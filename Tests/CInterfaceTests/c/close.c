@@ -80,10 +80,16 @@ int main(int argc, char **argv) {
   pthread_mutex_lock(&lock);
   int done = returned;
   pthread_mutex_unlock(&lock);
+  /* The call's answer comes about 1.1 s after ac_close was called. Whether
+  ** ac_call has also returned to this program's thread by now cannot be
+  ** told exactly: between the library letting go of the call and that
+  ** thread setting `returned` there is always a window. What can be told:
+  ** ac_close waited for the answer (it did not return at once), and the
+  ** call then returned normally (checked after the join below). */
   char what[200];
   snprintf(what, sizeof what, "ac_close waits for the call in flight (it returned after %.2f s, the call had %s)",
            took, done ? "returned" : "not returned");
-  expect_true(done, what, NULL);
+  expect_true(done || took >= 0.5, what, NULL);
 
   pthread_join(thread, NULL);
   expect_true(jc_is_object(call_json), "the call in flight still gets one JSON object", call_json);
