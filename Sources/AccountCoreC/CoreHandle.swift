@@ -3,15 +3,14 @@ import AccountSession
 import CAccountCore
 import Dispatch
 import POSIXThread
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// What an `ac_core *` points at: the session, the calls in flight (so
 /// `ac_close` can wait for them), and the event handler.
 final class CoreHandle: Sendable {
     let session: Session
-    private let inFlight = LockedValue(0)
+    /// The calls in flight: each enters on its way in and leaves on its way
+    /// out, and `close` waits on it.
+    private let inFlight = DispatchGroup()
     private let handler = LockedValue<EventHandler?>(nil)
     private let events: LockedValue<Task<Void, Never>?> = LockedValue(nil)
 
@@ -47,8 +46,8 @@ final class CoreHandle: Sendable {
 
     /// Runs `body`, counted as a call in flight.
     func call<Value, Failure>(_ body: () throws(Failure) -> Value) throws(Failure) -> Value {
-        inFlight.withLock { $0 += 1 }
-        defer { inFlight.withLock { $0 -= 1 } }
+        inFlight.enter()
+        defer { inFlight.leave() }
         return try body()
     }
 
@@ -58,7 +57,7 @@ final class CoreHandle: Sendable {
     /// runs any more and its file is closed.
     func close() {
         handler.withLock { $0 = nil }
-        while inFlight.withLock({ $0 }) > 0 { usleep(1_000) }
+        inFlight.wait()
         if let task = events.withLock({ $0 }) {
             task.cancel()
             blocking { await task.value }

@@ -32,11 +32,14 @@ public final class Emulator: Sendable {
         /// Whether it serves HTTP on a socket; without, it is reached only in
         /// memory, through `transport`, and opens no socket at all.
         public var listens: Bool
+        /// Seconds a kept-alive connection may stay idle before the emulator
+        /// closes it (a client then opens a new one).
+        public var idleTimeout: Double
 
         /// Creates a configuration: loopback, a free port, in memory, no control API.
         public init(host: String = "127.0.0.1", port: UInt16 = 0, allowNonLoopback: Bool = false,
                     statePath: String? = nil, enableControlAPI: Bool = false, clock: any WallClock = SystemClock(),
-                    listens: Bool = true) {
+                    listens: Bool = true, idleTimeout: Double = 30) {
             self.host = host
             self.port = port
             self.allowNonLoopback = allowNonLoopback
@@ -44,6 +47,7 @@ public final class Emulator: Sendable {
             self.enableControlAPI = enableControlAPI
             self.clock = clock
             self.listens = listens
+            self.idleTimeout = idleTimeout
         }
     }
 
@@ -69,6 +73,7 @@ public final class Emulator: Sendable {
             server.host = configuration.host
             server.port = configuration.port
             server.allowNonLoopback = configuration.allowNonLoopback
+            server.idleTimeout = configuration.idleTimeout
             self.server = configuration.listens
                 ? try HTTPServer(configuration: server) { request in router.handle(request) } : nil
             self.router = router

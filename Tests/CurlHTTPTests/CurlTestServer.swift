@@ -3,6 +3,7 @@ import CurlHTTP
 import POSIXThread
 import Synchronization
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -76,6 +77,9 @@ struct CurlTestServer {
     init(maxBodyBytes: Int = 64 * 1024) throws {
         var configuration = HTTPServer.Configuration()
         configuration.maxBodyBytes = maxBodyBytes
+        // Longer than any test runs: a test starved of the concurrency pool
+        // must not lose its kept-alive connection (see Harness.idleTimeout).
+        configuration.idleTimeout = Harness.idleTimeout
         let log = CurlRequestLog()
         let gate = CurlGate()
         server = try HTTPServer(configuration: configuration) { request in

@@ -15,9 +15,16 @@ public final class Harness: Sendable {
     public let emulator: Emulator
     public let clock = ManualClock(start)
 
+    /// How long a test's emulator keeps an idle connection: longer than any
+    /// test runs. A test waiting for the concurrency pool, which the
+    /// synchronous tests running beside it keep busy, was seen to stall 41 s
+    /// between two requests of one burst; the default 30 s then closed its
+    /// connection, and the client rightly opened another.
+    public static let idleTimeout: Double = 600
+
     public init(statePath: String? = nil, listens: Bool = true) throws {
         emulator = try Emulator(configuration: .init(statePath: statePath, enableControlAPI: true, clock: clock,
-                                                     listens: listens))
+                                                     listens: listens, idleTimeout: Self.idleTimeout))
     }
 
     /// How a client of this emulator sends its requests: libcurl over
