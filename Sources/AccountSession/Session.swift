@@ -39,62 +39,51 @@ public final class Session: Sendable {
         engine.stopAutomaticSync()
     }
 
-    /// The operations `perform` knows, by name.
-    public static let operations = ["status", "profile", "stats", "capabilities", "requestDeletion", "cancelDeletion",
-                                    "finalizeDeletion", "erase", "changeUsername", "sync", "outbox", "signOut"]
-
-    /// Runs `operation` with `arguments` (an object, or nil) and returns its
-    /// status and its one JSON object.
-    public func perform(_ operation: String, arguments: JSONValue?) async -> (status: CallStatus, json: JSONValue) {
-        let kind = OperationKind(rawValue: operation)
+    /// Runs the call `name` with `arguments` (an object, or nil) and returns
+    /// its status and its one JSON object: the JSON edge of `ac_call`.
+    public func perform(_ name: String, arguments: JSONValue?) async -> (status: CallStatus, json: JSONValue) {
         do {
-            return try await run(operation, Arguments(arguments))
+            return await perform(try Call(name: name, arguments: arguments))
         } catch {
-            return (CallStatus(error), json(error, operation: kind))
+            return (CallStatus(error), json(error, operation: OperationKind(rawValue: name)))
         }
     }
 
-    private func run(_ operation: String, _ arguments: Arguments) async throws(AccountError) -> (status: CallStatus, json: JSONValue) {
-        switch operation {
-        case "status":
-            try arguments.only([])
+    /// Runs `call` and returns its status and its one JSON object.
+    public func perform(_ call: Call) async -> (status: CallStatus, json: JSONValue) {
+        do {
+            return try await run(call)
+        } catch {
+            return (CallStatus(error), json(error, operation: call.kind))
+        }
+    }
+
+    private func run(_ call: Call) async throws(AccountError) -> (status: CallStatus, json: JSONValue) {
+        switch call {
+        case .status:
             return (.ok, json(try await engine.status()))
-        case "profile":
-            try arguments.only([])
+        case .profile:
             try requireOnline()
             return (.ok, ["profile": json(try await client.profile())])
-        case "stats":
-            try arguments.only([])
+        case .stats:
             try requireOnline()
             let stats = try await client.stats()
             return (.ok, ["stats": ["followersCount": .integer(stats.followers), "followingCount": .integer(stats.following),
                                     "liveStreamCount": .integer(stats.liveStreams)]])
-        case "capabilities":
-            try arguments.only([])
+        case .capabilities:
             return (.ok, ["capabilities": json(client.capabilities)])
-        case "requestDeletion":
-            try arguments.only(["reason", "days", "wipe"])
-            return try submitted(await engine.requestDeletion(reason: try arguments.string("reason"),
-                                                              days: try arguments.integer("days"),
-                                                              wipe: try arguments.bool("wipe")))
-        case "cancelDeletion":
-            try arguments.only(["email", "password"])
-            let email = try arguments.string("email"), password = try arguments.string("password")
-            let credentials = email.flatMap { email in password.map { LoginCredentials(email: email, password: $0) } }
+        case .requestDeletion(let reason, let days, let wipe):
+            return try submitted(await engine.requestDeletion(reason: reason, days: days, wipe: wipe))
+        case .cancelDeletion(let credentials):
             return try submitted(await engine.cancelDeletion(credentials: credentials))
-        case "finalizeDeletion":
-            try arguments.only([])
+        case .finalizeDeletion:
             let outcome = try await engine.finalizeNow()
             return (.ok, ["finalized": json(outcome.deletion ?? .none, adding: ["userId": .string(outcome.userID)])])
-        case "erase":
-            try arguments.only(["confirmation", "reason"])
-            let confirmation = try arguments.string("confirmation") ?? ""
-            let outcome = try await engine.erase(confirmation: confirmation, reason: try arguments.string("reason"))
+        case .erase(let confirmation, let reason):
+            let outcome = try await engine.erase(confirmation: confirmation, reason: reason)
             return (.ok, ["erasure": json(outcome.deletion ?? .none,
                                           adding: ["details": outcome.erasure.map(json) ?? .null])])
-        case "changeUsername":
-            try arguments.only(["newUsername"])
-            guard let name = try arguments.string("newUsername") else { throw Arguments.invalid("newUsername") }
+        case .changeUsername(let name):
             switch try await engine.changeUsername(to: name) {
             case .completed(let outcome):
                 let change = outcome.usernameChange
@@ -105,22 +94,16 @@ public final class Session: Sendable {
             case .coalesced:
                 return (.ok, ["coalesced": true])
             }
-        case "sync":
-            try arguments.only([])
+        case .sync:
             // AC_OK even when some remain (the status is part of ABI 1);
             // "remaining" and "waiting" say what is left and why.
             return (.ok, json(try await engine.sync()))
-        case "outbox":
-            try arguments.only(["all"])
-            return (.ok, ["queued": .array(try engine.outbox(everyone: try arguments.bool("all") ?? false).map(json))])
-        case "signOut":
-            try arguments.only(["discard"])
-            let discard = try arguments.bool("discard") ?? false
+        case .outbox(let everyone):
+            return (.ok, ["queued": .array(try engine.outbox(everyone: everyone).map(json))])
+        case .signOut(let discard):
             let signedOut = try engine.signOut(discard: discard)
             return (.ok, ["signedOut": ["account": .string(signedOut.account?.userID),
                                         "unsent": .array(signedOut.unsent.map(json)), "discarded": .bool(discard)]])
-        default:
-            throw AccountError(.invalidInput(.invalidArgument(name: "operation")), detail: "unknown operation \(operation)")
         }
     }
 
@@ -145,45 +128,5 @@ public final class Session: Sendable {
 
     private func requireOnline() throws(AccountError) {
         guard engine.isOnline else { throw AccountError(.network, detail: "offline") }
-    }
-}
-
-/// The arguments of one call: an object whose members have the types the
-/// operation expects, and no others.
-struct Arguments {
-    let members: [String: JSONValue]
-
-    init(_ value: JSONValue?) throws(AccountError) {
-        switch value {
-        case nil, .null?: members = [:]
-        case .object(let object)?: members = object
-        default: throw Self.invalid("arguments")
-        }
-    }
-
-    static func invalid(_ field: String) -> AccountError {
-        AccountError(.invalidInput(.invalidArgument(name: field)))
-    }
-
-    func only(_ allowed: Set<String>) throws(AccountError) {
-        if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) { throw Self.invalid(unknown) }
-    }
-
-    func string(_ key: String) throws(AccountError) -> String? {
-        guard let value = members[key], !value.isNull else { return nil }
-        guard let text = value.stringValue else { throw Self.invalid(key) }
-        return text
-    }
-
-    func integer(_ key: String) throws(AccountError) -> Int? {
-        guard let value = members[key], !value.isNull else { return nil }
-        guard let number = value.integerValue, let whole = Int(exactly: number) else { throw Self.invalid(key) }
-        return whole
-    }
-
-    func bool(_ key: String) throws(AccountError) -> Bool? {
-        guard let value = members[key], !value.isNull else { return nil }
-        guard let flag = value.boolValue else { throw Self.invalid(key) }
-        return flag
     }
 }

@@ -161,19 +161,11 @@ struct Runner {
 
     /// Runs `command` and prints its answer; returns the exit status.
     func execute(_ command: Command, in session: Session) async -> ExitStatus {
-        guard let operation = command.operation else { return .usage }
-        var arguments: [String: JSONValue] = [:]
+        guard var call = command.call else { return .usage }
         switch command {
-        case .deleteRequest(let reason, let days, let wipe):
-            if let reason { arguments["reason"] = .string(reason) }
-            if let days { arguments["days"] = .integer(Int64(days)) }
-            if wipe { arguments["wipe"] = true }
-        case .deleteCancel(let email):
-            if let email {
-                arguments["email"] = .string(email)
-                // One line, never echoed, never kept.
-                arguments["password"] = .string(console.readLine() ?? "")
-            }
+        case .deleteCancel(let email?):
+            // One line, never echoed, never kept.
+            call = .cancelDeletion(credentials: LoginCredentials(email: email, password: console.readLine() ?? ""))
         case .deleteFinalize:
             if console.inputIsTerminal, !settings.json {
                 let answer = localizer.text(.confirmAnswer)
@@ -183,38 +175,29 @@ struct Runner {
                     return .refused
                 }
             }
-        case .erase(let confirmation, let reason):
-            arguments["confirmation"] = .string(confirmation)
-            if let reason { arguments["reason"] = .string(reason) }
-        case .rename(let name):
-            arguments["newUsername"] = .string(name)
-        case .outbox(let all):
-            if all { arguments["all"] = true }
-        case .signout(let discard):
-            if discard { arguments["discard"] = true }
         default:
             break
         }
-        let progress = command == .sync && console.outputIsTerminal && !settings.json
+        let progress = call == .sync && console.outputIsTerminal && !settings.json
             ? SyncProgress(session: session, console: console, localizer: localizer) : nil
-        let (status, json) = await session.perform(operation, arguments: arguments.isEmpty ? nil : .object(arguments))
+        let (status, json) = await session.perform(call)
         progress?.finish()
         if settings.json {
             console.line(String(decoding: json.encoded, as: UTF8.self))
         } else {
-            report(status, json, operation: operation, now: session.client.now, showsOwners: command == .outbox(all: true))
+            report(status, json, call: call, now: session.client.now, showsOwners: call == .outbox(everyone: true))
         }
-        return status == .ok && command == .sync ? ExitStatus(sync: json) : ExitStatus(status)
+        return status == .ok && call == .sync ? ExitStatus(sync: json) : ExitStatus(status)
     }
 
-    private func report(_ status: CallStatus, _ json: JSONValue, operation: String = "", now: Date = Date(),
+    private func report(_ status: CallStatus, _ json: JSONValue, call: Call? = nil, now: Date = Date(),
                         showsOwners: Bool = false) {
         if settings.json, json["error"] != nil {
             console.line(String(decoding: json.encoded, as: UTF8.self))
             return
         }
         let lines = HumanOutput(localizer: localizer, console: console, now: now, showsOwners: showsOwners)
-            .lines(for: operation, status: status, json: json)
+            .lines(for: call, status: status, json: json)
         for line in lines {
             if json["error"] != nil { console.error(line) } else { console.line(line) }
         }

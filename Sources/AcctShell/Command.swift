@@ -1,3 +1,6 @@
+import AccountCore
+import AccountSession
+
 /// The commands of `acct`, each with its arguments.
 enum Command: Equatable {
     case status
@@ -72,21 +75,22 @@ enum Command: Equatable {
         if let stray = given.first(where: { $0.1 && !allowed.contains($0.0) }) { throw .unknownOption(stray.0) }
     }
 
-    /// The `ac_call` operation the command runs, if it is one.
-    var operation: String? {
+    /// The call the command runs, if it is one (a cancel's password is
+    /// read when it runs).
+    var call: Call? {
         switch self {
-        case .status: "status"
-        case .whoami: "profile"
-        case .stats: "stats"
-        case .deleteRequest: "requestDeletion"
-        case .deleteCancel: "cancelDeletion"
-        case .deleteFinalize: "finalizeDeletion"
-        case .erase: "erase"
-        case .rename: "changeUsername"
-        case .sync: "sync"
-        case .outbox: "outbox"
-        case .signout: "signOut"
-        case .capabilities: "capabilities"
+        case .status: .status
+        case .whoami: .profile
+        case .stats: .stats
+        case .deleteRequest(let reason, let days, let wipe): .requestDeletion(reason: reason, days: days, wipe: wipe ? true : nil)
+        case .deleteCancel: .cancelDeletion(credentials: nil)
+        case .deleteFinalize: .finalizeDeletion
+        case .erase(let confirmation, let reason): .erase(confirmation: confirmation, reason: reason)
+        case .rename(let name): .changeUsername(name)
+        case .sync: .sync
+        case .outbox(let all): .outbox(everyone: all)
+        case .signout(let discard): .signOut(discard: discard)
+        case .capabilities: .capabilities
         case .shell, .serve: nil
         }
     }

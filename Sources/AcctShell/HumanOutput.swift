@@ -12,36 +12,38 @@ struct HumanOutput {
     /// Whether outbox lines name each operation's owner (`outbox --all`).
     var showsOwners = false
 
-    /// The lines for the answer to `operation`.
-    func lines(for operation: String, status: CallStatus, json: JSONValue) -> [String] {
+    /// The lines for the answer to `call` (nil: a failure before any call).
+    func lines(for call: Call?, status: CallStatus, json: JSONValue) -> [String] {
         if let error = json["error"] {
             var lines = [console.styled(error["message"]?.stringValue ?? "", .red)]
             if status == .unauthorized { lines.append(localizer.text(.nextSignIn)) }
             return lines
         }
-        switch operation {
-        case "status":
+        guard let call else { return [] }
+        switch call {
+        case .status:
             var lines = deletion(json["deletion"], queued: json["queued"]?.arrayValue ?? [])
             if json["source"] == "cache", json["deletion"]?["status"] != "none" || !(json["queued"]?.arrayValue ?? []).isEmpty {
                 lines.append(console.styled(localizer.text(.statusFromCache, ["date": when(json["asOf"])]), .dim))
             }
             return lines
-        case "requestDeletion", "cancelDeletion":
+        case .requestDeletion, .cancelDeletion:
             if json["coalesced"] == true { return [localizer.text(.queuedCoalesced)] + deletion(json["deletion"], queued: []) }
             if let queued = json["queued"] {
-                return [queuedLine(queued)] + (operation == "requestDeletion" ? deletion(json["deletion"], queued: [queued]) : [])
+                let isRequest = if case .requestDeletion = call { true } else { false }
+                return [queuedLine(queued)] + (isRequest ? deletion(json["deletion"], queued: [queued]) : [])
             }
             return deletion(json["deletion"], queued: [])
-        case "finalizeDeletion":
+        case .finalizeDeletion:
             return [console.styled(localizer.text(.statusFinalized), .bold)]
-        case "erase":
+        case .erase:
             return [localizer.text(.eraseDone, ["date": when(json["erasure"]?["scheduledFor"])])]
                 + erasureDetails(json["erasure"]?["details"]) + [localizer.text(.warningErase)]
-        case "changeUsername":
+        case .changeUsername:
             if let queued = json["queued"] { return [queuedLine(queued)] }
             if json["coalesced"] == true { return [localizer.text(.queuedOperation)] }
             return [localizer.text(.renameDone, ["name": json["username"]?["newUsername"]?.stringValue ?? ""])]
-        case "profile":
+        case .profile:
             let profile = json["profile"] ?? .null
             var lines: [String] = []
             if let name = profile["username"]?.stringValue { lines.append(localizer.text(.profileUsername, ["value": name])) }
@@ -51,12 +53,12 @@ struct HumanOutput {
                 lines.append(localizer.text(.profileNextRename, ["date": localizer.dateTime(next)]))
             }
             return lines
-        case "stats":
+        case .stats:
             let stats = json["stats"] ?? .null
             return [localizer.text(.statsLine, ["followers": count(stats["followersCount"]),
                                                 "following": count(stats["followingCount"]),
                                                 "streams": count(stats["liveStreamCount"])])]
-        case "capabilities":
+        case .capabilities:
             let capabilities = json["capabilities"]?.objectValue ?? [:]
             return capabilities.keys.sorted().map { name in
                 let value: String = switch capabilities[name] {
@@ -68,18 +70,18 @@ struct HumanOutput {
                 }
                 return localizer.text(.capabilitiesLine, ["name": name, "value": value])
             }
-        case "sync":
+        case .sync:
             let sent = Int(json["sent"]?.integerValue ?? 0)
             let remaining = Int(json["remaining"]?.integerValue ?? 0)
             guard remaining > 0 else { return [localizer.text(.syncDone, count: sent)] }
             return [localizer.text(.syncDone, count: sent),
                     console.styled(localizer.text(.syncRemaining, count: remaining), .yellow),
                     json["waiting"]?["message"]?.stringValue].compactMap { $0 }
-        case "outbox":
+        case .outbox:
             let operations = json["queued"]?.arrayValue ?? []
             guard !operations.isEmpty else { return [localizer.text(.outboxEmpty)] }
             return operations.flatMap(outboxLines)
-        case "signOut":
+        case .signOut:
             let signedOut = json["signedOut"] ?? .null
             guard signedOut["account"]?.stringValue != nil || !(signedOut["unsent"]?.arrayValue ?? []).isEmpty else {
                 return [localizer.text(.signoutNobody)]
@@ -90,8 +92,6 @@ struct HumanOutput {
                 + unsent.flatMap(outboxLines)
                 + [signedOut["discarded"] == true ? localizer.text(.signoutDiscarded, count: unsent.count)
                                                   : localizer.text(.signoutKept)]
-        default:
-            return []
         }
     }
 

@@ -76,7 +76,7 @@ struct InteractiveShell {
             do {
                 let invocation = try Invocation.parse(Self.words(line))
                 let command = try Command(invocation)
-                guard command != .shell, command.operation != nil else { throw UsageError.unknownCommand(line) }
+                guard command != .shell, command.call != nil else { throw UsageError.unknownCommand(line) }
                 var settings = try Settings(invocation, environment: [:])
                 settings.json = invocation.json
                 last = await Runner(settings: settings, console: console, localizer: localizer).execute(command, in: session)
