@@ -1,5 +1,9 @@
+import AccountCore
 import Testing
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `ac_close` while another thread's call is still waiting for the server
 /// (`c/close.c`): the header says it waits for calls in flight.
@@ -21,5 +25,42 @@ struct CloseTests {
             $0["method"]?.stringValue == "GET" && $0["path"]?.stringValue == "/api/v1/users/me/account-deletion"
         }
         #expect(statusRequests.count == 1, "\(statusRequests)")
+    }
+
+    @Test("ac_close during a drain cancels the transfer and returns; the operation stays queued, sent once later")
+    func closeCancelsDrain() throws {
+        let (harness, token) = try CInterface.emulator()
+        // The request's answer is held 8 s: ac_close must not wait for it.
+        try harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", count: 1, delayMs: 8_000)
+        let directory = try TemporaryDirectory()
+        let program = try CInterface.compile("close_drain", in: directory)
+        let exited = directory.file("exited")
+        let child = Thread { () -> Result<ProcessResult, any Error> in
+            defer { try? write([], to: exited) }
+            return Result {
+                try CInterface.run(program, [harness.emulator.baseURL, token, directory.file("store.sqlite"), directory.path],
+                                   seconds: 60)
+            }
+        }
+        // The program stops at "sent" once the request is being sent; it is
+        // let go once the server has it, and then closes the core.
+        let reached = directory.file("sent.reached")
+        while !fileExists(reached), !fileExists(exited) { usleep(10_000) }
+        var posts: [JSONValue] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        while fileExists(reached), posts.isEmpty, ContinuousClock.now < deadline {
+            posts = try harness.requests().filter { $0["method"] == "POST" }
+            if posts.isEmpty { usleep(10_000) }
+        }
+        try write([], to: directory.file("sent.go"))
+        let result = try child.join().get()
+        #expect(result.status == 0, "\(CInterface.describe(result, seconds: 60))")
+        #expect(posts.count == 1, "the request reached the server before ac_close: \(posts)")
+        // The cancelled send left the operation queued, with its key, for
+        // the next drain: nothing lost.
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let queued = try store.outboxOfEveryone()
+        #expect(queued.map(\.state) == [.queued], "\(queued)")
+        #expect(queued.first?.attempts == 1)
     }
 }

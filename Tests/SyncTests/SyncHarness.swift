@@ -59,8 +59,11 @@ final class SyncHarness {
     }
 }
 
-/// The first event of `stream` that `matches`, or nil after `timeout` seconds.
-func firstEvent(of stream: AsyncStream<SyncEvent>, timeout: Double = 10,
+/// The first event of `stream` that `matches`, or nil after `timeout`
+/// seconds: a guard against a hang, far above the event's normal latency,
+/// since the drain that sends it waits for the concurrency pool, which the
+/// synchronous tests beside it can keep busy for tens of seconds.
+func firstEvent(of stream: AsyncStream<SyncEvent>, timeout: Double = 60,
                 where matches: @escaping @Sendable (SyncEvent) -> Bool) async -> SyncEvent? {
     await withTaskGroup(of: SyncEvent?.self) { group in
         group.addTask {

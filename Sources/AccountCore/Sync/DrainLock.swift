@@ -1,3 +1,4 @@
+import POSIXThread
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -34,9 +35,50 @@ struct DrainLock: Sendable {
         return Held(descriptor: descriptor)
     }
 
+    /// Takes the lock, waiting up to `seconds` for another process's drain
+    /// to end: on a thread of its own blocked in `flock`, never polling.
+    /// Nil when the time ran out or the task was cancelled; a lock the
+    /// thread gets after that is given back at once.
+    func acquire(waitingUpTo seconds: Double) async throws(FileSystemError) -> Held? {
+        if let held = try tryAcquire() { return held }
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
+        guard descriptor >= 0 else { throw FileSystemError(operation: "open", path: path, errno: errno) }
+        // Whoever comes first, the lock or the end of the wait, answers.
+        let waiting = LockedValue<CheckedContinuation<Held?, Never>?>(nil)
+        @Sendable func answer(_ held: Held?) -> Bool {
+            guard let continuation = waiting.withLock({ slot in defer { slot = nil }; return slot }) else { return false }
+            continuation.resume(returning: held)
+            return true
+        }
+        let timeout = Task {
+            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            _ = answer(nil)
+        }
+        defer { timeout.cancel() }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Held?, Never>) in
+                waiting.withLock { $0 = continuation }
+                let started = DetachedThread.detach {
+                    let locked = flock(descriptor, LOCK_EX) == 0
+                    let held = locked ? Held(descriptor: descriptor) : nil
+                    if !answer(held) {
+                        // Nobody waits any more: give the lock back at once.
+                        if let held { held.release() } else { close(descriptor) }
+                    }
+                }
+                if !started {
+                    close(descriptor)
+                    _ = answer(nil)
+                }
+            }
+        } onCancel: {
+            _ = answer(nil)
+        }
+    }
+
     /// A held lock; `release()` gives it back (once; closing the descriptor
-    /// releases it too).
-    final class Held {
+    /// releases it too). Used by one drain at a time.
+    final class Held: @unchecked Sendable {
         private var descriptor: Int32
 
         init(descriptor: Int32) {

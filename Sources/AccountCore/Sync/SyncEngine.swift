@@ -31,7 +31,12 @@ import POSIXThread
 ///   tries at once what waits on a backoff; only the automatic timer keeps
 ///   it. Nothing goes before a server's `Retry-After`. Coming back online
 ///   forgets the backoff too.
-/// - **One drain at a time**, across threads and processes (`DrainLock`).
+/// - **One drain at a time.** This engine's drains wait their turn on
+///   `DrainGate`, woken when the one before ends: a drain started by coming
+///   online or a sign-in during another runs next, never lost. Other
+///   processes are kept out by `DrainLock`; a drain asked for while another
+///   process drains returns at once (`anotherDrain`), and a submission waits
+///   for it (at most 30 s), blocked in `flock` on a thread of its own.
 /// - Triggers: `sync()`, `setOnline(true)`, `signIn(account:token:)`,
 ///   `setToken(_:)`, and the timer of `startAutomaticSync(every:)`.
 public final class SyncEngine: Sendable {
@@ -52,6 +57,7 @@ public final class SyncEngine: Sendable {
 
     private let state: LockedValue<State>
     private let lock: DrainLock
+    private let gate = DrainGate()
     private let broadcaster = EventBroadcaster()
 
     /// Creates an engine over `client`, online or not.
@@ -403,8 +409,9 @@ public final class SyncEngine: Sendable {
 
     /// Sends the signed-in person's queued operations, in order, until the
     /// queue is empty or must wait. Asked for, it does not wait out a
-    /// backoff, only a server's `Retry-After`. Returns at once when another
-    /// thread or process is draining.
+    /// backoff, only a server's `Retry-After`. Waits for a drain of this
+    /// engine under way, then runs; returns at once when another process is
+    /// draining.
     @discardableResult
     public func sync() async throws(AccountError) -> SyncReport {
         try await drain(explicit: true, immediate: nil).report
@@ -433,17 +440,16 @@ public final class SyncEngine: Sendable {
             holdup = .paused(.authenticationRequired)
             broadcaster.emit(.syncPaused(.authenticationRequired))
         } else {
+            // This engine's drains go one after another (a drain asked for
+            // while another runs goes next, never lost); another process's
+            // are kept out by the lock beside the store.
+            guard await gate.enter() else { throw AccountError(.network, detail: "cancelled") }
+            defer { gate.leave() }
             var held: DrainLock.Held?
             do {
-                held = try lock.tryAcquire()
-                // What the user just did waits for a drain under way (a
-                // background one, another process's) rather than be reported
-                // as queued while online; at most 30 s.
-                let deadline = ContinuousClock.now + .seconds(30)
-                while held == nil, immediate != nil, ContinuousClock.now < deadline {
-                    try? await Task.sleep(for: .milliseconds(10))
-                    held = try lock.tryAcquire()
-                }
+                // What the user just did waits for another process's drain
+                // rather than be reported as queued while online; at most 30 s.
+                held = immediate == nil ? try lock.tryAcquire() : try await lock.acquire(waitingUpTo: 30)
             } catch {
                 throw AccountError(mapping: error)
             }

@@ -1,9 +1,13 @@
 /* expect.c: see expect.h. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "expect.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 int expect_failures = 0;
 int expect_checks = 0;
@@ -71,4 +75,25 @@ ac_core *open_allmine_core(int argc, char **argv, const char *program) {
   if (opened != AC_OK) return NULL;
   expect_status(ac_set_token(core, argv[2]), AC_OK, "ac_set_token", NULL);
   return core;
+}
+
+void expect_checkpoint(const char *directory, const char *name) {
+  char reached[4096], go[4096];
+  snprintf(reached, sizeof reached, "%s/%s.reached", directory, name);
+  snprintf(go, sizeof go, "%s/%s.go", directory, name);
+  fflush(stdout);
+  FILE *file = fopen(reached, "w");
+  expect_true(file != NULL, "the checkpoint file can be created", reached);
+  if (file == NULL) return;
+  fclose(file);
+  struct timespec now, pause = {0, 20 * 1000 * 1000};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  time_t until = now.tv_sec + 60;
+  while (access(go, F_OK) != 0 && now.tv_sec < until) {
+    nanosleep(&pause, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+  }
+  char what[4200];
+  snprintf(what, sizeof what, "the test let checkpoint %s go within 60 s", name);
+  expect_true(access(go, F_OK) == 0, what, NULL);
 }

@@ -28,4 +28,9 @@ char *json_quote(const char *text);
    returns NULL (reported) when ac_open fails. */
 ac_core *open_allmine_core(int argc, char **argv, const char *program);
 
+/* Stops at checkpoint `name`: creates DIRECTORY/NAME.reached, then waits
+   (up to 60 s) until the Swift test, having looked at the server, creates
+   DIRECTORY/NAME.go. */
+void expect_checkpoint(const char *directory, const char *name);
+
 #endif /* EXPECT_H */

@@ -145,21 +145,7 @@ static void expect_kinds(const char *json, const char *path, const char *first, 
 }
 
 /* Lets the Swift test look at the server: NAME.reached, then wait for NAME.go. */
-static void checkpoint(const char *name) {
-  char reached[4096], go[4096];
-  snprintf(reached, sizeof reached, "%s/%s.reached", checkpoint_dir, name);
-  snprintf(go, sizeof go, "%s/%s.go", checkpoint_dir, name);
-  fflush(stdout);
-  FILE *file = fopen(reached, "w");
-  expect_true(file != NULL, "the checkpoint file can be created", reached);
-  if (file == NULL) return;
-  fclose(file);
-  double until = seconds_now() + 60;
-  while (access(go, F_OK) != 0 && seconds_now() < until) pause_briefly();
-  char what[4200];
-  snprintf(what, sizeof what, "the test let checkpoint %s go within 60 s", name);
-  expect_true(access(go, F_OK) == 0, what, NULL);
-}
+static void checkpoint(const char *name) { expect_checkpoint(checkpoint_dir, name); }
 
 /* Syncs until the signed-in user has nothing left or `seconds` pass: the
 ** background sync that ac_sign_in and ac_set_online start may hold the
