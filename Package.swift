@@ -31,8 +31,15 @@ let package = Package(
             path: "Sources/CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // The system's C library, whatever the platform: the one module that
+        // names Glibc, Musl, Android's Bionic or Darwin.
+        .target(
+            name: "Libc",
+            path: "Sources/Libc"
+        ),
         .target(
             name: "POSIXThread",
+            dependencies: ["Libc"],
             path: "Sources/POSIXThread"
         ),
         .target(
@@ -47,7 +54,7 @@ let package = Package(
         ),
         .target(
             name: "AccountCore",
-            dependencies: ["SQLiteDB", "POSIXThread"],
+            dependencies: ["SQLiteDB", "POSIXThread", "Libc"],
             path: "Sources/AccountCore",
             plugins: ["LocalizationCompiler"]
         ),
@@ -83,22 +90,22 @@ let package = Package(
         ),
         .target(
             name: "AccountCoreC",
-            dependencies: ["CAccountCore", "AccountSession", "POSIXThread"],
+            dependencies: ["CAccountCore", "AccountSession", "POSIXThread", "Libc"],
             path: "Sources/AccountCoreC"
         ),
         .target(
             name: "AcctShell",
-            dependencies: ["AccountSession", "AccountEmulator", "POSIXThread"],
+            dependencies: ["AccountSession", "AccountEmulator", "POSIXThread", "Libc"],
             path: "Sources/AcctShell"
         ),
         .executableTarget(
             name: "acct",
-            dependencies: ["AcctShell"],
+            dependencies: ["AcctShell", "Libc"],
             path: "Sources/acct"
         ),
         .target(
             name: "AccountEmulator",
-            dependencies: ["AccountCore", "SQLiteDB", "POSIXThread"],
+            dependencies: ["AccountCore", "SQLiteDB", "POSIXThread", "Libc"],
             path: "Sources/AccountEmulator"
         ),
         .target(

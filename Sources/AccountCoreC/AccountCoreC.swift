@@ -1,9 +1,7 @@
 import AccountCore
 import AccountSession
 import CAccountCore
-#if canImport(Glibc)
-import Glibc
-#endif
+import Libc
 
 // The functions of account_core.h. Each is a thin wrapper: it checks the
 // pointers and strings, hands the work to AccountSession, and copies the

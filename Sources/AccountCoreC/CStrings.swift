@@ -1,7 +1,5 @@
 import AccountCore
-#if canImport(Glibc)
-import Glibc
-#endif
+import Libc
 
 /// Strings across the C boundary: read with a bound, handed out with
 /// malloc, freed by `ac_string_free`.

@@ -1,8 +1,6 @@
 import AccountCore
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
+import Libc
 
 /// Turns each HTTP request into the emulated back end's answer: logs it,
 /// applies an injected fault, and otherwise lets the back end answer inside

@@ -2,9 +2,7 @@ import AccountCore
 import AccountEmulator
 import AccountSession
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
+import Libc
 
 /// `acct`, the terminal shell: what its `@main` runs, and what the tests
 /// drive. Every command runs the same operation as the C interface's
@@ -227,7 +225,7 @@ struct Runner {
         let directory = settings.databasePath.lastIndex(of: "/").map { String(settings.databasePath[..<$0]) } ?? "."
         try StoreFile.makePrivateDirectory(directory)
         let path = directory + "/emulator.sqlite"
-        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
+        let descriptor = Libc.open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
         if descriptor >= 0 { close(descriptor) }
         return path
     }

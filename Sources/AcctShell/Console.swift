@@ -1,7 +1,5 @@
 import POSIXThread
-#if canImport(Glibc)
-import Glibc
-#endif
+import Libc
 
 /// Standard input, output and error, and what kind of thing they are.
 final class Console: Sendable {
@@ -39,7 +37,7 @@ final class Console: Sendable {
         lock.withLock { _ in
             var bytes = Array(text.utf8)[...]
             while !bytes.isEmpty {
-                let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+                let written = bytes.withUnsafeBytes { Libc.write(descriptor, $0.baseAddress, $0.count) }
                 if written < 0 && errno == EINTR { continue }
                 if written <= 0 { return }
                 bytes = bytes.dropFirst(written)

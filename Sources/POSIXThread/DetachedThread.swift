@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Libc
 
 /// Plain POSIX threads for work that blocks: the emulator's connections
 /// (each waits in `poll` and in its handler) and curl transfers (each waits

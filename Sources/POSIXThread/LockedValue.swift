@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Libc
 
 /// A value that only one thread at a time may read or change, guarded by a
 /// `pthread_mutex_t`.

@@ -1,9 +1,7 @@
 // acct: the terminal shell of AccountCore. A thin @main: all it does is in
 // AcctShell, which the tests drive.
 import AcctShell
-#if canImport(Glibc)
-import Glibc
-#endif
+import Libc
 
 @main
 struct Main {

@@ -42,4 +42,17 @@ struct SourceRulesTests {
         #expect(try matches(#"(^|[^.a-zA-Z_])print\("#) == [])
         #expect(try matches(#"\btry!"#) == [])
     }
+
+    @Test("only the Libc module names a platform's C library; the rest import Libc")
+    func oneModuleNamesThePlatform() throws {
+        let named = try matches(#"(import|canImport\()\s*(Glibc|Musl|Darwin|Android|Bionic)\b|\b(Glibc|Musl|Darwin)\."#)
+        #expect(named.filter { !$0.hasPrefix(packageRoot + "/Sources/Libc/") } == [])
+        #expect(named.contains { $0.hasPrefix(packageRoot + "/Sources/Libc/") }, "the pattern finds Libc's own")
+        #expect(try !matches(#"^import Libc$"#).isEmpty)
+    }
+
+    @Test("no sleeping in a loop to wait for something in library code (the emulator's injected delay aside)")
+    func noPolling() throws {
+        #expect(try matches(#"\busleep\(|Thread\.sleep"#).filter { !$0.contains("/Sources/AccountEmulator/") } == [])
+    }
 }

@@ -1,14 +1,6 @@
 import FoundationEssentials
 import SQLiteDB
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Android)
-import Android
-#endif
+import Libc
 
 extension AccountError {
     /// Turns any error raised inside the core into the public error.

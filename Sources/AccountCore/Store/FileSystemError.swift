@@ -1,12 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Android)
-import Android
-#endif
+import Libc
 
 /// A failed file system call made while preparing the store's file.
 struct FileSystemError: Error, CustomStringConvertible {

@@ -1,12 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Android)
-import Android
-#endif
+import Libc
 
 /// The store's file on disk, before SQLite opens it: created owner-only,
 /// never recreated or deleted.

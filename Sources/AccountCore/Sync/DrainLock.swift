@@ -1,13 +1,5 @@
 import POSIXThread
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(Android)
-import Android
-#endif
+import Libc
 
 /// One drain at a time per store, across threads and processes: an
 /// exclusive `flock` on a file beside the database. The kernel releases it

@@ -1,9 +1,5 @@
 import POSIXThread
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Libc
 
 /// The accepting thread: hands each new connection a thread of its own,
 /// until the server stops.

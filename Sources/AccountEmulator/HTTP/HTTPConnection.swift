@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Libc
 
 /// One client connection, served on its own thread: requests are read,
 /// answered and written one after the other, so pipelined requests are

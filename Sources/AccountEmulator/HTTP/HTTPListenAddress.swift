@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Libc
 
 /// The IP address a server listens on, parsed from its configured host.
 enum HTTPListenAddress {

@@ -1,9 +1,5 @@
 import POSIXThread
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Libc
 
 /// A small HTTP/1.1 server for the account-API emulator, on loopback.
 ///

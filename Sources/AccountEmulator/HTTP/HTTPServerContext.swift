@@ -1,11 +1,7 @@
 import Dispatch
 import POSIXThread
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Libc
 
 /// What the accepting thread and every connection thread of one server
 /// share. Separate from `HTTPServer` so that the threads do not keep the

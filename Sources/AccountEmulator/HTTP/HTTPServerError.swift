@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Libc
 
 /// Why a server could not start.
 package struct HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Libc
 
 /// The socket calls the server makes. Every descriptor is close-on-exec and
 /// non-blocking: waiting is done in `poll`, with a deadline, so no call can
@@ -76,7 +72,7 @@ enum HTTPSocket {
         if let accept4 {
             return accept4(listener, nil, nil, Int32(SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue))
         }
-        let descriptor = Glibc.accept(listener, nil, nil)
+        let descriptor = Libc.accept(listener, nil, nil)
         if descriptor >= 0 {
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
