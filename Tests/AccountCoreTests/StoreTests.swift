@@ -95,6 +95,36 @@ struct StoreMigrationTests {
         #expect(try store.auditTrail(for: account).count == 1)
     }
 
+    @Test("migration 3: two old names of one user become one account keeping the newest values; a name that does not say its back end is held")
+    func ownersFromOldNames() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("store.sqlite")
+        do {
+            let raw = try Database(path: path, create: true)
+            for migration in Schema.migrator.migrations.prefix(2) { try raw.executeScript(migration.sql) }
+            try raw.execute("PRAGMA user_version = 2")
+            // The newer values sit under the name that sorts first.
+            for (name, asOf, username) in [("allmine@https://a.example", 200, "newer"), ("allmine@https://b.example", 100, "older"),
+                                           ("alice@example.com", 100, "host")] {
+                try raw.execute("INSERT INTO cache VALUES (?, 'profile', ?, ?, 'server')",
+                                [name, #"{"id":"u7","isLocked":false,"username":""# + username + #""}"#, asOf])
+            }
+            try raw.execute("""
+                INSERT INTO outbox (id, account, idempotency_key, kind, payload, created_at)
+                VALUES ('5B1F1C9E-3D43-4C55-9F0A-1B2C3D4E5F61', 'alice@example.com', '0F8E2D4C-6B5A-4938-8271-6A5B4C3D2E11',
+                        'cancelDeletion', '{"cancelDeletion":{}}', 1)
+                """)
+        }
+        let store = try AccountStore(path: path)
+        let merged = try #require(try store.cached(AccountProfile.self, for: AccountID(backend: "allmine", userID: "u7")))
+        #expect(merged.value.username == "newer")
+        #expect(merged.asOf == Date(millisecondsSince1970: 200))
+        let held = try #require(try store.outboxOfEveryone().first)
+        #expect(held.account.isHeld)
+        #expect(held.account.userID == nil)
+        #expect(held.account.backend == "")
+    }
+
     @Test("a file that is not SQLite is a storage error, and is left untouched")
     func notSQLite() throws {
         let directory = try TemporaryDirectory()

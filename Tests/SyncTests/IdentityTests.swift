@@ -278,6 +278,50 @@ struct IdentityTests {
         #expect(try harness.applied().map(\.key) == [rename.key])
     }
 
+    @Test("after a 401, a fresh token of another user is checked first and carries nothing")
+    func refreshedTokenIsChecked() async throws {
+        let harness = try Harness()
+        let alice = try EmulatorUser(harness, username: "alice")
+        let bob = try EmulatorUser(harness, username: "bob")
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let client = try AccountClient(backend: AllmineBackend(),
+                                       configuration: ClientConfiguration(baseURL: harness.emulator.baseURL), store: store,
+                                       transport: harness.transport(), token: alice.token, account: alice.id,
+                                       clock: harness.clock, tokenRefresher: { bob.token })
+        _ = try await client.profile()
+        try harness.inject("status", "POST", "/api/v1/users/me/account-deletion", status: 401)
+        await #expect(throws: AccountError.self) { _ = try await client.requestDeletion() }
+        #expect(client.hasAccountMismatch)
+        #expect(try harness.applied().isEmpty)
+        #expect(try harness.user(bob.id)["deletion"]?["status"] == "none")
+        #expect(try harness.requests().filter { $0["method"] == "POST" }.count == 1, "only the refused one")
+    }
+
+    @Test("a cancel made while its request is on its way is sent after it, never cancelled out", arguments: Transport.allCases)
+    func cancelDuringRequest(_ transport: Transport) async throws {
+        let harness = try Harness(listens: transport.listens)
+        let alice = try EmulatorUser(harness, username: "alice")
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let engine = try device(harness, store: store, token: alice.token, account: alice.id)
+        _ = try await engine.client.profile()
+        try harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 800)
+        let request = Task { try await engine.requestDeletion() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try engine.outbox().first?.state != .sending, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        try #require(try engine.outbox().first?.state == .sending)
+        let cancel = try await engine.cancelDeletion()
+        #expect(!cancel.isCoalesced)
+        _ = try await request.value
+        await engine.settled()
+        _ = try await engine.sync()
+        #expect(try harness.applied().map(\.action) == ["requestDeletion", "cancelDeletion"])
+        #expect(try harness.user(alice.id)["deletion"]?["status"] == "cancelled")
+    }
+
     @Test("sign-out says what was not sent, with each cancel's deadline; discard removes it, audited", arguments: Transport.allCases)
     func signOut(_ transport: Transport) async throws {
         let harness = try Harness(listens: transport.listens)

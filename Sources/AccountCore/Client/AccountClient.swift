@@ -62,9 +62,9 @@ public final class AccountClient: Sendable {
     /// Whether a token is set.
     public var hasToken: Bool { signedIn.withLock { $0.token != nil } }
 
-    /// The fingerprint of the current token: what an operation made now
-    /// records as the credential it was made under.
-    var credential: CredentialFingerprint? { signedIn.withLock { $0.credential } }
+    /// Who is signed in, with what, read at once: what an operation made
+    /// now records as its owner and the credential it was made under.
+    var signInNow: SignIn { signedIn.withLock { $0 } }
 
     /// Whether the server said the current token belongs to someone other
     /// than the signed-in person: nothing is sent until the host signs in again.
@@ -104,17 +104,25 @@ public final class AccountClient: Sendable {
     /// back end can say whose a token is, that is checked before it is sent
     /// for them. With nobody signed in, as `signIn(account: nil, token:)`.
     public func setToken(_ token: String?) {
-        let current = signedIn.withLock { $0 }
-        guard let token else {
-            signedIn.withLock { $0 = SignIn(account: current.account) }
-            return
+        // Installed only over the sign-in it was worked out from: a sign-in
+        // that came meanwhile (another thread, the host) is never undone.
+        while true {
+            let current = signedIn.withLock { $0 }
+            var next = SignIn(account: current.account)
+            if let token {
+                // The store failing here leaves the person known only by this
+                // token, which sends nothing of anyone else's.
+                next = (try? signIn(token: token, as: current.account))
+                    ?? SignIn(account: current.account ?? .unconfirmed(backend: backend.name), token: token,
+                              credential: fingerprint(of: token))
+            }
+            let installed = signedIn.withLock { state -> Bool in
+                guard state.account == current.account, state.credential == current.credential else { return false }
+                state = next
+                return true
+            }
+            if installed { return }
         }
-        // The store failing here leaves the person known only by this token,
-        // which sends nothing of anyone else's.
-        let next = (try? signIn(token: token, as: current.account))
-            ?? SignIn(account: current.account ?? .unconfirmed(backend: backend.name), token: token,
-                      credential: fingerprint(of: token))
-        signedIn.withLock { $0 = next }
     }
 
     /// Signs out: forgets the token and who was signed in; returns who that was.
@@ -416,6 +424,8 @@ public final class AccountClient: Sendable {
         var (response, credential) = try await transmit(request, for: operation, owner: owner, idempotencyKey: idempotencyKey)
         if response.status == 401, request.authenticated, let tokenRefresher, let fresh = await tokenRefresher() {
             setToken(fresh)
+            // A fresh token is checked like any other before it carries anything.
+            if operation != .profile { owner = try await confirmIdentity(of: owner) }
             (response, credential) = try await transmit(request, for: operation, owner: owner, idempotencyKey: idempotencyKey)
         }
         if let serverTime = backend.serverTime(in: response) {
@@ -476,6 +486,11 @@ public final class AccountClient: Sendable {
             let state = signedIn.withLock { $0 }
             if let refusal = state.refusal(toSendFor: owner) { throw refusal }
             guard let token = state.token else { throw AccountError(.unauthorized, detail: "no access token was given") }
+            // Where the back end can say whose a token is, only a token it
+            // confirmed goes (a sign-in or refresh after the check is not).
+            if backend.capabilities.profile, operation != .profile, !state.confirmedByServer {
+                throw AccountError(.accountMismatch, detail: "the token changed before it was confirmed")
+            }
             guard backend.accepts(token: token, for: operation) else {
                 throw AccountError(.unauthorized, detail: "this kind of credential is not accepted here; sign in as the user")
             }

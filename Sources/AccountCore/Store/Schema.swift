@@ -55,11 +55,12 @@ enum Schema {
             """),
         Migration(version: 3, name: "owners", sql: """
             -- An account is a person: its back end and its user id (`AccountID`).
-            -- Versions 1 and 2 named rows `backend@baseURL` (or a name the
-            -- host chose): a row gets the user id of the profile cached under
-            -- its old name, and the back end that name starts with; any other
-            -- is held with an unknown owner (`backend?legacy:name`), listed
-            -- but never sent under a guess.
+            -- Versions 1 and 2 named rows `backend@baseURL` (acct's
+            -- `backend@embedded`, or a name the host chose, as `backend:id`):
+            -- a row so named gets the user id of the profile cached under its
+            -- old name; any other is held with an unknown owner
+            -- (`backend?legacy:name`, or `?legacy:name` where the name does
+            -- not say the back end), listed but never sent under a guess.
             CREATE TEMP TABLE legacy_owner (old TEXT PRIMARY KEY, new TEXT NOT NULL);
             INSERT INTO legacy_owner (old, new)
             SELECT name,
@@ -73,14 +74,24 @@ enum Schema {
                           WHERE cache.account = name AND entry = 'profile') AS user_id
                   FROM (SELECT name,
                                CASE WHEN instr(name, '@') > 0 AND (instr(name, ':') = 0 OR instr(name, '@') < instr(name, ':'))
+                                         AND (substr(name, instr(name, '@')) GLOB '@http://*'
+                                              OR substr(name, instr(name, '@')) GLOB '@https://*'
+                                              OR substr(name, instr(name, '@')) = '@embedded')
                                         THEN substr(name, 1, instr(name, '@') - 1)
-                                    WHEN instr(name, ':') > 0 THEN substr(name, 1, instr(name, ':') - 1)
+                                    WHEN instr(name, ':') > 0 AND (instr(name, '@') = 0 OR instr(name, ':') < instr(name, '@'))
+                                        THEN substr(name, 1, instr(name, ':') - 1)
                                     ELSE '' END AS prefix
                         FROM (SELECT account AS name FROM cache UNION SELECT account FROM outbox
                               UNION SELECT account FROM audit)));
             -- Two old names of one user (two base URLs) become one account:
-            -- of their cached values, the last written stays.
-            UPDATE OR REPLACE cache SET account = (SELECT new FROM legacy_owner WHERE old = account);
+            -- of their cached values of one kind, the newest stays.
+            DELETE FROM cache WHERE EXISTS (
+                SELECT 1 FROM cache AS other
+                WHERE other.entry = cache.entry AND other.account != cache.account
+                  AND (SELECT new FROM legacy_owner WHERE old = other.account)
+                      = (SELECT new FROM legacy_owner WHERE old = cache.account)
+                  AND (other.as_of > cache.as_of OR (other.as_of = cache.as_of AND other.account > cache.account)));
+            UPDATE cache SET account = (SELECT new FROM legacy_owner WHERE old = account);
             UPDATE outbox SET account = (SELECT new FROM legacy_owner WHERE old = account);
             UPDATE audit SET account = (SELECT new FROM legacy_owner WHERE old = account);
             DROP TABLE legacy_owner;

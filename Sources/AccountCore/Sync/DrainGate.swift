@@ -35,7 +35,8 @@ final class DrainGate: Sendable {
             }
         } onCancel: {
             // A waiter cancelled before it was queued is woken by the next
-            // `leave` instead, takes its turn and ends it at once.
+            // `leave` instead, takes its turn, and its caller ends it at once
+            // (it checks `Task.isCancelled`).
             let waiter = state.withLock { state -> CheckedContinuation<Bool, Never>? in
                 guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
                 return state.waiters.remove(at: index).continuation

@@ -50,6 +50,11 @@ struct DrainLock: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Held?, Never>) in
                 waiting.withLock { $0 = continuation }
+                // Cancelled before the continuation was there to answer.
+                if Task.isCancelled, answer(nil) {
+                    close(descriptor)
+                    return
+                }
                 let started = DetachedThread.detach {
                     let locked = flock(descriptor, LOCK_EX) == 0
                     let held = locked ? Held(descriptor: descriptor) : nil

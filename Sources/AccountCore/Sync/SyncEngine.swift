@@ -157,9 +157,12 @@ public final class SyncEngine: Sendable {
         guard let account = client.signOut() else { return SignOut(account: nil, unsent: []) }
         let at = now
         let unsent = try store.write { database -> [OutboxOperation] in
-            let unsent = try database.outboxOperations(for: account).filter { $0.state == .queued }
+            // One on its way is unsent until its answer comes, and is not
+            // discarded: it may be applied already.
+            let unsent = overlaySending(try database.outboxOperations(for: account))
+                .filter { $0.state == .queued || $0.state == .sending }
             if discard {
-                for operation in unsent {
+                for operation in unsent where operation.state == .queued {
                     try database.deleteOutbox(id: operation.id)
                     try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .discarded,
                                                         operationID: operation.id), for: account)
@@ -206,11 +209,14 @@ public final class SyncEngine: Sendable {
 
     private func syncInBackground() {
         let id = UUID()
-        let task = Task { [weak self] in
-            _ = try? await self?.sync()
-            _ = self?.state.withLock { $0.background.removeValue(forKey: id) }
+        // Made under the lock its end takes too, so it is in `background`
+        // before it can remove itself.
+        state.withLock { state in
+            state.background[id] = Task { [weak self] in
+                _ = try? await self?.sync()
+                _ = self?.state.withLock { $0.background.removeValue(forKey: id) }
+            }
         }
-        state.withLock { $0.background[id] = task }
     }
 
     private func secondsUntilDue() throws(AccountError) -> Double? {
@@ -281,16 +287,21 @@ public final class SyncEngine: Sendable {
         // What is queued is someone's: with nobody signed in, nobody's it
         // could be; under a token the server said is another user's, it
         // would be made under someone else's credentials.
-        guard let account else { throw AccountError(.unauthorized, detail: "nobody is signed in") }
-        if client.hasAccountMismatch {
+        // Who, and with what token, read at once: a sign-in in between must
+        // not give the operation one person's name and another's credential.
+        let signIn = client.signInNow
+        guard let account = signIn.account else { throw AccountError(.unauthorized, detail: "nobody is signed in") }
+        if signIn.mismatch != nil {
             throw AccountError(.accountMismatch, detail: "the server says the token is another user's")
         }
         let deadline = try operation.kind == .cancelDeletion ? localStatus().deletion.canCancelUntil : nil
         var operationToQueue = OutboxOperation(account: account, payload: payload, createdAt: now,
                                                deletionRequestID: nil, deadline: deadline)
-        operationToQueue.credential = client.credential
+        operationToQueue.credential = signIn.credential
         let plan = try store.write { database in
-            let plan = Coalescing.plan(adding: operationToQueue, to: try database.outboxOperations(for: account))
+            // The one on its way reads as sending: never cancelled out.
+            let plan = Coalescing.plan(adding: operationToQueue,
+                                       to: overlaySending(try database.outboxOperations(for: account)))
             for id in plan.remove { try database.deleteOutbox(id: id) }
             if plan.insertNew { try database.insertOutbox(operationToQueue) }
             try database.insertAudit(AuditEntry(at: now, action: operationToQueue.kind,
@@ -445,6 +456,8 @@ public final class SyncEngine: Sendable {
             // are kept out by the lock beside the store.
             guard await gate.enter() else { throw AccountError(.network, detail: "cancelled") }
             defer { gate.leave() }
+            // Cancelled before it was queued on the gate: its turn ends at once.
+            if Task.isCancelled { throw AccountError(.network, detail: "cancelled") }
             var held: DrainLock.Held?
             do {
                 // What the user just did waits for another process's drain
@@ -528,7 +541,10 @@ public final class SyncEngine: Sendable {
     }
 
     private func deliver(_ operation: OutboxOperation, immediate: Bool) async throws(AccountError) -> Delivery {
-        state.withLock { $0.sending = operation.id }
+        // Marked under the store's write lock, so a submission coalescing in
+        // its own write transaction sees it: an operation on its way may be
+        // applied already, and nothing may cancel it out.
+        try store.write { _ in state.withLock { $0.sending = operation.id } }
         defer { state.withLock { $0.sending = nil } }
         do {
             let exchange = try await client.send(operation.payload.backendOperation,
