@@ -323,3 +323,37 @@ struct InMemoryTransportTests {
         #expect(requests.allSatisfy { $0["connectionId"] == 0 }, "\(requests.map { $0["connectionId"] })")
     }
 }
+
+@Suite("Sync engine: another process's drain")
+struct OtherProcessDrainTests {
+    @Test("a submission waits for another process's drain (blocked in flock, no polling), then sends")
+    func submissionWaitsForTheLock() async throws {
+        let harness = try SyncHarness()
+        // Another process's drain, as the lock sees it: another open file.
+        let other = try #require(try DrainLock(storePath: harness.store.path).tryAcquire())
+        let engine = harness.engine
+        let submitted = Task { try await engine.requestDeletion() }
+        // The submission is on disk and waiting for the lock.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try harness.engine.outbox().isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(try harness.applied().isEmpty, "nothing is sent while the other drain holds the lock")
+        other.release()
+        let submission = try await submitted.value
+        #expect(submission.outcome?.deletion?.state == .pending, "sent once the lock was free, not reported queued")
+        #expect(try harness.applied() == ["requestDeletion"])
+    }
+
+    @Test("an explicit sync does not wait for another process's drain: it says so")
+    func syncReturnsAtOnce() async throws {
+        let harness = try SyncHarness(online: false)
+        _ = try await harness.engine.requestDeletion()
+        let other = try #require(try DrainLock(storePath: harness.store.path).tryAcquire())
+        defer { other.release() }
+        harness.engine.setOnline(true)
+        await harness.engine.settled()
+        #expect(try await harness.engine.sync().holdup == .anotherDrain)
+        #expect(try harness.applied().isEmpty)
+    }
+}

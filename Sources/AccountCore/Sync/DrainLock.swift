@@ -56,12 +56,14 @@ struct DrainLock: Sendable {
                     return
                 }
                 let started = DetachedThread.detach {
-                    let locked = flock(descriptor, LOCK_EX) == 0
-                    let held = locked ? Held(descriptor: descriptor) : nil
-                    if !answer(held) {
-                        // Nobody waits any more: give the lock back at once.
-                        if let held { held.release() } else { close(descriptor) }
+                    guard flock(descriptor, LOCK_EX) == 0 else {
+                        close(descriptor)
+                        _ = answer(nil)
+                        return
                     }
+                    let held = Held(descriptor: descriptor)
+                    // Nobody waits any more: give the lock back at once.
+                    if !answer(held) { held.release() }
                 }
                 if !started {
                     close(descriptor)
