@@ -96,7 +96,9 @@ let package = Package(
         .target(
             name: "AcctShell",
             dependencies: ["AccountSession", "AccountEmulator", "POSIXThread", "Libc"],
-            path: "Sources/AcctShell"
+            path: "Sources/AcctShell",
+            // The shell's own texts (help, usage, serve): Localization/AcctShell.
+            plugins: ["LocalizationCompiler"]
         ),
         .executableTarget(
             name: "acct",

@@ -136,7 +136,7 @@ struct HumanOutput {
     /// Each thing an erasure did, in words; nothing for what the server did
     /// not report.
     private func erasureDetails(_ details: JSONValue?) -> [String] {
-        let sentences: [(String, TextKey, TextKey)] = [
+        let sentences: [(String, AccountCore.TextKey, AccountCore.TextKey)] = [
             ("dataAnonymized", .eraseDataAnonymizedYes, .eraseDataAnonymizedNo),
             ("apiKeysDeactivated", .eraseApiKeysDeactivatedYes, .eraseApiKeysDeactivatedNo),
             ("sessionsDeleted", .eraseSessionsDeletedYes, .eraseSessionsDeletedNo),

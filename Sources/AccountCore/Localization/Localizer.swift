@@ -35,7 +35,9 @@ public struct Localizer: Hashable, Sendable {
         return Self.fill(template, with: values)
     }
 
-    private static func fill(_ template: String, with values: [String: String]) -> String {
+    /// `template` with each `{name}` replaced by `values[name]` (left as is
+    /// when there is none): also for the shell's own tables.
+    package static func fill(_ template: String, with values: [String: String]) -> String {
         var result = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{"),
