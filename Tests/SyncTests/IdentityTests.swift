@@ -28,6 +28,24 @@ struct EmulatorUser {
     }
 }
 
+/// An emulator with users Alice and Bob, and one store file: where most
+/// of these tests take place.
+struct AliceAndBob {
+    let harness: Harness
+    let alice: EmulatorUser
+    let bob: EmulatorUser
+    let directory: TemporaryDirectory
+    let store: AccountStore
+
+    init(_ transport: Transport = .loopback) throws {
+        harness = try Harness(listens: transport.listens)
+        alice = try EmulatorUser(harness, username: "alice")
+        bob = try EmulatorUser(harness, username: "bob")
+        directory = try TemporaryDirectory()
+        store = try AccountStore(path: directory.file("store.sqlite"))
+    }
+}
+
 /// One device: a store file, and an engine on it at `baseURL`, signed in as
 /// `account` (nil: learned) with `token`.
 func device(_ harness: Harness, store: AccountStore, baseURL: String? = nil, backend: any AccountBackend = AllmineBackend(),
@@ -65,11 +83,8 @@ struct IdentityTests {
     @Test("user switch, sign-out and base-URL change, idle and mid-drain: nothing sent under another's token, nothing lost",
           arguments: Change.allCases, [false, true])
     func matrix(change: Change, inFlight: Bool) async throws {
-        let harness = try Harness()
-        let alice = try EmulatorUser(harness, username: "alice")
-        let bob = try EmulatorUser(harness, username: "bob")
-        let directory = try TemporaryDirectory()
-        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let scene = try AliceAndBob()
+        let (harness, alice, bob, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let offline = try device(harness, store: store, token: alice.token, online: false)
         let rename = try #require(try await offline.changeUsername(to: "alice_new").queuedOperation)
         let request = try #require(try await offline.requestDeletion(reason: "bye").queuedOperation)
@@ -133,10 +148,8 @@ struct IdentityTests {
 
     @Test("a cancel queued against an unreachable URL is sent once from the live one; offline status reads the cache", arguments: Transport.allCases)
     func unreachableBaseURL(_ transport: Transport) async throws {
-        let harness = try Harness(listens: transport.listens)
-        let alice = try EmulatorUser(harness, username: "alice")
-        let directory = try TemporaryDirectory()
-        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let scene = try AliceAndBob(transport)
+        let (harness, alice, _, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let live = try device(harness, store: store, token: alice.token)
         #expect(try await live.requestDeletion().outcome?.deletion?.state == .pending)
 
@@ -157,11 +170,8 @@ struct IdentityTests {
 
     @Test("Allmine: queued under a token nobody confirmed, synced by another user: nothing sent; by the first: once", arguments: Transport.allCases)
     func unconfirmedAllmine(_ transport: Transport) async throws {
-        let harness = try Harness(listens: transport.listens)
-        let alice = try EmulatorUser(harness, username: "alice")
-        let bob = try EmulatorUser(harness, username: "bob")
-        let directory = try TemporaryDirectory()
-        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let scene = try AliceAndBob(transport)
+        let (harness, alice, bob, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let offline = try device(harness, store: store, token: alice.token, online: false)
         let request = try #require(try await offline.requestDeletion().queuedOperation)
         #expect(request.account.userID == nil, "nobody said whose the token is yet")
@@ -206,11 +216,8 @@ struct IdentityTests {
 
     @Test("a token the server says is another user's stops the drain (accountMismatch); what was made under it is set aside", arguments: Transport.allCases)
     func mismatch(_ transport: Transport) async throws {
-        let harness = try Harness(listens: transport.listens)
-        let alice = try EmulatorUser(harness, username: "alice")
-        let bob = try EmulatorUser(harness, username: "bob")
-        let directory = try TemporaryDirectory()
-        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let scene = try AliceAndBob(transport)
+        let (harness, alice, bob, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let aliceAccount = AccountID(backend: "allmine", userID: alice.id)
         let named = try device(harness, store: store, token: alice.token, account: alice.id, online: false)
         let request = try #require(try await named.requestDeletion().queuedOperation)
@@ -247,11 +254,8 @@ struct IdentityTests {
 
     @Test("a refresh that hands over another user's token moves nothing: their queue stays theirs, and goes with them", arguments: Transport.allCases)
     func refreshWithAnotherUsersToken(_ transport: Transport) async throws {
-        let harness = try Harness(listens: transport.listens)
-        let alice = try EmulatorUser(harness, username: "alice")
-        let bob = try EmulatorUser(harness, username: "bob")
-        let directory = try TemporaryDirectory()
-        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let scene = try AliceAndBob(transport)
+        let (harness, alice, bob, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let offline = try device(harness, store: store, token: alice.token, online: false)
         let rename = try #require(try await offline.changeUsername(to: "alice_new").queuedOperation)
 
@@ -280,11 +284,8 @@ struct IdentityTests {
 
     @Test("after a 401, a fresh token of another user is checked first and carries nothing")
     func refreshedTokenIsChecked() async throws {
-        let harness = try Harness()
-        let alice = try EmulatorUser(harness, username: "alice")
-        let bob = try EmulatorUser(harness, username: "bob")
-        let directory = try TemporaryDirectory()
-        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let scene = try AliceAndBob()
+        let (harness, alice, bob, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let client = try AccountClient(backend: AllmineBackend(),
                                        configuration: ClientConfiguration(baseURL: harness.emulator.baseURL), store: store,
                                        transport: harness.transport(), token: alice.token, account: alice.id,
@@ -300,10 +301,8 @@ struct IdentityTests {
 
     @Test("a cancel made while its request is on its way is sent after it, never cancelled out", arguments: Transport.allCases)
     func cancelDuringRequest(_ transport: Transport) async throws {
-        let harness = try Harness(listens: transport.listens)
-        let alice = try EmulatorUser(harness, username: "alice")
-        let directory = try TemporaryDirectory()
-        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let scene = try AliceAndBob(transport)
+        let (harness, alice, _, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let engine = try device(harness, store: store, token: alice.token, account: alice.id)
         _ = try await engine.client.profile()
         try harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 800)
@@ -324,10 +323,8 @@ struct IdentityTests {
 
     @Test("sign-out says what was not sent, with each cancel's deadline; discard removes it, audited", arguments: Transport.allCases)
     func signOut(_ transport: Transport) async throws {
-        let harness = try Harness(listens: transport.listens)
-        let alice = try EmulatorUser(harness, username: "alice")
-        let directory = try TemporaryDirectory()
-        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let scene = try AliceAndBob(transport)
+        let (harness, alice, _, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let engine = try device(harness, store: store, token: alice.token)
         _ = try await engine.requestDeletion()
         engine.setOnline(false)
@@ -353,10 +350,8 @@ struct IdentityTests {
 
     @Test("a sync asked for does not wait out a backoff; the timer does; never before Retry-After", arguments: Transport.allCases)
     func syncNowMeansNow(_ transport: Transport) async throws {
-        let harness = try Harness(listens: transport.listens)
-        let alice = try EmulatorUser(harness, username: "alice")
-        let directory = try TemporaryDirectory()
-        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let scene = try AliceAndBob(transport)
+        let (harness, alice, _, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let engine = try device(harness, store: store, token: alice.token, account: alice.id)
         let path = "/api/v1/users/me/account-deletion"
         try harness.inject("serverError", "POST", path, count: 2)
