@@ -56,14 +56,11 @@ char *json_quote(const char *text) {
   return quoted;
 }
 
-ac_core *open_allmine_core(int argc, char **argv, const char *program) {
-  if (argc < 4) {
-    fprintf(stderr, "usage: %s BASE_URL TOKEN DATABASE_PATH\n", program);
-    exit(2);
-  }
-  char *url = json_quote(argv[1]), *path = json_quote(argv[3]);
+ac_core *open_core(const char *base_url, const char *database_path, const char *extra) {
+  char *url = json_quote(base_url), *path = json_quote(database_path);
   char config[8192];
-  snprintf(config, sizeof config, "{\"backend\": \"allmine\", \"baseURL\": %s, \"databasePath\": %s}", url, path);
+  snprintf(config, sizeof config, "{\"backend\": \"allmine\", \"baseURL\": %s, \"databasePath\": %s%s%s}", url, path,
+           extra ? ", " : "", extra ? extra : "");
   free(url);
   free(path);
 
@@ -71,8 +68,18 @@ ac_core *open_allmine_core(int argc, char **argv, const char *program) {
   char *error = NULL;
   ac_status opened = ac_open(config, &core, &error);
   expect_status(opened, AC_OK, "ac_open", error);
+  expect_true(opened != AC_OK || error == NULL, "ac_open sets *out_error_json to NULL on success", error);
   ac_string_free(error);
-  if (opened != AC_OK) return NULL;
+  return opened == AC_OK ? core : NULL;
+}
+
+ac_core *open_allmine_core(int argc, char **argv, const char *program) {
+  if (argc < 4) {
+    fprintf(stderr, "usage: %s BASE_URL TOKEN DATABASE_PATH\n", program);
+    exit(2);
+  }
+  ac_core *core = open_core(argv[1], argv[3], NULL);
+  if (core == NULL) return NULL;
   expect_status(ac_set_token(core, argv[2]), AC_OK, "ac_set_token", NULL);
   return core;
 }

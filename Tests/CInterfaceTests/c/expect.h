@@ -22,6 +22,12 @@ void expect_status(ac_status got, ac_status want, const char *what, const char *
 /* `text` as a JSON string literal (quotes and escapes added), malloc'd. */
 char *json_quote(const char *text);
 
+/* Opens an Allmine core on `base_url` and `database_path`, with `extra`
+   (NULL, or more members for the configuration object, e.g.
+   "\"language\": \"tr\""); checks that it opened and that *out_error_json
+   was set to NULL. Returns NULL (reported) when ac_open fails. */
+ac_core *open_core(const char *base_url, const char *database_path, const char *extra);
+
 /* Opens an Allmine core on argv[1] (base URL) and argv[3] (database file),
    and gives it the token argv[2]: what every program here starts with.
    Exits 2 with a usage line naming `program` when arguments are missing;

@@ -115,20 +115,8 @@ int main(int argc, char **argv) {
   const char *version = ac_version();
   expect_true(version != NULL && version[0] != '\0', "ac_version() is a non-empty string", version);
 
-  char *url = json_quote(argv[1]), *path = json_quote(argv[3]);
-  char config[8192];
-  snprintf(config, sizeof config,
-           "{\"backend\": \"allmine\", \"baseURL\": %s, \"databasePath\": %s, \"language\": \"tr\"}", url, path);
-  free(url);
-  free(path);
-
-  ac_core *core = NULL;
-  char *error = NULL;
-  ac_status opened = ac_open(config, &core, &error);
-  expect_status(opened, AC_OK, "ac_open", error);
-  expect_true(error == NULL, "ac_open sets *out_error_json to NULL on success", error);
-  ac_string_free(error);
-  if (opened != AC_OK || core == NULL) {
+  ac_core *core = open_core(argv[1], argv[3], "\"language\": \"tr\"");
+  if (core == NULL) {
     printf("cannot go on without a core\n");
     return 1;
   }

@@ -170,21 +170,13 @@ static void wait_for_synced(const char *first, const char *second, double second
   }
 }
 
-static ac_core *open_core(const char *account) {
-  char *url = json_quote(base_url), *path = json_quote(database_path);
+static ac_core *open_identity_core(const char *account) {
   char *named = account ? json_quote(account) : NULL;
-  char config[8192];
-  snprintf(config, sizeof config, "{\"backend\": \"allmine\", \"baseURL\": %s, \"databasePath\": %s%s%s}", url, path,
-           named ? ", \"account\": " : "", named ? named : "");
-  free(url);
-  free(path);
+  char extra[4200];
+  if (named) snprintf(extra, sizeof extra, "\"account\": %s", named);
+  ac_core *core = open_core(base_url, database_path, named ? extra : NULL);
   free(named);
-  ac_core *core = NULL;
-  char *error = NULL;
-  ac_status opened = ac_open(config, &core, &error);
-  expect_status(opened, AC_OK, "ac_open", error);
-  ac_string_free(error);
-  if (opened != AC_OK) return NULL;
+  if (core == NULL) return NULL;
   expect_status(ac_set_event_handler(core, record_event, NULL), AC_OK, "ac_set_event_handler", NULL);
   return core;
 }
@@ -192,7 +184,7 @@ static ac_core *open_core(const char *account) {
 /* The issue's story. `named`: the host names each user (ac_sign_in with
 ** the id); else it gives the token alone and the core learns whose it is. */
 static void two_people(int named) {
-  ac_core *core = open_core(NULL);
+  ac_core *core = open_identity_core(NULL);
   if (core == NULL) return;
   /* Alice's operations are owned by her id when the host named her; when
   ** it did not, by a person known only by her token until the server says. */
@@ -308,7 +300,7 @@ static void sign_in_refused(ac_core *core, const char *account, const char *toke
 /* ac_sign_in's bad input, "account" in ac_open, and "signOut". */
 static void edges(void) {
   /* The host names Alice in the configuration; her token comes after. */
-  ac_core *core = open_core(alice_id);
+  ac_core *core = open_identity_core(alice_id);
   if (core == NULL) return;
   expect_status(ac_set_token(core, alice_token), AC_OK, "ac_set_token(Alice's token)", NULL);
 
