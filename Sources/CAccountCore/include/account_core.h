@@ -105,8 +105,10 @@ const char *ac_status_name(ac_status s);
 ** is its back end and user id, not its server's address. */
 ac_status ac_open(const char *config_json, ac_core **out_core, char **out_error_json);
 
-/* Closes a core: waits for calls in flight, stops background syncing,
-** releases the store. NULL is a harmless no-op. `core` is invalid after. */
+/* Closes a core: waits for calls in flight, stops background syncing
+** (cancelling a transfer under way: its operation stays queued, and is sent
+** again with the same key), releases the store. NULL is a harmless no-op.
+** `core` is invalid after. */
 void ac_close(ac_core *core);
 
 /* Gives the signed-in user a new bearer token (after a refresh), kept in
