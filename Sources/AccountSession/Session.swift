@@ -42,81 +42,67 @@ public final class Session: Sendable {
     /// Runs the call `name` with `arguments` (an object, or nil) and returns
     /// its status and its one JSON object: the JSON edge of `ac_call`.
     public func perform(_ name: String, arguments: JSONValue?) async -> (status: CallStatus, json: JSONValue) {
+        let call: Call
         do {
-            return await perform(try Call(name: name, arguments: arguments))
+            call = try Call(name: name, arguments: arguments)
         } catch {
             return (CallStatus(error), json(error, operation: OperationKind(rawValue: name)))
         }
-    }
-
-    /// Runs `call` and returns its status and its one JSON object.
-    public func perform(_ call: Call) async -> (status: CallStatus, json: JSONValue) {
         do {
-            return try await run(call)
+            let result = try await perform(call)
+            return (result.status, json(result))
         } catch {
             return (CallStatus(error), json(error, operation: call.kind))
         }
     }
 
-    private func run(_ call: Call) async throws(AccountError) -> (status: CallStatus, json: JSONValue) {
+    /// Runs `call`: its typed answer, or the failure.
+    public func perform(_ call: Call) async throws(AccountError) -> CallResult {
         switch call {
         case .status:
-            return (.ok, json(try await engine.status()))
+            return .status(try await engine.status())
         case .profile:
-            try requireOnline()
-            return (.ok, ["profile": json(try await client.profile())])
+            return .profile(try await engine.profile())
         case .stats:
-            try requireOnline()
-            let stats = try await client.stats()
-            return (.ok, ["stats": ["followersCount": .integer(stats.followers), "followingCount": .integer(stats.following),
-                                    "liveStreamCount": .integer(stats.liveStreams)]])
+            return .stats(try await engine.stats())
         case .capabilities:
-            return (.ok, ["capabilities": json(client.capabilities)])
+            return .capabilities(client.capabilities)
         case .requestDeletion(let reason, let days, let wipe):
             return try submitted(await engine.requestDeletion(reason: reason, days: days, wipe: wipe))
         case .cancelDeletion(let credentials):
             return try submitted(await engine.cancelDeletion(credentials: credentials))
         case .finalizeDeletion:
             let outcome = try await engine.finalizeNow()
-            return (.ok, ["finalized": json(outcome.deletion ?? .none, adding: ["userId": .string(outcome.userID)])])
+            return .finalized(outcome.deletion ?? .none, userID: outcome.userID)
         case .erase(let confirmation, let reason):
             let outcome = try await engine.erase(confirmation: confirmation, reason: reason)
-            return (.ok, ["erasure": json(outcome.deletion ?? .none,
-                                          adding: ["details": outcome.erasure.map(json) ?? .null])])
+            return .erased(outcome.deletion ?? .none, details: outcome.erasure)
         case .changeUsername(let name):
             switch try await engine.changeUsername(to: name) {
-            case .completed(let outcome):
-                let change = outcome.usernameChange
-                return (.ok, ["username": ["oldUsername": .string(change?.oldUsername), "newUsername": .string(change?.newUsername),
-                                           "nextChangeAllowedAt": .instant(change?.nextChangeAllowedAt)]])
-            case .queued(let queued):
-                return (.queued, ["queued": json(queued)])
-            case .coalesced:
-                return (.ok, ["coalesced": true])
+            case .completed(let outcome): return .renamed(outcome.usernameChange)
+            case .queued(let queued): return .queued(queued, deletion: nil)
+            case .coalesced: return .coalesced(deletion: nil)
             }
         case .sync:
-            // AC_OK even when some remain (the status is part of ABI 1);
-            // "remaining" and "waiting" say what is left and why.
-            return (.ok, json(try await engine.sync()))
+            return .synced(try await engine.sync())
         case .outbox(let everyone):
-            return (.ok, ["queued": .array(try engine.outbox(everyone: everyone).map(json))])
+            return .outbox(try engine.outbox(everyone: everyone))
         case .signOut(let discard):
-            let signedOut = try engine.signOut(discard: discard)
-            return (.ok, ["signedOut": ["account": .string(signedOut.account?.userID),
-                                        "unsent": .array(signedOut.unsent.map(json)), "discarded": .bool(discard)]])
+            return .signedOut(try engine.signOut(discard: discard), discarded: discard)
         }
     }
 
-    private func submitted(_ submission: SyncEngine.Submission) throws(AccountError) -> (status: CallStatus, json: JSONValue) {
+    /// A deletion's request or cancel: what the server said, else the
+    /// cached deletion beside what was queued or coalesced.
+    private func submitted(_ submission: SyncEngine.Submission) throws(AccountError) -> CallResult {
         switch submission {
         case .completed(let outcome):
-            guard let deletion = outcome.deletion else { return (.ok, ["deletion": json(try engine.localStatus().deletion)]) }
-            guard let holder = outcome.holder else { return (.ok, ["deletion": json(deletion)]) }
-            return (.ok, ["deletion": json(deletion), "user": json(holder)])
+            guard let deletion = outcome.deletion else { return .deletion(try engine.localStatus().deletion, holder: outcome.holder) }
+            return .deletion(deletion, holder: outcome.holder)
         case .queued(let operation):
-            return (.queued, ["queued": json(operation), "deletion": json(try engine.localStatus().deletion)])
+            return .queued(operation, deletion: try engine.localStatus().deletion)
         case .coalesced:
-            return (.ok, ["deletion": json(try engine.localStatus().deletion), "coalesced": true])
+            return .coalesced(deletion: try engine.localStatus().deletion)
         }
     }
 
@@ -124,9 +110,5 @@ public final class Session: Sendable {
     /// `token`; their queued operations start to go.
     public func signIn(account: String?, token: String?) throws(AccountError) {
         try engine.signIn(account: account, token: token)
-    }
-
-    private func requireOnline() throws(AccountError) {
-        guard engine.isOnline else { throw AccountError(.network, detail: "offline") }
     }
 }

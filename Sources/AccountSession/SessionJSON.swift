@@ -3,6 +3,38 @@ import FoundationEssentials
 
 /// The JSON shapes of `ac_call` and `acct --json`, in one place.
 extension Session {
+    /// A call's answer as `ac_call` and `acct --json` give it.
+    public func json(_ result: CallResult) -> JSONValue {
+        switch result {
+        case .status(let report): json(report)
+        case .profile(let profile): ["profile": json(profile)]
+        case .stats(let stats):
+            ["stats": ["followersCount": .integer(stats.followers), "followingCount": .integer(stats.following),
+                       "liveStreamCount": .integer(stats.liveStreams)]]
+        case .capabilities(let capabilities): ["capabilities": json(capabilities)]
+        case .deletion(let deletion, let holder):
+            holder.map { ["deletion": json(deletion), "user": json($0)] } ?? ["deletion": json(deletion)]
+        case .queued(let operation, let deletion):
+            deletion.map { ["queued": json(operation), "deletion": json($0)] } ?? ["queued": json(operation)]
+        case .coalesced(let deletion):
+            deletion.map { ["deletion": json($0), "coalesced": true] } ?? ["coalesced": true]
+        case .finalized(let deletion, let userID):
+            ["finalized": json(deletion, adding: ["userId": .string(userID)])]
+        case .erased(let deletion, let details):
+            ["erasure": json(deletion, adding: ["details": details.map(json) ?? .null])]
+        case .renamed(let change):
+            ["username": ["oldUsername": .string(change?.oldUsername), "newUsername": .string(change?.newUsername),
+                          "nextChangeAllowedAt": .instant(change?.nextChangeAllowedAt)]]
+        // AC_OK even when some remain (the status is part of ABI 1);
+        // "remaining" and "waiting" say what is left and why.
+        case .synced(let report): json(report)
+        case .outbox(let operations): ["queued": .array(operations.map(json))]
+        case .signedOut(let signedOut, let discarded):
+            ["signedOut": ["account": .string(signedOut.account?.userID), "unsent": .array(signedOut.unsent.map(json)),
+                           "discarded": .bool(discarded)]]
+        }
+    }
+
     /// A deletion, with what else the server said about it (`userId`,
     /// an erasure's `details`).
     func json(_ status: DeletionStatus, adding extra: [String: JSONValue]) -> JSONValue {

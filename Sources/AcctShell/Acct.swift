@@ -110,7 +110,7 @@ struct Runner {
         do {
             (session, emulator) = try open(backgroundSync: command == .shell)
         } catch let error as AccountError {
-            report(CallStatus(error), Session.errorJSON(error, localizer: localizer))
+            report(error)
             return ExitStatus(CallStatus(error))
         } catch {
             console.error(String(describing: error))
@@ -178,29 +178,35 @@ struct Runner {
         }
         let progress = call == .sync && console.outputIsTerminal && !settings.json
             ? SyncProgress(session: session, console: console, localizer: localizer) : nil
-        let (status, json) = await session.perform(call)
+        let result: CallResult
+        do {
+            result = try await session.perform(call)
+        } catch {
+            progress?.finish()
+            report(error, operation: call.kind)
+            return ExitStatus(CallStatus(error))
+        }
         progress?.finish()
         if settings.json {
-            console.line(String(decoding: json.encoded, as: UTF8.self))
+            console.line(String(decoding: session.json(result).encoded, as: UTF8.self))
         } else {
-            report(status, json, call: call, now: session.client.now, showsOwners: call == .outbox(everyone: true))
+            let output = HumanOutput(localizer: localizer, console: console, now: session.client.now,
+                                     backendName: session.client.backend.name, showsOwners: call == .outbox(everyone: true))
+            for line in output.lines(for: result, of: call) { console.line(line) }
         }
-        return status == .ok && call == .sync ? ExitStatus(sync: json) : ExitStatus(status)
+        return ExitStatus(result)
     }
 
-    private func report(_ status: CallStatus, _ json: JSONValue, call: Call? = nil, now: Date = Date(),
-                        showsOwners: Bool = false) {
-        if settings.json, json["error"] != nil {
-            console.line(String(decoding: json.encoded, as: UTF8.self))
-            return
-        }
-        let lines = HumanOutput(localizer: localizer, console: console, now: now, showsOwners: showsOwners)
-            .lines(for: call, status: status, json: json)
-        for line in lines {
-            if json["error"] != nil { console.error(line) } else { console.line(line) }
+    /// A failure: its JSON object with `--json`, else its sentences on stderr.
+    private func report(_ error: AccountError, operation: OperationKind? = nil) {
+        if settings.json {
+            console.line(String(decoding: Session.errorJSON(error, localizer: localizer, operation: operation).encoded,
+                                as: UTF8.self))
+        } else {
+            let output = HumanOutput(localizer: localizer, console: console, now: Date())
+            for line in output.lines(for: error, operation: operation) { console.error(line) }
         }
     }
-
 
     /// `acct serve`: the emulator in the foreground, its control API on,
     /// its state beside the store.

@@ -18,14 +18,21 @@ enum ExitStatus: Int32 {
     /// The store failed.
     case storage = 6
 
-    /// A sync's: done when nothing remains; sign-in needed when a 401 or a
-    /// token of another user holds the rest; otherwise queued (the rest
-    /// waits, and it said why).
-    init(sync json: JSONValue) {
-        self = if (json["remaining"]?.integerValue ?? 0) == 0 { .done }
-               else if json["waiting"]?["reason"] == "authenticationRequired"
-                        || json["waiting"]?["reason"] == "accountMismatch" { .authentication }
-               else { .queued }
+    /// A call's answer: queued when it waits in the outbox. A sync's: done
+    /// when nothing remains; sign-in needed when a 401 or a token of another
+    /// user holds the rest; otherwise queued (the rest waits, and it said why).
+    init(_ result: CallResult) {
+        switch result {
+        case .queued:
+            self = .queued
+        case .synced(let report) where report.remaining > 0:
+            self = switch report.holdup {
+            case .paused(.authenticationRequired)?, .paused(.accountMismatch)?: .authentication
+            default: .queued
+            }
+        default:
+            self = .done
+        }
     }
 
     /// A call's: its error code's (`AccountError.Code.traits`).

@@ -17,10 +17,10 @@ struct InteractiveShell {
             for await event in events {
                 switch event {
                 case .operationSynced(let operation):
-                    console.line(console.styled(localizer.text(.eventSynced, ["kind": output.kindName(operation.kind.rawValue)]), .green))
+                    console.line(console.styled(localizer.text(.eventSynced, ["kind": output.kindName(operation.kind)]), .green))
                 case .operationFailed(let operation, let error):
                     console.line(console.styled(localizer.text(.eventFailed, [
-                        "kind": output.kindName(operation.kind.rawValue),
+                        "kind": output.kindName(operation.kind),
                         "reason": localizer.message(for: error, operation: operation.kind)]), .red))
                 case .syncPaused(.authenticationRequired):
                     console.line(localizer.text(.syncPausedAuthentication))

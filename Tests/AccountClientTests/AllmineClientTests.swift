@@ -7,22 +7,20 @@ import TestSupport
 
 @Suite("Client: Allmine over libcurl")
 struct AllmineClientTests {
-    @Test("profile, stats, status, request, cancel, rename: each success, cached and audited", arguments: Transport.allCases)
+    @Test("profile, stats, status, request, cancel, rename: each success, decoded; the client writes nothing",
+          arguments: Transport.allCases)
     func successes(_ transport: Transport) async throws {
         let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         let profile = try await client.profile()
         #expect(profile.username == "demo_user")
         #expect(try await client.stats() == AccountStats(followers: 128, following: 64, liveStreams: 3))
-        let none = try await client.deletionStatus()
-        #expect(none.deletion.state == .none)
-        #expect(none.source == .server)
+        #expect(try await client.deletionStatus().state == .none)
 
         let pending = try await client.requestDeletion(reason: "moving on")
         #expect(pending.state == .pending)
         #expect(pending.remainingDays(at: start) == 28)
         #expect(pending.isLocked)
-        #expect(try harness.store.cached(DeletionStatus.self, for: client.signedInAccount)?.value == pending)
         let cancelled = try await client.cancelDeletion()
         #expect(cancelled.state == .cancelled)
         #expect(!cancelled.isLocked)
@@ -30,8 +28,10 @@ struct AllmineClientTests {
         let change = try await client.changeUsername(to: "New_Name")
         #expect(change == UsernameChange(oldUsername: "demo_user", newUsername: "new_name",
                                          nextChangeAllowedAt: start.addingTimeInterval(30 * 86_400)))
-        #expect(try harness.store.cached(AccountProfile.self, for: client.signedInAccount)?.value.username == "new_name")
-        #expect(try harness.store.auditTrail(for: client.signedInAccount).map(\.outcome) == [.succeeded, .succeeded, .succeeded])
+        // One writer: the engine keeps answers; the client only talked.
+        #expect(try harness.store.cached(DeletionStatus.self, for: client.signedInAccount) == nil)
+        #expect(try harness.store.cached(AccountProfile.self, for: client.signedInAccount) == nil)
+        #expect(try harness.store.auditTrail(for: client.signedInAccount).isEmpty)
 
         // What left the client: the configured headers, a fresh key per mutation.
         let requests = try harness.emulator.requests()
@@ -47,14 +47,32 @@ struct AllmineClientTests {
         #expect(Set(keys).count == 3)
     }
 
+    @Test("through the engine, each answer is cached and audited as the person's it was for", arguments: Transport.allCases)
+    func engineRecords(_ transport: Transport) async throws {
+        let harness = try ClientHarness(transport: transport)
+        let client = try harness.allmine()
+        let engine = harness.engine(client)
+        #expect(try await engine.profile().username == "demo_user")
+        let none = try await engine.status()
+        #expect(none.deletion.state == .none)
+        #expect(none.source == .server)
+        let pending = try #require(try await engine.requestDeletion(reason: "moving on").outcome?.deletion)
+        #expect(try harness.store.cached(DeletionStatus.self, for: client.signedInAccount)?.value == pending)
+        #expect(try await engine.cancelDeletion().outcome?.deletion?.state == .cancelled)
+        _ = try await engine.changeUsername(to: "New_Name")
+        #expect(try harness.store.cached(AccountProfile.self, for: client.signedInAccount)?.value.username == "new_name")
+        #expect(try harness.store.auditTrail(for: client.signedInAccount).filter { $0.outcome == .succeeded }.count == 3)
+    }
+
     @Test("finalize now: finalized, then no byte of the username is left in the store", arguments: Transport.allCases)
     func finalizeWipes(_ transport: Transport) async throws {
         let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
-        _ = try await client.profile()
-        _ = try await client.requestDeletion()
+        let engine = harness.engine(client)
+        _ = try await engine.profile()
+        _ = try await engine.requestDeletion()
         #expect(contains(harness.storeBytes, "demo_user"))
-        let outcome = try await client.finalizeNow()
+        let outcome = try await engine.finalizeNow()
         #expect(outcome.userID == EmulatedBackend.allmine.demoAccount.userID)
         let finalized = try #require(outcome.deletion)
         #expect(finalized.state == .finalized)
@@ -136,38 +154,41 @@ struct AllmineClientTests {
     func localRefusals(_ transport: Transport) async throws {
         let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
+        let engine = harness.engine(client)
         for name in ["ab", "1abc", "a..b", "abc.", "İstanbul", "ayşe", "ｆｕｌｌ"] {
             do {
-                _ = try await client.changeUsername(to: name)
+                _ = try await engine.changeUsername(to: name)
                 Issue.record("\(name) was accepted")
             } catch {
                 #expect(error.code == .invalidInput)
             }
         }
         await expectError(.unsupported) { () async throws(AccountError) in
-            try await client.erase(confirmation: "DELETE_MY_ACCOUNT")
+            try await engine.erase(confirmation: "DELETE_MY_ACCOUNT")
         }
-        await expectError(.unsupported, detail: "days") { () async throws(AccountError) in try await client.requestDeletion(days: 10) }
-        await expectError(.unsupported, detail: "wipe") { () async throws(AccountError) in try await client.requestDeletion(wipe: true) }
+        await expectError(.unsupported, detail: "days") { () async throws(AccountError) in try await engine.requestDeletion(days: 10) }
+        await expectError(.unsupported, detail: "wipe") { () async throws(AccountError) in try await engine.requestDeletion(wipe: true) }
         await expectError(.invalidInput(.reasonTooLong(length: 501, maximum: 500))) { () async throws(AccountError) in
-            try await client.requestDeletion(reason: String(repeating: "x", count: 501))
+            try await engine.requestDeletion(reason: String(repeating: "x", count: 501))
         }
         #expect(try harness.emulator.requests().isEmpty)
-        #expect(try harness.store.auditTrail(for: client.signedInAccount).allSatisfy { $0.outcome == .refused })
+        let trail = try harness.store.auditTrail(for: client.signedInAccount)
+        #expect(!trail.isEmpty)
+        #expect(trail.allSatisfy { $0.outcome == .refused })
     }
 
     @Test("the cached cooldown and current name refuse a rename without a request", arguments: Transport.allCases)
     func cachedRules(_ transport: Transport) async throws {
         let harness = try ClientHarness(transport: transport)
-        let client = try harness.allmine()
-        _ = try await client.profile()
-        _ = try await client.changeUsername(to: "first_name")
+        let engine = harness.engine(try harness.allmine())
+        _ = try await engine.profile()
+        _ = try await engine.changeUsername(to: "first_name")
         try harness.emulator.control("DELETE", "requests")
         await expectError(.invalidInput(.username(.unchanged))) { () async throws(AccountError) in
-            try await client.changeUsername(to: "First_Name")
+            try await engine.changeUsername(to: "First_Name")
         }
         await expectError(.invalidInput(.usernameCooldown(until: start.addingTimeInterval(30 * 86_400)))) {
-            () async throws(AccountError) in try await client.changeUsername(to: "second_name")
+            () async throws(AccountError) in try await engine.changeUsername(to: "second_name")
         }
         #expect(try harness.emulator.requests().isEmpty)
     }
@@ -213,12 +234,12 @@ struct AllmineClientTests {
     @Test("offline, the status comes from the cache and says so", arguments: Transport.allCases)
     func offlineStatus(_ transport: Transport) async throws {
         let harness = try ClientHarness(transport: transport)
-        let client = try harness.allmine()
-        let pending = try await client.requestDeletion()
+        let engine = harness.engine(try harness.allmine())
+        let pending = try #require(try await engine.requestDeletion().outcome?.deletion)
         harness.emulator.emulator.stop()
-        let report = try await client.deletionStatus()
+        let report = try await engine.status()
         #expect(report.source == .cache)
         #expect(report.deletion == pending)
-        await expectError(.network) { () async throws(AccountError) in try await client.stats() }
+        await expectError(.network) { () async throws(AccountError) in try await engine.stats() }
     }
 }

@@ -34,6 +34,10 @@ final class ClientHarness {
                                  clock: emulator.clock, tokenRefresher: tokenRefresher)
     }
 
+    /// The sync engine over `client`: what writes the cache and the audit
+    /// trail (the client only talks to the server).
+    func engine(_ client: AccountClient) -> SyncEngine { SyncEngine(client: client) }
+
     func allmine(token: String?? = nil) throws -> AccountClient { try client(AllmineBackend(), token: token) }
     func mudbase(token: String?? = nil) throws -> AccountClient { try client(MudbaseBackend(), token: token) }
     func ovok(token: String?? = nil) throws -> AccountClient { try client(OvokBackend(), token: token) }
@@ -41,6 +45,14 @@ final class ClientHarness {
     /// Bytes of the store's database file and its WAL.
     var storeBytes: [UInt8] {
         (contents(of: storePath) ?? []) + (contents(of: storePath + "-wal") ?? [])
+    }
+}
+
+extension SyncEngine.Submission {
+    /// What the server answered; nil when the operation was queued or
+    /// coalesced.
+    var outcome: BackendOutcome? {
+        if case .completed(let outcome) = self { outcome } else { nil }
     }
 }
 

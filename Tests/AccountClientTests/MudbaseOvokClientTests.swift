@@ -18,7 +18,7 @@ struct MudbaseClientTests {
         try harness.store.cache(AccountProfile(id: "usr_morgan_de", username: "morgan_c"), for: client.signedInAccount,
                                 source: .server, asOf: start)
         #expect(contains(harness.storeBytes, "morgan_c"))
-        let outcome = try await client.erase(confirmation: "DELETE_MY_ACCOUNT", reason: "No longer need the service")
+        let outcome = try await harness.engine(client).erase(confirmation: "DELETE_MY_ACCOUNT", reason: "No longer need the service")
         #expect(outcome.erasure == ErasureDetails(dataAnonymized: true, apiKeysDeactivated: true, sessionsDeleted: true,
                                                   accountDisabled: true))
         let erasure = try #require(outcome.deletion)
@@ -46,7 +46,7 @@ struct MudbaseClientTests {
         await expectError(.unsupported) { () async throws(AccountError) in try await client.profile() }
         #expect(try harness.emulator.requests().isEmpty)
         // The status has no endpoint: the cache answers.
-        #expect(try await client.deletionStatus().source == .cache)
+        #expect(try await harness.engine(client).status().source == .cache)
 
         try harness.emulator.inject("status", "POST", "/api/users/me/erase", status: 400)
         await expectError(.invalidInput(.rejectedByServer(status: 400)), detail: "Validation failed") {
@@ -69,7 +69,7 @@ struct OvokClientTests {
     func scheduleAndCancel() async throws {
         let harness = try ClientHarness()
         let client = try harness.ovok()
-        let scheduled = try await client.requestDeletion(days: 10, wipe: true)
+        let scheduled = try #require(try await harness.engine(client).requestDeletion(days: 10, wipe: true).outcome?.deletion)
         #expect(scheduled.state == .pending)
         #expect(scheduled.scheduledFor == start.addingTimeInterval(10 * 86_400))
         #expect(scheduled.wipesData)

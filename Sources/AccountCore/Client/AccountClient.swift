@@ -1,14 +1,15 @@
 import FoundationEssentials
 import POSIXThread
 
-/// The Swift API of AccountCore: one client, whatever back end the product
-/// uses.
+/// One exchange with the back end, whatever back end the product uses:
+/// validate, build the request, send it through the transport, decode.
 ///
-/// Every operation validates locally first (no request leaves for an invalid
-/// username, a wrong confirmation, days out of range or an operation the
-/// back end lacks), sends an `Idempotency-Key` with every mutation, records
-/// the answer in the store's cache and audit trail, and after a successful
-/// finalize or erase wipes the account's local data.
+/// Every operation validates its input first (no request leaves for an
+/// invalid username, a wrong confirmation, days out of range or an operation
+/// the back end lacks) and every mutation carries an `Idempotency-Key`. The
+/// client records nothing: the `SyncEngine` keeps answers in the cache and
+/// the audit trail, queues what may wait, and wipes after a finalize; apps
+/// use the engine (or `Session`).
 ///
 /// Who acts is the signed-in person (`signIn(account:token:)`): every
 /// cached value, queued operation and audit entry is theirs, and a token is
@@ -212,150 +213,69 @@ public final class AccountClient: Sendable {
     /// What the back end can do.
     public var capabilities: BackendCapabilities { backend.capabilities }
 
-    // MARK: Reads
+    // MARK: One exchange each
 
-    /// The profile, from the server; cached.
+    /// The profile, from the server.
     public func profile() async throws(AccountError) -> AccountProfile {
-        let outcome = try await read(.profile)
-        guard let profile = outcome.profile else { throw AccountError(.unexpectedResponse(status: 200, bodyPrefix: "")) }
-        return profile
+        try await exchange(.profile).required(\.profile)
     }
 
     /// The stats, from the server.
     public func stats() async throws(AccountError) -> AccountStats {
-        let outcome = try await read(.stats)
-        guard let stats = outcome.stats else { throw AccountError(.unexpectedResponse(status: 200, bodyPrefix: "")) }
-        return stats
+        try await exchange(.stats).required(\.stats)
     }
 
-    /// The deletion status: the server's when it has a status endpoint and
-    /// can be reached; otherwise the last known one from the store, marked
-    /// as such. A network failure with nothing cached is thrown.
-    public func deletionStatus() async throws(AccountError) -> StatusReport {
-        if backend.capabilities.deletionStatus {
-            do {
-                let outcome = try await read(.deletionStatus)
-                if let deletion = outcome.deletion {
-                    return StatusReport(deletion: deletion, source: .server, asOf: clock.now())
-                }
-            } catch where error.code == .network {
-                if let cached = try cachedStatus() { return cached }
-                throw error
-            }
-        }
-        return try cachedStatus()
-            ?? StatusReport(deletion: .none, source: .cache, asOf: clock.now())
+    /// The deletion status, from the server (`unsupported` where the back
+    /// end has no status endpoint; the engine's `status()` falls back on the
+    /// store).
+    public func deletionStatus() async throws(AccountError) -> DeletionStatus {
+        try await exchange(.deletionStatus).required(\.deletion)
     }
-
-    /// The signed-in person's last known deletion status, advanced to now;
-    /// nil when none is cached (or nobody is signed in).
-    func cachedStatus() throws(AccountError) -> StatusReport? {
-        guard let account, let cached = try store.cached(DeletionStatus.self, for: account) else { return nil }
-        return StatusReport(deletion: cached.value.advanced(to: now), source: .cache, asOf: cached.asOf)
-    }
-
-    // MARK: Mutations
 
     /// Requests a deletion: after the back end's grace period, or after
     /// `days` (with `wipe`) where the back end lets the user choose.
     public func requestDeletion(reason: String? = nil, days: Int? = nil, wipe: Bool? = nil) async throws(AccountError) -> DeletionStatus {
-        try await deletion(from: mutate(.requestDeletion(reason: reason, days: days, wipe: wipe)))
+        try await exchange(.requestDeletion(reason: reason, days: days, wipe: wipe)).required(\.deletion)
     }
 
     /// Cancels the pending deletion; where the back end cancels by logging
     /// in, with the user's `credentials` (used for this one request, never kept).
     public func cancelDeletion(credentials: LoginCredentials? = nil) async throws(AccountError) -> DeletionStatus {
-        let status = try await deletion(from: mutate(.cancelDeletion(credentials: credentials)))
+        let status = try await exchange(.cancelDeletion(credentials: credentials)).required(\.deletion)
         // A login that aborted nothing: there was nothing to cancel.
         guard status.state == .cancelled else { throw AccountError(.notFound, detail: "no pending deletion") }
         return status
     }
 
-    /// Carries out the pending deletion now; then wipes the local data. The
-    /// outcome keeps what the server said (the deletion, the user's id).
+    /// Carries out the pending deletion now. The outcome keeps what the
+    /// server said (the deletion, the user's id).
     public func finalizeNow() async throws(AccountError) -> BackendOutcome {
-        let outcome = try await mutate(.finalizeDeletion)
-        _ = try deletion(from: outcome)
-        return outcome
+        try await exchange(.finalizeDeletion)
     }
 
-    /// Requests a GDPR erasure, with the typed `confirmation`; then wipes the
-    /// local data. The outcome keeps what the server said it did.
+    /// Requests a GDPR erasure, with the typed `confirmation`. The outcome
+    /// keeps what the server said it did.
     public func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
-        let outcome = try await mutate(.erase(confirmation: confirmation, reason: reason))
-        _ = try deletion(from: outcome)
-        return outcome
+        try await exchange(.erase(confirmation: confirmation, reason: reason))
     }
 
     /// Changes the username to `newUsername` (ASCII capitals folded).
     public func changeUsername(to newUsername: String) async throws(AccountError) -> UsernameChange {
-        let username: Username
-        do {
-            username = try Username(validating: newUsername)
-        } catch {
-            audit(AuditEntry(at: clock.now(), action: .changeUsername, outcome: .refused, errorCode: .invalidInput),
-                  for: account)
-            throw AccountError(.invalidInput(.username(error)))
-        }
-        let outcome = try await mutate(.changeUsername(username))
-        guard let change = outcome.usernameChange else { throw AccountError(.unexpectedResponse(status: 200, bodyPrefix: "")) }
-        return change
+        try await exchange(.changeUsername(Username(parsing: newUsername))).required(\.usernameChange)
+    }
+
+    /// Validates `operation`, sends it as the signed-in person (a mutation
+    /// with a fresh idempotency key) and decodes the answer.
+    func exchange(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
+        try validate(operation)
+        return try await send(operation, idempotencyKey: operation.kind == nil ? nil : UUID(), for: account).outcome
     }
 
     // MARK: The exchange
 
-    private func deletion(from outcome: BackendOutcome) throws(AccountError) -> DeletionStatus {
-        guard let deletion = outcome.deletion else { throw AccountError(.unexpectedResponse(status: 200, bodyPrefix: "")) }
-        return deletion
-    }
-
-    private func read(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
-        guard backend.capabilities.allows(operation) else { throw AccountError(.unsupported) }
-        let exchange = try await send(operation, idempotencyKey: nil, for: account)
-        try remember(exchange)
-        return exchange.outcome
-    }
-
-    /// Validates, sends with a fresh idempotency key as the signed-in
-    /// person, records the answer as the person it was for.
-    func mutate(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
-        guard let kind = operation.kind else { return try await read(operation) }
-        let owner = account
-        do {
-            try validateLocally(operation)
-        } catch {
-            audit(AuditEntry(at: clock.now(), action: kind, outcome: .refused, errorCode: error.code), for: owner)
-            throw error
-        }
-        do {
-            let exchange = try await send(operation, idempotencyKey: UUID(), for: owner)
-            try remember(exchange)
-            if let answeredFor = exchange.account {
-                try store.record(AuditEntry(at: clock.now(), action: kind, outcome: .succeeded, httpStatus: 200),
-                                 for: answeredFor)
-                if kind == .finalizeDeletion || kind == .erase {
-                    // The account is gone or going: no trace of it stays on the device.
-                    try store.wipe(answeredFor)
-                }
-            }
-            return exchange.outcome
-        } catch {
-            let refused = error.httpStatus.map { (400..<500).contains($0) } ?? false
-            audit(AuditEntry(at: clock.now(), action: kind, outcome: refused ? .refused : .failed,
-                             httpStatus: error.httpStatus, errorCode: error.code), for: owner)
-            throw error
-        }
-    }
-
-    /// Appends `entry` to `owner`'s audit trail, when someone is signed in.
-    /// Best effort: the failure being recorded is what the caller reports.
-    private func audit(_ entry: AuditEntry, for owner: AccountID?) {
-        guard let owner else { return }
-        try? store.record(entry, for: owner)
-    }
-
-    /// The checks that need no server: capability, input, cached cooldown.
-    func validateLocally(_ operation: BackendOperation) throws(AccountError) {
+    /// The checks that need neither server nor store: capability and input.
+    /// (The engine adds the rules that need the cache: a rename's cooldown.)
+    func validate(_ operation: BackendOperation) throws(AccountError) {
         let capabilities = backend.capabilities
         guard capabilities.allows(operation) else { throw AccountError(.unsupported) }
         switch operation {
@@ -375,16 +295,7 @@ public final class AccountClient: Sendable {
         case .erase(let confirmation, let reason):
             guard ErasureConfirmation.accepts(confirmation) else { throw AccountError(.invalidInput(.confirmationMismatch)) }
             try validate(reason: reason)
-        case .changeUsername(let username):
-            guard let account else { break }
-            if let current = try store.cached(AccountProfile.self, for: account)?.value.username, current == username.value {
-                throw AccountError(.invalidInput(.username(.unchanged)))
-            }
-            if let cooldown = try store.cached(UsernameCooldown.self, for: account)?.value,
-               !cooldown.allowsChange(at: now), let until = cooldown.nextChangeAllowedAt {
-                throw AccountError(.invalidInput(.usernameCooldown(until: until)))
-            }
-        case .profile, .stats, .deletionStatus, .finalizeDeletion:
+        case .changeUsername, .profile, .stats, .deletionStatus, .finalizeDeletion:
             break
         }
     }
@@ -471,7 +382,6 @@ public final class AccountClient: Sendable {
         if let refusal = state.refusal(toSendFor: owner) { throw refusal }
         guard !state.confirmedByServer else { return owner }
         let exchange = try await send(.profile, idempotencyKey: nil, for: owner)
-        try remember(exchange)
         if let refusal = signedIn.withLock({ $0 }).refusal(toSendFor: exchange.account) { throw refusal }
         return exchange.account
     }
@@ -512,13 +422,6 @@ public final class AccountClient: Sendable {
         } catch {
             throw AccountError(mapping: error)
         }
-    }
-
-    /// Keeps what the server said in the cache of the person it was for.
-    private func remember(_ exchange: Exchange) throws(AccountError) {
-        guard let account = exchange.account else { return }
-        let asOf = clock.now()
-        try store.write { database in try database.remember(exchange.outcome, for: account, asOf: asOf) }
     }
 
     static func describe(_ error: AccountError) -> String {

@@ -39,6 +39,16 @@ public struct Username: Hashable, Sendable, Codable, CustomStringConvertible {
         self.value = String(decoding: folded, as: UTF8.self)
     }
 
+    /// As `init(validating:)`, the problem being the `invalidInput` error
+    /// the user is shown.
+    public init(parsing raw: String) throws(AccountError) {
+        do {
+            try self.init(validating: raw)
+        } catch {
+            throw AccountError(.invalidInput(.username(error)))
+        }
+    }
+
     /// The byte an allowed character stands for after folding, or nil.
     private static func allowedByte(for character: Character) -> UInt8? {
         guard character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first,

@@ -256,33 +256,49 @@ public final class SyncEngine: Sendable {
     public func changeUsername(to newUsername: String) async throws(AccountError) -> Submission {
         let username: Username
         do {
-            username = try Username(validating: newUsername)
+            username = try Username(parsing: newUsername)
         } catch {
-            throw AccountError(.invalidInput(.username(error)))
+            audit(AuditEntry(at: now, action: .changeUsername, outcome: .refused, errorCode: error.code), for: account)
+            throw error
         }
         return try await submit(.changeUsername(username))
     }
 
-    /// Finalizes now; never queued: offline it fails at once.
+    /// Finalizes now; never queued: offline it fails at once. Then no trace
+    /// of the account stays on the device.
     public func finalizeNow() async throws(AccountError) -> BackendOutcome {
+        try validate(.finalizeDeletion)
         guard isOnline else { throw AccountError.offlineNotQueued }
-        return try await client.finalizeNow()
+        return try await applyNow(.finalizeDeletion)
     }
 
-    /// Erases the account; never queued: offline it fails at once.
+    /// Erases the account; never queued: offline it fails at once. Then no
+    /// trace of the account stays on the device.
     public func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
-        try client.validateLocally(.erase(confirmation: confirmation, reason: reason))
+        let operation = BackendOperation.erase(confirmation: confirmation, reason: reason)
+        try validate(operation)
         guard isOnline else { throw AccountError.offlineNotQueued }
-        return try await client.erase(confirmation: confirmation, reason: reason)
+        return try await applyNow(operation)
     }
 
+    /// The profile, from the server; kept in the cache.
+    public func profile() async throws(AccountError) -> AccountProfile {
+        guard isOnline else { throw AccountError(.network, detail: "offline") }
+        return try await read(.profile).required(\.profile)
+    }
+
+    /// The stats, from the server.
+    public func stats() async throws(AccountError) -> AccountStats {
+        guard isOnline else { throw AccountError(.network, detail: "offline") }
+        return try await read(.stats).required(\.stats)
+    }
 
     private func submit(_ operation: BackendOperation) async throws(AccountError) -> Submission {
-        try client.validateLocally(operation)
+        try validate(operation)
         // A cancel that carries credentials (a login) has no queueable form.
         guard let payload = OperationPayload(operation) else {
             guard isOnline else { throw AccountError.offlineNotQueued }
-            return .completed(try await client.mutate(operation))
+            return .completed(try await applyNow(operation))
         }
         // What is queued is someone's: with nobody signed in, nobody's it
         // could be; under a token the server said is another user's, it
@@ -339,6 +355,78 @@ public final class SyncEngine: Sendable {
         }
     }
 
+    // MARK: Exchanges that are never queued
+
+    /// The checks that need no server, a refusal audited: the client's
+    /// (capability, input) and the cached rules of a rename (not the current
+    /// name, not within the cooldown).
+    private func validate(_ operation: BackendOperation) throws(AccountError) {
+        do throws(AccountError) {
+            try client.validate(operation)
+            guard case .changeUsername(let username) = operation, let account else { return }
+            if let current = try store.cached(AccountProfile.self, for: account)?.value.username, current == username.value {
+                throw AccountError(.invalidInput(.username(.unchanged)))
+            }
+            if let cooldown = try store.cached(UsernameCooldown.self, for: account)?.value,
+               !cooldown.allowsChange(at: now), let until = cooldown.nextChangeAllowedAt {
+                throw AccountError(.invalidInput(.usernameCooldown(until: until)))
+            }
+        } catch {
+            if let kind = operation.kind {
+                audit(AuditEntry(at: now, action: kind, outcome: .refused, errorCode: error.code), for: account)
+            }
+            throw error
+        }
+    }
+
+    /// Reads `operation` from the server as the signed-in person; what it
+    /// says is kept in the cache of the person it was for.
+    private func read(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
+        try client.validate(operation)
+        let exchange = try await client.send(operation, idempotencyKey: nil, for: account)
+        if let owner = exchange.account {
+            let at = deviceNow
+            try store.write { database in try database.remember(exchange.outcome, for: owner, asOf: at) }
+        }
+        return exchange.outcome
+    }
+
+    /// Sends what is never queued (finalize, erase, a cancel by login) at
+    /// once, with a fresh key, as the signed-in person; records the answer
+    /// as the drain records a delivery's, and a failure under the same rule
+    /// (`FailureClass`). After a finalize or an erasure the account's local
+    /// data is wiped.
+    private func applyNow(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
+        guard let kind = operation.kind else { return try await read(operation) }
+        let owner = account
+        let exchange: AccountClient.Exchange
+        do {
+            exchange = try await client.send(operation, idempotencyKey: UUID(), for: owner)
+        } catch {
+            audit(AuditEntry(at: now, action: kind, outcome: FailureClass(error) == .rejected ? .refused : .failed,
+                             httpStatus: error.httpStatus, errorCode: error.code), for: owner)
+            throw error
+        }
+        guard let answeredFor = exchange.account else { return exchange.outcome }
+        let at = now
+        try store.write { database in
+            try database.remember(exchange.outcome, for: answeredFor, asOf: at)
+            try database.insertAudit(AuditEntry(at: at, action: kind, outcome: .succeeded, httpStatus: 200), for: answeredFor)
+        }
+        if kind == .finalizeDeletion || kind == .erase {
+            // The account is gone or going: no trace of it stays on the device.
+            try store.wipe(answeredFor)
+        }
+        return exchange.outcome
+    }
+
+    /// Appends `entry` to `owner`'s audit trail, when someone is signed in.
+    /// Best effort: the failure being recorded is what the caller reports.
+    private func audit(_ entry: AuditEntry, for owner: AccountID?) {
+        guard let owner else { return }
+        try? store.record(entry, for: owner)
+    }
+
     // MARK: Status and outbox
 
     /// The deletion status the user should see, with what waits in the
@@ -346,9 +434,11 @@ public final class SyncEngine: Sendable {
     /// operations laid over it.
     /// When the server cannot be reached, the store answers, marked as such.
     public func status() async throws(AccountError) -> StatusReport {
-        guard isOnline else { return try overlaid(try cachedOrNone()) }
+        guard isOnline, client.capabilities.deletionStatus else { return try overlaid(try cachedOrNone()) }
         do {
-            return try overlaid(try await client.deletionStatus())
+            let asOf = deviceNow
+            guard let deletion = try await read(.deletionStatus).deletion else { return try overlaid(try cachedOrNone()) }
+            return try overlaid(StatusReport(deletion: deletion, source: .server, asOf: asOf))
         } catch where error.code == .network {
             return try overlaid(try cachedOrNone())
         }
@@ -366,8 +456,13 @@ public final class SyncEngine: Sendable {
         return try store.outbox(for: account)
     }
 
+    /// The signed-in person's last known deletion, advanced to now; none
+    /// when nothing is cached or nobody is signed in.
     private func cachedOrNone() throws(AccountError) -> StatusReport {
-        try client.cachedStatus() ?? StatusReport(deletion: .none, source: .cache, asOf: now)
+        guard let account, let cached = try store.cached(DeletionStatus.self, for: account) else {
+            return StatusReport(deletion: .none, source: .cache, asOf: now)
+        }
+        return StatusReport(deletion: cached.value.advanced(to: now), source: .cache, asOf: cached.asOf)
     }
 
     /// `base` with the queued operations laid over it and listed beside it.
