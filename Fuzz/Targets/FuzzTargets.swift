@@ -26,7 +26,7 @@ public func fuzzResponses(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let response = BackendResponse(status: statuses[Int(selector / 3) % statuses.count],
                                    headers: ["retry-after": String(Int(selector))], body: Array(bytes.dropFirst()))
     let context = BackendContext(configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1"),
-                                 now: Date(timeIntervalSince1970: 1_775_217_600))
+                                 now: Instant(secondsSince1970: 1_775_217_600))
     let operations: [BackendOperation] = [
         .profile, .stats, .deletionStatus, .requestDeletion(reason: nil, days: 30, wipe: true),
         .cancelDeletion(credentials: LoginCredentials(email: "a@b.c", password: "p")), .finalizeDeletion,

@@ -1,5 +1,4 @@
 import AccountCore
-import FoundationEssentials
 
 /// Allmine: deletion with a 28-day grace period, cancel, finalize now,
 /// username change once per 30 days, profile and stats. Sends the client's
@@ -84,7 +83,7 @@ public struct AllmineBackend: AccountBackend {
         response.json?["errors"]?.arrayValue?.compactMap(\.stringValue).first
     }
 
-    public func serverTime(in response: BackendResponse) -> Date? {
+    public func serverTime(in response: BackendResponse) -> Instant? {
         response.json?["timestamp"]?.instantValue
     }
 

@@ -1,5 +1,4 @@
 import AccountCore
-import FoundationEssentials
 
 /// Mudbase: GDPR Article 17 erasure with the typed confirmation, carried out
 /// after 7 days and not cancellable through the API. Needs the user's own
@@ -31,7 +30,7 @@ public struct MudbaseBackend: AccountBackend {
         let details = json["details"]
         guard details == nil || details?.isNull == true || details?.objectValue != nil else { throw .unreadable(response) }
         let scheduled = details?["scheduledForDeletion"]?.instantValue
-            ?? context.now.addingTimeInterval(TimeInterval(Self.graceDays) * 86_400)
+            ?? context.now.adding(seconds: Double(Self.graceDays) * 86_400)
         let erasure = details?.objectValue.map { _ in
             ErasureDetails(dataAnonymized: details?["dataAnonymized"]?.boolValue,
                            apiKeysDeactivated: details?["apiKeysDeactivated"]?.boolValue,

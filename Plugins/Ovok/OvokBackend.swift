@@ -1,5 +1,4 @@
 import AccountCore
-import FoundationEssentials
 
 /// Ovok: deletion scheduled after 1 to 365 days, with an optional wipe of the
 /// user's medical data; cancelled by logging in again.
@@ -38,13 +37,13 @@ public struct OvokBackend: AccountBackend {
             let days = days ?? ScheduledDeletion.defaultDays
             // `scheduled` is documented as an instant, shown as {}, and read
             // as a flag by some: take the instant, else our clock plus days.
-            let scheduled: Date
+            let scheduled: Instant
             switch json["scheduled"] {
             case .string?:
                 guard let instant = json["scheduled"]?.instantValue else { throw .unreadable(response) }
                 scheduled = instant
             case .object?, .bool?, nil, .null?:
-                scheduled = context.now.addingTimeInterval(TimeInterval(days) * 86_400)
+                scheduled = context.now.adding(seconds: Double(days) * 86_400)
             default:
                 throw .unreadable(response)
             }

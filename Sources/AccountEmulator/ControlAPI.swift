@@ -105,7 +105,7 @@ struct ControlAPI: Sendable {
             username = valid.value
         }
         let user = EmulatedUser(
-            id: body["id"]?.stringValue ?? UUID().uuidString.lowercased(), backend: backend, username: username,
+            id: body["id"]?.stringValue ?? UniqueID().description, backend: backend, username: username,
             email: body["email"]?.stringValue, password: body["password"]?.stringValue,
             firstName: body["firstName"]?.stringValue, lastName: body["lastName"]?.stringValue)
         let token = try state.transaction { transaction -> String in

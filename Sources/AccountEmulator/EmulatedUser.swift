@@ -11,7 +11,7 @@ struct EmulatedUser: Sendable, Hashable, Codable {
     var passwordHash: String?
     var firstName: String?
     var lastName: String?
-    var usernameChangedAt: Date?
+    var usernameChangedAt: Instant?
     var deletion: DeletionStatus
     var followers: Int
     var following: Int
@@ -39,7 +39,7 @@ struct EmulatedUser: Sendable, Hashable, Codable {
 
     /// The user after the deletion job ran at `now`: a pending deletion whose
     /// instant has passed is carried out.
-    func advanced(to now: Date) -> EmulatedUser {
+    func advanced(to now: Instant) -> EmulatedUser {
         var user = self
         user.deletion = deletion.advanced(to: now)
         if user.deletion.state == .finalized { user.isDeleted = true }

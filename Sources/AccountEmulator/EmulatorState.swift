@@ -103,7 +103,7 @@ struct StateTransaction {
     // MARK: Tokens
 
     /// Issues a new opaque token: 256 random bits, hex. Only its hash is kept.
-    func issueToken(for userID: String, kind: TokenKind, at now: Date) throws -> String {
+    func issueToken(for userID: String, kind: TokenKind, at now: Instant) throws -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<4).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64) { Array($0) } }
         let token = kind.prefix + SHA256.hexDigits(bytes)
@@ -127,7 +127,7 @@ struct StateTransaction {
     // MARK: Idempotency
 
     /// The answer first given to this key, if it is less than 24 hours old.
-    func storedAnswer(scope: String, method: String, path: String, key: String, now: Date) throws -> StoredAnswer? {
+    func storedAnswer(scope: String, method: String, path: String, key: String, now: Instant) throws -> StoredAnswer? {
         let oldest = now.millisecondsSince1970 - millisecondsPerDay
         return try database.query("""
             SELECT status, content_type, body FROM idempotency
@@ -137,7 +137,7 @@ struct StateTransaction {
         }.first
     }
 
-    func storeAnswer(_ answer: StoredAnswer, scope: String, method: String, path: String, key: String, now: Date) throws {
+    func storeAnswer(_ answer: StoredAnswer, scope: String, method: String, path: String, key: String, now: Instant) throws {
         try database.execute("""
             INSERT OR REPLACE INTO idempotency (scope, method, path, key, at, status, content_type, body)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -147,7 +147,7 @@ struct StateTransaction {
 
     // MARK: Mutation log
 
-    func logMutation(_ action: String, user: EmulatedUser, request: HTTPRequest, now: Date) throws {
+    func logMutation(_ action: String, user: EmulatedUser, request: HTTPRequest, now: Instant) throws {
         try database.execute("""
             INSERT INTO mutations (at, backend, user_id, action, method, path, idempotency_key)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -181,13 +181,11 @@ struct StateTransaction {
 
     private static func encode(_ user: EmulatedUser) throws -> String {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
         return String(decoding: try encoder.encode(user), as: UTF8.self)
     }
 
     private static func decodeUser(_ text: String) throws -> EmulatedUser {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
         return try decoder.decode(EmulatedUser.self, from: Data(text.utf8))
     }
 }

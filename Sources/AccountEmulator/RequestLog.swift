@@ -8,7 +8,7 @@ import POSIXThread
 final class RequestLog: Sendable {
     struct Entry: Sendable {
         var seq: Int
-        var at: Date
+        var at: Instant
         var method: String
         var path: String
         var headers: [(String, String)]
@@ -23,7 +23,7 @@ final class RequestLog: Sendable {
     private let entries = LockedValue<(next: Int, list: [Entry])>((1, []))
 
     /// Records a request; returns its sequence number.
-    func record(_ request: HTTPRequest, at now: Date) -> Int {
+    func record(_ request: HTTPRequest, at now: Instant) -> Int {
         let headers = request.headers.map { header -> (String, String) in
             let sensitive = ["authorization", "x-api-key"].contains(header.name.lowercased())
             return (header.name, sensitive ? Self.redacted(header.value) : header.value)

@@ -1,6 +1,5 @@
 import AccountCore
 import CurlTransport
-import FoundationEssentials
 
 /// One open account of one back end, with its store, client and sync
 /// engine: what the C interface's `ac_call` and the `acct` shell both run,

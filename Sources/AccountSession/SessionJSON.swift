@@ -1,5 +1,4 @@
 import AccountCore
-import FoundationEssentials
 
 /// The JSON shapes of `ac_call` and `acct --json`, in one place.
 extension Session {
@@ -56,7 +55,7 @@ extension Session {
 
     func json(_ operation: OutboxOperation) -> JSONValue {
         [
-            "id": .string(operation.id.uuidString.lowercased()), "kind": .string(operation.kind.rawValue),
+            "id": .string(operation.id.description), "kind": .string(operation.kind.rawValue),
             "createdAt": .instant(operation.createdAt), "attempts": .integer(operation.attempts),
             "state": .string(operation.state.rawValue), "deadline": .instant(operation.deadline),
             "lastError": .string(operation.lastError), "account": .string(operation.account.userID),
@@ -93,7 +92,7 @@ extension Session {
     /// `{"reason": "offline"|"authenticationRequired"|"accountMismatch"|"anotherDrain"|"retry",
     /// "retryAt", "error", "message"}`.
     func json(_ holdup: SyncHoldup) -> JSONValue {
-        let reason: String, retryAt: Date?, error: AccountError?
+        let reason: String, retryAt: Instant?, error: AccountError?
         switch holdup {
         case .paused(let pause): (reason, retryAt, error) = (pause.rawValue, nil, nil)
         case .anotherDrain: (reason, retryAt, error) = ("anotherDrain", nil, nil)

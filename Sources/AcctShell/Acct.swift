@@ -203,7 +203,7 @@ struct Runner {
             console.line(String(decoding: Session.errorJSON(error, localizer: localizer, operation: operation).encoded,
                                 as: UTF8.self))
         } else {
-            let output = HumanOutput(localizer: localizer, console: console, now: Date())
+            let output = HumanOutput(localizer: localizer, console: console, now: SystemClock().now())
             for line in output.lines(for: error, operation: operation) { console.error(line) }
         }
     }

@@ -8,7 +8,7 @@ import FoundationEssentials
 struct HumanOutput {
     let localizer: Localizer
     let console: Console
-    let now: Date
+    let now: Instant
     /// The back end's name, for `capabilities`.
     var backendName = ""
     /// Whether outbox lines name each operation's owner (`outbox --all`).
@@ -183,7 +183,7 @@ struct HumanOutput {
         }
     }
 
-    private func when(_ instant: Date?) -> String {
+    private func when(_ instant: Instant?) -> String {
         instant.map(localizer.dateTime) ?? "–"
     }
 }

@@ -27,7 +27,7 @@ struct AllmineClientTests {
 
         let change = try await client.changeUsername(to: "New_Name")
         #expect(change == UsernameChange(oldUsername: "demo_user", newUsername: "new_name",
-                                         nextChangeAllowedAt: start.addingTimeInterval(30 * 86_400)))
+                                         nextChangeAllowedAt: start.adding(seconds: 30 * 86_400)))
         // One writer: the engine keeps answers; the client only talked.
         #expect(try harness.store.cached(DeletionStatus.self, for: client.signedInAccount) == nil)
         #expect(try harness.store.cached(AccountProfile.self, for: client.signedInAccount) == nil)
@@ -187,7 +187,7 @@ struct AllmineClientTests {
         await expectError(.invalidInput(.username(.unchanged))) { () async throws(AccountError) in
             try await engine.changeUsername(to: "First_Name")
         }
-        await expectError(.invalidInput(.usernameCooldown(until: start.addingTimeInterval(30 * 86_400)))) {
+        await expectError(.invalidInput(.usernameCooldown(until: start.adding(seconds: 30 * 86_400)))) {
             () async throws(AccountError) in try await engine.changeUsername(to: "second_name")
         }
         #expect(try harness.emulator.requests().isEmpty)

@@ -23,7 +23,7 @@ struct MudbaseClientTests {
                                                   accountDisabled: true))
         let erasure = try #require(outcome.deletion)
         #expect(erasure.state == .pending)
-        #expect(erasure.scheduledFor == start.addingTimeInterval(7 * 86_400))
+        #expect(erasure.scheduledFor == start.adding(seconds: 7 * 86_400))
         #expect(erasure.cancellation == .notCancellable)
         #expect(!contains(harness.storeBytes, "morgan_c"))
         // Every session was deleted.
@@ -71,7 +71,7 @@ struct OvokClientTests {
         let client = try harness.ovok()
         let scheduled = try #require(try await harness.engine(client).requestDeletion(days: 10, wipe: true).outcome?.deletion)
         #expect(scheduled.state == .pending)
-        #expect(scheduled.scheduledFor == start.addingTimeInterval(10 * 86_400))
+        #expect(scheduled.scheduledFor == start.adding(seconds: 10 * 86_400))
         #expect(scheduled.wipesData)
         #expect(scheduled.cancellation == .login)
         #expect(try harness.store.cached(AccountProfile.self, for: client.signedInAccount)?.value.displayName == "Max Mustermann")
@@ -132,7 +132,7 @@ struct OvokClientTests {
         let client = try harness.ovok()
         try harness.emulator.inject("ovokScheduledEmptyObject", "DELETE", "/auth/delete")
         let scheduled = try await client.requestDeletion(days: 12)
-        #expect(scheduled.scheduledFor == start.addingTimeInterval(12 * 86_400))
+        #expect(scheduled.scheduledFor == start.adding(seconds: 12 * 86_400))
         try harness.emulator.inject("wrongFieldType", "DELETE", "/auth/delete")
         do {
             _ = try await client.requestDeletion(days: 12)

@@ -3,31 +3,31 @@ import FoundationEssentials
 import Testing
 
 /// 2026-05-01T12:00:00Z, the seeds' scheduledFor.
-let scheduled = Date(timeIntervalSince1970: 1_777_636_800)
+let scheduled = Instant(secondsSince1970: 1_777_636_800)
 
 @Suite("Deletion lifecycle")
 struct DeletionLifecycleTests {
     let pending = DeletionStatus(
         state: .pending, requestID: "r1",
-        requestedAt: scheduled.addingTimeInterval(-28 * 86_400),
+        requestedAt: scheduled.adding(seconds: -28 * 86_400),
         scheduledFor: scheduled, canCancelUntil: scheduled, isLocked: true)
 
     @Test("remainingDays rounds up, and never goes below 0")
     func remainingDays() {
-        #expect(pending.remainingDays(at: scheduled.addingTimeInterval(-28 * 86_400)) == 28)
+        #expect(pending.remainingDays(at: scheduled.adding(seconds: -28 * 86_400)) == 28)
         let almost28 = 27 * 86_400 + 23 * 3_600 + 59 * 60 + 59
-        #expect(pending.remainingDays(at: scheduled.addingTimeInterval(-TimeInterval(almost28))) == 28)
-        #expect(pending.remainingDays(at: scheduled.addingTimeInterval(-27 * 86_400)) == 27)
-        #expect(pending.remainingDays(at: scheduled.addingTimeInterval(-0.001)) == 1)
+        #expect(pending.remainingDays(at: scheduled.adding(seconds: -Double(almost28))) == 28)
+        #expect(pending.remainingDays(at: scheduled.adding(seconds: -27 * 86_400)) == 27)
+        #expect(pending.remainingDays(at: scheduled.adding(seconds: -0.001)) == 1)
         #expect(pending.remainingDays(at: scheduled) == 0)
-        #expect(pending.remainingDays(at: scheduled.addingTimeInterval(86_400 * 3)) == 0)
+        #expect(pending.remainingDays(at: scheduled.adding(seconds: 86_400 * 3)) == 0)
         #expect(DeletionStatus.none.remainingDays(at: scheduled) == nil)
     }
 
     @Test("remainingDays does not drift at fractional-second instants")
     func remainingDaysPrecision() {
         // Instants that are exact in milliseconds but not in binary floating point.
-        let requested = Date(timeIntervalSince1970: 1_775_217_600.123)
+        let requested = Instant(secondsSince1970: 1_775_217_600.123)
         let status = try? DeletionStatus.none.requestingDeletion(
             id: "r", at: requested, terms: .init(graceDays: 28, cancellation: .api, locksAccount: true))
         #expect(status?.remainingDays(at: requested) == 28)
@@ -36,18 +36,18 @@ struct DeletionLifecycleTests {
     @Test("a cancel is allowed at canCancelUntil and refused 1 ms later")
     func cancelEdge() throws {
         #expect(pending.canCancel(at: scheduled))
-        #expect(!pending.canCancel(at: scheduled.addingTimeInterval(0.001)))
+        #expect(!pending.canCancel(at: scheduled.adding(seconds: 0.001)))
         let cancelled = try pending.cancelling(at: scheduled)
         #expect(cancelled.state == .cancelled)
         #expect(cancelled.isLocked == false)
         #expect(throws: DeletionRuleViolation.cancelDeadlinePassed) {
-            try pending.cancelling(at: scheduled.addingTimeInterval(0.001))
+            try pending.cancelling(at: scheduled.adding(seconds: 0.001))
         }
     }
 
     @Test("request: none or cancelled → pending, with the terms' grace period and lock")
     func request() throws {
-        let now = Date(timeIntervalSince1970: 1_775_217_600)
+        let now = Instant(secondsSince1970: 1_775_217_600)
         let terms = DeletionTerms(graceDays: 28, cancellation: .api, locksAccount: true)
         let requested = try DeletionStatus.none.requestingDeletion(id: "r2", at: now, terms: terms)
         #expect(requested.state == .pending)
@@ -72,7 +72,7 @@ struct DeletionLifecycleTests {
 
     @Test("finalize: pending → finalized, and then nothing more")
     func finalize() throws {
-        let now = scheduled.addingTimeInterval(-86_400)
+        let now = scheduled.adding(seconds: -86_400)
         let finalized = try pending.finalizing(at: now)
         #expect(finalized.state == .finalized)
         #expect(finalized.finalizedAt == now)
@@ -87,17 +87,17 @@ struct DeletionLifecycleTests {
     @Test("a pending deletion is finalized once its instant has passed, not at the instant")
     func advancing() {
         #expect(pending.advanced(to: scheduled).state == .pending)
-        let done = pending.advanced(to: scheduled.addingTimeInterval(0.001))
+        let done = pending.advanced(to: scheduled.adding(seconds: 0.001))
         #expect(done.state == .finalized)
         #expect(done.finalizedAt == scheduled)
     }
 
     @Test("an erasure (7 days) cannot be cancelled through the API")
     func erasure() throws {
-        let now = Date(timeIntervalSince1970: 1_734_343_200) // 2024-12-16T10:00:00Z
+        let now = Instant(secondsSince1970: 1_734_343_200) // 2024-12-16T10:00:00Z
         let erasure = try DeletionStatus.none.requestingDeletion(
             id: nil, at: now, terms: .init(graceDays: 7, cancellation: .notCancellable, locksAccount: true))
-        #expect(erasure.scheduledFor == Date(timeIntervalSince1970: 1_734_948_000)) // 2024-12-23T10:00:00Z
+        #expect(erasure.scheduledFor == Instant(secondsSince1970: 1_734_948_000)) // 2024-12-23T10:00:00Z
         #expect(erasure.canCancelUntil == nil)
         #expect(!erasure.canCancel(at: now))
         #expect(throws: DeletionRuleViolation.notCancellable) { try erasure.cancelling(at: now) }
@@ -111,7 +111,7 @@ struct DeletionLifecycleTests {
         #expect(try ScheduledDeletion(days: 365, wipe: true).wipe)
         #expect(try ScheduledDeletion().days == 30)
 
-        let now = Date(timeIntervalSince1970: 1_775_217_600)
+        let now = Instant(secondsSince1970: 1_775_217_600)
         let plan = try ScheduledDeletion(days: 10, wipe: true)
         let status = try DeletionStatus.none.requestingDeletion(
             id: nil, at: now, terms: .init(graceDays: plan.days, cancellation: .login, locksAccount: false),
@@ -143,20 +143,20 @@ struct ErasureConfirmationTests {
 struct ClockSkewTests {
     @Test("a server stamp seen at a local instant corrects later local instants")
     func correction() {
-        let local = Date(timeIntervalSince1970: 1_000_000)
-        let skew = ClockSkew(serverTime: local.addingTimeInterval(600), observedAt: local)
+        let local = Instant(secondsSince1970: 1_000_000)
+        let skew = ClockSkew(serverTime: local.adding(seconds: 600), observedAt: local)
         #expect(skew.offset == 600)
-        let clock = ManualClock(local.addingTimeInterval(60))
+        let clock = ManualClock(local.adding(seconds: 60))
         let corrected = SkewCorrectedClock(base: clock, skew: skew)
-        #expect(corrected.now() == local.addingTimeInterval(660))
+        #expect(corrected.now() == local.adding(seconds: 660))
         clock.advance(by: 10)
-        #expect(corrected.now() == local.addingTimeInterval(670))
+        #expect(corrected.now() == local.adding(seconds: 670))
     }
 
     @Test("countdowns use the corrected now: a slow phone does not see a closed window as open")
     func countdownUsesServerTime() {
         let pending = DeletionStatus(state: .pending, scheduledFor: scheduled, canCancelUntil: scheduled, isLocked: true)
-        let phone = ManualClock(scheduled.addingTimeInterval(-300)) // phone 10 minutes slow
+        let phone = ManualClock(scheduled.adding(seconds: -300)) // phone 10 minutes slow
         let server = SkewCorrectedClock(base: phone, skew: ClockSkew(offset: 600))
         #expect(pending.canCancel(at: phone.now()))
         #expect(!pending.canCancel(at: server.now()))

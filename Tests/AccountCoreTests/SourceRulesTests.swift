@@ -11,9 +11,16 @@ struct SourceRulesTests {
     static let libraryFolders = ["Sources", "Plugins/Allmine", "Plugins/Mudbase", "Plugins/Ovok"]
         .map { packageRoot + "/" + $0 }
 
+    /// What `libAccountCoreC.so` and the `AccountCore` product contain:
+    /// everything but the emulator and the shell, which may keep
+    /// FoundationEssentials.
+    static let shippedFolders = ["AccountCore", "AccountSession", "AccountCoreC", "CurlTransport", "CurlHTTP", "SQLiteDB",
+                                 "POSIXThread", "Libc"].map { packageRoot + "/Sources/" + $0 }
+        + ["Allmine", "Mudbase", "Ovok"].map { packageRoot + "/Plugins/" + $0 }
+
     /// The lines of library code matching `pattern` (extended regex), as `file:line:text`.
-    private func matches(_ pattern: String) throws -> [String] {
-        let result = try execute("/bin/grep", ["-rnE", "--include=*.swift", pattern] + Self.libraryFolders)
+    private func matches(_ pattern: String, in folders: [String] = libraryFolders) throws -> [String] {
+        let result = try execute("/bin/grep", ["-rnE", "--include=*.swift", pattern] + folders)
         // grep: 0 found, 1 none found, 2 trouble (which must not pass as "none").
         try #require(result.status == 0 || result.status == 1, "grep failed: \(result.errorOutput)")
         return result.output.split(separator: "\n").map(String.init)
@@ -29,6 +36,15 @@ struct SourceRulesTests {
         let kinds = "(typealias|struct|class|enum|protocol|let|var|func)"
         #expect(try matches(#"^\s*(@[a-zA-Z_]+\s+)*import\s+("# + kinds + #"\s+)?(Foundation|FoundationNetworking)(\.|\s|$)"#) == [])
         #expect(try !matches(#"^import FoundationEssentials$"#).isEmpty)
+    }
+
+    @Test("what ships imports neither Foundation nor FoundationEssentials: the standard library alone")
+    func standardLibraryAlone() throws {
+        for folder in Self.shippedFolders { #expect(fileExists(folder), "\(folder)") }
+        #expect(try matches(#"^\s*(@[a-zA-Z_]+\s+)*import\s+([a-z]+\s+)?Foundation"#, in: Self.shippedFolders) == [])
+        #expect(try matches(#"canImport\(Foundation"#, in: Self.shippedFolders) == [])
+        // The pattern finds what the emulator keeps, so an empty result means something.
+        #expect(try !matches(#"^import FoundationEssentials$"#, in: [packageRoot + "/Sources/AccountEmulator"]).isEmpty)
     }
 
     @Test("every lock is a LockedValue: ThreadSanitizer cannot see Synchronization.Mutex on Linux")

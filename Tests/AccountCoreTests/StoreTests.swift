@@ -11,7 +11,7 @@ import Glibc
 let fixtures = String(#filePath.prefix(upTo: #filePath.lastIndex(of: "/") ?? #filePath.endIndex)) + "/Fixtures"
 
 let account = AccountID(backend: "allmine", userID: "u1")
-let instant = Date(timeIntervalSince1970: 1_775_217_600)
+let instant = Instant(secondsSince1970: 1_775_217_600)
 
 /// Expects opening `path` to fail with `problem`.
 func expectStorageError(_ problem: StorageProblem, opening path: String, createDirectory: Bool = false,
@@ -88,7 +88,7 @@ struct StoreMigrationTests {
         let outbox = try store.outbox(for: account)
         #expect(outbox.map(\.kind) == [.cancelDeletion, .changeUsername])
         #expect(outbox[0].idempotencyKey.uuidString == "0F8E2D4C-6B5A-4938-8271-6A5B4C3D2E1F")
-        #expect(outbox[0].deadline == Date(timeIntervalSince1970: 1_777_636_800))
+        #expect(outbox[0].deadline == Instant(secondsSince1970: 1_777_636_800))
         #expect(outbox[1].payload == .changeUsername(try Username(validating: "renamed_user")))
 
         try store.record(AuditEntry(at: instant, action: .cancelDeletion, outcome: .queued), for: account)
@@ -118,7 +118,7 @@ struct StoreMigrationTests {
         let store = try AccountStore(path: path)
         let merged = try #require(try store.cached(AccountProfile.self, for: AccountID(backend: "allmine", userID: "u7")))
         #expect(merged.value.username == "newer")
-        #expect(merged.asOf == Date(millisecondsSince1970: 200))
+        #expect(merged.asOf == Instant(millisecondsSince1970: 200))
         let held = try #require(try store.outboxOfEveryone().first)
         #expect(held.account.isHeld)
         #expect(held.account.userID == nil)
@@ -224,13 +224,13 @@ struct StoreContentTests {
         try store.cache(pending, for: account, source: .server, asOf: instant)
         var cancelled = pending
         cancelled.state = .cancelled
-        try store.cache(cancelled, for: account, source: .local, asOf: instant.addingTimeInterval(1))
+        try store.cache(cancelled, for: account, source: .local, asOf: instant.adding(seconds: 1))
         try store.cache(DeletionStatus.none, for: AccountID(backend: "allmine", userID: "other"), source: .server, asOf: instant)
         let cached = try #require(try store.cached(DeletionStatus.self, for: account))
-        #expect(cached == Cached(value: cancelled, asOf: instant.addingTimeInterval(1), source: .local))
+        #expect(cached == Cached(value: cancelled, asOf: instant.adding(seconds: 1), source: .local))
         try store.cache(UsernameCooldown(lastChangedAt: instant), for: account, source: .server, asOf: instant)
         #expect(try store.cached(UsernameCooldown.self, for: account)?.value.nextChangeAllowedAt
-                == instant.addingTimeInterval(30 * 86_400))
+                == instant.adding(seconds: 30 * 86_400))
     }
 
     @Test("the outbox keeps the user's order and every field, and survives reopening")
@@ -240,15 +240,15 @@ struct StoreContentTests {
         var cancel = OutboxOperation(account: account, payload: .cancelDeletion, createdAt: instant,
                                      deletionRequestID: "r1", deadline: scheduled)
         let rename = OutboxOperation(account: account, payload: .changeUsername(try Username(validating: "New_Name")),
-                                     createdAt: instant.addingTimeInterval(1))
+                                     createdAt: instant.adding(seconds: 1))
         let request = OutboxOperation(account: account, payload: .requestDeletion(reason: "bye", days: 30, wipe: true),
-                                      createdAt: instant.addingTimeInterval(2))
+                                      createdAt: instant.adding(seconds: 2))
         do {
             let store = try AccountStore(path: path)
             for operation in [cancel, rename, request] { try store.enqueue(operation) }
             try store.enqueue(OutboxOperation(account: AccountID(backend: "allmine", userID: "other"), payload: .cancelDeletion, createdAt: instant))
             cancel.attempts = 3
-            cancel.nextAttemptAt = instant.addingTimeInterval(8)
+            cancel.nextAttemptAt = instant.adding(seconds: 8)
             cancel.lastError = "server(503)"
             cancel.state = .sending
             try store.write { database in try database.updateOutbox(cancel) }
@@ -288,12 +288,12 @@ struct StoreContentTests {
     func auditTrail() throws {
         let directory = try TemporaryDirectory()
         let store = try AccountStore(path: directory.file("s.sqlite"))
-        let id = UUID()
+        let id = UniqueID()
         let entries = [
             AuditEntry(at: instant, action: .cancelDeletion, outcome: .queued, operationID: id),
-            AuditEntry(at: instant.addingTimeInterval(5), action: .cancelDeletion, outcome: .failed,
+            AuditEntry(at: instant.adding(seconds: 5), action: .cancelDeletion, outcome: .failed,
                        httpStatus: 503, errorCode: .server, operationID: id),
-            AuditEntry(at: instant.addingTimeInterval(9), action: .cancelDeletion, outcome: .succeeded,
+            AuditEntry(at: instant.adding(seconds: 9), action: .cancelDeletion, outcome: .succeeded,
                        httpStatus: 200, operationID: id),
         ]
         for entry in entries { try store.record(entry, for: account) }

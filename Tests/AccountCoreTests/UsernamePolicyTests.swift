@@ -1,4 +1,4 @@
-import AccountCore
+@testable import AccountCore
 import FoundationEssentials
 import Testing
 
@@ -43,13 +43,12 @@ struct UsernamePolicyTests {
         }
     }
 
-    @Test("a name decoded from JSON obeys the same policy")
+    @Test("a queued rename read back from the store obeys the same policy")
     func decoding() throws {
-        let decoded = try JSONDecoder().decode([Username].self, from: Data(#"["Good_Name"]"#.utf8))
-        #expect(decoded.first?.value == "good_name")
-        #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode([Username].self, from: Data(#"["İstanbul"]"#.utf8))
-        }
+        let stored = try #require(JSONValue(parsing: Array(#"{"changeUsername":{"_0":"Good_Name"}}"#.utf8)))
+        #expect(OperationPayload(storedJSON: stored) == .changeUsername(try Username(validating: "good_name")))
+        let refused = try #require(JSONValue(parsing: Array(#"{"changeUsername":{"_0":"İstanbul"}}"#.utf8)))
+        #expect(OperationPayload(storedJSON: refused) == nil)
     }
 }
 
@@ -57,11 +56,11 @@ struct UsernamePolicyTests {
 struct UsernameCooldownTests {
     @Test("a change is allowed again exactly 30 days after the last one")
     func thirtyDays() {
-        let changed = Date(timeIntervalSince1970: 1_775_217_600) // 2026-04-03T12:00:00Z
+        let changed = Instant(secondsSince1970: 1_775_217_600) // 2026-04-03T12:00:00Z
         let cooldown = UsernameCooldown(lastChangedAt: changed)
-        let next = changed.addingTimeInterval(30 * 86_400)
+        let next = changed.adding(seconds: 30 * 86_400)
         #expect(cooldown.nextChangeAllowedAt == next)
-        #expect(!cooldown.allowsChange(at: next.addingTimeInterval(-0.001)))
+        #expect(!cooldown.allowsChange(at: next.adding(seconds: -0.001)))
         #expect(cooldown.allowsChange(at: next))
         #expect(UsernameCooldown(lastChangedAt: nil).allowsChange(at: changed))
         #expect(UsernameCooldown(lastChangedAt: nil).nextChangeAllowedAt == nil)

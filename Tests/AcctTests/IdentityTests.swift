@@ -42,7 +42,7 @@ private struct Typist {
     }
 
     private func run(_ arguments: [String], environment: [String: String]) throws -> ProcessResult {
-        harness.clock.set(Date())
+        harness.clock.set(SystemClock().now())
         return try execute(Acct.binary, ["--server", server, "--db", database] + arguments,
                            environment: acct.environment.merging(environment) { _, added in added })
     }
@@ -449,7 +449,7 @@ struct AcctRetryTests {
         let posts = { try harness.requests().filter { $0["method"] == "POST" && $0["path"] == .string(outboxPath) } }
 
         var result = try acct("--token", ivan.token, "delete", "request")
-        let answered = Date()
+        let answered = SystemClock().now()
         #expect(try posts().map { $0["status"] } == [429])
         #expect(result.status == 3, "\(result.output)\(result.errorOutput)")
         #expect(result.output.hasPrefix("Saved. It will be sent when you're back online.\n"), "\(result.output)")
@@ -467,7 +467,7 @@ struct AcctRetryTests {
         #expect(try harness.mutations().isEmpty)
 
         // The 429 came before `answered`: 2 s after it, Retry-After has passed.
-        let wait = answered.addingTimeInterval(2.05).timeIntervalSince(Date())
+        let wait = answered.adding(seconds: 2.05).seconds(since: SystemClock().now())
         if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
         result = try acct("--token", ivan.token, "sync")
         #expect(result.status == 0, "\(result.output)\(result.errorOutput)")

@@ -1,3 +1,4 @@
+import AccountCore
 import AccountEmulator
 import FoundationEssentials
 import Testing
@@ -90,7 +91,7 @@ enum CInterface {
     /// in the future on both sides.
     static func emulator() throws -> (harness: Harness, token: String) {
         let harness = try Harness()
-        harness.clock.set(Date())
+        harness.clock.set(SystemClock().now())
         return (harness, try harness.token(.allmine))
     }
 

@@ -22,12 +22,13 @@ struct FuzzReplayTests {
     }
 
     @Test("each target takes its kept inputs without a crash",
-          arguments: ["responses", "http_parser", "ac_call", "username"])
+          arguments: ["responses", "http_parser", "ac_call", "username", "json_decoder"])
     func replay(target: String) throws {
         let entry: (UnsafePointer<UInt8>?, Int) -> Int32 = switch target {
         case "responses": fuzzResponses
         case "http_parser": fuzzHTTPParser
         case "ac_call": fuzzACCall
+        case "json_decoder": fuzzJSONDecoder
         default: fuzzUsername
         }
         let inputs = try Self.inputs(target)

@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 let account = AccountID(backend: "allmine", userID: "hardening")
-let instant = Date(timeIntervalSince1970: 1_775_217_600)
+let instant = Instant(secondsSince1970: 1_775_217_600)
 
 func cancel() -> OutboxOperation {
     OutboxOperation(account: account, payload: .cancelDeletion, createdAt: instant)

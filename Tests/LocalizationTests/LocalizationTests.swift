@@ -7,7 +7,7 @@ let english = Localizer(language: .english)
 let turkish = Localizer(language: .turkish)
 
 /// 2026-04-03T12:00:00Z.
-let now = Date(timeIntervalSince1970: 1_775_217_600)
+let now = Instant(secondsSince1970: 1_775_217_600)
 
 @Suite("Localization: tables")
 struct TableTests {
@@ -67,7 +67,7 @@ struct FormattingTests {
     func days(days: Int, englishLeft: String, turkishLeft: String, englishRelative: String, turkishRelative: String) {
         #expect(english.daysLeft(days) == englishLeft)
         #expect(turkish.daysLeft(days) == turkishLeft)
-        let later = now.addingTimeInterval(TimeInterval(days) * 86_400)
+        let later = now.adding(seconds: Double(days) * 86_400)
         #expect(english.relativeDay(later, from: now) == englishRelative)
         #expect(turkish.relativeDay(later, from: now) == turkishRelative)
     }
@@ -80,23 +80,23 @@ struct FormattingTests {
                       (365, "April 3, 2027, 3:00 PM (UTC+03:00)", "3 Nisan 2027 15:00 (UTC+03:00)")])
     func dates(days: Int, englishText: String, turkishText: String) throws {
         let offset = try #require(UTCOffset("UTC+03:00"))
-        let later = now.addingTimeInterval(TimeInterval(days) * 86_400)
+        let later = now.adding(seconds: Double(days) * 86_400)
         #expect(Localizer(language: .english, offset: offset).dateTime(later) == englishText)
         #expect(Localizer(language: .turkish, offset: offset).dateTime(later) == turkishText)
     }
 
     @Test("12 AM and 12 PM in English, 00 and 12 in Turkish")
     func clock() {
-        let midnight = Date(timeIntervalSince1970: 1_775_174_400) // 2026-04-03T00:00:00Z
+        let midnight = Instant(secondsSince1970: 1_775_174_400) // 2026-04-03T00:00:00Z
         #expect(english.dateTime(midnight) == "April 3, 2026, 12:00 AM (UTC+00:00)")
-        #expect(english.dateTime(midnight.addingTimeInterval(12 * 3_600 + 5 * 60)) == "April 3, 2026, 12:05 PM (UTC+00:00)")
+        #expect(english.dateTime(midnight.adding(seconds: 12 * 3_600 + 5 * 60)) == "April 3, 2026, 12:05 PM (UTC+00:00)")
         #expect(turkish.dateTime(midnight) == "3 Nisan 2026 00:00 (UTC+00:00)")
     }
 
     @Test("31 December turning into 1 January")
     func newYear() throws {
-        let lastMinute = Date(timeIntervalSince1970: 1_798_761_540) // 2026-12-31T23:59:00Z
-        let firstMinute = lastMinute.addingTimeInterval(60)
+        let lastMinute = Instant(secondsSince1970: 1_798_761_540) // 2026-12-31T23:59:00Z
+        let firstMinute = lastMinute.adding(seconds: 60)
         #expect(english.dateTime(lastMinute) == "December 31, 2026, 11:59 PM (UTC+00:00)")
         #expect(english.dateTime(firstMinute) == "January 1, 2027, 12:00 AM (UTC+00:00)")
         #expect(turkish.dateTime(lastMinute) == "31 Aralık 2026 23:59 (UTC+00:00)")
@@ -107,8 +107,8 @@ struct FormattingTests {
         // In UTC+03:00 the year has turned already.
         let istanbul = Localizer(language: .turkish, offset: try #require(UTCOffset("UTC+03:00")))
         #expect(istanbul.dateTime(lastMinute) == "1 Ocak 2027 02:59 (UTC+03:00)")
-        #expect(istanbul.relativeDay(lastMinute, from: lastMinute.addingTimeInterval(-2 * 3_600)) == "bugün")
-        #expect(istanbul.relativeDay(lastMinute, from: lastMinute.addingTimeInterval(-3 * 3_600)) == "yarın")
+        #expect(istanbul.relativeDay(lastMinute, from: lastMinute.adding(seconds: -2 * 3_600)) == "bugün")
+        #expect(istanbul.relativeDay(lastMinute, from: lastMinute.adding(seconds: -3 * 3_600)) == "yarın")
     }
 
     @Test("where the local date differs from the UTC date: UTC−12:00, UTC+05:45, UTC+14:00",
@@ -117,13 +117,13 @@ struct FormattingTests {
                       ("UTC+14:00", 1_777_631_400.0, "May 2, 2026, 12:30 AM (UTC+14:00)", "2 Mayıs 2026 00:30 (UTC+14:00)", "today")])
     func farOffsets(offset text: String, instant: Double, englishText: String, turkishText: String, relative: String) throws {
         let offset = try #require(UTCOffset(text))
-        let date = Date(timeIntervalSince1970: instant) // on 2026-05-01 in UTC
+        let date = Instant(secondsSince1970: instant) // on 2026-05-01 in UTC
         #expect(english.date(date) == "May 1, 2026")
         #expect(Localizer(language: .english, offset: offset).dateTime(date) == englishText)
         #expect(Localizer(language: .turkish, offset: offset).dateTime(date) == turkishText)
         // Seen from 2026-05-01T12:00:00Z, the day is counted on the local
         // calendar: in UTC both instants are on 1 May ("today").
-        let utcNoon = Date(timeIntervalSince1970: 1_777_636_800)
+        let utcNoon = Instant(secondsSince1970: 1_777_636_800)
         #expect(english.relativeDay(date, from: utcNoon) == "today")
         #expect(Localizer(language: .english, offset: offset).relativeDay(date, from: utcNoon) == relative)
     }

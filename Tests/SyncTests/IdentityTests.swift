@@ -69,7 +69,7 @@ extension Harness {
 }
 
 extension OutboxOperation {
-    var key: String { idempotencyKey.uuidString.lowercased() }
+    var key: String { idempotencyKey.description }
 }
 
 @Suite("Sync engine: an account is a person")
@@ -378,7 +378,7 @@ struct IdentityTests {
         // A Retry-After holds even a sync asked for.
         try harness.inject("rateLimited", "DELETE", path, retryAfter: 2)
         let cancel = try #require(try await engine.cancelDeletion().queuedOperation)
-        #expect(cancel.notBefore == harness.clock.now().addingTimeInterval(2))
+        #expect(cancel.notBefore == harness.clock.now().adding(seconds: 2))
         report = try await engine.sync()
         #expect(report.holdup == .retry(at: try #require(cancel.notBefore), after: nil))
         #expect(try harness.requests().filter { $0["method"] == "DELETE" }.count == 1)

@@ -18,7 +18,7 @@ struct SyncEngineTests {
         harness.engine.setOnline(false)
         let before = try harness.requestCount()
         let queued = try #require(try await harness.engine.cancelDeletion().queuedOperation)
-        #expect(queued.deadline == start.addingTimeInterval(28 * 86_400))
+        #expect(queued.deadline == start.adding(seconds: 28 * 86_400))
         let status = try await harness.engine.status()
         #expect(status.deletion.state == .pending)
         #expect(status.source == .cache)
@@ -51,7 +51,7 @@ struct SyncEngineTests {
         }
         #expect(keys.count == 2)
         #expect(keys[0] == keys[1])
-        #expect(keys[0] == .string(queued.idempotencyKey.uuidString.lowercased()))
+        #expect(keys[0] == .string(queued.idempotencyKey.description))
         #expect(try harness.store.cached(DeletionStatus.self, for: harness.account)?.value.state == .pending)
     }
 
@@ -117,7 +117,7 @@ struct SyncEngineTests {
         let harness = try SyncHarness(transport: transport)
         try harness.emulator.inject("unavailable", "POST", Self.deletionPath, retryAfter: 2)
         let queued = try #require(try await harness.engine.requestDeletion().queuedOperation)
-        #expect(try #require(queued.nextAttemptAt).timeIntervalSince(start) >= 2)
+        #expect(try #require(queued.nextAttemptAt).seconds(since: start) >= 2)
         harness.advance(seconds: 1.999)
         #expect(try await harness.engine.sync().sent == 0)
         #expect(try harness.requestCount() == 1)

@@ -5,7 +5,7 @@ import FoundationEssentials
 import Testing
 
 /// 2026-04-03T12:00:00Z, the seeds' requestedAt.
-public let start = Date(timeIntervalSince1970: 1_775_217_600)
+public let start = Instant(secondsSince1970: 1_775_217_600)
 
 /// An emulator on an ephemeral loopback port with its control API on, and a
 /// curl client: the emulator is always driven by a client that is not ours.

@@ -132,7 +132,7 @@ struct ColdOpenBenchmark {
               try store.cached(DeletionStatus.self, for: account)?.value.state == .pending else {
             throw BenchmarkError("cold open: the emulator's answers were not cached")
         }
-        let created = Date()
+        let created = SystemClock().now()
         for index in 0..<operations {
             try store.enqueue(OutboxOperation(
                 account: account,

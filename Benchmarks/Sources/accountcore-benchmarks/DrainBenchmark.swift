@@ -103,7 +103,7 @@ struct DrainBenchmark {
                                        store: store, transport: CurlTransport(), token: try emulator.issueToken(for: .allmine),
                                        account: Emulator.demoUserID(of: .allmine))
         let engine = SyncEngine(client: client)
-        let created = Date()
+        let created = SystemClock().now()
         guard let account = client.account else { throw BenchmarkError("drain: nobody signed in") }
         for index in 0..<operations {
             try store.enqueue(OutboxOperation(

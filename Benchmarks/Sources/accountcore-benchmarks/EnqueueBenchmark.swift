@@ -33,7 +33,7 @@ struct EnqueueBenchmark {
         let account = AccountID(backend: "allmine", userID: "benchmark")
         // Made before any clock starts: ids, keys and payloads are the
         // caller's work, not the store's.
-        let created = Date()
+        let created = SystemClock().now()
         let queued = (0..<operations).map { index in
             OutboxOperation(account: account,
                             payload: index % 2 == 0 ? .requestDeletion(reason: nil, days: nil, wipe: nil) : .cancelDeletion,

@@ -26,13 +26,13 @@ struct MachineDescription {
     /// Describes this machine; `scratch` is where the stores live.
     static func current(scratch: ScratchDirectory) -> MachineDescription {
         MachineDescription(cores: cores(scratch: scratch), cpuModel: cpuModel(), kernel: kernel(),
-                           date: ISO8601.format(Date(), milliseconds: false),
+                           date: ISO8601.format(SystemClock().now(), milliseconds: false),
                            scratchFileSystem: fileSystem(of: scratch.path), memory: memory())
     }
 
     /// The lines of the report's machine section.
     var markdownLines: [String] {
-        ["Cores: " + cores, "CPU: " + cpuModel, "Kernel: " + kernel, "Memory: " + memory, "Date: " + date,
+        ["Cores: " + cores, "CPU: " + cpuModel, "Kernel: " + kernel, "Memory: " + memory, "Instant: " + date,
          "Scratch files: " + scratchFileSystem,
          "Build: " + (Self.isOptimized ? "release (-c release)" : "DEBUG: figures are not representative")]
     }

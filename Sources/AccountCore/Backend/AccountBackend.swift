@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// A back end, as a plugin: it turns an operation into a request and an
 /// answer into domain values, and says what it can do. The core names no
@@ -23,7 +22,7 @@ public protocol AccountBackend: Sendable {
     /// back end's error shape; nil otherwise.
     func serverMessage(in response: BackendResponse) -> String?
     /// The server's clock, when the answer carries it.
-    func serverTime(in response: BackendResponse) -> Date?
+    func serverTime(in response: BackendResponse) -> Instant?
     /// Whether `token` may be sent with `operation`; a back end refuses, say,
     /// an API key where only the user's own session may act. A refused token
     /// never leaves the device.
@@ -31,7 +30,7 @@ public protocol AccountBackend: Sendable {
 }
 
 extension AccountBackend {
-    public func serverTime(in response: BackendResponse) -> Date? { nil }
+    public func serverTime(in response: BackendResponse) -> Instant? { nil }
     public func accepts(token: String, for operation: BackendOperation) -> Bool { true }
 }
 
@@ -40,11 +39,11 @@ public struct BackendContext: Sendable {
     /// The client's configuration (language, time zone, platform, ...).
     public let configuration: ClientConfiguration
     /// Now, corrected for the server's clock skew.
-    public let now: Date
+    public let now: Instant
 
     /// Creates a context (the client makes one per request; a plugin's own
     /// tests make them too).
-    public init(configuration: ClientConfiguration, now: Date) {
+    public init(configuration: ClientConfiguration, now: Instant) {
         self.configuration = configuration
         self.now = now
     }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import POSIXThread
 
 /// One exchange with the back end, whatever back end the product uses:
@@ -208,7 +207,7 @@ public final class AccountClient: Sendable {
     }
 
     /// Now, corrected by the skew the server's clock showed.
-    public var now: Date { skew.withLock { $0 }.serverTime(at: clock.now()) }
+    public var now: Instant { skew.withLock { $0 }.serverTime(at: clock.now()) }
 
     /// What the back end can do.
     public var capabilities: BackendCapabilities { backend.capabilities }
@@ -268,7 +267,7 @@ public final class AccountClient: Sendable {
     /// with a fresh idempotency key) and decodes the answer.
     func exchange(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
         try validate(operation)
-        return try await send(operation, idempotencyKey: operation.kind == nil ? nil : UUID(), for: account).outcome
+        return try await send(operation, idempotencyKey: operation.kind == nil ? nil : UniqueID(), for: account).outcome
     }
 
     // MARK: The exchange
@@ -321,7 +320,7 @@ public final class AccountClient: Sendable {
     /// and the token is known to be theirs (see `SignIn`); otherwise it
     /// throws `accountMismatch` (or `unauthorized` without a token) and
     /// nothing is sent.
-    func send(_ operation: BackendOperation, idempotencyKey: UUID?,
+    func send(_ operation: BackendOperation, idempotencyKey: UniqueID?,
               for owner: AccountID?) async throws(AccountError) -> Exchange {
         let request = try backend.request(for: operation, context: BackendContext(configuration: configuration, now: now))
         var owner = owner
@@ -387,7 +386,7 @@ public final class AccountClient: Sendable {
     }
 
     private func transmit(_ request: BackendRequest, for operation: BackendOperation, owner: AccountID?,
-                          idempotencyKey: UUID?) async throws(AccountError) -> (BackendResponse, CredentialFingerprint?) {
+                          idempotencyKey: UniqueID?) async throws(AccountError) -> (BackendResponse, CredentialFingerprint?) {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         var credential: CredentialFingerprint?
         if request.authenticated {
@@ -407,7 +406,7 @@ public final class AccountClient: Sendable {
             headers.append(("Authorization", "Bearer \(token)"))
             credential = state.credential
         }
-        if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey.uuidString.lowercased())) }
+        if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey.description)) }
         if request.body != nil { headers.append(("Content-Type", "application/json")) }
         headers += request.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let outgoing = TransportRequest(method: request.method, url: configuration.trimmedBaseURL + request.path,

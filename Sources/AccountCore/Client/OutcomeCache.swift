@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SQLiteDB
 
 extension Database {
@@ -6,7 +5,7 @@ extension Database {
     /// deletion status, profile and username cooldown; inside the caller's
     /// transaction, so the sync engine can record it with the operation's
     /// removal from the outbox.
-    func remember(_ outcome: BackendOutcome, for account: AccountID, asOf: Date) throws {
+    func remember(_ outcome: BackendOutcome, for account: AccountID, asOf: Instant) throws {
         if let deletion = outcome.deletion {
             try saveCache(deletion, for: account, source: .server, asOf: asOf)
         }
@@ -16,7 +15,7 @@ extension Database {
         }
         if let change = outcome.usernameChange {
             let changedAt = change.nextChangeAllowedAt.map {
-                $0.addingTimeInterval(-TimeInterval(UsernameCooldown.days) * 86_400)
+                $0.adding(seconds: -Double(UsernameCooldown.days) * 86_400)
             } ?? asOf
             try saveCache(UsernameCooldown(lastChangedAt: changedAt), for: account, source: .server, asOf: asOf)
             if var profile = try cachedValue(AccountProfile.self, for: account)?.value {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// A deletion status with where it came from, so a UI never presents a
 /// cached value as the server's word.
@@ -16,13 +15,13 @@ public struct StatusReport: Hashable, Sendable {
     /// Where it came from.
     public let source: Source
     /// When it was true.
-    public let asOf: Date
+    public let asOf: Instant
     /// What waits in the outbox to reach the server (a queued cancel shows
     /// the deadline it must beat).
     public let queued: [OutboxOperation]
 
     /// Creates a report.
-    public init(deletion: DeletionStatus, source: Source, asOf: Date, queued: [OutboxOperation] = []) {
+    public init(deletion: DeletionStatus, source: Source, asOf: Instant, queued: [OutboxOperation] = []) {
         self.deletion = deletion
         self.source = source
         self.asOf = asOf

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Whose a cached value, a queued operation or an audit entry is: a person
 /// at one back end.
@@ -29,7 +28,7 @@ public struct AccountID: RawRepresentable, Hashable, Sendable, CustomStringConve
 
     /// A person of `backend` known only by a token so far.
     static func unconfirmed(backend: String) -> AccountID {
-        AccountID(rawValue: backend + "?" + UUID().uuidString.lowercased())
+        AccountID(rawValue: backend + "?" + UniqueID().description)
     }
 
     /// The back end's name; empty when an earlier store did not say.
@@ -50,7 +49,10 @@ public struct AccountID: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// Whether this is an earlier store's owner that could not be told:
     /// its operations are held, never sent under a guess. (One known only by
     /// a token is not held: that token sends its operations.)
-    public var isHeld: Bool { !isKnown && rawValue.contains("?legacy:") }
+    public var isHeld: Bool {
+        guard !isKnown, let mark = rawValue.firstIndex(of: "?") else { return false }
+        return rawValue[rawValue.index(after: mark)...].hasPrefix("legacy:")
+    }
 
     public var description: String { rawValue }
 }

@@ -1,7 +1,6 @@
-import FoundationEssentials
 
 /// What the user last saw of their account. Each back end fills what it has.
-public struct AccountProfile: Hashable, Sendable, Codable {
+public struct AccountProfile: Hashable, Sendable {
     /// The server's id of the user.
     public var id: String
     /// The username, where the back end has one.
@@ -13,14 +12,14 @@ public struct AccountProfile: Hashable, Sendable, Codable {
     /// Whether the account is locked (a deletion is pending).
     public var isLocked: Bool
     /// When the username last changed.
-    public var usernameChangedAt: Date?
+    public var usernameChangedAt: Instant?
     /// When the username may change next.
-    public var nextUsernameChangeAllowedAt: Date?
+    public var nextUsernameChangeAllowedAt: Instant?
 
     /// Creates a profile.
     public init(
         id: String, username: String? = nil, displayName: String? = nil, email: String? = nil,
-        isLocked: Bool = false, usernameChangedAt: Date? = nil, nextUsernameChangeAllowedAt: Date? = nil
+        isLocked: Bool = false, usernameChangedAt: Instant? = nil, nextUsernameChangeAllowedAt: Instant? = nil
     ) {
         self.id = id
         self.username = username

@@ -1,7 +1,6 @@
-import FoundationEssentials
 
 /// Counts a back end keeps about the account.
-public struct AccountStats: Hashable, Sendable, Codable {
+public struct AccountStats: Hashable, Sendable {
     /// People following the user.
     public var followers: Int
     /// People the user follows.
@@ -18,16 +17,16 @@ public struct AccountStats: Hashable, Sendable, Codable {
 }
 
 /// What a username change did.
-public struct UsernameChange: Hashable, Sendable, Codable {
+public struct UsernameChange: Hashable, Sendable {
     /// The name before.
     public var oldUsername: String?
     /// The name now.
     public var newUsername: String
     /// When the name may change again.
-    public var nextChangeAllowedAt: Date?
+    public var nextChangeAllowedAt: Instant?
 
     /// Creates a change.
-    public init(oldUsername: String?, newUsername: String, nextChangeAllowedAt: Date?) {
+    public init(oldUsername: String?, newUsername: String, nextChangeAllowedAt: Instant?) {
         self.oldUsername = oldUsername
         self.newUsername = newUsername
         self.nextChangeAllowedAt = nextChangeAllowedAt

@@ -1,5 +1,5 @@
 /// The platform a client says it runs on (Allmine's `X-Platform`).
-public enum ClientPlatform: String, Hashable, Sendable, Codable, CaseIterable {
+public enum ClientPlatform: String, Hashable, Sendable, CaseIterable {
     case web
     case mobileIOS = "mobile_ios"
     case mobileAndroid = "mobile_android"

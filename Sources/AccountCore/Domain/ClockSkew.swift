@@ -1,31 +1,30 @@
-import FoundationEssentials
 
 /// How far the server's clock is from ours.
 ///
 /// A deadline is the server's: a phone whose clock runs 10 minutes slow would
 /// otherwise show a cancel as still possible after the server stopped
 /// accepting it. Countdowns therefore use the corrected now.
-public struct ClockSkew: Hashable, Sendable, Codable {
+public struct ClockSkew: Hashable, Sendable {
     /// Server time minus local time, in seconds.
-    public let offset: TimeInterval
+    public let offset: Double
 
     /// No known difference.
     public static let none = ClockSkew(offset: 0)
 
     /// Creates a skew of `offset` seconds (server minus local).
-    public init(offset: TimeInterval) {
+    public init(offset: Double) {
         self.offset = offset
     }
 
     /// The skew implied by the server stamping `serverTime` on an answer that
     /// arrived at `localInstant`.
-    public init(serverTime: Date, observedAt localInstant: Date) {
-        self.offset = serverTime.timeIntervalSince(localInstant)
+    public init(serverTime: Instant, observedAt localInstant: Instant) {
+        self.offset = serverTime.seconds(since: localInstant)
     }
 
     /// The server's idea of `localInstant`.
-    public func serverTime(at localInstant: Date) -> Date {
-        localInstant.addingTimeInterval(offset)
+    public func serverTime(at localInstant: Instant) -> Instant {
+        localInstant.adding(seconds: offset)
     }
 }
 
@@ -42,5 +41,5 @@ public struct SkewCorrectedClock: WallClock {
         self.skew = skew
     }
 
-    public func now() -> Date { skew.serverTime(at: base.now()) }
+    public func now() -> Instant { skew.serverTime(at: base.now()) }
 }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The terms a back end grants a deletion: how long before it happens, how it
 /// is cancelled, and whether the account is locked meanwhile.
@@ -35,14 +34,14 @@ public enum DeletionRuleViolation: Error, Hashable, Sendable {
 extension DeletionStatus {
     /// The status after a deletion is requested at `now` on `terms`.
     public func requestingDeletion(
-        id: String?, at now: Date, terms: DeletionTerms, wipesData: Bool = false
+        id: String?, at now: Instant, terms: DeletionTerms, wipesData: Bool = false
     ) throws(DeletionRuleViolation) -> DeletionStatus {
         switch state {
         case .pending: throw .alreadyPending
         case .finalized: throw .alreadyFinalized
         case .none, .cancelled: break
         }
-        let scheduled = Date(millisecondsSince1970: now.millisecondsSince1970 + Int64(terms.graceDays) * millisecondsPerDay)
+        let scheduled = Instant(millisecondsSince1970: now.millisecondsSince1970 + Int64(terms.graceDays) * millisecondsPerDay)
         return DeletionStatus(
             state: .pending,
             requestID: id,
@@ -56,7 +55,7 @@ extension DeletionStatus {
     }
 
     /// The status after a cancel at `now`.
-    public func cancelling(at now: Date) throws(DeletionRuleViolation) -> DeletionStatus {
+    public func cancelling(at now: Instant) throws(DeletionRuleViolation) -> DeletionStatus {
         switch state {
         case .none, .cancelled: throw .nothingPending
         case .finalized: throw .alreadyFinalized
@@ -72,7 +71,7 @@ extension DeletionStatus {
 
     /// The status after the pending deletion is carried out at `now`, early
     /// or on schedule.
-    public func finalizing(at now: Date) throws(DeletionRuleViolation) -> DeletionStatus {
+    public func finalizing(at now: Instant) throws(DeletionRuleViolation) -> DeletionStatus {
         switch state {
         case .none, .cancelled: throw .nothingPending
         case .finalized: throw .alreadyFinalized
@@ -88,7 +87,7 @@ extension DeletionStatus {
     /// The status as time passes: a pending deletion whose instant has passed
     /// is finalized. At the instant itself it is still pending, since a cancel
     /// at `canCancelUntil` is still in time.
-    public func advanced(to now: Date) -> DeletionStatus {
+    public func advanced(to now: Instant) -> DeletionStatus {
         guard state == .pending, let scheduledFor,
               now.millisecondsSince1970 > scheduledFor.millisecondsSince1970 else { return self }
         var next = self

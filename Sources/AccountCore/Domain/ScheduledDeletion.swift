@@ -1,6 +1,6 @@
 /// A deletion scheduled after a chosen number of days, with an optional wipe
 /// of the data tied to the account.
-public struct ScheduledDeletion: Hashable, Sendable, Codable {
+public struct ScheduledDeletion: Hashable, Sendable {
     /// The days a user may choose.
     public static let allowedDays = 1...365
     /// The days used when the user chooses none.

@@ -2,7 +2,7 @@
 ///
 /// Only the contract's 37 offsets (`UTC-12:00` … `UTC+14:00`) exist; plain
 /// `UTC` is the default and stands for `UTC+00:00`.
-public struct UTCOffset: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct UTCOffset: Hashable, Sendable, CustomStringConvertible {
     /// Minutes east of UTC.
     public let minutes: Int
 
@@ -52,18 +52,5 @@ public struct UTCOffset: Hashable, Sendable, Codable, CustomStringConvertible {
         let hours = magnitude / 60, rest = magnitude % 60
         return "UTC" + (minutes < 0 ? "-" : "+") + (hours < 10 ? "0" : "") + String(hours) + ":"
             + (rest < 10 ? "0" : "") + String(rest)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let offset = UTCOffset(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a contract UTC offset"))
-        }
-        self = offset
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 }

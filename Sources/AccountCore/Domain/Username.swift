@@ -5,7 +5,7 @@
 /// is folded: `İ`, `ı`, `ş`, `ß`, full-width letters, spaces and emoji are
 /// refused with the character named, because a locale-dependent mapping
 /// would turn `İ` into `i̇` or `i` and give the user a name they never typed.
-public struct Username: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct Username: Hashable, Sendable, CustomStringConvertible {
     /// The shortest allowed length.
     public static let minimumLength = 3
     /// The longest allowed length.
@@ -66,21 +66,6 @@ public struct Username: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     public var description: String { value }
-
-    public init(from decoder: any Decoder) throws {
-        let raw = try decoder.singleValueContainer().decode(String.self)
-        do {
-            try self.init(validating: raw)
-        } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not a valid username"))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
 }
 
 /// Why a username was refused.

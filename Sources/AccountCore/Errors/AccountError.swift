@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The one error AccountCore's public API throws.
 ///

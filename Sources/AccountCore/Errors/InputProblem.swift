@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Why input was refused before anything was sent.
 public enum InputProblem: Error, Hashable, Sendable {
@@ -11,7 +10,7 @@ public enum InputProblem: Error, Hashable, Sendable {
     /// The reason is longer than the back end accepts.
     case reasonTooLong(length: Int, maximum: Int)
     /// The username may not change before this instant.
-    case usernameCooldown(until: Date)
+    case usernameCooldown(until: Instant)
     /// The server refused the request as invalid (HTTP 400, 422 and other 4xx).
     case rejectedByServer(status: Int)
     /// A configuration value is missing or malformed; names the field.

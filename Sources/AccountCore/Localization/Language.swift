@@ -1,5 +1,5 @@
 /// The languages every user-facing text exists in.
-public enum Language: String, Hashable, Sendable, Codable, CaseIterable {
+public enum Language: String, Hashable, Sendable, CaseIterable {
     case english = "en"
     case turkish = "tr"
 

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Every text a person is shown, in their language, with numbers, plurals,
 /// dates and deadlines formatted without ICU.
@@ -71,7 +70,7 @@ public struct Localizer: Hashable, Sendable {
     // MARK: Dates
 
     /// The local calendar date and time of `date` in `offset`.
-    private func local(_ date: Date) -> (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, dayNumber: Int64) {
+    private func local(_ date: Instant) -> (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, dayNumber: Int64) {
         let milliseconds = date.millisecondsSince1970 + Int64(offset.minutes) * 60_000
         let (dayNumber, millisecondOfDay) = ISO8601.floorDivision(milliseconds, millisecondsPerDay)
         let (year, month, day) = ISO8601.civilDate(fromDaysSince1970: dayNumber)
@@ -80,13 +79,13 @@ public struct Localizer: Hashable, Sendable {
     }
 
     /// "May 1, 2026" / "1 Mayıs 2026", in `offset`.
-    public func date(_ date: Date) -> String {
+    public func date(_ date: Instant) -> String {
         let parts = local(date)
         return text(.formatDate, ["day": String(parts.day), "month": monthName(parts.month), "year": String(parts.year)])
     }
 
     /// "May 1, 2026, 3:00 PM (UTC+03:00)" / "1 Mayıs 2026 15:00 (UTC+03:00)".
-    public func dateTime(_ date: Date) -> String {
+    public func dateTime(_ date: Instant) -> String {
         let parts = local(date)
         let minute = parts.minute < 10 ? "0\(parts.minute)" : "\(parts.minute)"
         let time: String = switch language {
@@ -100,7 +99,7 @@ public struct Localizer: Hashable, Sendable {
 
     /// "today", "tomorrow", "in 28 days", "yesterday", "3 days ago", counted
     /// in calendar days of `offset`, not in 24-hour spans.
-    public func relativeDay(_ date: Date, from now: Date) -> String {
+    public func relativeDay(_ date: Instant, from now: Instant) -> String {
         let days = Int(local(date).dayNumber - local(now).dayNumber)
         return switch days {
         case 0: text(.relativeToday)
@@ -142,7 +141,7 @@ public struct Localizer: Hashable, Sendable {
     /// Why queued operations were not sent: "The server could not be
     /// reached. Check your connection. Next try in 8 s." A next try within
     /// the hour reads as relative time; a later one as its date and time.
-    public func message(for holdup: SyncHoldup, now: Date) -> String {
+    public func message(for holdup: SyncHoldup, now: Instant) -> String {
         switch holdup {
         case .paused(.offline): text(.syncPausedOffline)
         case .paused(.authenticationRequired): text(.syncPausedAuthentication)
@@ -155,7 +154,7 @@ public struct Localizer: Hashable, Sendable {
 
     /// "Next try in 8 s." within the hour (seconds rounded up, never 0),
     /// else "Next try: May 1, 2026, 3:05 PM (UTC)."
-    private func nextTry(_ at: Date, from now: Date) -> String {
+    private func nextTry(_ at: Instant, from now: Instant) -> String {
         let milliseconds = max(0, at.millisecondsSince1970 - now.millisecondsSince1970)
         guard milliseconds < 3_600_000 else { return text(.syncRetryAt, ["date": dateTime(at)]) }
         let seconds = Int(max(1, (milliseconds + 999) / 1_000))

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SQLiteDB
 
 /// One line of the audit trail: what the user did and how it ended. No
@@ -23,7 +22,7 @@ public struct AuditEntry: Hashable, Sendable {
     }
 
     /// When it happened.
-    public let at: Date
+    public let at: Instant
     /// What the user did.
     public let action: OperationKind
     /// How it ended.
@@ -33,11 +32,11 @@ public struct AuditEntry: Hashable, Sendable {
     /// The `AccountError` code, when it failed.
     public let errorCode: AccountError.Code?
     /// The outbox operation it concerns, when it was queued.
-    public let operationID: UUID?
+    public let operationID: UniqueID?
 
     /// Creates an entry.
-    public init(at: Date, action: OperationKind, outcome: Outcome, httpStatus: Int? = nil,
-                errorCode: AccountError.Code? = nil, operationID: UUID? = nil) {
+    public init(at: Instant, action: OperationKind, outcome: Outcome, httpStatus: Int? = nil,
+                errorCode: AccountError.Code? = nil, operationID: UniqueID? = nil) {
         self.at = at
         self.action = action
         self.outcome = outcome
@@ -82,10 +81,10 @@ extension Database {
                 return code
             }
             let operationID = try row.optionalText(5).map { text in
-                guard let id = UUID(uuidString: text) else { throw StoreRecordError(table: "audit") }
+                guard let id = UniqueID(uuidString: text) else { throw StoreRecordError(table: "audit") }
                 return id
             }
-            return AuditEntry(at: Date(millisecondsSince1970: row.int64(0)), action: action, outcome: outcome,
+            return AuditEntry(at: Instant(millisecondsSince1970: row.int64(0)), action: action, outcome: outcome,
                               httpStatus: row.optionalInt64(3).map { Int($0) }, errorCode: errorCode,
                               operationID: operationID)
         }

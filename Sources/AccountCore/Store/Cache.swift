@@ -1,10 +1,13 @@
-import FoundationEssentials
 import SQLiteDB
 
 /// A value the store keeps the last known copy of, one per account.
-public protocol CacheableValue: Codable, Sendable {
+public protocol CacheableValue: Sendable {
     /// The slot the value fills.
     static var cacheEntry: CacheEntry { get }
+    /// The value as the store writes it (see `StoreJSON`).
+    var storedJSON: JSONValue { get }
+    /// The value the store wrote as `json`; nil when `json` is not one.
+    init?(storedJSON json: JSONValue)
 }
 
 /// The kinds of cached value.
@@ -15,7 +18,7 @@ public enum CacheEntry: String, Sendable, CaseIterable {
 }
 
 /// Who said a cached value is true.
-public enum CacheSource: String, Hashable, Sendable, Codable {
+public enum CacheSource: String, Hashable, Sendable {
     /// The server answered it.
     case server
     /// The core derived it from what the user did (an optimistic value).
@@ -27,48 +30,9 @@ public struct Cached<Value: CacheableValue & Hashable>: Hashable, Sendable {
     /// The value.
     public let value: Value
     /// When it was true.
-    public let asOf: Date
+    public let asOf: Instant
     /// Who said so.
     public let source: CacheSource
-}
-
-extension AccountProfile: CacheableValue {
-    public static var cacheEntry: CacheEntry { .profile }
-}
-
-extension DeletionStatus: CacheableValue {
-    public static var cacheEntry: CacheEntry { .deletion }
-}
-
-extension UsernameCooldown: CacheableValue {
-    public static var cacheEntry: CacheEntry { .usernameCooldown }
-}
-
-/// JSON as the store writes it: instants in milliseconds, keys sorted so the
-/// same value is always the same bytes.
-enum StoreJSON {
-    /// One of each, configured once: making a coder per value showed in the
-    /// enqueue benchmark. Both are safe to share across threads.
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return decoder
-    }()
-
-    static func encode(_ value: some Encodable) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
-        try decoder.decode(type, from: Data(text.utf8))
-    }
 }
 
 extension AccountStore {
@@ -81,7 +45,7 @@ extension AccountStore {
 
     /// Records `value` as the last known `Value` of `account`.
     func cache<Value: CacheableValue>(
-        _ value: Value, for account: AccountID, source: CacheSource, asOf: Date
+        _ value: Value, for account: AccountID, source: CacheSource, asOf: Instant
     ) throws(AccountError) {
         try write { database in try database.saveCache(value, for: account, source: source, asOf: asOf) }
     }
@@ -89,13 +53,13 @@ extension AccountStore {
 
 extension Database {
     func saveCache<Value: CacheableValue>(
-        _ value: Value, for account: AccountID, source: CacheSource, asOf: Date
+        _ value: Value, for account: AccountID, source: CacheSource, asOf: Instant
     ) throws {
         try execute("""
             INSERT INTO cache (account, entry, value, as_of, source) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (account, entry) DO UPDATE SET
                 value = excluded.value, as_of = excluded.as_of, source = excluded.source
-            """, [account.rawValue, Value.cacheEntry.rawValue, try StoreJSON.encode(value),
+            """, [account.rawValue, Value.cacheEntry.rawValue, StoreJSON.text(value.storedJSON),
                   asOf.millisecondsSince1970, source.rawValue])
     }
 
@@ -103,8 +67,11 @@ extension Database {
         try query("SELECT value, as_of, source FROM cache WHERE account = ? AND entry = ?",
                   [account.rawValue, Value.cacheEntry.rawValue]) { row in
             guard let source = CacheSource(rawValue: row.text(2)) else { throw StoreRecordError(table: "cache") }
-            return Cached(value: try StoreJSON.decode(type, from: row.text(0)),
-                          asOf: Date(millisecondsSince1970: row.int64(1)), source: source)
+            guard let value = StoreJSON.value(row.text(0)).flatMap(Value.init(storedJSON:)) else {
+                throw StoreRecordError(table: "cache")
+            }
+            return Cached(value: value,
+                          asOf: Instant(millisecondsSince1970: row.int64(1)), source: source)
         }.first
     }
 }

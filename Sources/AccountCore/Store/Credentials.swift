@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SQLiteDB
 
 /// A token as the store may keep it: HMAC-SHA256 of the back end's name and
@@ -49,7 +48,7 @@ extension Database {
     }
 
     /// Records whose `fingerprint` is.
-    func saveCredential(_ fingerprint: CredentialFingerprint, _ owner: CredentialOwner, at: Date) throws {
+    func saveCredential(_ fingerprint: CredentialFingerprint, _ owner: CredentialOwner, at: Instant) throws {
         try execute("""
             INSERT INTO credential (fingerprint, account, confirmed, seen_at) VALUES (?, ?, ?, ?)
             ON CONFLICT (fingerprint) DO UPDATE SET
@@ -101,7 +100,7 @@ extension Database {
     /// token is: they were made under someone else's credentials than their
     /// owner's, and are never sent.
     func setAside(madeUnder fingerprint: CredentialFingerprint, notOwnedBy account: AccountID,
-                  reason: String, at: Date) throws {
+                  reason: String, at: Instant) throws {
         let operations = try query("""
             SELECT id, account, kind FROM outbox WHERE credential = ? AND account != ? AND state = 'queued'
             """, [fingerprint.rawValue, account.rawValue]) { row in
@@ -111,7 +110,7 @@ extension Database {
             try execute("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?", [reason, operation.id])
             if let kind = operation.kind {
                 try insertAudit(AuditEntry(at: at, action: kind, outcome: .refused, errorCode: .accountMismatch,
-                                           operationID: UUID(uuidString: operation.id)), for: operation.owner)
+                                           operationID: UniqueID(uuidString: operation.id)), for: operation.owner)
             }
         }
     }

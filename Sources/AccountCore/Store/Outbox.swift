@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SQLiteDB
 
 extension AccountStore {
@@ -40,7 +39,7 @@ extension Database {
             INSERT INTO outbox (\(Self.outboxColumns), kind)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [operation.id.uuidString, operation.account.rawValue, operation.idempotencyKey.uuidString,
-                  try StoreJSON.encode(operation.payload), operation.createdAt.millisecondsSince1970,
+                  StoreJSON.text(operation.payload.storedJSON), operation.createdAt.millisecondsSince1970,
                   operation.attempts, operation.nextAttemptAt?.millisecondsSince1970, operation.lastError,
                   operation.state.rawValue, operation.deletionRequestID, operation.deadline?.millisecondsSince1970,
                   operation.credential?.rawValue, operation.notBefore?.millisecondsSince1970,
@@ -68,7 +67,7 @@ extension Database {
 
     /// Removes the operation with `id`; true when there was one.
     @discardableResult
-    func deleteOutbox(id: UUID) throws -> Bool {
+    func deleteOutbox(id: UniqueID) throws -> Bool {
         try execute("DELETE FROM outbox WHERE id = ?", [id.uuidString])
         return changes > 0
     }
@@ -81,7 +80,7 @@ extension Database {
     }
 
     /// The operation with `id`, whoever owns it; nil once it left the outbox.
-    func outboxOperation(id: UUID) throws -> OutboxOperation? {
+    func outboxOperation(id: UniqueID) throws -> OutboxOperation? {
         try query("SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?", [id.uuidString], row: Self.outboxOperation).first
     }
 
@@ -100,24 +99,25 @@ extension Database {
     }
 
     private static func outboxOperation(_ row: Row) throws -> OutboxOperation {
-        guard let id = UUID(uuidString: row.text(0)),
-              let key = UUID(uuidString: row.text(2)),
+        guard let id = UniqueID(uuidString: row.text(0)),
+              let key = UniqueID(uuidString: row.text(2)),
+              let payload = StoreJSON.value(row.text(3)).flatMap(OperationPayload.init(storedJSON:)),
               let state = OutboxOperation.State(rawValue: row.text(8)) else {
             throw StoreRecordError(table: "outbox")
         }
         var operation = OutboxOperation(
             account: AccountID(rawValue: row.text(1)),
-            payload: try StoreJSON.decode(OperationPayload.self, from: row.text(3)),
-            createdAt: Date(millisecondsSince1970: row.int64(4)),
+            payload: payload,
+            createdAt: Instant(millisecondsSince1970: row.int64(4)),
             deletionRequestID: row.optionalText(9),
-            deadline: row.optionalInt64(10).map(Date.init(millisecondsSince1970:)),
+            deadline: row.optionalInt64(10).map(Instant.init(millisecondsSince1970:)),
             id: id, idempotencyKey: key)
         operation.attempts = Int(row.int64(5))
-        operation.nextAttemptAt = row.optionalInt64(6).map(Date.init(millisecondsSince1970:))
+        operation.nextAttemptAt = row.optionalInt64(6).map(Instant.init(millisecondsSince1970:))
         operation.lastError = row.optionalText(7)
         operation.state = state
         operation.credential = row.optionalText(11).map(CredentialFingerprint.init(rawValue:))
-        operation.notBefore = row.optionalInt64(12).map(Date.init(millisecondsSince1970:))
+        operation.notBefore = row.optionalInt64(12).map(Instant.init(millisecondsSince1970:))
         return operation
     }
 }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Something the user did that waits in the outbox for the server.
 ///
@@ -6,7 +5,7 @@ import FoundationEssentials
 /// resend after a lost answer carries the same key and is applied once.
 public struct OutboxOperation: Hashable, Sendable, Identifiable {
     /// Where the operation stands.
-    public enum State: String, Hashable, Sendable, Codable, CaseIterable {
+    public enum State: String, Hashable, Sendable, CaseIterable {
         /// Waiting to be sent.
         case queued
         /// A request is on its way.
@@ -18,27 +17,27 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
     }
 
     /// The operation's id.
-    public let id: UUID
+    public let id: UniqueID
     /// Whose it is: the person who made it, and the only one it is ever
     /// sent as.
     public internal(set) var account: AccountID
     /// The credential it was made under; nil in rows of earlier stores.
     var credential: CredentialFingerprint?
     /// Sent as `Idempotency-Key` with every attempt.
-    public let idempotencyKey: UUID
+    public let idempotencyKey: UniqueID
     /// What to do.
     public let payload: OperationPayload
     /// When the user did it.
-    public let createdAt: Date
+    public let createdAt: Instant
     /// How many times it was sent.
     public var attempts: Int
     /// Not to be sent before this instant by the automatic timer (the
     /// backoff after a failure); a sync the user asks for goes sooner. On
     /// the device's clock, as the wait is the device's.
-    public var nextAttemptAt: Date?
+    public var nextAttemptAt: Instant?
     /// Not to be sent before this instant at all: the server's
     /// `Retry-After`, counted from when the device received it.
-    public var notBefore: Date?
+    public var notBefore: Instant?
     /// Why the last attempt failed.
     public var lastError: String?
     /// Where it stands.
@@ -46,13 +45,13 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
     /// The deletion request it belongs to (a cancel, or the request itself).
     public var deletionRequestID: String?
     /// The instant it must reach the server by (a cancel's canCancelUntil).
-    public var deadline: Date?
+    public var deadline: Instant?
 
     /// Creates a queued operation with fresh ids.
     public init(
-        account: AccountID, payload: OperationPayload, createdAt: Date,
-        deletionRequestID: String? = nil, deadline: Date? = nil,
-        id: UUID = UUID(), idempotencyKey: UUID = UUID()
+        account: AccountID, payload: OperationPayload, createdAt: Instant,
+        deletionRequestID: String? = nil, deadline: Instant? = nil,
+        id: UniqueID = UniqueID(), idempotencyKey: UniqueID = UniqueID()
     ) {
         self.id = id
         self.account = account
@@ -74,7 +73,7 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
 }
 
 /// The operations the core performs, by their `ac_call` names.
-public enum OperationKind: String, Hashable, Sendable, Codable, CaseIterable {
+public enum OperationKind: String, Hashable, Sendable, CaseIterable {
     case requestDeletion
     case cancelDeletion
     case finalizeDeletion
@@ -92,7 +91,7 @@ public enum OperationKind: String, Hashable, Sendable, Codable, CaseIterable {
 }
 
 /// What a queued operation carries. Never a password or a token.
-public enum OperationPayload: Hashable, Sendable, Codable {
+public enum OperationPayload: Hashable, Sendable {
     /// Request a deletion; `days` and `wipe` where the back end has them.
     case requestDeletion(reason: String?, days: Int?, wipe: Bool?)
     /// Cancel the pending deletion.

@@ -1,15 +1,14 @@
-import FoundationEssentials
 import POSIXThread
 
 /// Hands every event to every current listener.
 final class EventBroadcaster: Sendable {
-    private let listeners = LockedValue<[UUID: AsyncStream<SyncEvent>.Continuation]>([:])
+    private let listeners = LockedValue<[UniqueID: AsyncStream<SyncEvent>.Continuation]>([:])
 
     /// A new stream of the events from now on. A slow reader keeps the
     /// newest 1 000 events rather than holding up the engine.
     func stream() -> AsyncStream<SyncEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: SyncEvent.self, bufferingPolicy: .bufferingNewest(1_000))
-        let id = UUID()
+        let id = UniqueID()
         continuation.onTermination = { [weak self] _ in
             self?.listeners.withLock { _ = $0.removeValue(forKey: id) }
         }

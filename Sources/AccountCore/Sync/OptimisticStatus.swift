@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The status the user should see: the server's last word with what they
 /// queued laid over it. A queued request reads as pending from when it was

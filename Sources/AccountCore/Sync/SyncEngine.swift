@@ -1,4 +1,3 @@
-import FoundationEssentials
 import POSIXThread
 
 /// What the user did offline arrives exactly once, before its deadline, or
@@ -52,7 +51,7 @@ public final class SyncEngine: Sendable {
         var announcedDeadlines: Set<OutboxOperation.ID> = []
         var timer: Task<Void, Never>?
         /// Drains started in the background (by `setOnline`, `setToken`).
-        var background: [UUID: Task<Void, Never>] = [:]
+        var background: [UniqueID: Task<Void, Never>] = [:]
     }
 
     private let state: LockedValue<State>
@@ -92,12 +91,12 @@ public final class SyncEngine: Sendable {
     private var account: AccountID? { client.account }
     /// Now on the server's clock, as far as its answers showed it: what a
     /// deadline (a cancel's `canCancelUntil`) is measured against.
-    private var now: Date { client.now }
+    private var now: Instant { client.now }
     /// Now on this device's clock: what a wait of its own (a backoff, a
     /// `Retry-After` of so many seconds) is measured against, so that a
     /// later process, which has not yet seen the server's clock, reads it
     /// the same way.
-    private var deviceNow: Date { client.clock.now() }
+    private var deviceNow: Instant { client.clock.now() }
 
     /// The engine's events, from now on.
     public var events: AsyncStream<SyncEvent> { broadcaster.stream() }
@@ -208,7 +207,7 @@ public final class SyncEngine: Sendable {
     }
 
     private func syncInBackground() {
-        let id = UUID()
+        let id = UniqueID()
         // Made under the lock its end takes too, so it is in `background`
         // before it can remove itself.
         state.withLock { state in
@@ -223,7 +222,7 @@ public final class SyncEngine: Sendable {
         guard let account, let head = try store.read({ database in try database.nextQueued(for: account) }) else {
             return nil
         }
-        return (head.dueAt(explicit: false) ?? deviceNow).timeIntervalSince(deviceNow)
+        return (head.dueAt(explicit: false) ?? deviceNow).seconds(since: deviceNow)
     }
 
     // MARK: Submitting
@@ -401,7 +400,7 @@ public final class SyncEngine: Sendable {
         let owner = account
         let exchange: AccountClient.Exchange
         do {
-            exchange = try await client.send(operation, idempotencyKey: UUID(), for: owner)
+            exchange = try await client.send(operation, idempotencyKey: UniqueID(), for: owner)
         } catch {
             audit(AuditEntry(at: now, action: kind, outcome: FailureClass(error) == .rejected ? .refused : .failed,
                              httpStatus: error.httpStatus, errorCode: error.code), for: owner)
@@ -526,7 +525,7 @@ public final class SyncEngine: Sendable {
     enum Delivery {
         case synced(BackendOutcome)
         case rejected(AccountError)
-        case transient(AccountError, retryAt: Date)
+        case transient(AccountError, retryAt: Instant)
         case needsAuthentication(AccountError)
         /// Not sent: the token is not the owner's, or the sign-in changed.
         case held(AccountError)
@@ -657,11 +656,11 @@ public final class SyncEngine: Sendable {
                 // In whole milliseconds, as the store keeps it, so what the
                 // user is told is what the outbox says.
                 let failedAt = deviceNow
-                let retryAt = Date(millisecondsSince1970: failedAt.addingTimeInterval(
+                let retryAt = Instant(millisecondsSince1970: failedAt.adding(seconds: 
                     Backoff.delay(afterAttempts: retry.attempts, retryAfter: retryAfter, using: &generator)).millisecondsSince1970)
                 retry.nextAttemptAt = retryAt
                 retry.notBefore = retryAfter.map {
-                    Date(millisecondsSince1970: failedAt.addingTimeInterval(Double($0)).millisecondsSince1970)
+                    Instant(millisecondsSince1970: failedAt.adding(seconds: Double($0)).millisecondsSince1970)
                 }
                 try save(retry, after: error, outcome: .failed)
                 return .transient(error, retryAt: retryAt)
@@ -738,7 +737,7 @@ public final class SyncEngine: Sendable {
             guard operation.state == .queued, operation.kind == .cancelDeletion, let deadline = operation.deadline else {
                 return false
             }
-            let left = deadline.timeIntervalSince(now)
+            let left = deadline.seconds(since: now)
             return left >= 0 && left <= 86_400
         }
         let fresh = state.withLock { state in
@@ -754,7 +753,7 @@ public final class SyncEngine: Sendable {
 extension OutboxOperation {
     /// When it may be sent: `explicit`ly asked for, after the server's
     /// `Retry-After`; by the timer, after its backoff too. Nil: now.
-    func dueAt(explicit: Bool) -> Date? {
+    func dueAt(explicit: Bool) -> Instant? {
         explicit ? notBefore : [nextAttemptAt, notBefore].compactMap { $0 }.max()
     }
 }

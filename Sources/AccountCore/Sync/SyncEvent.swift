@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// What the sync engine tells the host, as it happens.
 public enum SyncEvent: Hashable, Sendable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Why operations are still queued after a sync: what the user is told
 /// instead of a bare "0 sent".
@@ -12,5 +11,5 @@ public enum SyncHoldup: Hashable, Sendable {
     /// The next one is tried again at `at`: it just failed with `error`
     /// (network, server, rate limit), or, when `error` is nil, it failed on
     /// an earlier try and its backoff has not run out.
-    case retry(at: Date, after: AccountError?)
+    case retry(at: Instant, after: AccountError?)
 }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// ISO 8601 instants as the contract writes them, with no ICU.
 ///
@@ -7,7 +6,7 @@ import FoundationEssentials
 /// fractional digits, and a numeric offset (`+03:00`, `+0300`).
 package enum ISO8601 {
     /// `2026-04-03T12:00:00.000Z` (with milliseconds) or `2026-04-03T12:00:00Z`.
-    package static func format(_ date: Date, milliseconds: Bool = true) -> String {
+    package static func format(_ date: Instant, milliseconds: Bool = true) -> String {
         let total = date.millisecondsSince1970
         let (days, millisecondOfDay) = floorDivision(total, millisecondsPerDay)
         let (year, month, day) = civilDate(fromDaysSince1970: days)
@@ -20,7 +19,7 @@ package enum ISO8601 {
 
     /// The instant `text` names, or nil when it is not an ISO 8601 date-time
     /// with a zone (`Z` or a numeric offset).
-    package static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Instant? {
         var reader = Reader(bytes: Array(text.utf8))
         guard let year = reader.digits(4), reader.take("-"), let month = reader.digits(2), reader.take("-"),
               let day = reader.digits(2), reader.take("T") || reader.take("t"),
@@ -46,7 +45,7 @@ package enum ISO8601 {
               hour <= 23, minute <= 59, second <= 60 else { return nil }
         let days = daysSince1970(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60
-        return Date(millisecondsSince1970: seconds * 1000 + milliseconds)
+        return Instant(millisecondsSince1970: seconds * 1000 + milliseconds)
     }
 
     // MARK: Calendar arithmetic (Howard Hinnant's civil-from-days algorithms)

@@ -1,12 +1,11 @@
-import FoundationEssentials
 
 /// Any JSON value, for reading answers whose shape drifts from their
 /// documents (tolerant reading) and for writing bodies field by field.
 /// Back-end plugins read answers with it.
 ///
-/// FoundationEssentials has `JSONDecoder` but not `JSONSerialization`; this
-/// type decodes through the former. Integers and other numbers are kept
-/// apart, so `30` and `30.5` can be told apart when a field must be whole.
+/// Read by `JSONParser` and written by `JSONWriter` (RFC 8259, the standard
+/// library alone). Integers and other numbers are kept apart, so `30` and
+/// `30.5` can be told apart when a field must be whole.
 public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
@@ -16,20 +15,16 @@ public enum JSONValue: Hashable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses `bytes`; nil when they are not JSON.
+    /// Parses `bytes`; nil when they are not JSON (`JSONParser.parse` says
+    /// why, and where).
     public init?(parsing bytes: some Collection<UInt8>) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else { return nil }
+        guard let value = try? JSONParser.parse(bytes) else { return nil }
         self = value
     }
 
-    /// The value as compact JSON bytes, keys sorted.
-    public var encoded: [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON value,
-        // except a non-finite Double, which is written as null instead.
-        return (try? Array(encoder.encode(self))) ?? Array("null".utf8)
-    }
+    /// The value as compact JSON bytes, keys sorted; a non-finite number is
+    /// written as null.
+    public var encoded: [UInt8] { JSONWriter.write(self) }
 
     /// The member `key` of an object; nil for a missing key or a non-object.
     public subscript(key: String) -> JSONValue? {
@@ -66,42 +61,7 @@ public enum JSONValue: Hashable, Sendable {
 
     /// A string holding an ISO 8601 instant (`Z` or a numeric offset, with or
     /// without fractional seconds), as an instant.
-    public var instantValue: Date? { stringValue.flatMap(ISO8601.parse) }
-}
-
-extension JSONValue: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let number = try? container.decode(Int64.self) {
-            self = .integer(number)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let text = try? container.decode(String.self) {
-            self = .string(text)
-        } else if let elements = try? container.decode([JSONValue].self) {
-            self = .array(elements)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let flag): try container.encode(flag)
-        case .integer(let number): try container.encode(number)
-        case .number(let number) where number.isFinite: try container.encode(number)
-        case .number: try container.encodeNil()
-        case .string(let text): try container.encode(text)
-        case .array(let elements): try container.encode(elements)
-        case .object(let members): try container.encode(members)
-        }
-    }
+    public var instantValue: Instant? { stringValue.flatMap(ISO8601.parse) }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
@@ -121,7 +81,7 @@ extension JSONValue {
     public static func string(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
 
     /// An instant with milliseconds, or null for nil.
-    public static func instant(_ date: Date?) -> JSONValue {
+    public static func instant(_ date: Instant?) -> JSONValue {
         date.map { .string(ISO8601.format($0)) } ?? .null
     }
 

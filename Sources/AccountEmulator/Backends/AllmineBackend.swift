@@ -65,7 +65,7 @@ struct AllmineBackend {
         }
         var updated = user
         do {
-            updated.deletion = try user.deletion.requestingDeletion(id: UUID().uuidString.lowercased(), at: exchange.now, terms: Self.terms)
+            updated.deletion = try user.deletion.requestingDeletion(id: UniqueID().description, at: exchange.now, terms: Self.terms)
         } catch {
             return self.error(409, .conflict, exchange)
         }
@@ -144,7 +144,7 @@ struct AllmineBackend {
     }
 
     /// The deletion status object of the contract.
-    static func status(_ deletion: DeletionStatus, now: Date) -> JSONValue {
+    static func status(_ deletion: DeletionStatus, now: Instant) -> JSONValue {
         let showsInstants = deletion.state != .none
         return [
             "status": .string(deletion.state.rawValue),
@@ -167,7 +167,7 @@ struct AllmineBackend {
         Self.envelopedError(status, text.text(in: exchange.language), now: exchange.now)
     }
 
-    static func envelopedError(_ status: Int, _ message: String, now: Date, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+    static func envelopedError(_ status: Int, _ message: String, now: Instant, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
         .json(status, ["isSuccess": false, "statusCode": .integer(Int64(status)), "data": nil,
                        "errors": [.string(message)], "timestamp": .instant(now)], headers: headers)
     }

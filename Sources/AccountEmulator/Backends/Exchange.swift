@@ -5,7 +5,7 @@ import FoundationEssentials
 /// answer it: the emulator's now, the language, the state transaction.
 struct Exchange {
     let request: HTTPRequest
-    let now: Date
+    let now: Instant
     let language: Language
     let state: StateTransaction
     let finalizeNowEnabled: Bool

@@ -48,7 +48,7 @@ struct OvokBackend {
             let start = user.deletion.state == .pending ? DeletionStatus.none : user.deletion
             var updated = user
             updated.deletion = try start.requestingDeletion(
-                id: UUID().uuidString.lowercased(), at: exchange.now,
+                id: UniqueID().description, at: exchange.now,
                 terms: DeletionTerms(graceDays: plan.days, cancellation: .login, locksAccount: false),
                 wipesData: plan.wipe)
             try exchange.state.save(updated)
@@ -77,12 +77,12 @@ struct OvokBackend {
         return .json(200, ["accessToken": .string(token), "expiresIn": 3600, "deletionAborted": .bool(aborted)])
     }
 
-    private func resource(_ user: EmulatedUser, _ now: Date) -> JSONValue {
+    private func resource(_ user: EmulatedUser, _ now: Instant) -> JSONValue {
         [
             "resourceType": "User", "id": .string(user.id), "firstName": .string(user.firstName),
             "lastName": .string(user.lastName), "email": .string(user.email),
             "project": ["reference": "Project/f6f4da8d-93e8-8a08-220e-03b7810451d3", "display": "My Medical Project"],
-            "meta": ["versionId": .string(UUID().uuidString.lowercased()), "lastUpdated": .instant(now)],
+            "meta": ["versionId": .string(UniqueID().description), "lastUpdated": .instant(now)],
         ]
     }
 
