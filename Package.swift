@@ -168,6 +168,20 @@ let package = Package(
                            "FuzzTargets", "TestSupport"],
             path: "Tests/HardeningTests"
         ),
+        // The test VFS of the durability tests (fault_vfs.h): fails a chosen
+        // I/O, cuts the power and reverts files to what a sync made durable.
+        // Tests only: nothing that ships links it.
+        .target(
+            name: "FaultVFS",
+            dependencies: ["CSQLite"],
+            path: "Tests/FaultVFS"
+        ),
+        .testTarget(
+            name: "DurabilityTests",
+            dependencies: ["AccountCore", "Allmine", "AccountEmulator", "SQLiteDB", "CSQLite", "FaultVFS", "POSIXThread",
+                           "TestSupport"],
+            path: "Tests/DurabilityTests"
+        ),
         .testTarget(
             name: "LocalizationTests",
             dependencies: ["AccountCore", "TestSupport"],
