@@ -112,7 +112,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["AccountCore", "AccountEmulator", "CurlTransport"],
+            dependencies: ["AccountCore", "AccountEmulator", "CurlTransport", "POSIXThread"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -142,7 +142,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AccountClientTests",
-            dependencies: ["AccountCore", "CurlTransport", "Allmine", "Mudbase", "Ovok", "AccountEmulator", "TestSupport"],
+            dependencies: ["AccountCore", "CurlTransport", "Allmine", "Mudbase", "Ovok", "AccountEmulator", "POSIXThread",
+                           "TestSupport"],
             path: "Tests/AccountClientTests"
         ),
         .testTarget(

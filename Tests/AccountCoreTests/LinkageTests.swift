@@ -8,10 +8,10 @@ import Glibc
 @Suite("Linkage")
 struct LinkageTests {
     @Test("the shipped library loads no full Foundation and no ICU")
-    func noFoundation() throws {
+    func noFoundation() async throws {
         let library = buildDirectory + "/libAccountCore.so"
         #expect(fileExists(library), "build the library first: swift build")
-        let closure = try run("/usr/bin/ldd", [library])
+        let closure = try await run("/usr/bin/ldd", [library])
         #expect(closure.contains("libFoundationEssentials.so"), "ldd must list the real closure:\n\(closure)")
         #expect(closure.contains("libsqlite3.so"), "ldd must list the real closure:\n\(closure)")
         for forbidden in ["libFoundation.so", "libFoundationNetworking.so",

@@ -32,7 +32,7 @@ struct SecretTests {
         _ = try await engine.cancelDeletion()
         engine.setOnline(true)
         _ = try await engine.sync()
-        try harness.inject("serverError", "GET", "/api/v1/users/me")
+        try await harness.inject("serverError", "GET", "/api/v1/users/me")
         do { _ = try await client.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
         let stranger = try AccountClient(backend: AllmineBackend(),
                                          configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1"),
@@ -51,7 +51,7 @@ struct SecretTests {
         texts += announced
         texts += try store.auditTrail(for: client.signedInAccount).map { "\($0)" }
         texts += try store.outbox(for: client.signedInAccount).map { "\($0)" }
-        texts.append(String(decoding: JSONValue.array(try harness.requests()).encoded, as: UTF8.self))
+        texts.append(String(decoding: JSONValue.array(try await harness.requests()).encoded, as: UTF8.self))
         for text in texts { #expect(!text.contains(token), "token in: \(text)") }
         let files = [store.path, store.path + "-wal", store.path + "-shm"]
         #expect(contents(of: store.path + "-wal") != nil, "the WAL must be there to be searched")
@@ -59,7 +59,7 @@ struct SecretTests {
             #expect(!(contents(of: file).map { contains($0, token) } ?? false), "token in \(file)")
         }
         // The emulator's own state keeps only a hash.
-        #expect(!String(decoding: JSONValue.array(try harness.mutations()).encoded, as: UTF8.self).contains(token))
+        #expect(try await !String(decoding: JSONValue.array(harness.mutations()).encoded, as: UTF8.self).contains(token))
     }
 
     @Test("a JWT is in no file, whole or in parts: the store keeps a keyed fingerprint, from which it cannot be read")
@@ -122,7 +122,7 @@ struct SecretTests {
     }
 
     @Test("no token in crash output: a drainer that dies mid-request leaves a report without it")
-    func crashOutput() throws {
+    func crashOutput() async throws {
         let drainer = buildDirectory + "/sync-drainer"
         #expect(fileExists(drainer), "build the package first: swift build")
         let harness = try Harness()
@@ -139,18 +139,18 @@ struct SecretTests {
         // the crashed thread's registers and 16 bytes at each, not the
         // transfer's heap: this guards against anything that prints the
         // token on the way down, and against a report that dumps more.
-        try harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 2_000)
+        try await harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 2_000)
         let report = directory.file("stderr")
         // The Swift runtime's backtracer writes the crash report to standard error.
         let child = try spawn("/bin/sh", ["-c", #"exec env SWIFT_BACKTRACE=enable=yes,interactive=no "$0" "$1" "$2" "$3" 2>"$4""#,
                                           drainer, store.path, harness.emulator.baseURL, token, report])
         let deadline = ContinuousClock.now + .seconds(30)
-        while try harness.requests().isEmpty, ContinuousClock.now < deadline { usleep(1_000) }
-        try #require(try !harness.requests().isEmpty, "the child never sent its request")
+        while try await harness.requests().isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        try #require(try await !harness.requests().isEmpty, "the child never sent its request")
         kill(child, SIGABRT)
         // The runtime's handler returns from a signal another process sent,
         // so the child may finish its drain and exit 0 after its report.
-        _ = waitFor(child)
+        _ = try await waitFor(child)
         let output = String(decoding: contents(of: report) ?? [], as: UTF8.self)
         // (Under ThreadSanitizer the backtracer cannot suspend TSan's own
         // thread and stops after this first line; what it wrote is searched.)
@@ -194,19 +194,19 @@ struct SecretTests {
         } catch {
             #expect(error.code == .network)
         }
-        #expect(try harness.requests().isEmpty)
+        #expect(try await harness.requests().isEmpty)
         // No configuration value or option exists to skip verification.
         #expect(!SessionConfiguration.keys.contains { $0.lowercased().contains("insecure") || $0.lowercased().contains("verify") })
     }
 
     @Test("the emulator binds loopback only, unless asked")
-    func loopbackOnly() throws {
+    func loopbackOnly() async throws {
         #expect(throws: EmulatorError.self) { try Emulator(configuration: .init(host: "0.0.0.0")) }
         #expect(throws: EmulatorError.self) { try Emulator(configuration: .init(host: "192.168.1.10")) }
         // Asked, it binds every address, and answers there.
         let open = try Emulator(configuration: .init(host: "0.0.0.0", allowNonLoopback: true))
         defer { open.stop() }
-        let reply = try execute("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}",
+        let reply = try await execute("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}",
                                                   "http://127.0.0.1:\(open.port)/api/v1/users/me"])
         #expect(reply.output == "401")
     }
@@ -215,7 +215,7 @@ struct SecretTests {
     func apiKeyNeverSent() async throws {
         let harness = try Harness()
         let directory = try TemporaryDirectory()
-        let key = try #require(try harness.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue)
+        let key = try #require(try await harness.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue)
         let client = try AccountClient(backend: MudbaseBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
                                        store: try AccountStore(path: directory.file("store.sqlite")), transport: CurlTransport(), token: key)
         do {
@@ -225,6 +225,6 @@ struct SecretTests {
             #expect(error.code == .unauthorized)
             #expect(!(error.detail ?? "").contains(key))
         }
-        #expect(try harness.requests().isEmpty)
+        #expect(try await harness.requests().isEmpty)
     }
 }
