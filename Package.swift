@@ -124,7 +124,7 @@ let package = Package(
         // killed at any instant.
         .executableTarget(
             name: "sync-drainer",
-            dependencies: ["AccountCore", "CurlTransport", "Allmine"],
+            dependencies: ["AccountCore", "CurlTransport", "Allmine", "POSIXThread"],
             path: "Tests/SyncDrainer"
         ),
         // Measured against references in the same run; `swift run -c release

@@ -83,12 +83,6 @@ enum FaultDisk {
     }
 }
 
-/// An environment variable, when set and not empty.
-func environment(_ name: String) -> String? {
-    guard let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty else { return nil }
-    return value
-}
-
 /// splitmix64: the cut's instant and the revert's choices follow from the
 /// seed alone, so one seed replays one run.
 struct SeededGenerator: RandomNumberGenerator {
@@ -154,9 +148,9 @@ extension AccountStore {
 
 extension Harness {
     /// How many times the server applied each idempotency key.
-    func appliedKeys() throws -> [String: Int] {
+    func appliedKeys() async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for mutation in try mutations() {
+        for mutation in try await mutations() {
             counts[mutation["idempotencyKey"]?.stringValue?.lowercased() ?? "none", default: 0] += 1
         }
         return counts

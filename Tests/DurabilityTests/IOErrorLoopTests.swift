@@ -227,7 +227,7 @@ extension Durability {
                 check: { scene, done in
                     let device = try #require(scene.device)
                     let key = try #require(scene.operation?.idempotencyKey.uuidString.lowercased())
-                    #expect(try scene.harness.appliedKeys() == [key: 1])
+                    #expect(try await scene.harness.appliedKeys() == [key: 1])
                     if done {
                         #expect(try device.store.outboxOfEveryone().isEmpty)
                         #expect(try device.store.cached(DeletionStatus.self, for: account)?.value.state == .pending)
@@ -238,7 +238,7 @@ extension Durability {
                     let report = try await engine.sync()
                     #expect(report.remaining == 0 && report.failed == 0, "\(report)")
                     #expect(try device.store.outboxOfEveryone().isEmpty)
-                    #expect(try scene.harness.appliedKeys() == [key: 1])
+                    #expect(try await scene.harness.appliedKeys() == [key: 1])
                 },
                 checkReopened: { (store, _) throws in
                     #expect(try store.outboxOfEveryone().isEmpty)
@@ -258,7 +258,7 @@ extension Durability {
                 },
                 check: { scene, done in
                     let device = try #require(scene.device)
-                    let applied = try scene.harness.appliedKeys()
+                    let applied = try await scene.harness.appliedKeys()
                     #expect(applied.count == 1 && applied.values.allSatisfy { $0 == 1 }, "\(applied)")
                     let queued = try device.store.outboxKeys()
                     // Acknowledged when it said so; when it said it failed,
@@ -266,7 +266,7 @@ extension Durability {
                     #expect(queued == (done ? [] : Set(applied.keys)), "\(queued)")
                     let report = try await SyncEngine(client: device.client, online: true).sync()
                     #expect(report.remaining == 0 && report.failed == 0, "\(report)")
-                    #expect(try scene.harness.appliedKeys() == applied)
+                    #expect(try await scene.harness.appliedKeys() == applied)
                 },
                 checkReopened: { (store, _) throws in
                     #expect(try store.outboxOfEveryone().isEmpty)
@@ -275,18 +275,20 @@ extension Durability {
             ).run(plan)
         }
 
-        @Test("a rename's answer written to the cache", arguments: FaultPlan.all)
+        @Test("a rename's answer written to the cache (the profile and the cooldown)", arguments: FaultPlan.all)
         func renameCacheWrite(plan: FaultPlan) async throws {
             try await FaultLoop(
                 setUp: { scene in
-                    // The profile cached first, so the rename has one to update.
-                    let profile = try await scene.openDevice().client.profile()
-                    #expect(profile.username == "demo_user")
+                    // The profile cached first, so the rename has one to
+                    // update; the rename queued offline.
+                    let device = try scene.openDevice()
+                    #expect(try await SyncEngine(client: device.client, online: true).profile().username == "demo_user")
+                    scene.operation = try await device.engine.changeUsername(to: "cached_name").queuedOperation
                 },
                 armsAtAnswer: true,
                 operation: { scene in
-                    let change = try await scene.device!.client.changeUsername(to: "cached_name")
-                    #expect(change.newUsername == "cached_name")
+                    let report = try await SyncEngine(client: scene.device!.client, online: true).sync()
+                    #expect(report.sent == 1 && report.remaining == 0, "\(report)")
                 },
                 check: { scene, done in
                     let device = try #require(scene.device)
@@ -294,14 +296,18 @@ extension Durability {
                     let cached = try device.store.cached(AccountProfile.self, for: account)?.value.username
                     #expect(cached == "demo_user" || cached == "cached_name")
                     if done { #expect(cached == "cached_name") }
-                    _ = try #require(try await device.engine.requestDeletion(reason: "usable").queuedOperation)
+                    // Usable again: a rename still queued goes with its key,
+                    // applied once, and its answer is cached.
+                    let key = try #require(scene.operation?.idempotencyKey.uuidString.lowercased())
+                    let report = try await SyncEngine(client: device.client, online: true).sync()
+                    #expect(report.remaining == 0 && report.failed == 0, "\(report)")
+                    #expect(try await scene.harness.appliedKeys() == [key: 1])
+                    #expect(try device.store.cached(AccountProfile.self, for: account)?.value.username == "cached_name")
                 },
-                checkReopened: { (store, done) throws in
-                    #expect(try store.outboxOfEveryone().map(\.kind) == [.requestDeletion])
-                    if done {
-                        #expect(try store.cached(AccountProfile.self, for: account)?.value.username == "cached_name")
-                        #expect(try store.cached(UsernameCooldown.self, for: account) != nil)
-                    }
+                checkReopened: { (store, _) throws in
+                    #expect(try store.outboxOfEveryone().isEmpty)
+                    #expect(try store.cached(AccountProfile.self, for: account)?.value.username == "cached_name")
+                    #expect(try store.cached(UsernameCooldown.self, for: account) != nil)
                 }
             ).run(plan)
         }
@@ -311,7 +317,7 @@ extension Durability {
             try await FaultLoop(
                 setUp: { scene in
                     let device = try scene.openDevice()
-                    _ = try await device.client.profile()
+                    _ = try await SyncEngine(client: device.client, online: true).profile()
                     _ = try await device.engine.changeUsername(to: "wipe_marker")
                     _ = try await device.engine.requestDeletion(reason: "wipe_marker")
                 },

@@ -104,10 +104,10 @@ extension Durability {
             #expect(promises.steps.count == Workload.allCases.count, "\(promises.steps)")
             #expect(promises.replaced.count == 1)
             #expect(try store.outboxOfEveryone().isEmpty)
-            #expect(try harness.appliedKeys().values.allSatisfy { $0 == 1 })
-            #expect(try harness.mutations().compactMap { $0["action"]?.stringValue }
+            #expect(try await harness.appliedKeys().values.allSatisfy { $0 == 1 })
+            #expect(try await harness.mutations().compactMap { $0["action"]?.stringValue }
                     == ["changeUsername", "requestDeletion", "cancelDeletion"])
-            #expect(try harness.requests().filter { $0["method"] == "PATCH" }.count == 2, "the rename was sent again")
+            #expect(try await harness.requests().filter { $0["method"] == "PATCH" }.count == 2, "the rename was sent again")
             await device?.close()
             #expect(total > 100, "only \(total) I/Os")
             return total
@@ -126,9 +126,9 @@ extension Durability {
                               promises: inout Promises) async throws {
             let token = try harness.token(.allmine)
             // The server's faults are not I/O: they do not move the cut.
-            try harness.control("DELETE", "faults")
-            try harness.inject("applyThenClose", "PATCH", "/api/v1/users/username")
-            try harness.inject("serverError", "POST", "/api/v1/users/me/account-deletion")
+            try await harness.control("DELETE", "faults")
+            try await harness.inject("applyThenClose", "PATCH", "/api/v1/users/username")
+            try await harness.inject("serverError", "POST", "/api/v1/users/me/account-deletion")
             for step in Workload.allCases {
                 switch step {
                 case .open:
@@ -159,7 +159,7 @@ extension Durability {
                 // The look: a failed one ends the run as a failed step does.
                 let queued = try device!.store.outboxKeys()
                 promises.queued = queued
-                promises.acknowledged = Set(try harness.appliedKeys().keys).subtracting(queued)
+                promises.acknowledged = Set(try await harness.appliedKeys().keys).subtracting(queued)
                 promises.steps.append("\(step)")
             }
         }
@@ -207,8 +207,8 @@ extension Durability {
             check(try rebooted.store.integrityCheck() == "ok", "integrity_check")
             let operations = try rebooted.store.outboxOfEveryone()
             let queued = Set(operations.map { $0.idempotencyKey.uuidString.lowercased() })
-            let applied = try harness.appliedKeys()
-            let appliedRenames = Set(try harness.mutations().filter { $0["action"] == "changeUsername" }
+            let applied = try await harness.appliedKeys()
+            let appliedRenames = Set(try await harness.mutations().filter { $0["action"] == "changeUsername" }
                 .compactMap { $0["idempotencyKey"]?.stringValue?.lowercased() })
             let context = "returned: \(promises.steps); queued before: \(promises.queued.sorted()); "
                 + "queued after: \(queued.sorted()); applied: \(applied)"
@@ -233,11 +233,11 @@ extension Durability {
             }
 
             // What is left goes, with no fault, each exactly once.
-            try harness.control("DELETE", "faults")
+            try await harness.control("DELETE", "faults")
             let report = try await rebooted.engine.sync()
             check(report.remaining == 0 && report.failed == 0, "final drain: \(report); \(context)")
             await rebooted.engine.shutdown()
-            let final = try harness.appliedKeys()
+            let final = try await harness.appliedKeys()
             check(final["none"] == nil, "a mutation without its key; \(context)")
             for (key, count) in final {
                 check(count == 1, "operation \(key) applied \(count) times; \(context)")

@@ -139,22 +139,43 @@ struct SecretTests {
         // the crashed thread's registers and 16 bytes at each, not the
         // transfer's heap: this guards against anything that prints the
         // token on the way down, and against a report that dumps more.
-        try await harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 2_000)
+        // Far longer than the test needs (the child crashes as soon as it is
+        // told to, and the log shows the request as it arrives): under the
+        // load of the whole suite this task may wait seconds for a thread,
+        // and the child must still be waiting when it is told.
+        try await harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 120_000)
         let report = directory.file("stderr")
-        // The Swift runtime's backtracer writes the crash report to standard error.
-        let child = try spawn("/bin/sh", ["-c", #"exec env SWIFT_BACKTRACE=enable=yes,interactive=no "$0" "$1" "$2" "$3" 2>"$4""#,
-                                          drainer, store.path, harness.emulator.baseURL, token, report])
+        // The Swift runtime's backtracer writes the crash report to standard
+        // error. A byte on the child's standard input makes it crash.
+        // A socket pair, not a pipe: a send to a child gone already must
+        // fail (MSG_NOSIGNAL), not SIGPIPE the whole test process.
+        var trigger: [Int32] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &trigger) == 0)
+        defer { close(trigger[1]) }
+        let child = try spawn("/bin/sh", ["-c", #"exec env SWIFT_BACKTRACE=enable=yes,interactive=no "# +
+                                          #"SYNC_DRAINER_CRASH_ON_INPUT=1 "$0" "$1" "$2" "$3" 2>"$4""#,
+                                          drainer, store.path, harness.emulator.baseURL, token, report],
+                              standardInput: trigger[0])
+        close(trigger[0])
         let deadline = ContinuousClock.now + .seconds(30)
-        while try await harness.requests().isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
-        try #require(try await !harness.requests().isEmpty, "the child never sent its request")
-        kill(child, SIGABRT)
-        // The runtime's handler returns from a signal another process sent,
-        // so the child may finish its drain and exit 0 after its report.
-        _ = try await waitFor(child)
+        // The delayed request itself, not the identity check (GET /users/me)
+        // before it: the token must be in flight when the child dies.
+        func sentTheDelayedOne() async throws -> Bool {
+            try await harness.requestsInMemory().contains { $0["method"] == "POST" }
+        }
+        while try await !sentTheDelayedOne(), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        try #require(try await sentTheDelayedOne(), "the child never sent its request")
+        let sent = send(trigger[1], "x", 1, Int32(MSG_NOSIGNAL))
+        try #require(sent == 1, "the child is gone already (errno \(errno))")
+        let exit = try await waitFor(child)
+        #expect(exit > 128, "the child did not crash (exit \(exit))")
         let output = String(decoding: contents(of: report) ?? [], as: UTF8.self)
         // (Under ThreadSanitizer the backtracer cannot suspend TSan's own
         // thread and stops after this first line; what it wrote is searched.)
-        #expect(output.contains("Signal \(SIGABRT): Backtracing"), "no crash report to search:\n\(output)")
+        #expect(output.contains("crashed on purpose") && output.contains(": Backtracing"),
+                "no crash report to search (exit \(exit)):\n\(output)")
         // The report dumps 16 bytes at each register, so look for any 12
         // characters of the token's random part, not only the whole token.
         let secret = Array(token.suffix(64))

@@ -95,6 +95,15 @@ public final class Harness: Sendable {
 
     /// The requests the back ends received.
     public func requests() async throws -> [JSONValue] { try await control("GET", "requests")["requests"]?.arrayValue ?? [] }
+
+    /// The requests the back ends received, asked in memory whatever the
+    /// harness listens on: for a test that watches the log closely while
+    /// another process works (a curl process per look is slow under load).
+    public func requestsInMemory() async throws -> [JSONValue] {
+        let reply = try await emulator.transport.send(TransportRequest(method: "GET",
+                                                                       url: EmulatorTransport.baseURL + "/__emulator/requests"))
+        return JSONValue(parsing: reply.body)?["requests"]?.arrayValue ?? []
+    }
 }
 
 /// What curl received.

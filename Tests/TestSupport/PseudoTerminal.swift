@@ -34,7 +34,7 @@ public final class PseudoTerminal {
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var child: pid_t = 0
-        let spawned = posix_spawn(&child, program, &actions, nil, argv, envp)
+        let spawned = withCleanSignals { attributes in posix_spawn(&child, program, &actions, attributes, argv, envp) }
         guard spawned == 0 else { throw POSIXFailure(call: "posix_spawn \(program)", errnoValue: spawned) }
         pid = child
     }

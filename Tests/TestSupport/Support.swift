@@ -58,6 +58,28 @@ public func write(_ bytes: [UInt8], to path: String) throws {
     guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw POSIXFailure(call: "fwrite") }
 }
 
+/// Spawn attributes that give a child no blocked signal. Without them a
+/// child inherits the signal mask of the thread that spawned it, and the
+/// threads of the concurrency pool block signals: a child spawned from one
+/// would never see a SIGTERM or SIGINT sent to it.
+public func withCleanSignals<Result>(_ body: (UnsafePointer<posix_spawnattr_t>) -> Result) -> Result {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+    return body(&attributes)
+}
+
+/// An environment variable, when set and not empty: how a longer run
+/// (more power cuts, more keep-alive rounds) is asked for.
+public func environment(_ name: String) -> String? {
+    guard let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty else { return nil }
+    return value
+}
+
 public func fileExists(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0
@@ -153,8 +175,10 @@ public func executeBlocking(_ program: String, _ arguments: [String], input: [UI
     let environmentStrings = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
     defer { environmentStrings?.forEach { free($0) } }
     var pid: pid_t = 0
-    let spawned = environmentStrings.map { posix_spawnp(&pid, program, &actions, nil, argv, $0) }
-        ?? posix_spawnp(&pid, program, &actions, nil, argv, environ)
+    let spawned = withCleanSignals { attributes in
+        environmentStrings.map { posix_spawnp(&pid, program, &actions, attributes, argv, $0) }
+            ?? posix_spawnp(&pid, program, &actions, attributes, argv, environ)
+    }
     close(stdinPair[1]); close(stdoutPair[1]); close(stderrPair[1])
     guard spawned == 0 else {
         close(stdinPair[0]); close(stdoutPair[0]); close(stderrPair[0])
@@ -279,16 +303,17 @@ public func giveToNobody(_ path: String) async throws {
 
 /// Starts `program` with `arguments`, its output discarded, and returns its
 /// pid without waiting: for tests that kill children at random instants.
-public func spawn(_ program: String, _ arguments: [String]) throws -> pid_t {
+public func spawn(_ program: String, _ arguments: [String], standardInput: Int32? = nil) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
+    if let standardInput { posix_spawn_file_actions_adddup2(&actions, standardInput, 0) }
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     let argv = ([program] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
+    let spawned = withCleanSignals { attributes in posix_spawn(&pid, program, &actions, attributes, argv, environ) }
     guard spawned == 0 else { throw POSIXFailure(call: "posix_spawn \(program)", errnoValue: spawned) }
     return pid
 }
