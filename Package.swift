@@ -114,7 +114,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["AccountCore", "AccountEmulator", "CurlTransport"],
+            dependencies: ["AccountCore", "AccountEmulator", "CurlTransport", "POSIXThread"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -126,7 +126,7 @@ let package = Package(
         // killed at any instant.
         .executableTarget(
             name: "sync-drainer",
-            dependencies: ["AccountCore", "CurlTransport", "Allmine"],
+            dependencies: ["AccountCore", "CurlTransport", "Allmine", "POSIXThread"],
             path: "Tests/SyncDrainer"
         ),
         // Measured against references in the same run; `swift run -c release
@@ -144,7 +144,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AccountClientTests",
-            dependencies: ["AccountCore", "CurlTransport", "Allmine", "Mudbase", "Ovok", "AccountEmulator", "TestSupport"],
+            dependencies: ["AccountCore", "CurlTransport", "Allmine", "Mudbase", "Ovok", "AccountEmulator", "POSIXThread",
+                           "TestSupport"],
             path: "Tests/AccountClientTests"
         ),
         .testTarget(
@@ -169,6 +170,20 @@ let package = Package(
             dependencies: ["AccountCore", "CurlTransport", "AccountSession", "Allmine", "Mudbase", "AccountEmulator", "SQLiteDB",
                            "FuzzTargets", "TestSupport"],
             path: "Tests/HardeningTests"
+        ),
+        // The test VFS of the durability tests (fault_vfs.h): fails a chosen
+        // I/O, cuts the power and reverts files to what a sync made durable.
+        // Tests only: nothing that ships links it.
+        .target(
+            name: "FaultVFS",
+            dependencies: ["CSQLite"],
+            path: "Tests/FaultVFS"
+        ),
+        .testTarget(
+            name: "DurabilityTests",
+            dependencies: ["AccountCore", "Allmine", "AccountEmulator", "SQLiteDB", "CSQLite", "FaultVFS", "POSIXThread",
+                           "TestSupport"],
+            path: "Tests/DurabilityTests"
         ),
         .testTarget(
             name: "LocalizationTests",

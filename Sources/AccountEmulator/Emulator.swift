@@ -68,7 +68,8 @@ public final class Emulator: Sendable {
             let log = RequestLog()
             let control = configuration.enableControlAPI
                 ? ControlAPI(state: state, clock: clock, faults: faults, log: log) : nil
-            let router = Router(state: state, clock: clock, faults: faults, log: log, control: control)
+            let router = Router(state: state, clock: clock, faults: faults, log: log, control: control,
+                                stopping: StopSignal())
             var server = HTTPServer.Configuration()
             server.host = configuration.host
             server.port = configuration.port
@@ -122,6 +123,7 @@ public final class Emulator: Sendable {
     /// Stops accepting, lets requests in flight finish, then returns.
     public func stop() {
         stopped.withLock { $0 = true }
+        router.stopping.fire()
         server?.stop()
     }
 }

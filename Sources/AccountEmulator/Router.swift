@@ -11,6 +11,8 @@ struct Router: Sendable {
     let faults: FaultBook
     let log: RequestLog
     let control: ControlAPI?
+    /// Fired when the emulator stops: a delayed answer stops waiting.
+    let stopping: StopSignal
 
     func handle(_ request: HTTPRequest) -> HTTPReply {
         if request.path.hasPrefix(ControlAPI.prefix) {
@@ -51,7 +53,9 @@ struct Router: Sendable {
             _ = backendResponse(request, language: language)
             return .dropConnection
         case .delay:
-            usleep(useconds_t(max(0, fault.delayMilliseconds)) * 1000)
+            // Stopping ends the wait: the emulator is going away, and its
+            // stop must not wait out a long delay.
+            if stopping.wait(milliseconds: fault.delayMilliseconds) { return .dropConnection }
             return .response(backendResponse(request, language: language))
         case .allmineWithoutEnvelope:
             var response = backendResponse(request, language: language)

@@ -34,7 +34,7 @@ struct AllmineClientTests {
         #expect(try harness.store.auditTrail(for: client.signedInAccount).isEmpty)
 
         // What left the client: the configured headers, a fresh key per mutation.
-        let requests = try harness.emulator.requests()
+        let requests = try await harness.emulator.requests()
         let first = try #require(requests.first?["headers"]?.arrayValue)
         for header: JSONValue in [["X-Language", "tr"], ["X-Timezone", "UTC+03:00"], ["X-Platform", "mobile_ios"],
                                   ["X-App-Version", "2.4.1"], ["X-Device-ID", "device-7"]] {
@@ -93,10 +93,10 @@ struct AllmineClientTests {
             () async throws(AccountError) in try await client.requestDeletion()
         }
         await expectError(.conflict) { () async throws(AccountError) in try await client.changeUsername(to: "locked_out") }
-        try harness.emulator.control("PUT", "flags", ["finalizeNow": false])
+        try await harness.emulator.control("PUT", "flags", ["finalizeNow": false])
         await expectError(.forbidden, detail: "Yetersiz yetki") { () async throws(AccountError) in try await client.finalizeNow() }
         // The server refuses the current name (the cache does not know it yet).
-        let fresh = try harness.client(AllmineBackend(), token: try harness.emulator.control(
+        let fresh = try await harness.client(AllmineBackend(), token: try harness.emulator.control(
             "POST", "users", ["backend": "allmine", "username": "same_name"])["token"]?.stringValue)
         await expectError(.invalidInput(.rejectedByServer(status: 400)), detail: "Doğrulama başarısız") {
             () async throws(AccountError) in try await fresh.changeUsername(to: "same_name")
@@ -105,14 +105,14 @@ struct AllmineClientTests {
         await expectError(.unauthorized, detail: "Kimlik doğrulaması gerekli") {
             () async throws(AccountError) in try await stranger.profile()
         }
-        try harness.emulator.inject("rateLimited", "GET", "/api/v1/users/me/stats", retryAfter: 9)
+        try await harness.emulator.inject("rateLimited", "GET", "/api/v1/users/me/stats", retryAfter: 9)
         await expectError(.rateLimited(retryAfter: 9)) { () async throws(AccountError) in try await client.stats() }
-        try harness.emulator.inject("unavailable", "GET", "/api/v1/users/me/stats", retryAfter: 2)
+        try await harness.emulator.inject("unavailable", "GET", "/api/v1/users/me/stats", retryAfter: 2)
         await expectError(.server(status: 503)) { () async throws(AccountError) in try await client.stats() }
-        try harness.emulator.inject("serverError", "GET", "/api/v1/users/me/stats")
+        try await harness.emulator.inject("serverError", "GET", "/api/v1/users/me/stats")
         await expectError(.server(status: 500), detail: "Sunucu hatası") { () async throws(AccountError) in try await client.stats() }
         // A cancel after canCancelUntil: the server says 409.
-        try harness.emulator.advance(days: 28.001)
+        try await harness.emulator.advance(days: 28.001)
         await expectError(.conflict) { () async throws(AccountError) in try await client.cancelDeletion() }
     }
 
@@ -120,10 +120,10 @@ struct AllmineClientTests {
     func tolerantReading(_ transport: Transport) async throws {
         let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
-        try harness.emulator.inject("allmineWithoutEnvelope", "POST", "/api/v1/users/me/account-deletion")
+        try await harness.emulator.inject("allmineWithoutEnvelope", "POST", "/api/v1/users/me/account-deletion")
         #expect(try await client.requestDeletion().state == .pending)
 
-        try harness.emulator.inject("badGateway", "GET", "/api/v1/users/me/account-deletion")
+        try await harness.emulator.inject("badGateway", "GET", "/api/v1/users/me/account-deletion")
         do {
             _ = try await client.deletionStatus()
             Issue.record("a 502 page was read as a status")
@@ -136,11 +136,11 @@ struct AllmineClientTests {
             #expect(prefix.hasPrefix("<html><head><title>502 Bad Gateway"))
             #expect(prefix.utf8.count <= 200)
         }
-        try harness.emulator.inject("notJSON", "GET", "/api/v1/users/me")
+        try await harness.emulator.inject("notJSON", "GET", "/api/v1/users/me")
         await expectError(.unexpectedResponse(status: 200, bodyPrefix: "{\"isSuccess\": tru")) {
             () async throws(AccountError) in try await client.profile()
         }
-        try harness.emulator.inject("wrongFieldType", "GET", "/api/v1/users/me/account-deletion")
+        try await harness.emulator.inject("wrongFieldType", "GET", "/api/v1/users/me/account-deletion")
         do {
             _ = try await client.deletionStatus()
             Issue.record("a status of 42 was read")
@@ -171,7 +171,7 @@ struct AllmineClientTests {
         await expectError(.invalidInput(.reasonTooLong(length: 501, maximum: 500))) { () async throws(AccountError) in
             try await engine.requestDeletion(reason: String(repeating: "x", count: 501))
         }
-        #expect(try harness.emulator.requests().isEmpty)
+        #expect(try await harness.emulator.requests().isEmpty)
         let trail = try harness.store.auditTrail(for: client.signedInAccount)
         #expect(!trail.isEmpty)
         #expect(trail.allSatisfy { $0.outcome == .refused })
@@ -183,24 +183,25 @@ struct AllmineClientTests {
         let engine = harness.engine(try harness.allmine())
         _ = try await engine.profile()
         _ = try await engine.changeUsername(to: "first_name")
-        try harness.emulator.control("DELETE", "requests")
+        try await harness.emulator.control("DELETE", "requests")
         await expectError(.invalidInput(.username(.unchanged))) { () async throws(AccountError) in
             try await engine.changeUsername(to: "First_Name")
         }
         await expectError(.invalidInput(.usernameCooldown(until: start.adding(seconds: 30 * 86_400)))) {
             () async throws(AccountError) in try await engine.changeUsername(to: "second_name")
         }
-        #expect(try harness.emulator.requests().isEmpty)
+        #expect(try await harness.emulator.requests().isEmpty)
     }
 
     @Test("a burst of 50 requests uses one connection")
     func keepAlive() async throws {
-        let harness = try ClientHarness()
+        // The emulator's default idle timeout, as a real server's.
+        let harness = try ClientHarness(idleTimeout: Harness.defaultIdleTimeout)
         let client = try harness.allmine()
         let began = ContinuousClock.now
         for _ in 0..<50 { _ = try await client.deletionStatus() }
         let took = ContinuousClock.now - began
-        let requests = try harness.emulator.requests()
+        let requests = try await harness.emulator.requests()
         // The first asks whose the token is (GET /users/me), once.
         #expect(requests.map { $0["path"] } == ["/api/v1/users/me"] + Array(repeating: "/api/v1/users/me/account-deletion", count: 50))
         #expect(Set(requests.compactMap { $0["connectionId"] }).count == 1,
@@ -211,7 +212,7 @@ struct AllmineClientTests {
     func timeout() async throws {
         let harness = try ClientHarness()
         let client = try harness.client(AllmineBackend(), totalTimeout: 0.5)
-        try harness.emulator.inject("delay", "GET", "/api/v1/users/me", delayMs: 2_000)
+        try await harness.emulator.inject("delay", "GET", "/api/v1/users/me", delayMs: 2_000)
         do {
             _ = try await client.profile()
             Issue.record("the delay did not time out")
@@ -227,7 +228,7 @@ struct AllmineClientTests {
         let fresh = try harness.emulator.token(.allmine)
         let client = try harness.client(AllmineBackend(), token: "expired", tokenRefresher: { fresh })
         #expect(try await client.profile().username == "demo_user")
-        let statuses = try harness.emulator.requests().compactMap { $0["status"] }
+        let statuses = try await harness.emulator.requests().compactMap { $0["status"] }
         #expect(statuses == [401, 200])
     }
 

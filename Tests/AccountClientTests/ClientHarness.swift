@@ -14,8 +14,8 @@ final class ClientHarness {
     let directory: TemporaryDirectory
     let store: AccountStore
 
-    init(transport: Transport = .loopback) throws {
-        emulator = try Harness(listens: transport.listens)
+    init(transport: Transport = .loopback, idleTimeout: Double = Harness.idleTimeout) throws {
+        emulator = try Harness(listens: transport.listens, idleTimeout: idleTimeout)
         directory = try TemporaryDirectory()
         store = try AccountStore(path: directory.file("store.sqlite"))
     }

@@ -44,22 +44,22 @@ struct MudbaseClientTests {
         await expectError(.unsupported) { () async throws(AccountError) in try await client.cancelDeletion() }
         await expectError(.unsupported) { () async throws(AccountError) in try await client.changeUsername(to: "new_name") }
         await expectError(.unsupported) { () async throws(AccountError) in try await client.profile() }
-        #expect(try harness.emulator.requests().isEmpty)
+        #expect(try await harness.emulator.requests().isEmpty)
         // The status has no endpoint: the cache answers.
         #expect(try await harness.engine(client).status().source == .cache)
 
-        try harness.emulator.inject("status", "POST", "/api/users/me/erase", status: 400)
+        try await harness.emulator.inject("status", "POST", "/api/users/me/erase", status: 400)
         await expectError(.invalidInput(.rejectedByServer(status: 400)), detail: "Validation failed") {
             () async throws(AccountError) in try await client.erase(confirmation: "DELETE_MY_ACCOUNT")
         }
-        let apiKey = try harness.emulator.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue
+        let apiKey = try await harness.emulator.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue
         // An API key never leaves the device for erase.
         let withKey = try harness.mudbase(token: apiKey)
-        let sent = try harness.emulator.requests().count
+        let sent = try await harness.emulator.requests().count
         await expectError(.unauthorized) { () async throws(AccountError) in
             try await withKey.erase(confirmation: "DELETE_MY_ACCOUNT")
         }
-        #expect(try harness.emulator.requests().count == sent)
+        #expect(try await harness.emulator.requests().count == sent)
     }
 }
 
@@ -101,26 +101,26 @@ struct OvokClientTests {
         }
         await expectError(.unsupported) { () async throws(AccountError) in try await client.finalizeNow() }
         await expectError(.unsupported) { () async throws(AccountError) in try await client.stats() }
-        #expect(try harness.emulator.requests().isEmpty)
+        #expect(try await harness.emulator.requests().isEmpty)
     }
 
     @Test("its statuses map: 400, 401, 404, 422")
     func statuses() async throws {
         let harness = try ClientHarness()
         let client = try harness.ovok()
-        try harness.emulator.inject("status", "DELETE", "/auth/delete", status: 422)
+        try await harness.emulator.inject("status", "DELETE", "/auth/delete", status: 422)
         await expectError(.invalidInput(.rejectedByServer(status: 422)), detail: "The request could not be validated") {
             () async throws(AccountError) in try await client.requestDeletion(days: 5)
         }
-        try harness.emulator.inject("status", "DELETE", "/auth/delete", status: 400)
+        try await harness.emulator.inject("status", "DELETE", "/auth/delete", status: 400)
         await expectError(.invalidInput(.rejectedByServer(status: 400))) { () async throws(AccountError) in
             try await client.requestDeletion(days: 5)
         }
         let stranger = try harness.ovok(token: "nope")
         await expectError(.unauthorized) { () async throws(AccountError) in try await stranger.requestDeletion() }
         _ = try await client.requestDeletion(days: 1)
-        try harness.emulator.advance(days: 2)
-        try harness.emulator.control("POST", "deletion-job")
+        try await harness.emulator.advance(days: 2)
+        try await harness.emulator.control("POST", "deletion-job")
         await expectError(.notFound, detail: "User not found") { () async throws(AccountError) in
             try await client.requestDeletion(days: 1)
         }
@@ -130,10 +130,10 @@ struct OvokClientTests {
     func tolerantReading() async throws {
         let harness = try ClientHarness()
         let client = try harness.ovok()
-        try harness.emulator.inject("ovokScheduledEmptyObject", "DELETE", "/auth/delete")
+        try await harness.emulator.inject("ovokScheduledEmptyObject", "DELETE", "/auth/delete")
         let scheduled = try await client.requestDeletion(days: 12)
         #expect(scheduled.scheduledFor == start.adding(seconds: 12 * 86_400))
-        try harness.emulator.inject("wrongFieldType", "DELETE", "/auth/delete")
+        try await harness.emulator.inject("wrongFieldType", "DELETE", "/auth/delete")
         do {
             _ = try await client.requestDeletion(days: 12)
             Issue.record("scheduled: 42 was read")

@@ -182,14 +182,14 @@ struct StoreMigrationTests {
     }
 
     @Test("a read-only directory is a storage error, for a new store and for an existing one")
-    func readOnlyDirectory() throws {
+    func readOnlyDirectory() async throws {
         let directory = try TemporaryDirectory()
         let newPath = directory.file("new/store.sqlite")
         let existingPath = directory.file("existing/store.sqlite")
-        _ = try run("/bin/mkdir", [directory.file("new"), directory.file("existing")])
+        _ = try await run("/bin/mkdir", [directory.file("new"), directory.file("existing")])
         try makeStore(at: existingPath)
         let before = try #require(contents(of: existingPath))
-        try giveToNobody(directory.path)
+        try await giveToNobody(directory.path)
         chmod(directory.file("new"), 0o500)
         chmod(directory.file("existing"), 0o500)
 

@@ -10,10 +10,10 @@ struct AllmineContractTests {
     static let deletion = "/api/v1/users/me/account-deletion"
 
     @Test("profile and stats in the envelope")
-    func profileAndStats() throws {
+    func profileAndStats() async throws {
         let harness = try Harness()
         let token = try harness.token(.allmine)
-        let me = try harness.curl("GET", Self.base, token: token)
+        let me = try await harness.curl("GET", Self.base, token: token)
         #expect(me.status == 200)
         #expect(me.header("Content-Type")?.hasPrefix("application/json") == true)
         #expect(me.json?["isSuccess"] == true)
@@ -22,24 +22,24 @@ struct AllmineContractTests {
         #expect(me.json?["timestamp"] == "2026-04-03T12:00:00.000Z")
         #expect(me.data == ["id": "507f1f77bcf86cd799439011", "username": "demo_user", "isLocked": false,
                             "usernameChangedAt": nil, "nextUsernameChangeAllowedAt": nil])
-        let stats = try harness.curl("GET", Self.base + "/stats", token: token)
+        let stats = try await harness.curl("GET", Self.base + "/stats", token: token)
         #expect(stats.data == ["followersCount": 128, "followingCount": 64, "liveStreamCount": 3])
     }
 
     @Test("a missing or unknown token is 401, in English or in Turkish")
-    func unauthorized() throws {
+    func unauthorized() async throws {
         let harness = try Harness()
         let endpoints = [("GET", Self.base), ("GET", Self.base + "/stats"), ("GET", Self.deletion), ("POST", Self.deletion),
                          ("DELETE", Self.deletion), ("POST", Self.deletion + "/finalize-now"),
                          ("PATCH", "/api/v1/users/username")]
         for (method, path) in endpoints {
-            expectEnvelopeError(try harness.curl(method, path), 401, "Authentication required")
-            expectEnvelopeError(try harness.curl(method, path, token: "not-a-token"), 401, "Authentication required")
+            await expectEnvelopeError(try harness.curl(method, path), 401, "Authentication required")
+            await expectEnvelopeError(try harness.curl(method, path, token: "not-a-token"), 401, "Authentication required")
         }
-        #expect(try harness.mutations().isEmpty)
-        expectEnvelopeError(try harness.curl("POST", Self.deletion, headers: ["X-Language": "tr"]),
+        #expect(try await harness.mutations().isEmpty)
+        await expectEnvelopeError(try harness.curl("POST", Self.deletion, headers: ["X-Language": "tr"]),
                             401, "Kimlik doğrulaması gerekli")
-        expectEnvelopeError(try harness.curl("PATCH", "/api/v1/users/username", token: "x", body: #"{"newUsername":"abc"}"#),
+        await expectEnvelopeError(try harness.curl("PATCH", "/api/v1/users/username", token: "x", body: #"{"newUsername":"abc"}"#),
                             401, "Authentication required")
     }
 
@@ -49,9 +49,9 @@ struct AllmineContractTests {
                       ("X-Timezone", "UTC+14:00", true), ("X-Timezone", "UTC+05:15", false), ("X-Timezone", "Europe/Istanbul", false),
                       ("X-Platform", "mobile_ios", true), ("X-Platform", "all", true), ("X-Platform", "tv", false),
                       ("X-App-Version", "anything at all 1.2", true), ("X-Device-ID", "dev-42", true)])
-    func headerValidation(name: String, value: String, valid: Bool) throws {
+    func headerValidation(name: String, value: String, valid: Bool) async throws {
         let harness = try Harness()
-        let reply = try harness.curl("GET", Self.base, token: try harness.token(.allmine), headers: [name: value])
+        let reply = try await harness.curl("GET", Self.base, token: try harness.token(.allmine), headers: [name: value])
         if valid {
             #expect(reply.status == 200, "\(name): \(value) → \(reply.text)")
         } else {
@@ -60,123 +60,123 @@ struct AllmineContractTests {
     }
 
     @Test("request: pending for 28 days and locked; a second request is 409")
-    func requestDeletion() throws {
+    func requestDeletion() async throws {
         let harness = try Harness()
         let token = try harness.token(.allmine)
-        let none = try harness.curl("GET", Self.deletion, token: token)
+        let none = try await harness.curl("GET", Self.deletion, token: token)
         #expect(none.data == ["status": "none", "requestedAt": nil, "scheduledFor": nil, "canCancelUntil": nil,
                               "remainingDays": nil, "isLocked": false])
-        let requested = try harness.curl("POST", Self.deletion, token: token, body: #"{"reason":"moving on"}"#)
+        let requested = try await harness.curl("POST", Self.deletion, token: token, body: #"{"reason":"moving on"}"#)
         #expect(requested.status == 200)
         #expect(requested.data == ["status": "pending", "requestedAt": "2026-04-03T12:00:00.000Z",
                                    "scheduledFor": "2026-05-01T12:00:00.000Z", "canCancelUntil": "2026-05-01T12:00:00.000Z",
                                    "remainingDays": 28, "isLocked": true])
-        try harness.advance(days: 0.5)
-        #expect(try harness.curl("GET", Self.deletion, token: token).data?["remainingDays"] == 28)
-        try harness.advance(days: 0.5)
-        #expect(try harness.curl("GET", Self.deletion, token: token).data?["remainingDays"] == 27)
-        #expect(try harness.curl("GET", Self.base, token: token).data?["isLocked"] == true)
-        expectEnvelopeError(try harness.curl("POST", Self.deletion, token: token), 409,
+        try await harness.advance(days: 0.5)
+        #expect(try await harness.curl("GET", Self.deletion, token: token).data?["remainingDays"] == 28)
+        try await harness.advance(days: 0.5)
+        #expect(try await harness.curl("GET", Self.deletion, token: token).data?["remainingDays"] == 27)
+        #expect(try await harness.curl("GET", Self.base, token: token).data?["isLocked"] == true)
+        await expectEnvelopeError(try harness.curl("POST", Self.deletion, token: token), 409,
                             "Resource already exists or cannot be changed in its current state")
-        expectEnvelopeError(try harness.curl("POST", Self.deletion, token: token, headers: ["X-Language": "tr"]), 409,
+        await expectEnvelopeError(try harness.curl("POST", Self.deletion, token: token, headers: ["X-Language": "tr"]), 409,
                             "Kaynak zaten var ya da şu anki durumunda değiştirilemez")
     }
 
     @Test("the reason: none, 500 characters and null are fine; 501 characters, a number or bad JSON are 400")
-    func reason() throws {
+    func reason() async throws {
         for (body, status) in [(nil, 200), ("{}", 200), (#"{"reason":null}"#, 200),
                                (#"{"reason":"\#(String(repeating: "ş", count: 500))"}"#, 200),
                                (#"{"reason":"\#(String(repeating: "a", count: 501))"}"#, 400),
                                (#"{"reason":42}"#, 400), ("not json", 400), ("[1]", 400)] as [(String?, Int)] {
             let harness = try Harness()
-            let reply = try harness.curl("POST", Self.deletion, token: try harness.token(.allmine), body: body)
+            let reply = try await harness.curl("POST", Self.deletion, token: try harness.token(.allmine), body: body)
             #expect(reply.status == status, "\(body ?? "no body") → \(reply.text)")
             if status == 400 { expectEnvelopeError(reply, 400, "Validation failed") }
         }
     }
 
     @Test("cancel: cancelled and unlocked; nothing pending is 404; past canCancelUntil is 409")
-    func cancel() throws {
+    func cancel() async throws {
         let harness = try Harness()
         let token = try harness.token(.allmine)
-        expectEnvelopeError(try harness.curl("DELETE", Self.deletion, token: token), 404, "Resource not found")
-        _ = try harness.curl("POST", Self.deletion, token: token)
-        let cancelled = try harness.curl("DELETE", Self.deletion, token: token)
+        await expectEnvelopeError(try harness.curl("DELETE", Self.deletion, token: token), 404, "Resource not found")
+        _ = try await harness.curl("POST", Self.deletion, token: token)
+        let cancelled = try await harness.curl("DELETE", Self.deletion, token: token)
         #expect(cancelled.status == 200)
         #expect(cancelled.data?["status"] == "cancelled")
         #expect(cancelled.data?["isLocked"] == false)
-        #expect(try harness.curl("GET", Self.base, token: token).data?["isLocked"] == false)
-        expectEnvelopeError(try harness.curl("DELETE", Self.deletion, token: token), 404, "Resource not found")
+        #expect(try await harness.curl("GET", Self.base, token: token).data?["isLocked"] == false)
+        await expectEnvelopeError(try harness.curl("DELETE", Self.deletion, token: token), 404, "Resource not found")
 
-        #expect(try harness.curl("POST", Self.deletion, token: token).status == 200)
-        try harness.advance(days: 28)
-        #expect(try harness.curl("GET", Self.deletion, token: token).data?["remainingDays"] == 0)
-        try harness.control("POST", "clock", ["advanceSeconds": .number(0.001)])
-        expectEnvelopeError(try harness.curl("DELETE", Self.deletion, token: token), 409,
+        #expect(try await harness.curl("POST", Self.deletion, token: token).status == 200)
+        try await harness.advance(days: 28)
+        #expect(try await harness.curl("GET", Self.deletion, token: token).data?["remainingDays"] == 0)
+        try await harness.control("POST", "clock", ["advanceSeconds": .number(0.001)])
+        await expectEnvelopeError(try harness.curl("DELETE", Self.deletion, token: token), 409,
                             "Resource already exists or cannot be changed in its current state")
         // The deletion job carries the due deletion out; the user is gone.
-        #expect(try harness.control("POST", "deletion-job")["finalized"] == ["507f1f77bcf86cd799439011"])
-        expectEnvelopeError(try harness.curl("GET", Self.base, token: token), 401, "Authentication required")
+        #expect(try await harness.control("POST", "deletion-job")["finalized"] == ["507f1f77bcf86cd799439011"])
+        await expectEnvelopeError(try harness.curl("GET", Self.base, token: token), 401, "Authentication required")
     }
 
     @Test("a cancel exactly at canCancelUntil is still in time")
-    func cancelAtDeadline() throws {
+    func cancelAtDeadline() async throws {
         let harness = try Harness()
         let token = try harness.token(.allmine)
-        _ = try harness.curl("POST", Self.deletion, token: token)
-        try harness.advance(days: 28)
-        #expect(try harness.curl("DELETE", Self.deletion, token: token).data?["status"] == "cancelled")
+        _ = try await harness.curl("POST", Self.deletion, token: token)
+        try await harness.advance(days: 28)
+        #expect(try await harness.curl("DELETE", Self.deletion, token: token).data?["status"] == "cancelled")
     }
 
     @Test("finalize now: 403 with the flag off, 404 with nothing pending, then the user is gone")
-    func finalizeNow() throws {
+    func finalizeNow() async throws {
         let harness = try Harness()
         let token = try harness.token(.allmine)
         let path = Self.deletion + "/finalize-now"
-        expectEnvelopeError(try harness.curl("POST", path, token: token), 404, "Resource not found")
-        _ = try harness.curl("POST", Self.deletion, token: token)
-        try harness.control("PUT", "flags", ["finalizeNow": false])
-        expectEnvelopeError(try harness.curl("POST", path, token: token), 403, "Insufficient permissions")
-        expectEnvelopeError(try harness.curl("POST", path, token: token, headers: ["X-Language": "tr"]), 403, "Yetersiz yetki")
-        try harness.control("PUT", "flags", ["finalizeNow": true])
-        let finalized = try harness.curl("POST", path, token: token)
+        await expectEnvelopeError(try harness.curl("POST", path, token: token), 404, "Resource not found")
+        _ = try await harness.curl("POST", Self.deletion, token: token)
+        try await harness.control("PUT", "flags", ["finalizeNow": false])
+        await expectEnvelopeError(try harness.curl("POST", path, token: token), 403, "Insufficient permissions")
+        await expectEnvelopeError(try harness.curl("POST", path, token: token, headers: ["X-Language": "tr"]), 403, "Yetersiz yetki")
+        try await harness.control("PUT", "flags", ["finalizeNow": true])
+        let finalized = try await harness.curl("POST", path, token: token)
         #expect(finalized.status == 200)
         #expect(finalized.data == ["userId": "507f1f77bcf86cd799439011", "status": "finalized",
                                    "finalizedAt": "2026-04-03T12:00:00.000Z"])
-        expectEnvelopeError(try harness.curl("GET", Self.base, token: token), 401, "Authentication required")
+        await expectEnvelopeError(try harness.curl("GET", Self.base, token: token), 401, "Authentication required")
         // Every token of the user is revoked, not only the one used.
-        expectEnvelopeError(try harness.curl("GET", Self.base, token: try harness.token(.allmine)), 401, "Authentication required")
+        await expectEnvelopeError(try harness.curl("GET", Self.base, token: try harness.token(.allmine)), 401, "Authentication required")
     }
 
     @Test("rename: folded, once per 30 days; invalid, same, taken or locked are refused")
-    func rename() throws {
+    func rename() async throws {
         let harness = try Harness()
         let token = try harness.token(.allmine)
         let path = "/api/v1/users/username"
-        try harness.control("POST", "users", ["backend": "allmine", "username": "taken_name"])
+        try await harness.control("POST", "users", ["backend": "allmine", "username": "taken_name"])
         for invalid in ["ab", "1abc", "a..b", "abc.", "İstanbul", "ayşe", "ｆｕｌｌ", "has space"] {
-            expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"\#(invalid)"}"#),
+            await expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"\#(invalid)"}"#),
                                 400, "Validation failed")
         }
-        expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: "{}"), 400, "Validation failed")
-        expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"demo_user"}"#),
+        await expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: "{}"), 400, "Validation failed")
+        await expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"demo_user"}"#),
                             400, "Validation failed")
-        expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"Taken_Name"}"#),
+        await expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"Taken_Name"}"#),
                             409, "Resource already exists or cannot be changed in its current state")
 
-        let renamed = try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"New_Name"}"#)
+        let renamed = try await harness.curl("PATCH", path, token: token, body: #"{"newUsername":"New_Name"}"#)
         #expect(renamed.status == 200)
         #expect(renamed.data == ["success": true, "oldUsername": "demo_user", "newUsername": "new_name",
                                  "nextChangeAllowedAt": "2026-05-03T12:00:00.000Z"])
-        #expect(try harness.curl("GET", Self.base, token: token).data?["nextUsernameChangeAllowedAt"] == "2026-05-03T12:00:00.000Z")
-        expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"newer_name"}"#),
+        #expect(try await harness.curl("GET", Self.base, token: token).data?["nextUsernameChangeAllowedAt"] == "2026-05-03T12:00:00.000Z")
+        await expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"newer_name"}"#),
                             409, "Resource already exists or cannot be changed in its current state")
-        try harness.advance(days: 30)
-        #expect(try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"newer_name"}"#).status == 200)
+        try await harness.advance(days: 30)
+        #expect(try await harness.curl("PATCH", path, token: token, body: #"{"newUsername":"newer_name"}"#).status == 200)
 
-        try harness.advance(days: 30)
-        _ = try harness.curl("POST", Self.deletion, token: token)
-        expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"locked_name"}"#),
+        try await harness.advance(days: 30)
+        _ = try await harness.curl("POST", Self.deletion, token: token)
+        await expectEnvelopeError(try harness.curl("PATCH", path, token: token, body: #"{"newUsername":"locked_name"}"#),
                             409, "Resource already exists or cannot be changed in its current state")
     }
 }

@@ -145,8 +145,8 @@ struct HTTPProcessResult {
 /// Subprocesses for the HTTP tests: a client that is not ours.
 enum HTTPTestProcess {
     /// Runs `/usr/bin/curl` with `arguments` (plus a 20 s cap) and collects its output.
-    static func curl(_ arguments: [String]) throws -> HTTPProcessResult {
-        let result = try execute("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "20"] + arguments)
+    static func curl(_ arguments: [String]) async throws -> HTTPProcessResult {
+        let result = try await execute("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "20"] + arguments)
         return HTTPProcessResult(exitCode: result.status, stdout: result.output, stderr: result.errorOutput)
     }
 }

@@ -9,18 +9,18 @@ struct MudbaseContractTests {
     static let erase = "/api/users/me/erase"
 
     @Test("erase: initiated with a 7-day schedule, then every session is gone")
-    func erase() throws {
+    func erase() async throws {
         let harness = try Harness()
         let token = try harness.token(.mudbase)
         let other = try harness.token(.mudbase)
-        let reply = try harness.curl("POST", Self.erase, token: token,
+        let reply = try await harness.curl("POST", Self.erase, token: token,
                                      body: #"{"confirmation":"DELETE_MY_ACCOUNT","reason":"No longer need the service"}"#)
         #expect(reply.status == 200)
         #expect(reply.json == ["message": "Account erasure initiated", "details": [
             "dataAnonymized": true, "apiKeysDeactivated": true, "sessionsDeleted": true, "accountDisabled": true,
             "scheduledForDeletion": "2026-04-10T12:00:00Z"]])
         #expect(reply.json?["isSuccess"] == nil)
-        let again = try harness.curl("POST", Self.erase, token: other, body: #"{"confirmation":"DELETE_MY_ACCOUNT"}"#)
+        let again = try await harness.curl("POST", Self.erase, token: other, body: #"{"confirmation":"DELETE_MY_ACCOUNT"}"#)
         #expect(again.status == 401)
         #expect(again.json == ["error": "Authentication required", "statusCode": 401])
     }
@@ -28,32 +28,32 @@ struct MudbaseContractTests {
     @Test("the confirmation must be exactly DELETE_MY_ACCOUNT",
           arguments: [nil, "{}", #"{"confirmation":"delete_my_account"}"#, #"{"confirmation":"bandwidth override"}"#,
                       #"{"confirmation":" DELETE_MY_ACCOUNT"}"#, #"{"confirmation":true}"#, "not json"])
-    func confirmation(body: String?) throws {
+    func confirmation(body: String?) async throws {
         let harness = try Harness()
-        let reply = try harness.curl("POST", Self.erase, token: try harness.token(.mudbase), body: body)
+        let reply = try await harness.curl("POST", Self.erase, token: try harness.token(.mudbase), body: body)
         #expect(reply.status == 400)
         #expect(reply.json == ["error": "confirmation must be exactly DELETE_MY_ACCOUNT", "statusCode": 400])
-        #expect(try harness.mutations().isEmpty)
+        #expect(try await harness.mutations().isEmpty)
     }
 
     @Test("an API key, no token or a bad token is 401; in Turkish on request")
-    func credentials() throws {
+    func credentials() async throws {
         let harness = try Harness()
         let body = #"{"confirmation":"DELETE_MY_ACCOUNT"}"#
-        let apiKey = try harness.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue
+        let apiKey = try await harness.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue
         #expect(apiKey?.hasPrefix("mb_") == true)
-        let asBearer = try harness.curl("POST", Self.erase, token: apiKey, body: body)
+        let asBearer = try await harness.curl("POST", Self.erase, token: apiKey, body: body)
         #expect(asBearer.json == ["error": "API keys are not supported for this endpoint", "statusCode": 401])
-        let asHeader = try harness.curl("POST", Self.erase, token: try harness.token(.mudbase),
+        let asHeader = try await harness.curl("POST", Self.erase, token: try harness.token(.mudbase),
                                         headers: ["X-API-Key": "mb_anything"], body: body)
         #expect(asHeader.status == 401)
-        #expect(try harness.curl("POST", Self.erase, body: body).json == ["error": "Authentication required", "statusCode": 401])
-        #expect(try harness.curl("POST", Self.erase, token: "nope", body: body).status == 401)
-        let turkish = try harness.curl("POST", Self.erase, headers: ["X-Language": "tr"], body: body)
+        #expect(try await harness.curl("POST", Self.erase, body: body).json == ["error": "Authentication required", "statusCode": 401])
+        #expect(try await harness.curl("POST", Self.erase, token: "nope", body: body).status == 401)
+        let turkish = try await harness.curl("POST", Self.erase, headers: ["X-Language": "tr"], body: body)
         #expect(turkish.json == ["error": "Kimlik doğrulaması gerekli", "statusCode": 401])
         // An Allmine token is not a Mudbase session.
-        #expect(try harness.curl("POST", Self.erase, token: try harness.token(.allmine), body: body).status == 401)
-        #expect(try harness.mutations().isEmpty)
+        #expect(try await harness.curl("POST", Self.erase, token: try harness.token(.allmine), body: body).status == 401)
+        #expect(try await harness.mutations().isEmpty)
     }
 }
 
@@ -63,10 +63,10 @@ struct OvokContractTests {
     static let login = "/auth/login"
 
     @Test("schedule: 30 days by default, or the days asked for, with the user resource")
-    func schedule() throws {
+    func schedule() async throws {
         let harness = try Harness()
         let token = try harness.token(.ovok)
-        let reply = try harness.curl("DELETE", Self.delete, token: token)
+        let reply = try await harness.curl("DELETE", Self.delete, token: token)
         #expect(reply.status == 200)
         #expect(reply.json?["scheduled"] == "2026-05-03T12:00:00.000Z")
         let user = try #require(reply.json?["user"])
@@ -78,9 +78,9 @@ struct OvokContractTests {
         #expect(user["project"]?["reference"]?.stringValue?.hasPrefix("Project/") == true)
         #expect(user["meta"]?.objectValue != nil)
 
-        let again = try harness.curl("DELETE", Self.delete, token: token, body: #"{"days":10,"wipe":true}"#)
+        let again = try await harness.curl("DELETE", Self.delete, token: token, body: #"{"days":10,"wipe":true}"#)
         #expect(again.json?["scheduled"] == "2026-04-13T12:00:00.000Z")
-        let state = try harness.control("GET", "users/9f8a2389-a20c-a075-2aa9-e95093515517")
+        let state = try await harness.control("GET", "users/9f8a2389-a20c-a075-2aa9-e95093515517")
         #expect(state["user"]?["deletion"]?["wipe"] == true)
     }
 
@@ -88,9 +88,9 @@ struct OvokContractTests {
           arguments: [(#"{"days":0}"#, 422), (#"{"days":366}"#, 422), (#"{"days":1}"#, 200), (#"{"days":365}"#, 200),
                       (#"{"days":"30"}"#, 422), (#"{"days":1.5}"#, 422), (#"{"wipe":"yes"}"#, 422), (#"{"wipe":1}"#, 422),
                       (#"{"wipe":false}"#, 200), ("{not json", 400), ("[]", 400)])
-    func validation(body: String, status: Int) throws {
+    func validation(body: String, status: Int) async throws {
         let harness = try Harness()
-        let reply = try harness.curl("DELETE", Self.delete, token: try harness.token(.ovok), body: body)
+        let reply = try await harness.curl("DELETE", Self.delete, token: try harness.token(.ovok), body: body)
         #expect(reply.status == status, "\(body) → \(reply.text)")
         if status != 200 {
             #expect(reply.json?["statusCode"] == .integer(Int64(status)))
@@ -99,40 +99,40 @@ struct OvokContractTests {
     }
 
     @Test("logging in aborts a scheduled deletion; wrong or missing credentials are refused")
-    func login() throws {
+    func login() async throws {
         let harness = try Harness()
         let credentials = #"{"email":"max.mustermann@example.com","password":"demo-password"}"#
-        let first = try harness.curl("POST", Self.login, body: credentials)
+        let first = try await harness.curl("POST", Self.login, body: credentials)
         #expect(first.status == 200)
         #expect(first.json?["deletionAborted"] == false)
         #expect(first.json?["expiresIn"] == 3600)
         let token = try #require(first.json?["accessToken"]?.stringValue)
         #expect(token.count == 64)
-        #expect(try harness.curl("DELETE", Self.delete, token: token).status == 200)
-        let second = try harness.curl("POST", Self.login, body: credentials)
+        #expect(try await harness.curl("DELETE", Self.delete, token: token).status == 200)
+        let second = try await harness.curl("POST", Self.login, body: credentials)
         #expect(second.json?["deletionAborted"] == true)
-        let state = try harness.control("GET", "users/9f8a2389-a20c-a075-2aa9-e95093515517")
+        let state = try await harness.control("GET", "users/9f8a2389-a20c-a075-2aa9-e95093515517")
         #expect(state["user"]?["deletion"]?["status"] == "cancelled")
 
-        let wrong = try harness.curl("POST", Self.login, body: #"{"email":"max.mustermann@example.com","password":"nope"}"#)
+        let wrong = try await harness.curl("POST", Self.login, body: #"{"email":"max.mustermann@example.com","password":"nope"}"#)
         #expect(wrong.json == ["statusCode": 401, "message": "Invalid email or password"])
-        let missing = try harness.curl("POST", Self.login, body: #"{"email":"max.mustermann@example.com"}"#)
+        let missing = try await harness.curl("POST", Self.login, body: #"{"email":"max.mustermann@example.com"}"#)
         #expect(missing.json == ["statusCode": 422, "message": "email and password are required"])
-        let turkish = try harness.curl("POST", Self.login, headers: ["X-Language": "tr"], body: "{}")
+        let turkish = try await harness.curl("POST", Self.login, headers: ["X-Language": "tr"], body: "{}")
         #expect(turkish.json == ["statusCode": 422, "message": "email ve password alanları zorunludur"])
-        #expect(try harness.curl("DELETE", Self.delete).status == 401)
+        #expect(try await harness.curl("DELETE", Self.delete).status == 401)
     }
 
     @Test("once the scheduled deletion is carried out, the user is gone: 404")
-    func userGone() throws {
+    func userGone() async throws {
         let harness = try Harness()
         let token = try harness.token(.ovok)
-        _ = try harness.curl("DELETE", Self.delete, token: token, body: #"{"days":1}"#)
-        try harness.advance(days: 2)
-        try harness.control("POST", "deletion-job")
-        let gone = try harness.curl("DELETE", Self.delete, token: token)
+        _ = try await harness.curl("DELETE", Self.delete, token: token, body: #"{"days":1}"#)
+        try await harness.advance(days: 2)
+        try await harness.control("POST", "deletion-job")
+        let gone = try await harness.curl("DELETE", Self.delete, token: token)
         #expect(gone.json == ["statusCode": 404, "message": "User not found"])
-        let login = try harness.curl("POST", Self.login, body: #"{"email":"max.mustermann@example.com","password":"demo-password"}"#)
+        let login = try await harness.curl("POST", Self.login, body: #"{"email":"max.mustermann@example.com","password":"demo-password"}"#)
         #expect(login.status == 401)
     }
 }

@@ -19,13 +19,13 @@ struct Acct {
     var storePath: String { home.file("data/acct/store.sqlite") }
 
     /// Runs `acct arguments…`, feeding it `input`.
-    func callAsFunction(_ arguments: String..., input: String = "") throws -> ProcessResult {
-        try execute(Self.binary, arguments, input: Array(input.utf8), environment: environment)
+    func callAsFunction(_ arguments: String..., input: String = "") async throws -> ProcessResult {
+        try await execute(Self.binary, arguments, input: Array(input.utf8), environment: environment)
     }
 
     /// Runs `acct --json arguments…` and reads its one JSON object.
-    func json(_ arguments: String..., input: String = "") throws -> (status: Int32, json: JSONValue?) {
-        let result = try execute(Self.binary, ["--json"] + arguments, input: Array(input.utf8), environment: environment)
+    func json(_ arguments: String..., input: String = "") async throws -> (status: Int32, json: JSONValue?) {
+        let result = try await execute(Self.binary, ["--json"] + arguments, input: Array(input.utf8), environment: environment)
         return (result.status, JSONValue(parsing: Array(result.output.utf8)))
     }
 }

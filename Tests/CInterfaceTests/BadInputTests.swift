@@ -8,15 +8,15 @@ import TestSupport
 @Suite("C interface: bad input")
 struct BadInputTests {
     @Test("every bad input is AC_ERR_ARGUMENT with an error object, and none reaches the server")
-    func badInput() throws {
+    func badInput() async throws {
         let (harness, token) = try CInterface.emulator()
         let directory = try TemporaryDirectory()
-        let program = try CInterface.compile("bad_input", in: directory)
+        let program = try await CInterface.compile("bad_input", in: directory)
 
-        let result = try CInterface.run(program, [harness.emulator.baseURL, token, directory.path], seconds: 60)
+        let result = try await CInterface.run(program, [harness.emulator.baseURL, token, directory.path], seconds: 60)
         #expect(result.status == 0, "\(CInterface.describe(result, seconds: 60))")
         // "Refused before anything was sent": the emulator saw no request at all.
-        let requests = try harness.requests()
+        let requests = try await harness.requests()
         #expect(requests.isEmpty, "requests reached the server: \(requests)")
     }
 }

@@ -28,7 +28,8 @@ enum CInterface {
 
     /// The sanitizer the library was built with (`address`, `thread`), if any.
     static let sanitizer: String? = {
-        let symbols = (try? execute("nm", ["-D", library]).output) ?? ""
+        // A static initializer cannot wait asynchronously; nm ends at once.
+        let symbols = (try? executeBlocking("nm", ["-D", library]).output) ?? ""
         if symbols.contains("__asan_init") { return "address" }
         if symbols.contains("__tsan_init") { return "thread" }
         return nil
@@ -58,14 +59,14 @@ enum CInterface {
     /// to the library in `libraryDirectory` (the build's, unless a test made
     /// a copy) with an rpath, warning-free under `strictFlags`.
     static func compile(_ name: String, in directory: TemporaryDirectory, libraryDirectory: String = buildDirectory,
-                        sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+                        sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
         try requireLibrary(sourceLocation: sourceLocation)
         let output = directory.file(name)
         let arguments = strictFlags + ["-g", "-I" + includeDirectory, "-I" + cSources,
                                        cSources + "/\(name).c", cSources + "/expect.c", cSources + "/json_check.c",
                                        "-L" + libraryDirectory, "-lAccountCoreC", "-Wl,-rpath," + libraryDirectory,
                                        "-lpthread", "-o", output]
-        let result = try execute(compiler.program, compiler.flags + arguments)
+        let result = try await execute(compiler.program, compiler.flags + arguments)
         try #require(result.status == 0, "cc \(name).c failed:\n\(result.errorOutput)\(result.output)",
                      sourceLocation: sourceLocation)
         return output
@@ -74,8 +75,8 @@ enum CInterface {
     /// Runs `program` under `timeout`, so that a hung library fails the test
     /// after `seconds` instead of hanging the suite (the runner cannot
     /// interrupt a blocking wait on a child).
-    static func run(_ program: String, _ arguments: [String], seconds: Int) throws -> ProcessResult {
-        try execute("timeout", ["--kill-after=5", String(seconds), program] + arguments)
+    static func run(_ program: String, _ arguments: [String], seconds: Int) async throws -> ProcessResult {
+        try await execute("timeout", ["--kill-after=5", String(seconds), program] + arguments)
     }
 
     /// What a program printed, for a failure message; says so when it timed out.
@@ -96,7 +97,7 @@ enum CInterface {
     }
 
     /// The actions the emulator applied, in order.
-    static func applied(_ harness: Harness) throws -> [String] {
-        try harness.mutations().compactMap { $0["action"]?.stringValue }
+    static func applied(_ harness: Harness) async throws -> [String] {
+        try await harness.mutations().compactMap { $0["action"]?.stringValue }
     }
 }

@@ -9,22 +9,22 @@ import TestSupport
 @Suite("C interface: the whole flow")
 struct FlowTests {
     @Test("a C program requests, cancels offline, syncs on reconnect, and the server applies each once")
-    func flow() throws {
+    func flow() async throws {
         let (harness, token) = try CInterface.emulator()
         let directory = try TemporaryDirectory()
-        let program = try CInterface.compile("flow", in: directory)
+        let program = try await CInterface.compile("flow", in: directory)
         let database = directory.file("store.sqlite")
 
-        let result = try CInterface.run(program, [harness.emulator.baseURL, token, database], seconds: 60)
+        let result = try await CInterface.run(program, [harness.emulator.baseURL, token, database], seconds: 60)
         #expect(result.status == 0, "\(CInterface.describe(result, seconds: 60))")
         // The server's own record: the request, then the offline cancel,
         // each applied exactly once.
-        #expect(try CInterface.applied(harness) == ["requestDeletion", "cancelDeletion"])
+        #expect(try await CInterface.applied(harness) == ["requestDeletion", "cancelDeletion"])
         // The header: the store is created 0600 (it holds the user's queue).
         #expect(mode(of: database) == 0o600)
         // The header: the token is "kept in memory only": not in the store,
         // its journal or anything beside it.
-        let files = try run("/bin/ls", ["-a", directory.path]).split(separator: "\n").map(String.init)
+        let files = try await run("/bin/ls", ["-a", directory.path]).split(separator: "\n").map(String.init)
             .filter { $0.hasPrefix("store.sqlite") }
         #expect(files.contains("store.sqlite"), "\(files)")
         for file in files {
@@ -40,7 +40,7 @@ struct FlowTests {
     // the sanitizer run checks memory its own way, the plain suite runs this.
     @Test("the flow under valgrind: no memory errors and no definite leaks", .timeLimit(.minutes(6)),
           .disabled(if: CInterface.librarySanitized, "valgrind and the sanitizers exclude each other"))
-    func flowUnderValgrind() throws {
+    func flowUnderValgrind() async throws {
         let (harness, token) = try CInterface.emulator()
         let directory = try TemporaryDirectory()
         // Valgrind 3.19 cannot read the DWARF 5 the Swift toolchain's clang
@@ -48,9 +48,9 @@ struct FlowTests {
         // Giving up"), so it runs a copy without debug sections: the same
         // code, with symbol names (not lines) in its stacks.
         try CInterface.requireLibrary()
-        let stripped = try execute("objcopy", ["--strip-debug", CInterface.library, directory.file("libAccountCoreC.so")])
+        let stripped = try await execute("objcopy", ["--strip-debug", CInterface.library, directory.file("libAccountCoreC.so")])
         try #require(stripped.status == 0, "objcopy --strip-debug failed: \(stripped.errorOutput)")
-        let program = try CInterface.compile("flow", in: directory, libraryDirectory: directory.path)
+        let program = try await CInterface.compile("flow", in: directory, libraryDirectory: directory.path)
         var arguments = ["--tool=memcheck", "--leak-check=full", "--errors-for-leak-kinds=definite",
                          "--show-leak-kinds=definite", "--error-exitcode=99", "--num-callers=40"]
         let suppressions = CInterface.cSources + "/valgrind.supp"
@@ -60,12 +60,12 @@ struct FlowTests {
         // wait up to 120 s for the delivery, the whole run up to 300 s.
         arguments += [program, harness.emulator.baseURL, token, directory.file("store.sqlite"), "120"]
 
-        let result = try CInterface.run("valgrind", arguments, seconds: 300)
+        let result = try await CInterface.run("valgrind", arguments, seconds: 300)
         // Memcheck's verdict (99 is its error exit code) apart from the
         // flow's own checks, which fail with 1 and print what failed.
         #expect(result.status != 99 && result.errorOutput.contains("ERROR SUMMARY: 0 errors"),
                 "memcheck found errors or definite leaks:\n\(result.errorOutput.suffix(20_000))")
         #expect(result.status == 0, "\(CInterface.describe(result, seconds: 300))")
-        #expect(try CInterface.applied(harness) == ["requestDeletion", "cancelDeletion"])
+        #expect(try await CInterface.applied(harness) == ["requestDeletion", "cancelDeletion"])
     }
 }

@@ -8,12 +8,12 @@ import TestSupport
 @Suite("C interface: the event handler")
 struct HandlerTests {
     @Test("a handler may call ac_call on its core; ac_close waits for a handler call in progress; none begins after")
-    func handlerContract() throws {
+    func handlerContract() async throws {
         let (harness, token) = try CInterface.emulator()
         let directory = try TemporaryDirectory()
-        let program = try CInterface.compile("handler", in: directory)
+        let program = try await CInterface.compile("handler", in: directory)
 
-        let result = try CInterface.run(program, [harness.emulator.baseURL, token, directory.file("store.sqlite")],
+        let result = try await CInterface.run(program, [harness.emulator.baseURL, token, directory.file("store.sqlite")],
                                         seconds: 60)
         #expect(result.status == 0, "\(CInterface.describe(result, seconds: 60))")
     }

@@ -20,80 +20,80 @@ struct IdentityTests {
     }
 
     @Test("Alice's offline operations wait while Bob is signed in, then go once under her token (the core learns whose each token is)")
-    func learned() throws {
-        try twoPeople("learned")
+    func learned() async throws {
+        try await twoPeople("learned")
     }
 
     @Test("the same with the host naming each user; Bob's token given for Alice is refused (accountMismatch)")
-    func named() throws {
-        try twoPeople("named")
+    func named() async throws {
+        try await twoPeople("named")
     }
 
     @Test("ac_sign_in refuses bad input; \"account\" in ac_open names the user; signOut answers the unsent operations, and with discard removes them")
-    func edges() throws {
+    func edges() async throws {
         let (harness, _) = try CInterface.emulator()
-        let alice = try Self.person(harness, "alice"), bob = try Self.person(harness, "bob")
+        let alice = try await Self.person(harness, "alice"), bob = try await Self.person(harness, "bob")
         let directory = try TemporaryDirectory()
-        let program = try CInterface.compile("identity", in: directory)
+        let program = try await CInterface.compile("identity", in: directory)
 
-        let result = try Self.runScene(program, "edges", harness: harness, alice: alice, bob: bob, in: directory)
+        let result = try await Self.runScene(program, "edges", harness: harness, alice: alice, bob: bob, in: directory)
         #expect(result.status == 0, "\(CInterface.describe(result, seconds: 90))")
         // The request made online went; what was discarded never did.
-        let mutations = try harness.mutations()
+        let mutations = try await harness.mutations()
         #expect(mutations.compactMap { $0["action"]?.stringValue } == ["requestDeletion"], "\(mutations)")
         #expect(mutations.allSatisfy { $0["userId"]?.stringValue == alice.id }, "\(mutations)")
-        let server = try Self.user(harness, alice)
+        let server = try await Self.user(harness, alice)
         #expect(server["username"]?.stringValue == "alice", "\(server)")
         #expect(server["deletion"]?["status"]?.stringValue == "pending", "\(server)")
-        try Self.expectUntouched(harness, bob, "bob")
+        try await Self.expectUntouched(harness, bob, "bob")
     }
 
     /// The issue's story in `scene` ("learned" or "named"), and what the
     /// server saw of it.
-    private func twoPeople(_ scene: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func twoPeople(_ scene: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let (harness, _) = try CInterface.emulator()
-        let alice = try Self.person(harness, "alice"), bob = try Self.person(harness, "bob")
+        let alice = try await Self.person(harness, "alice"), bob = try await Self.person(harness, "bob")
         let directory = try TemporaryDirectory()
-        let program = try CInterface.compile("identity", in: directory)
+        let program = try await CInterface.compile("identity", in: directory)
 
-        let result = try Self.runScene(program, scene, harness: harness, alice: alice, bob: bob, in: directory,
+        let result = try await Self.runScene(program, scene, harness: harness, alice: alice, bob: bob, in: directory,
                                   checkpoints: ["bob"], sourceLocation: sourceLocation) { _ in
             // Bob is signed in, online, and has synced: his account is as it
             // was, nothing was applied, and nothing but "whose is this
             // token?" reached the server.
-            try Self.expectUntouched(harness, bob, "bob", sourceLocation: sourceLocation)
-            try Self.expectUntouched(harness, alice, "alice", sourceLocation: sourceLocation)
-            let mutations = try harness.mutations()
+            try await Self.expectUntouched(harness, bob, "bob", sourceLocation: sourceLocation)
+            try await Self.expectUntouched(harness, alice, "alice", sourceLocation: sourceLocation)
+            let mutations = try await harness.mutations()
             #expect(mutations.isEmpty, "applied while Bob was signed in: \(mutations)", sourceLocation: sourceLocation)
-            let requests = try harness.requests()
+            let requests = try await harness.requests()
             let others = requests.filter { !Self.isWhoAmI($0) }
             #expect(others.isEmpty, "sent while Bob was signed in: \(others)", sourceLocation: sourceLocation)
         }
         #expect(result.status == 0, "\(CInterface.describe(result, seconds: 90))", sourceLocation: sourceLocation)
 
         // Exactly Alice's two operations, in order, each applied once, to her.
-        let mutations = try harness.mutations()
+        let mutations = try await harness.mutations()
         #expect(mutations.compactMap { $0["action"]?.stringValue } == ["changeUsername", "requestDeletion"],
                 "\(mutations)", sourceLocation: sourceLocation)
         #expect(mutations.allSatisfy { $0["userId"]?.stringValue == alice.id }, "\(mutations)",
                 sourceLocation: sourceLocation)
         let keys = mutations.compactMap { $0["idempotencyKey"]?.stringValue }
         #expect(keys.count == 2 && Set(keys).count == 2, "idempotency keys: \(keys)", sourceLocation: sourceLocation)
-        let server = try Self.user(harness, alice)
+        let server = try await Self.user(harness, alice)
         #expect(server["username"]?.stringValue == "alice_new", "\(server)", sourceLocation: sourceLocation)
         #expect(server["deletion"]?["status"]?.stringValue == "pending", "\(server)", sourceLocation: sourceLocation)
-        try Self.expectUntouched(harness, bob, "bob", sourceLocation: sourceLocation)
+        try await Self.expectUntouched(harness, bob, "bob", sourceLocation: sourceLocation)
 
         // The core asked whose a token is once per new token: Bob's, then
         // Alice's; and sent each mutation once (no retry was needed).
-        let requests = try harness.requests()
+        let requests = try await harness.requests()
         let whoAmI = requests.filter(Self.isWhoAmI)
         #expect(whoAmI.count == 2, "GET /api/v1/users/me: \(whoAmI)", sourceLocation: sourceLocation)
         let sends = requests.filter { $0["method"]?.stringValue != "GET" }
         #expect(sends.count == 2, "mutating requests: \(sends)", sourceLocation: sourceLocation)
 
         // The store keeps a keyed fingerprint of a token, never the token.
-        let files = try run("/bin/ls", ["-a", directory.path]).split(separator: "\n").map(String.init)
+        let files = try await run("/bin/ls", ["-a", directory.path]).split(separator: "\n").map(String.init)
             .filter { $0.hasPrefix("store.sqlite") }
         #expect(files.contains("store.sqlite"), "\(files)", sourceLocation: sourceLocation)
         for file in files {
@@ -106,21 +106,21 @@ struct IdentityTests {
     // MARK: Helpers
 
     /// Makes an Allmine user `username` with a session token.
-    static func person(_ harness: Harness, _ username: String) throws -> Person {
-        let made = try harness.control("POST", "users", ["backend": "allmine", "username": .string(username)])
+    static func person(_ harness: Harness, _ username: String) async throws -> Person {
+        let made = try await harness.control("POST", "users", ["backend": "allmine", "username": .string(username)])
         return Person(id: try #require(made["user"]?["id"]?.stringValue, "\(made)"),
                       token: try #require(made["token"]?.stringValue, "\(made)"))
     }
 
     /// The server's record of `person`.
-    static func user(_ harness: Harness, _ person: Person) throws -> JSONValue {
-        try #require(harness.control("GET", "users/\(person.id)")["user"])
+    static func user(_ harness: Harness, _ person: Person) async throws -> JSONValue {
+        try #require(try await harness.control("GET", "users/\(person.id)")["user"])
     }
 
     /// `person` is as the emulator made them: named `username`, no deletion.
     static func expectUntouched(_ harness: Harness, _ person: Person, _ username: String,
-                                sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let server = try user(harness, person)
+                                sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let server = try await user(harness, person)
         #expect(server["username"]?.stringValue == username, "\(server)", sourceLocation: sourceLocation)
         #expect(server["deletion"]?["status"]?.stringValue == "none", "\(server)", sourceLocation: sourceLocation)
         #expect(server["usernameChangedAt"] == .null, "\(server)", sourceLocation: sourceLocation)
@@ -138,27 +138,27 @@ struct IdentityTests {
     static func runScene(_ program: String, _ scene: String, harness: Harness, alice: Person, bob: Person,
                     in directory: TemporaryDirectory, checkpoints: [String] = [], seconds: Int = 90,
                     sourceLocation: SourceLocation = #_sourceLocation,
-                    check: (String) throws -> Void = { _ in }) throws -> ProcessResult {
+                    check: (String) async throws -> Void = { _ in }) async throws -> ProcessResult {
         let arguments = [scene, harness.emulator.baseURL, directory.file("store.sqlite"), alice.id, alice.token,
                          bob.id, bob.token, directory.path]
         let exited = directory.file("exited")
-        let child = Thread { () -> Result<ProcessResult, any Error> in
+        let child = Task {
             defer { try? write([], to: exited) }
-            return Result { try CInterface.run(program, arguments, seconds: seconds) }
+            return try await CInterface.run(program, arguments, seconds: seconds)
         }
         var failure: (any Error)?
         for name in checkpoints {
             let reached = directory.file(name + ".reached")
-            while !fileExists(reached), !fileExists(exited) { usleep(20_000) }
+            while !fileExists(reached), !fileExists(exited) { try await Task.sleep(for: .milliseconds(20)) }
             guard fileExists(reached) else {
                 Issue.record("the program ended before checkpoint \(name)", sourceLocation: sourceLocation)
                 break
             }
-            do { try check(name) } catch { failure = error }
+            do { try await check(name) } catch { failure = error }
             try? write([], to: directory.file(name + ".go"))
             if failure != nil { break }
         }
-        let result = child.join()
+        let result = await child.result
         if let failure { throw failure }
         return try result.get()
     }

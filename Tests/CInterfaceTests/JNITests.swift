@@ -37,14 +37,14 @@ struct JNITests {
           // A JVM loads an AddressSanitizer build only with the ASan runtime
           // preloaded into java itself; the plain suite runs this test.
           .disabled(if: CInterface.librarySanitized, "the JVM cannot load a sanitizer build"))
-    func jni() throws {
+    func jni() async throws {
         let home = try #require(Self.javaHome)
         try CInterface.requireLibrary()
         let (harness, token) = try CInterface.emulator()
         let directory = try TemporaryDirectory()
 
         let shim = directory.file("libaccount_core_jni.so")
-        let compiled = try execute("cc", CInterface.strictFlags + [
+        let compiled = try await execute("cc", CInterface.strictFlags + [
             "-shared", "-fPIC", "-I" + home + "/include", "-I" + home + "/include/linux",
             "-I" + CInterface.includeDirectory, CInterface.javaSources + "/account_core_jni.c",
             "-L" + buildDirectory, "-lAccountCoreC", "-Wl,-rpath," + buildDirectory, "-o", shim,
@@ -52,13 +52,13 @@ struct JNITests {
         try #require(compiled.status == 0, "cc account_core_jni.c failed:\n\(compiled.errorOutput)")
 
         let classes = directory.file("classes")
-        let javac = try execute(home + "/bin/javac", [
+        let javac = try await execute(home + "/bin/javac", [
             "-encoding", "UTF-8", "-Xlint:all", "-Werror", "-d", classes,
             CInterface.javaSources + "/AccountCore.java", CInterface.javaSources + "/Main.java",
         ])
         try #require(javac.status == 0, "javac failed:\n\(javac.errorOutput)\(javac.output)")
 
-        let result = try CInterface.run(home + "/bin/java", [
+        let result = try await CInterface.run(home + "/bin/java", [
             "-Xcheck:jni", "-cp", classes, "Main", shim, harness.emulator.baseURL, token,
             directory.file("store.sqlite"),
         ], seconds: 60)
@@ -68,6 +68,6 @@ struct JNITests {
         #expect(!printed.contains("FATAL ERROR in native method"), "CheckJNI aborted:\n\(printed)")
         // The request went out; the cancel was made offline and the core
         // closed before it could be sent, so the server never saw it.
-        #expect(try CInterface.applied(harness) == ["requestDeletion"])
+        #expect(try await CInterface.applied(harness) == ["requestDeletion"])
     }
 }

@@ -7,14 +7,14 @@ import TestSupport
 @Suite("C interface: the tests' JSON reader")
 struct JSONCheckTests {
     @Test("json_check accepts exactly one object in valid UTF-8 and reads values by path")
-    func selfTest() throws {
+    func selfTest() async throws {
         let directory = try TemporaryDirectory()
         let program = directory.file("json_check_selftest")
-        let compiled = try execute("cc", CInterface.strictFlags + [
+        let compiled = try await execute("cc", CInterface.strictFlags + [
             CInterface.cSources + "/json_check_selftest.c", CInterface.cSources + "/json_check.c", "-o", program,
         ])
         try #require(compiled.status == 0, "cc failed:\n\(compiled.errorOutput)")
-        let result = try CInterface.run(program, [], seconds: 30)
+        let result = try await CInterface.run(program, [], seconds: 30)
         #expect(result.status == 0, "\(CInterface.describe(result, seconds: 30))")
     }
 }

@@ -10,8 +10,8 @@ import TestSupport
 @Suite("C interface: symbols")
 struct SymbolTests {
     /// The `ac_` functions the library exports.
-    static func exported() throws -> [String: String] {
-        let listing = try run("nm", ["-D", "--defined-only", CInterface.library])
+    static func exported() async throws -> [String: String] {
+        let listing = try await run("nm", ["-D", "--defined-only", CInterface.library])
         var symbols: [String: String] = [:]
         for line in listing.split(separator: "\n") {
             // "0000000000012345 T ac_open"; versioned names carry "@@VERSION".
@@ -81,9 +81,9 @@ struct SymbolTests {
     }
 
     @Test("the exported ac_ symbols, the header's functions and docs/symbols are the same set")
-    func threeListsAgree() throws {
+    func threeListsAgree() async throws {
         try CInterface.requireLibrary()
-        let exported = try Self.exported()
+        let exported = try await Self.exported()
         let declared = try Self.declared()
         let (documented, problems) = try Self.documented()
         #expect(problems.isEmpty, "\(problems)")

@@ -6,15 +6,15 @@ import TestSupport
 @Suite("C interface: threads")
 struct ThreadTests {
     @Test("8 threads × 50 calls on one core, with concurrent online toggles, all AC_OK; then ac_close")
-    func concurrentCalls() throws {
+    func concurrentCalls() async throws {
         let (harness, token) = try CInterface.emulator()
         let directory = try TemporaryDirectory()
-        let program = try CInterface.compile("threads", in: directory)
+        let program = try await CInterface.compile("threads", in: directory)
 
-        let result = try CInterface.run(program, [harness.emulator.baseURL, token, directory.file("store.sqlite")],
+        let result = try await CInterface.run(program, [harness.emulator.baseURL, token, directory.file("store.sqlite")],
                                         seconds: 60)
         #expect(result.status == 0, "\(CInterface.describe(result, seconds: 60))")
         // Only reads were made: the server's state must be untouched.
-        #expect(try CInterface.applied(harness).isEmpty)
+        #expect(try await CInterface.applied(harness).isEmpty)
     }
 }

@@ -10,10 +10,10 @@ import TestSupport
 struct FuzzReplayTests {
     static let root = packageRoot + "/Fuzz"
 
-    static func inputs(_ target: String) throws -> [[UInt8]] {
+    static func inputs(_ target: String) async throws -> [[UInt8]] {
         var inputs: [[UInt8]] = []
         for folder in ["Corpus", "Regressions"] {
-            let listing = try execute("/bin/ls", ["-1", "\(root)/\(folder)/\(target)"]).output
+            let listing = try await execute("/bin/ls", ["-1", "\(root)/\(folder)/\(target)"]).output
             for name in listing.split(separator: "\n") {
                 inputs.append(try #require(contents(of: "\(root)/\(folder)/\(target)/\(name)")))
             }
@@ -23,7 +23,7 @@ struct FuzzReplayTests {
 
     @Test("each target takes its kept inputs without a crash",
           arguments: ["responses", "http_parser", "ac_call", "username", "json_decoder"])
-    func replay(target: String) throws {
+    func replay(target: String) async throws {
         let entry: (UnsafePointer<UInt8>?, Int) -> Int32 = switch target {
         case "responses": fuzzResponses
         case "http_parser": fuzzHTTPParser
@@ -31,7 +31,7 @@ struct FuzzReplayTests {
         case "json_decoder": fuzzJSONDecoder
         default: fuzzUsername
         }
-        let inputs = try Self.inputs(target)
+        let inputs = try await Self.inputs(target)
         #expect(!inputs.isEmpty, "no inputs for \(target)")
         for input in inputs + [[], [0], Array(repeating: 0xFF, count: 64)] {
             #expect(input.withUnsafeBufferPointer { entry($0.baseAddress, $0.count) } == 0)

@@ -32,7 +32,7 @@ struct SecretTests {
         _ = try await engine.cancelDeletion()
         engine.setOnline(true)
         _ = try await engine.sync()
-        try harness.inject("serverError", "GET", "/api/v1/users/me")
+        try await harness.inject("serverError", "GET", "/api/v1/users/me")
         do { _ = try await client.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
         let stranger = try AccountClient(backend: AllmineBackend(),
                                          configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1"),
@@ -51,7 +51,7 @@ struct SecretTests {
         texts += announced
         texts += try store.auditTrail(for: client.signedInAccount).map { "\($0)" }
         texts += try store.outbox(for: client.signedInAccount).map { "\($0)" }
-        texts.append(String(decoding: JSONValue.array(try harness.requests()).encoded, as: UTF8.self))
+        texts.append(String(decoding: JSONValue.array(try await harness.requests()).encoded, as: UTF8.self))
         for text in texts { #expect(!text.contains(token), "token in: \(text)") }
         let files = [store.path, store.path + "-wal", store.path + "-shm"]
         #expect(contents(of: store.path + "-wal") != nil, "the WAL must be there to be searched")
@@ -59,7 +59,7 @@ struct SecretTests {
             #expect(!(contents(of: file).map { contains($0, token) } ?? false), "token in \(file)")
         }
         // The emulator's own state keeps only a hash.
-        #expect(!String(decoding: JSONValue.array(try harness.mutations()).encoded, as: UTF8.self).contains(token))
+        #expect(try await !String(decoding: JSONValue.array(harness.mutations()).encoded, as: UTF8.self).contains(token))
     }
 
     @Test("a JWT is in no file, whole or in parts: the store keeps a keyed fingerprint, from which it cannot be read")
@@ -122,7 +122,7 @@ struct SecretTests {
     }
 
     @Test("no token in crash output: a drainer that dies mid-request leaves a report without it")
-    func crashOutput() throws {
+    func crashOutput() async throws {
         let drainer = buildDirectory + "/sync-drainer"
         #expect(fileExists(drainer), "build the package first: swift build")
         let harness = try Harness()
@@ -139,22 +139,43 @@ struct SecretTests {
         // the crashed thread's registers and 16 bytes at each, not the
         // transfer's heap: this guards against anything that prints the
         // token on the way down, and against a report that dumps more.
-        try harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 2_000)
+        // Far longer than the test needs (the child crashes as soon as it is
+        // told to, and the log shows the request as it arrives): under the
+        // load of the whole suite this task may wait seconds for a thread,
+        // and the child must still be waiting when it is told.
+        try await harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 120_000)
         let report = directory.file("stderr")
-        // The Swift runtime's backtracer writes the crash report to standard error.
-        let child = try spawn("/bin/sh", ["-c", #"exec env SWIFT_BACKTRACE=enable=yes,interactive=no "$0" "$1" "$2" "$3" 2>"$4""#,
-                                          drainer, store.path, harness.emulator.baseURL, token, report])
+        // The Swift runtime's backtracer writes the crash report to standard
+        // error. A byte on the child's standard input makes it crash.
+        // A socket pair, not a pipe: a send to a child gone already must
+        // fail (MSG_NOSIGNAL), not SIGPIPE the whole test process.
+        var trigger: [Int32] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &trigger) == 0)
+        defer { close(trigger[1]) }
+        let child = try spawn("/bin/sh", ["-c", #"exec env SWIFT_BACKTRACE=enable=yes,interactive=no "# +
+                                          #"SYNC_DRAINER_CRASH_ON_INPUT=1 "$0" "$1" "$2" "$3" 2>"$4""#,
+                                          drainer, store.path, harness.emulator.baseURL, token, report],
+                              standardInput: trigger[0])
+        close(trigger[0])
         let deadline = ContinuousClock.now + .seconds(30)
-        while try harness.requests().isEmpty, ContinuousClock.now < deadline { usleep(1_000) }
-        try #require(try !harness.requests().isEmpty, "the child never sent its request")
-        kill(child, SIGABRT)
-        // The runtime's handler returns from a signal another process sent,
-        // so the child may finish its drain and exit 0 after its report.
-        _ = waitFor(child)
+        // The delayed request itself, not the identity check (GET /users/me)
+        // before it: the token must be in flight when the child dies.
+        func sentTheDelayedOne() async throws -> Bool {
+            try await harness.requestsInMemory().contains { $0["method"] == "POST" }
+        }
+        while try await !sentTheDelayedOne(), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        try #require(try await sentTheDelayedOne(), "the child never sent its request")
+        let sent = send(trigger[1], "x", 1, Int32(MSG_NOSIGNAL))
+        try #require(sent == 1, "the child is gone already (errno \(errno))")
+        let exit = try await waitFor(child)
+        #expect(exit > 128, "the child did not crash (exit \(exit))")
         let output = String(decoding: contents(of: report) ?? [], as: UTF8.self)
         // (Under ThreadSanitizer the backtracer cannot suspend TSan's own
         // thread and stops after this first line; what it wrote is searched.)
-        #expect(output.contains("Signal \(SIGABRT): Backtracing"), "no crash report to search:\n\(output)")
+        #expect(output.contains("crashed on purpose") && output.contains(": Backtracing"),
+                "no crash report to search (exit \(exit)):\n\(output)")
         // The report dumps 16 bytes at each register, so look for any 12
         // characters of the token's random part, not only the whole token.
         let secret = Array(token.suffix(64))
@@ -194,19 +215,19 @@ struct SecretTests {
         } catch {
             #expect(error.code == .network)
         }
-        #expect(try harness.requests().isEmpty)
+        #expect(try await harness.requests().isEmpty)
         // No configuration value or option exists to skip verification.
         #expect(!SessionConfiguration.keys.contains { $0.lowercased().contains("insecure") || $0.lowercased().contains("verify") })
     }
 
     @Test("the emulator binds loopback only, unless asked")
-    func loopbackOnly() throws {
+    func loopbackOnly() async throws {
         #expect(throws: EmulatorError.self) { try Emulator(configuration: .init(host: "0.0.0.0")) }
         #expect(throws: EmulatorError.self) { try Emulator(configuration: .init(host: "192.168.1.10")) }
         // Asked, it binds every address, and answers there.
         let open = try Emulator(configuration: .init(host: "0.0.0.0", allowNonLoopback: true))
         defer { open.stop() }
-        let reply = try execute("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}",
+        let reply = try await execute("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}",
                                                   "http://127.0.0.1:\(open.port)/api/v1/users/me"])
         #expect(reply.output == "401")
     }
@@ -215,7 +236,7 @@ struct SecretTests {
     func apiKeyNeverSent() async throws {
         let harness = try Harness()
         let directory = try TemporaryDirectory()
-        let key = try #require(try harness.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue)
+        let key = try #require(try await harness.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue)
         let client = try AccountClient(backend: MudbaseBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
                                        store: try AccountStore(path: directory.file("store.sqlite")), transport: CurlTransport(), token: key)
         do {
@@ -225,6 +246,6 @@ struct SecretTests {
             #expect(error.code == .unauthorized)
             #expect(!(error.detail ?? "").contains(key))
         }
-        #expect(try harness.requests().isEmpty)
+        #expect(try await harness.requests().isEmpty)
     }
 }

@@ -4,9 +4,14 @@
 //
 // The sync tests run it as a child process and kill it with SIGKILL at
 // random instants; whatever it was doing, nothing may be lost or sent twice.
+// SYNC_DRAINER_CRASH_ON_INPUT makes it crash when a byte arrives on
+// standard input (see below): a real crash, mid-request. (A SIGABRT sent by
+// another process is not a crash to Swift's backtracer; and a signal sent
+// to it may find every thread blocking it, the concurrency pool's do.)
 import AccountCore
 import CurlTransport
 import Allmine
+import POSIXThread
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +20,17 @@ func fail(_ message: String) -> Never {
     let line = Array("sync-drainer: \(message)\n".utf8)
     _ = write(2, line, line.count)
     exit(1)
+}
+
+// With SYNC_DRAINER_CRASH_ON_INPUT set, a byte on standard input makes it
+// crash (a trap, on a thread of its own): the crash-report test's way to
+// crash it mid-request, from inside, as a real crash would.
+if getenv("SYNC_DRAINER_CRASH_ON_INPUT") != nil {
+    let started = DetachedThread.detach {
+        var byte: UInt8 = 0
+        if read(0, &byte, 1) == 1 { fatalError("crashed on purpose") }
+    }
+    if !started { fail("no thread for SYNC_DRAINER_CRASH_ON_INPUT") }
 }
 
 let arguments = CommandLine.arguments

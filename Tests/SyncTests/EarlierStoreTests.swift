@@ -30,17 +30,17 @@ struct EarlierStoreTests {
         // The emulator's demo user is not u1: nothing of u1's goes.
         let stranger = try device(harness, store: store, token: try harness.token(.allmine))
         #expect(try await stranger.sync() == .init(sent: 0, failed: 0, remaining: 0))
-        #expect(try harness.applied().isEmpty)
+        #expect(try await harness.applied().isEmpty)
         #expect(try store.outboxOfEveryone().count == 2)
 
         // u1 itself signs in: its rename goes; its cancel finds nothing
         // pending on this server, which is what the user wanted.
-        let user = try EmulatorUser(harness, username: "fixture_user", id: "u1")
+        let user = try await EmulatorUser(harness, username: "fixture_user", id: "u1")
         let own = try device(harness, store: store, token: user.token)
         #expect(try await own.sync() == .init(sent: 2, failed: 0, remaining: 0))
-        #expect(try harness.applied().map(\.user) == ["u1"])
-        #expect(try harness.applied().map(\.action) == ["changeUsername"])
-        #expect(try harness.user("u1")["username"] == "renamed_user")
+        #expect(try await harness.applied().map(\.user) == ["u1"])
+        #expect(try await harness.applied().map(\.action) == ["changeUsername"])
+        #expect(try await harness.user("u1")["username"] == "renamed_user")
     }
 
     @Test("version 2: the user told by the profile gets its rows; the others are held as owner unknown, never sent")
@@ -58,18 +58,18 @@ struct EarlierStoreTests {
 
         // Another Allmine user and an Ovok user sign in: nothing of anyone
         // else's goes, and nothing is taken as theirs by a guess.
-        let bob = try EmulatorUser(harness, username: "bob")
+        let bob = try await EmulatorUser(harness, username: "bob")
         #expect(try await device(harness, store: store, token: bob.token).sync().sent == 0)
         let max = try device(harness, store: store, backend: OvokBackend(), token: try harness.token(.ovok))
         #expect(try await max.sync().sent == 0)
-        #expect(try harness.applied().isEmpty)
+        #expect(try await harness.applied().isEmpty)
 
         // The demo user signs in: exactly its own two go.
         let own = try device(harness, store: store, token: try harness.token(.allmine))
         #expect(try await own.sync() == .init(sent: 2, failed: 0, remaining: 0))
-        #expect(try harness.applied().map(\.user) == [demo.userID, demo.userID])
-        #expect(try harness.applied().map(\.action) == ["changeUsername", "requestDeletion"])
-        #expect(try harness.applied().map(\.key) == ["2c1d6e0a-1111-4a5b-8c9d-0000000000a1",
+        #expect(try await harness.applied().map(\.user) == [demo.userID, demo.userID])
+        #expect(try await harness.applied().map(\.action) == ["changeUsername", "requestDeletion"])
+        #expect(try await harness.applied().map(\.key) == ["2c1d6e0a-1111-4a5b-8c9d-0000000000a1",
                                                       "2c1d6e0a-1111-4a5b-8c9d-0000000000a2"])
         // The two of unknown owners stay, listed, for whoever can claim them.
         #expect(try store.outboxOfEveryone().map(\.account.userID) == [nil, nil])

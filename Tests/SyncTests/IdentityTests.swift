@@ -16,13 +16,13 @@ struct EmulatorUser {
     let token: String
 
     init(_ harness: Harness, backend: EmulatedBackend = .allmine, username: String? = nil, email: String? = nil,
-         password: String? = nil, id chosen: String? = nil) throws {
+         password: String? = nil, id chosen: String? = nil) async throws {
         var body: [String: JSONValue] = ["backend": .string(backend.rawValue)]
         if let chosen { body["id"] = .string(chosen) }
         if let username { body["username"] = .string(username) }
         if let email { body["email"] = .string(email) }
         if let password { body["password"] = .string(password) }
-        let made = try harness.control("POST", "users", .object(body))
+        let made = try await harness.control("POST", "users", .object(body))
         id = try #require(made["user"]?["id"]?.stringValue)
         token = try #require(made["token"]?.stringValue)
     }
@@ -37,10 +37,10 @@ struct AliceAndBob {
     let directory: TemporaryDirectory
     let store: AccountStore
 
-    init(_ transport: Transport = .loopback) throws {
+    init(_ transport: Transport = .loopback) async throws {
         harness = try Harness(listens: transport.listens)
-        alice = try EmulatorUser(harness, username: "alice")
-        bob = try EmulatorUser(harness, username: "bob")
+        alice = try await EmulatorUser(harness, username: "alice")
+        bob = try await EmulatorUser(harness, username: "bob")
         directory = try TemporaryDirectory()
         store = try AccountStore(path: directory.file("store.sqlite"))
     }
@@ -59,13 +59,13 @@ func device(_ harness: Harness, store: AccountStore, baseURL: String? = nil, bac
 
 extension Harness {
     /// The mutations applied, as (user id, action, idempotency key).
-    func applied() throws -> [(user: String, action: String, key: String)] {
-        try mutations().map { ($0["userId"]?.stringValue ?? "", $0["action"]?.stringValue ?? "",
+    func applied() async throws -> [(user: String, action: String, key: String)] {
+        try await mutations().map { ($0["userId"]?.stringValue ?? "", $0["action"]?.stringValue ?? "",
                                $0["idempotencyKey"]?.stringValue ?? "") }
     }
 
     /// The user `id` as the emulator holds it.
-    func user(_ id: String) throws -> JSONValue { try control("GET", "users/" + id)["user"] ?? .null }
+    func user(_ id: String) async throws -> JSONValue { try await control("GET", "users/" + id)["user"] ?? .null }
 }
 
 extension OutboxOperation {
@@ -83,7 +83,7 @@ struct IdentityTests {
     @Test("user switch, sign-out and base-URL change, idle and mid-drain: nothing sent under another's token, nothing lost",
           arguments: Change.allCases, [false, true])
     func matrix(change: Change, inFlight: Bool) async throws {
-        let scene = try AliceAndBob()
+        let scene = try await AliceAndBob()
         let (harness, alice, bob, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let offline = try device(harness, store: store, token: alice.token, online: false)
         let rename = try #require(try await offline.changeUsername(to: "alice_new").queuedOperation)
@@ -96,7 +96,7 @@ struct IdentityTests {
             // comes: her token is confirmed beforehand, so the engine's
             // "sending" is the request leaving, and the answer takes 800 ms.
             _ = try await engine.client.profile()
-            try harness.inject("delay", "PATCH", "/api/v1/users/username", delayMs: 800)
+            try await harness.inject("delay", "PATCH", "/api/v1/users/username", delayMs: 800)
             let running = engine
             drain = Task { try await running.sync() }
             let deadline = ContinuousClock.now + .seconds(30)
@@ -123,10 +123,10 @@ struct IdentityTests {
         _ = try await engine.sync()
 
         // Bob (or nobody) synced: none of Alice's operations went as him.
-        let sentSoFar = try harness.applied()
+        let sentSoFar = try await harness.applied()
         #expect(sentSoFar.allSatisfy { $0.user == alice.id }, "\(sentSoFar)")
-        #expect(try harness.user(bob.id)["username"] == "bob")
-        #expect(try harness.user(bob.id)["deletion"]?["status"] == "none")
+        #expect(try await harness.user(bob.id)["username"] == "bob")
+        #expect(try await harness.user(bob.id)["deletion"]?["status"] == "none")
 
         if change != .baseURLChange {
             // What did not go waits, intact, for Alice.
@@ -136,19 +136,19 @@ struct IdentityTests {
             await engine.settled()
             _ = try await engine.sync()
         }
-        let applied = try harness.applied()
+        let applied = try await harness.applied()
         #expect(applied.map(\.user) == [alice.id, alice.id])
         #expect(applied.map(\.action) == ["changeUsername", "requestDeletion"])
         #expect(applied.map(\.key) == [rename.key, request.key], "each sent once, with its own key")
         #expect(try store.outboxOfEveryone().isEmpty, "nothing left, nothing lost")
-        #expect(try harness.user(alice.id)["username"] == "alice_new")
-        #expect(try harness.user(alice.id)["deletion"]?["status"] == "pending")
-        #expect(try harness.user(bob.id)["username"] == "bob")
+        #expect(try await harness.user(alice.id)["username"] == "alice_new")
+        #expect(try await harness.user(alice.id)["deletion"]?["status"] == "pending")
+        #expect(try await harness.user(bob.id)["username"] == "bob")
     }
 
     @Test("a cancel queued against an unreachable URL is sent once from the live one; offline status reads the cache", arguments: Transport.allCases)
     func unreachableBaseURL(_ transport: Transport) async throws {
-        let scene = try AliceAndBob(transport)
+        let scene = try await AliceAndBob(transport)
         let (harness, alice, _, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let live = try device(harness, store: store, token: alice.token)
         #expect(try await live.requestDeletion().outcome?.deletion?.state == .pending)
@@ -163,14 +163,14 @@ struct IdentityTests {
 
         let again = try device(harness, store: store, token: alice.token)
         #expect(try await again.sync() == .init(sent: 1, failed: 0, remaining: 0))
-        #expect(try harness.applied().map(\.action) == ["requestDeletion", "cancelDeletion"])
-        #expect(try harness.applied().filter { $0.key == cancel.key }.count == 1)
-        #expect(try harness.user(alice.id)["deletion"]?["status"] == "cancelled")
+        #expect(try await harness.applied().map(\.action) == ["requestDeletion", "cancelDeletion"])
+        #expect(try await harness.applied().filter { $0.key == cancel.key }.count == 1)
+        #expect(try await harness.user(alice.id)["deletion"]?["status"] == "cancelled")
     }
 
     @Test("Allmine: queued under a token nobody confirmed, synced by another user: nothing sent; by the first: once", arguments: Transport.allCases)
     func unconfirmedAllmine(_ transport: Transport) async throws {
-        let scene = try AliceAndBob(transport)
+        let scene = try await AliceAndBob(transport)
         let (harness, alice, bob, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let offline = try device(harness, store: store, token: alice.token, online: false)
         let request = try #require(try await offline.requestDeletion().queuedOperation)
@@ -179,13 +179,13 @@ struct IdentityTests {
         let asBob = try device(harness, store: store, token: bob.token)
         #expect(try await asBob.sync() == .init(sent: 0, failed: 0, remaining: 0))
         #expect(asBob.client.account == AccountID(backend: "allmine", userID: bob.id))
-        #expect(try harness.applied().isEmpty)
+        #expect(try await harness.applied().isEmpty)
         #expect(try store.outboxOfEveryone().map(\.id) == [request.id])
 
         let asAlice = try device(harness, store: store, token: alice.token)
         #expect(try await asAlice.sync() == .init(sent: 1, failed: 0, remaining: 0))
-        #expect(try harness.applied().map(\.user) == [alice.id])
-        #expect(try harness.applied().map(\.key) == [request.key])
+        #expect(try await harness.applied().map(\.user) == [alice.id])
+        #expect(try await harness.applied().map(\.key) == [request.key])
         // The person known by the token is Alice now, with her history.
         let aliceAccount = AccountID(backend: "allmine", userID: alice.id)
         #expect(asAlice.client.account == aliceAccount)
@@ -195,8 +195,8 @@ struct IdentityTests {
     @Test("Ovok: queued under a token nobody confirmed, synced by another user: nothing sent; by the first: once", arguments: Transport.allCases)
     func unconfirmedOvok(_ transport: Transport) async throws {
         let harness = try Harness(listens: transport.listens)
-        let first = try EmulatorUser(harness, backend: .ovok, email: "first@example.com", password: "one")
-        let second = try EmulatorUser(harness, backend: .ovok, email: "second@example.com", password: "two")
+        let first = try await EmulatorUser(harness, backend: .ovok, email: "first@example.com", password: "one")
+        let second = try await EmulatorUser(harness, backend: .ovok, email: "second@example.com", password: "two")
         let directory = try TemporaryDirectory()
         let store = try AccountStore(path: directory.file("store.sqlite"))
         let offline = try device(harness, store: store, backend: OvokBackend(), token: first.token, online: false)
@@ -204,19 +204,19 @@ struct IdentityTests {
 
         let asSecond = try device(harness, store: store, backend: OvokBackend(), token: second.token)
         #expect(try await asSecond.sync() == .init(sent: 0, failed: 0, remaining: 0))
-        #expect(try harness.applied().isEmpty)
+        #expect(try await harness.applied().isEmpty)
 
         let asFirst = try device(harness, store: store, backend: OvokBackend(), token: first.token)
         #expect(try await asFirst.sync() == .init(sent: 1, failed: 0, remaining: 0))
-        #expect(try harness.applied().map(\.user) == [first.id])
-        #expect(try harness.applied().map(\.key) == [request.key])
+        #expect(try await harness.applied().map(\.user) == [first.id])
+        #expect(try await harness.applied().map(\.key) == [request.key])
         // Ovok's answer named the user: the person is that account now.
         #expect(asFirst.client.account == AccountID(backend: "ovok", userID: first.id))
     }
 
     @Test("a token the server says is another user's stops the drain (accountMismatch); what was made under it is set aside", arguments: Transport.allCases)
     func mismatch(_ transport: Transport) async throws {
-        let scene = try AliceAndBob(transport)
+        let scene = try await AliceAndBob(transport)
         let (harness, alice, bob, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let aliceAccount = AccountID(backend: "allmine", userID: alice.id)
         let named = try device(harness, store: store, token: alice.token, account: alice.id, online: false)
@@ -232,8 +232,8 @@ struct IdentityTests {
         let report = try await wrong.sync()
         #expect(report == .init(sent: 0, failed: 0, remaining: 1, holdup: .paused(.accountMismatch)))
         #expect(await firstEvent(of: events) { $0 == .syncPaused(.accountMismatch) } != nil)
-        #expect(try harness.applied().isEmpty)
-        #expect(try harness.requests().map { $0["path"] } == ["/api/v1/users/me"], "only the question whose it is")
+        #expect(try await harness.applied().isEmpty)
+        #expect(try await harness.requests().map { $0["path"] } == ["/api/v1/users/me"], "only the question whose it is")
         // Made under Bob's credentials for Alice: set aside, never sent.
         let setAside = try #require(try store.outbox(for: aliceAccount).first { $0.id == rename.id })
         #expect(setAside.state == .failed)
@@ -247,14 +247,14 @@ struct IdentityTests {
 
         let right = try device(harness, store: store, token: alice.token, account: alice.id)
         #expect(try await right.sync() == .init(sent: 1, failed: 0, remaining: 0))
-        #expect(try harness.applied().map(\.user) == [alice.id])
-        #expect(try harness.applied().map(\.key) == [request.key])
-        #expect(try harness.user(alice.id)["username"] == "alice")
+        #expect(try await harness.applied().map(\.user) == [alice.id])
+        #expect(try await harness.applied().map(\.key) == [request.key])
+        #expect(try await harness.user(alice.id)["username"] == "alice")
     }
 
     @Test("a refresh that hands over another user's token moves nothing: their queue stays theirs, and goes with them", arguments: Transport.allCases)
     func refreshWithAnotherUsersToken(_ transport: Transport) async throws {
-        let scene = try AliceAndBob(transport)
+        let scene = try await AliceAndBob(transport)
         let (harness, alice, bob, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let offline = try device(harness, store: store, token: alice.token, online: false)
         let rename = try #require(try await offline.changeUsername(to: "alice_new").queuedOperation)
@@ -266,7 +266,7 @@ struct IdentityTests {
         engine.setToken(alice.token)
         await #expect(throws: AccountError.self) { _ = try await engine.requestDeletion() }
         #expect(engine.client.hasAccountMismatch)
-        #expect(try harness.applied().isEmpty)
+        #expect(try await harness.applied().isEmpty)
         let bobs = try store.outbox(for: AccountID(backend: "allmine", userID: bob.id))
         #expect(bobs.map(\.state) == [.failed], "made for Bob under Alice's token: set aside")
         // Alice's rename was not moved: still queued, still hers.
@@ -278,34 +278,34 @@ struct IdentityTests {
         try engine.signIn(account: nil, token: alice.token)
         await engine.settled()
         #expect(try await engine.sync().remaining == 0)
-        #expect(try harness.applied().map(\.user) == [alice.id])
-        #expect(try harness.applied().map(\.key) == [rename.key])
+        #expect(try await harness.applied().map(\.user) == [alice.id])
+        #expect(try await harness.applied().map(\.key) == [rename.key])
     }
 
     @Test("after a 401, a fresh token of another user is checked first and carries nothing")
     func refreshedTokenIsChecked() async throws {
-        let scene = try AliceAndBob()
+        let scene = try await AliceAndBob()
         let (harness, alice, bob, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let client = try AccountClient(backend: AllmineBackend(),
                                        configuration: ClientConfiguration(baseURL: harness.emulator.baseURL), store: store,
                                        transport: harness.transport(), token: alice.token, account: alice.id,
                                        clock: harness.clock, tokenRefresher: { bob.token })
         _ = try await client.profile()
-        try harness.inject("status", "POST", "/api/v1/users/me/account-deletion", status: 401)
+        try await harness.inject("status", "POST", "/api/v1/users/me/account-deletion", status: 401)
         await #expect(throws: AccountError.self) { _ = try await client.requestDeletion() }
         #expect(client.hasAccountMismatch)
-        #expect(try harness.applied().isEmpty)
-        #expect(try harness.user(bob.id)["deletion"]?["status"] == "none")
-        #expect(try harness.requests().filter { $0["method"] == "POST" }.count == 1, "only the refused one")
+        #expect(try await harness.applied().isEmpty)
+        #expect(try await harness.user(bob.id)["deletion"]?["status"] == "none")
+        #expect(try await harness.requests().filter { $0["method"] == "POST" }.count == 1, "only the refused one")
     }
 
     @Test("a cancel made while its request is on its way is sent after it, never cancelled out", arguments: Transport.allCases)
     func cancelDuringRequest(_ transport: Transport) async throws {
-        let scene = try AliceAndBob(transport)
+        let scene = try await AliceAndBob(transport)
         let (harness, alice, _, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let engine = try device(harness, store: store, token: alice.token, account: alice.id)
         _ = try await engine.client.profile()
-        try harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 800)
+        try await harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 800)
         let request = Task { try await engine.requestDeletion() }
         let deadline = ContinuousClock.now + .seconds(30)
         while try engine.outbox().first?.state != .sending, ContinuousClock.now < deadline {
@@ -317,13 +317,13 @@ struct IdentityTests {
         _ = try await request.value
         await engine.settled()
         _ = try await engine.sync()
-        #expect(try harness.applied().map(\.action) == ["requestDeletion", "cancelDeletion"])
-        #expect(try harness.user(alice.id)["deletion"]?["status"] == "cancelled")
+        #expect(try await harness.applied().map(\.action) == ["requestDeletion", "cancelDeletion"])
+        #expect(try await harness.user(alice.id)["deletion"]?["status"] == "cancelled")
     }
 
     @Test("sign-out says what was not sent, with each cancel's deadline; discard removes it, audited", arguments: Transport.allCases)
     func signOut(_ transport: Transport) async throws {
-        let scene = try AliceAndBob(transport)
+        let scene = try await AliceAndBob(transport)
         let (harness, alice, _, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let engine = try device(harness, store: store, token: alice.token)
         _ = try await engine.requestDeletion()
@@ -350,21 +350,21 @@ struct IdentityTests {
 
     @Test("a sync asked for does not wait out a backoff; the timer does; never before Retry-After", arguments: Transport.allCases)
     func syncNowMeansNow(_ transport: Transport) async throws {
-        let scene = try AliceAndBob(transport)
+        let scene = try await AliceAndBob(transport)
         let (harness, alice, _, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let engine = try device(harness, store: store, token: alice.token, account: alice.id)
         let path = "/api/v1/users/me/account-deletion"
-        try harness.inject("serverError", "POST", path, count: 2)
+        try await harness.inject("serverError", "POST", path, count: 2)
         let queued = try #require(try await engine.requestDeletion().queuedOperation)
         let due = try #require(queued.nextAttemptAt)
         #expect(due > harness.clock.now())
         // The timer keeps the backoff...
         #expect(try await engine.drain(explicit: false, immediate: nil).report.holdup == .retry(at: due, after: nil))
-        #expect(try harness.requests().filter { $0["path"] == .string(path) }.count == 1)
+        #expect(try await harness.requests().filter { $0["path"] == .string(path) }.count == 1)
         // ...a sync asked for goes now.
         var report = try await engine.sync()
         #expect(report.sent == 0 && report.remaining == 1)
-        #expect(try harness.requests().filter { $0["path"] == .string(path) }.count == 2)
+        #expect(try await harness.requests().filter { $0["path"] == .string(path) }.count == 2)
         // Coming back online forgets the backoff too: its drain sends at
         // once, on the same clock.
         let backoff = try #require(try store.outboxOfEveryone().first?.nextAttemptAt)
@@ -373,15 +373,15 @@ struct IdentityTests {
         let events = engine.events
         engine.setOnline(true)
         #expect(await firstEvent(of: events) { $0.isSynced } != nil)
-        #expect(try harness.applied().map(\.key) == [queued.key])
+        #expect(try await harness.applied().map(\.key) == [queued.key])
 
         // A Retry-After holds even a sync asked for.
-        try harness.inject("rateLimited", "DELETE", path, retryAfter: 2)
+        try await harness.inject("rateLimited", "DELETE", path, retryAfter: 2)
         let cancel = try #require(try await engine.cancelDeletion().queuedOperation)
         #expect(cancel.notBefore == harness.clock.now().adding(seconds: 2))
         report = try await engine.sync()
         #expect(report.holdup == .retry(at: try #require(cancel.notBefore), after: nil))
-        #expect(try harness.requests().filter { $0["method"] == "DELETE" }.count == 1)
+        #expect(try await harness.requests().filter { $0["method"] == "DELETE" }.count == 1)
         harness.clock.advance(by: 2)
         report = try await engine.sync()
         #expect(report.sent == 1, "\(report)")

@@ -34,8 +34,8 @@ struct ProcessDrainTests {
 
     /// Each queued key appears once in the emulator's mutation log, in order.
     static func expectAppliedOnce(_ keys: [String], _ harness: SyncHarness,
-                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let mutations = try harness.emulator.mutations()
+                                  sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let mutations = try await harness.emulator.mutations()
         let applied = mutations.compactMap { $0["idempotencyKey"]?.stringValue }
         #expect(applied == keys, "applied \(applied.count) of \(keys.count)", sourceLocation: sourceLocation)
         let actions = mutations.compactMap { $0["action"]?.stringValue }
@@ -45,20 +45,20 @@ struct ProcessDrainTests {
     }
 
     @Test("two processes draining one database send each operation once")
-    func twoProcesses() throws {
+    func twoProcesses() async throws {
         #expect(fileExists(Self.drainer), "build the package first: swift build")
         let harness = try SyncHarness()
         let keys = try Self.queue(40, in: harness)
         let arguments = try Self.arguments(harness)
         let first = try spawn(Self.drainer, arguments)
         let second = try spawn(Self.drainer, arguments)
-        #expect(waitFor(first) == 0)
-        #expect(waitFor(second) == 0)
-        try Self.expectAppliedOnce(keys, harness)
+        #expect(try await waitFor(first) == 0)
+        #expect(try await waitFor(second) == 0)
+        try await Self.expectAppliedOnce(keys, harness)
     }
 
     @Test("a drain of 100 operations killed with SIGKILL 50 times, then finished: each applied exactly once")
-    func crashes() throws {
+    func crashes() async throws {
         #expect(fileExists(Self.drainer), "build the package first: swift build")
         let harness = try SyncHarness()
         let keys = try Self.queue(100, in: harness)
@@ -67,7 +67,7 @@ struct ProcessDrainTests {
         // drain: some while a request is in flight, some between the answer
         // and its commit.
         for method in ["POST", "DELETE"] {
-            try harness.emulator.inject("delay", method, "/api/v1/users/me/account-deletion", count: 10_000, delayMs: 30)
+            try await harness.emulator.inject("delay", method, "/api/v1/users/me/account-deletion", count: 10_000, delayMs: 30)
         }
         // Each child is killed once the emulator has seen it send (its
         // start-up, many times longer in a sanitizer build, is waited out),
@@ -79,15 +79,15 @@ struct ProcessDrainTests {
         for _ in 0..<50 {
             let queued = try harness.store.outbox(for: harness.account).count
             // An empty log keeps each look at it cheap.
-            try harness.emulator.control("DELETE", "requests")
+            try await harness.emulator.control("DELETE", "requests")
             let child = try spawn(Self.drainer, arguments)
             let deadline = ContinuousClock.now + .seconds(30)
-            while try harness.accountRequests().isEmpty, queued > 0, ContinuousClock.now < deadline {
-                usleep(1_000)
+            while try await harness.accountRequests().isEmpty, queued > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(1))
             }
-            usleep(UInt32.random(in: 0...30_000, using: &generator))
+            try await Task.sleep(for: .microseconds(Int.random(in: 0...30_000, using: &generator)))
             kill(child, SIGKILL)
-            if waitFor(child) == 128 + SIGKILL {
+            if try await waitFor(child) == 128 + SIGKILL {
                 killedMidway += 1
                 if queued > 0 { killedWhileQueued += 1 }
             }
@@ -98,7 +98,7 @@ struct ProcessDrainTests {
         let remaining = try harness.store.outbox(for: harness.account).count
         #expect(remaining < 100, "no child got anything done")
         let last = try spawn(Self.drainer, arguments)
-        #expect(waitFor(last) == 0)
-        try Self.expectAppliedOnce(keys, harness)
+        #expect(try await waitFor(last) == 0)
+        try await Self.expectAppliedOnce(keys, harness)
     }
 }

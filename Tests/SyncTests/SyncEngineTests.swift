@@ -16,7 +16,7 @@ struct SyncEngineTests {
         let harness = try SyncHarness(transport: transport)
         #expect(try await harness.engine.requestDeletion().outcome?.deletion?.state == .pending)
         harness.engine.setOnline(false)
-        let before = try harness.requestCount()
+        let before = try await harness.requestCount()
         let queued = try #require(try await harness.engine.cancelDeletion().queuedOperation)
         #expect(queued.deadline == start.adding(seconds: 28 * 86_400))
         let status = try await harness.engine.status()
@@ -24,13 +24,13 @@ struct SyncEngineTests {
         #expect(status.source == .cache)
         #expect(status.queued.map(\.kind) == [.cancelDeletion])
         #expect(status.queued.first?.deadline == queued.deadline)
-        #expect(try harness.requestCount() == before)
+        #expect(try await harness.requestCount() == before)
 
         let events = harness.engine.events
         harness.engine.setOnline(true)
         let synced = await firstEvent(of: events) { $0.isSynced }
         #expect(synced == .operationSynced(queued))
-        #expect(try harness.applied() == ["requestDeletion", "cancelDeletion"])
+        #expect(try await harness.applied() == ["requestDeletion", "cancelDeletion"])
         #expect(try harness.engine.outbox().isEmpty)
         #expect(try await harness.engine.status().deletion.state == .cancelled)
     }
@@ -38,15 +38,15 @@ struct SyncEngineTests {
     @Test("an answer lost after the mutation was applied: resent with the same key, applied once", arguments: Transport.allCases)
     func applyThenDrop(_ transport: Transport) async throws {
         let harness = try SyncHarness(transport: transport)
-        try harness.emulator.inject("applyThenClose", "POST", Self.deletionPath)
+        try await harness.emulator.inject("applyThenClose", "POST", Self.deletionPath)
         let queued = try #require(try await harness.engine.requestDeletion().queuedOperation)
         #expect(queued.attempts == 1)
-        #expect(try harness.applied() == ["requestDeletion"])
+        #expect(try await harness.applied() == ["requestDeletion"])
         harness.advance(seconds: 2)
         let report = try await harness.engine.sync()
         #expect(report == .init(sent: 1, failed: 0, remaining: 0))
-        #expect(try harness.applied() == ["requestDeletion"])
-        let keys = try harness.accountRequests().map { request in
+        #expect(try await harness.applied() == ["requestDeletion"])
+        let keys = try await harness.accountRequests().map { request in
             request["headers"]?.arrayValue?.first { $0.arrayValue?.first == "Idempotency-Key" }?.arrayValue?.last
         }
         #expect(keys.count == 2)
@@ -58,7 +58,7 @@ struct SyncEngineTests {
     @Test("three 500s, then success: retried with backoff, applied once", arguments: Transport.allCases)
     func retriesAfterServerErrors(_ transport: Transport) async throws {
         let harness = try SyncHarness(transport: transport)
-        try harness.emulator.inject("serverError", "POST", Self.deletionPath, count: 3)
+        try await harness.emulator.inject("serverError", "POST", Self.deletionPath, count: 3)
         let queued = try #require(try await harness.engine.requestDeletion().queuedOperation)
         var attempts = [queued.attempts]
         for _ in 0..<3 {
@@ -68,7 +68,7 @@ struct SyncEngineTests {
             attempts.append(try harness.engine.outbox().first?.attempts ?? -1)
         }
         #expect(attempts == [1, 2, 3, -1])
-        #expect(try harness.applied() == ["requestDeletion"])
+        #expect(try await harness.applied() == ["requestDeletion"])
         #expect(try harness.store.auditTrail(for: harness.account).map(\.outcome)
                 == [.queued, .failed, .failed, .failed, .succeeded])
     }
@@ -84,14 +84,14 @@ struct SyncEngineTests {
         let harness = try SyncHarness(transport: transport)
         // 503 with Retry-After: 1, so each wait is at least a second (plain
         // jitter could round to no wait at all).
-        try harness.emulator.inject("unavailable", "POST", Self.deletionPath, count: 2, retryAfter: 1)
+        try await harness.emulator.inject("unavailable", "POST", Self.deletionPath, count: 2, retryAfter: 1)
         _ = try #require(try await harness.engine.requestDeletion().queuedOperation)
         // Still in its backoff: nothing is sent, and the wait is named.
-        let sent = try harness.requestCount()
+        let sent = try await harness.requestCount()
         report = try await harness.engine.sync()
         let firstRetry = try #require(try harness.engine.outbox().first?.nextAttemptAt)
         #expect(report.holdup == .retry(at: firstRetry, after: nil))
-        #expect(try harness.requestCount() == sent)
+        #expect(try await harness.requestCount() == sent)
         // Due, tried, failed again: the failure and the next try.
         harness.advance(seconds: 5)
         report = try await harness.engine.sync()
@@ -115,15 +115,15 @@ struct SyncEngineTests {
     @Test("Retry-After: 2 is honoured: the retry is not sent earlier, by the emulator's own log", arguments: Transport.allCases)
     func retryAfter(_ transport: Transport) async throws {
         let harness = try SyncHarness(transport: transport)
-        try harness.emulator.inject("unavailable", "POST", Self.deletionPath, retryAfter: 2)
+        try await harness.emulator.inject("unavailable", "POST", Self.deletionPath, retryAfter: 2)
         let queued = try #require(try await harness.engine.requestDeletion().queuedOperation)
         #expect(try #require(queued.nextAttemptAt).seconds(since: start) >= 2)
         harness.advance(seconds: 1.999)
         #expect(try await harness.engine.sync().sent == 0)
-        #expect(try harness.requestCount() == 1)
+        #expect(try await harness.requestCount() == 1)
         harness.advance(seconds: 0.001)
         #expect(try await harness.engine.sync().sent == 1)
-        let times = try harness.accountRequests().compactMap { $0["atMs"]?.integerValue }
+        let times = try await harness.accountRequests().compactMap { $0["atMs"]?.integerValue }
         #expect(times.count == 2)
         #expect(times[1] - times[0] >= 2_000)
     }
@@ -137,21 +137,21 @@ struct SyncEngineTests {
         }
         #expect(try harness.engine.outbox().map(\.state) == [.queued])
         #expect(await firstEvent(of: events) { $0 == .syncPaused(.authenticationRequired) } != nil)
-        let sent = try harness.requestCount()
+        let sent = try await harness.requestCount()
         let report = try await harness.engine.sync()
         #expect(report.sent == 0 && report.holdup == .paused(.authenticationRequired))
-        #expect(try harness.requestCount() == sent)
+        #expect(try await harness.requestCount() == sent)
 
         let synced = harness.engine.events
         harness.engine.setToken(try harness.emulator.token(.allmine))
         #expect(await firstEvent(of: synced) { $0.isSynced } != nil)
-        #expect(try harness.applied() == ["requestDeletion"])
+        #expect(try await harness.applied() == ["requestDeletion"])
     }
 
     @Test("a 409 on the first operation does not block the second", arguments: Transport.allCases)
     func rejectionDoesNotBlock(_ transport: Transport) async throws {
         let harness = try SyncHarness(online: false, transport: transport)
-        try harness.emulator.control("POST", "users", ["backend": "allmine", "username": "taken_name"])
+        try await harness.emulator.control("POST", "users", ["backend": "allmine", "username": "taken_name"])
         _ = try await harness.engine.changeUsername(to: "taken_name")
         _ = try await harness.engine.requestDeletion()
         let events = harness.engine.events
@@ -168,7 +168,7 @@ struct SyncEngineTests {
         await harness.engine.settled()
         _ = try await harness.engine.sync()
         #expect(try harness.engine.outbox().map(\.state) == [.failed])
-        #expect(try harness.applied() == ["requestDeletion"])
+        #expect(try await harness.applied() == ["requestDeletion"])
         try harness.engine.dismissFailed()
         #expect(try harness.engine.outbox().isEmpty)
     }
@@ -187,8 +187,8 @@ struct SyncEngineTests {
         harness.engine.setOnline(true)
         await harness.engine.settled()
         #expect(try await harness.engine.sync().remaining == 0)
-        #expect(try harness.applied() == ["changeUsername"])
-        #expect(try harness.accountRequests().map { $0["method"] } == ["PATCH"])
+        #expect(try await harness.applied() == ["changeUsername"])
+        #expect(try await harness.accountRequests().map { $0["method"] } == ["PATCH"])
     }
 
     @Test("a cancel whose deadline passed before delivery is reported missed, never dropped", arguments: Transport.allCases)
@@ -213,14 +213,14 @@ struct SyncEngineTests {
         }
         #expect(operation.state == .missed)
         #expect(try harness.engine.outbox().map(\.state) == [.missed])
-        #expect(try harness.applied() == ["requestDeletion"])
-        #expect(try harness.emulator.requests().filter { $0["method"] == "DELETE" }.isEmpty)
+        #expect(try await harness.applied() == ["requestDeletion"])
+        #expect(try await harness.emulator.requests().filter { $0["method"] == "DELETE" }.isEmpty)
     }
 
     @Test("the timer drains what became due, without being asked; the status change is announced", arguments: Transport.allCases)
     func timer(_ transport: Transport) async throws {
         let harness = try SyncHarness(transport: transport)
-        try harness.emulator.inject("serverError", "POST", Self.deletionPath)
+        try await harness.emulator.inject("serverError", "POST", Self.deletionPath)
         #expect(try await harness.engine.requestDeletion().queuedOperation != nil)
         harness.advance(seconds: 5)
         let events = harness.engine.events
@@ -234,7 +234,7 @@ struct SyncEngineTests {
         }
         #expect(report.deletion.state == .pending)
         #expect(report.queued.isEmpty)
-        #expect(try harness.applied() == ["requestDeletion"])
+        #expect(try await harness.applied() == ["requestDeletion"])
     }
 
     @Test("finalize and erase are never queued: offline they fail at once", arguments: Transport.allCases)
@@ -251,7 +251,7 @@ struct SyncEngineTests {
         }
         #expect(try harness.engine.outbox().isEmpty)
         #expect(try mudbase.outbox().isEmpty)
-        #expect(try harness.requestCount() == 0)
+        #expect(try await harness.requestCount() == 0)
     }
 
     @Test("online, a cancel answered 404 tells the user there was nothing to cancel", arguments: Transport.allCases)
@@ -294,7 +294,7 @@ struct SyncEngineTests {
             harness.advance(seconds: 400)
             _ = try await harness.engine.sync()
         }
-        let applied = try harness.emulator.mutations()
+        let applied = try await harness.emulator.mutations()
         let keys = applied.compactMap { $0["idempotencyKey"]?.stringValue }
         #expect(Set(keys).count == keys.count)
         #expect(try harness.engine.outbox().filter { $0.state == .queued }.isEmpty)
@@ -316,8 +316,8 @@ struct InMemoryTransportTests {
         await harness.engine.settled()
         #expect(try await harness.engine.sync().remaining == 0)
         // The rename goes first; the request then locks the account.
-        #expect(try harness.applied() == ["changeUsername", "requestDeletion"])
-        let requests = try harness.emulator.requests()
+        #expect(try await harness.applied() == ["changeUsername", "requestDeletion"])
+        let requests = try await harness.emulator.requests()
         #expect(!requests.isEmpty)
         // A request read from a socket has the id of its connection, 1 and up.
         #expect(requests.allSatisfy { $0["connectionId"] == 0 }, "\(requests.map { $0["connectionId"] })")
@@ -338,11 +338,11 @@ struct OtherProcessDrainTests {
         while try harness.engine.outbox().isEmpty, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(2))
         }
-        #expect(try harness.applied().isEmpty, "nothing is sent while the other drain holds the lock")
+        #expect(try await harness.applied().isEmpty, "nothing is sent while the other drain holds the lock")
         other.release()
         let submission = try await submitted.value
         #expect(submission.outcome?.deletion?.state == .pending, "sent once the lock was free, not reported queued")
-        #expect(try harness.applied() == ["requestDeletion"])
+        #expect(try await harness.applied() == ["requestDeletion"])
     }
 
     @Test("an explicit sync does not wait for another process's drain: it says so")
@@ -354,6 +354,6 @@ struct OtherProcessDrainTests {
         harness.engine.setOnline(true)
         await harness.engine.settled()
         #expect(try await harness.engine.sync().holdup == .anotherDrain)
-        #expect(try harness.applied().isEmpty)
+        #expect(try await harness.applied().isEmpty)
     }
 }

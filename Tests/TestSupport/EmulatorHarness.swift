@@ -15,16 +15,24 @@ public final class Harness: Sendable {
     public let emulator: Emulator
     public let clock = ManualClock(start)
 
-    /// How long a test's emulator keeps an idle connection: longer than any
-    /// test runs. A test waiting for the concurrency pool, which the
-    /// synchronous tests running beside it keep busy, was seen to stall 41 s
-    /// between two requests of one burst; the default 30 s then closed its
-    /// connection, and the client rightly opened another.
+    /// How long a test's emulator keeps an idle connection unless a test
+    /// asks otherwise: longer than any test runs, so that no test's
+    /// connection count depends on how fast a loaded machine runs it.
+    ///
+    /// It once hid a starvation: tests waited for child processes on
+    /// threads of the concurrency pool, a burst of requests found no thread
+    /// for 41 s, the emulator's default 30 s closed its idle connection and
+    /// the client rightly opened another. Waits for child processes now run
+    /// on threads of their own (`onThreadOfItsOwn`), and the keep-alive
+    /// tests run on the emulator's default (`defaultIdleTimeout`).
     public static let idleTimeout: Double = 600
 
-    public init(statePath: String? = nil, listens: Bool = true) throws {
+    /// The emulator's own idle timeout, as a real server would have one.
+    public static let defaultIdleTimeout: Double = Emulator.Configuration().idleTimeout
+
+    public init(statePath: String? = nil, listens: Bool = true, idleTimeout: Double = Harness.idleTimeout) throws {
         emulator = try Emulator(configuration: .init(statePath: statePath, enableControlAPI: true, clock: clock,
-                                                     listens: listens, idleTimeout: Self.idleTimeout))
+                                                     listens: listens, idleTimeout: idleTimeout))
     }
 
     /// How a client of this emulator sends its requests: libcurl over
@@ -42,51 +50,60 @@ public final class Harness: Sendable {
 
     /// One request through `curl`.
     public func curl(_ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
-              body: String? = nil, extra: [String] = []) throws -> Reply {
+              body: String? = nil, extra: [String] = []) async throws -> Reply {
         var arguments = ["-sS", "-i", "-X", method, emulator.baseURL + path, "-H", "Expect:"]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
         if body != nil { arguments += ["-H", "Content-Type: application/json", "--data-binary", "@-"] }
-        let result = try execute("curl", arguments + extra, input: Array((body ?? "").utf8))
+        let result = try await execute("curl", arguments + extra, input: Array((body ?? "").utf8))
         return Reply(curlExit: result.status, raw: result.standardOutput)
     }
 
     /// A control API call; fails the test unless it succeeds.
     @discardableResult
     public func control(_ method: String, _ path: String, _ body: JSONValue? = nil,
-                 sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue {
+                 sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
         guard emulator.port != 0 else {
-            let reply = try emulator.transport.exchange(TransportRequest(
+            let reply = try await emulator.transport.send(TransportRequest(
                 method: method, url: emulator.baseURL + "/__emulator/" + path,
                 headers: [("Content-Type", "application/json")], body: body?.encoded))
             #expect((200..<300).contains(reply.status), "\(method) \(path): \(String(decoding: reply.body, as: UTF8.self))",
                     sourceLocation: sourceLocation)
             return JSONValue(parsing: reply.body) ?? .null
         }
-        let reply = try curl(method, "/__emulator/" + path, body: body.map { String(decoding: $0.encoded, as: UTF8.self) })
+        let reply = try await curl(method, "/__emulator/" + path, body: body.map { String(decoding: $0.encoded, as: UTF8.self) })
         #expect((200..<300).contains(reply.status), "\(method) \(path): \(reply.text)", sourceLocation: sourceLocation)
         return reply.json ?? .null
     }
 
-    public func advance(days: Double) throws {
-        try control("POST", "clock", ["advanceSeconds": .number(days * 86_400)])
+    public func advance(days: Double) async throws {
+        try await control("POST", "clock", ["advanceSeconds": .number(days * 86_400)])
     }
 
     public func inject(_ mode: String, _ method: String, _ path: String, count: Int = 1, retryAfter: Int? = nil,
-                delayMs: Int? = nil, status: Int? = nil) throws {
+                delayMs: Int? = nil, status: Int? = nil) async throws {
         var fault: [String: JSONValue] = ["mode": .string(mode), "method": .string(method), "path": .string(path),
                                           "count": .integer(Int64(count))]
         if let retryAfter { fault["retryAfter"] = .integer(Int64(retryAfter)) }
         if let delayMs { fault["delayMs"] = .integer(Int64(delayMs)) }
         if let status { fault["status"] = .integer(Int64(status)) }
-        try control("POST", "faults", .object(fault))
+        try await control("POST", "faults", .object(fault))
     }
 
     /// The mutations the emulator applied.
-    public func mutations() throws -> [JSONValue] { try control("GET", "mutations")["mutations"]?.arrayValue ?? [] }
+    public func mutations() async throws -> [JSONValue] { try await control("GET", "mutations")["mutations"]?.arrayValue ?? [] }
 
     /// The requests the back ends received.
-    public func requests() throws -> [JSONValue] { try control("GET", "requests")["requests"]?.arrayValue ?? [] }
+    public func requests() async throws -> [JSONValue] { try await control("GET", "requests")["requests"]?.arrayValue ?? [] }
+
+    /// The requests the back ends received, asked in memory whatever the
+    /// harness listens on: for a test that watches the log closely while
+    /// another process works (a curl process per look is slow under load).
+    public func requestsInMemory() async throws -> [JSONValue] {
+        let reply = try await emulator.transport.send(TransportRequest(method: "GET",
+                                                                       url: EmulatorTransport.baseURL + "/__emulator/requests"))
+        return JSONValue(parsing: reply.body)?["requests"]?.arrayValue ?? []
+    }
 }
 
 /// What curl received.

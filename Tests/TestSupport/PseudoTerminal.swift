@@ -34,14 +34,15 @@ public final class PseudoTerminal {
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var child: pid_t = 0
-        let spawned = posix_spawn(&child, program, &actions, nil, argv, envp)
+        let spawned = withCleanSignals { attributes in posix_spawn(&child, program, &actions, attributes, argv, envp) }
         guard spawned == 0 else { throw POSIXFailure(call: "posix_spawn \(program)", errnoValue: spawned) }
         pid = child
     }
 
     deinit {
         kill(pid, SIGKILL)
-        _ = TestSupport.waitFor(pid)
+        // A deinit cannot wait asynchronously; the child was just killed.
+        _ = waitForBlocking(pid)
         close(master)
     }
 
@@ -55,26 +56,36 @@ public final class PseudoTerminal {
     public var output: String { String(decoding: received, as: UTF8.self) }
 
     /// Reads until the output holds `text` (true), or `timeout` seconds pass
-    /// or the program ends (false).
+    /// or the program ends (false). Each wait for output is on a thread of
+    /// its own, off the cooperative pool.
     @discardableResult
-    public func waitFor(_ text: String, timeout: Double = 20) -> Bool {
+    public func waitFor(_ text: String, timeout: Double = 20) async throws -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
-        var buffer = [UInt8](repeating: 0, count: 4096)
         while !output.contains(text) {
-            let left = deadline - ContinuousClock.now
-            guard left > .zero else { return false }
-            var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            let milliseconds = Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
-            guard poll(&poller, 1, max(1, milliseconds)) > 0 else { continue }
-            let count = read(master, &buffer, buffer.count)
-            if count <= 0 { return output.contains(text) }
-            received.append(contentsOf: buffer[0..<count])
+            guard ContinuousClock.now < deadline else { return false }
+            guard let bytes = try await Self.read(master, until: deadline) else { return output.contains(text) }
+            received.append(contentsOf: bytes)
         }
         return true
     }
 
+    /// What arrives on `descriptor` before `deadline` (empty when nothing
+    /// did), or nil when the program closed its end.
+    private static func read(_ descriptor: Int32, until deadline: ContinuousClock.Instant) async throws -> [UInt8]? {
+        try await onThreadOfItsOwn {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return [] }
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            guard poll(&poller, 1, max(1, milliseconds)) > 0 else { return [] }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = Glibc.read(descriptor, &buffer, buffer.count)
+            return count <= 0 ? nil : Array(buffer[0..<count])
+        }
+    }
+
     /// Waits for the program to end; returns its exit status.
-    public func wait() -> Int32 {
-        TestSupport.waitFor(pid)
+    public func wait() async throws -> Int32 {
+        try await TestSupport.waitFor(pid)
     }
 }

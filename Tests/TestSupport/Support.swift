@@ -1,4 +1,5 @@
 import FoundationEssentials
+import POSIXThread
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,8 +21,10 @@ public final class TemporaryDirectory {
 
     deinit {
         // Make every directory writable again so the tree can be removed.
-        _ = try? run("/bin/chmod", ["-R", "u+rwx", path])
-        _ = try? run("/bin/rm", ["-rf", path])
+        // A deinit cannot wait asynchronously: the blocking variants, for
+        // two programs that end in milliseconds.
+        _ = try? runBlocking("/bin/chmod", ["-R", "u+rwx", path])
+        _ = try? runBlocking("/bin/rm", ["-rf", path])
     }
 }
 
@@ -53,6 +56,28 @@ public func write(_ bytes: [UInt8], to path: String) throws {
     guard let file = fopen(path, "wb") else { throw POSIXFailure(call: "fopen") }
     defer { fclose(file) }
     guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw POSIXFailure(call: "fwrite") }
+}
+
+/// Spawn attributes that give a child no blocked signal. Without them a
+/// child inherits the signal mask of the thread that spawned it, and the
+/// threads of the concurrency pool block signals: a child spawned from one
+/// would never see a SIGTERM or SIGINT sent to it.
+public func withCleanSignals<Result>(_ body: (UnsafePointer<posix_spawnattr_t>) -> Result) -> Result {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+    return body(&attributes)
+}
+
+/// An environment variable, when set and not empty: how a longer run
+/// (more power cuts, more keep-alive rounds) is asked for.
+public func environment(_ name: String) -> String? {
+    guard let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty else { return nil }
+    return value
 }
 
 public func fileExists(_ path: String) -> Bool {
@@ -95,9 +120,40 @@ public struct ProcessResult: Sendable {
     public var errorOutput: String { String(decoding: standardError, as: UTF8.self) }
 }
 
-/// Runs `program` with `arguments`, feeding it `input`, and waits for it.
+/// Runs `body` on a thread of its own and waits for it without holding a
+/// thread of Swift's cooperative pool.
+///
+/// Waiting for a child process blocks a thread (`read`, `waitpid`) for the
+/// child's whole life. The pool has one thread per CPU: a few tests waiting
+/// on it at once leave no thread for the tests that are ready to run (a
+/// burst of requests was seen to stall 41 s between two requests on a
+/// 2-CPU machine). Blocking waits in tests go through here, as the
+/// library's go through `DetachedThread`.
+public func onThreadOfItsOwn<Value: Sendable>(
+    _ body: @escaping @Sendable () throws -> Value
+) async throws -> Value {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+        let started = DetachedThread.detach {
+            continuation.resume(with: Result { try body() })
+        }
+        if !started { continuation.resume(throwing: POSIXFailure(call: "pthread_create")) }
+    }
+}
+
+/// Runs `program` with `arguments`, feeding it `input`, and waits for it on
+/// a thread of its own (`onThreadOfItsOwn`), never on the cooperative pool.
 public func execute(_ program: String, _ arguments: [String], input: [UInt8] = [],
-                    environment: [String: String]? = nil) throws -> ProcessResult {
+                    environment: [String: String]? = nil) async throws -> ProcessResult {
+    try await onThreadOfItsOwn {
+        try executeBlocking(program, arguments, input: input, environment: environment)
+    }
+}
+
+/// Runs `program` and waits for it on the calling thread, which it blocks
+/// for the program's whole life. Only for what cannot be async (a `deinit`,
+/// a static initializer); everything else calls `execute`.
+public func executeBlocking(_ program: String, _ arguments: [String], input: [UInt8] = [],
+                            environment: [String: String]? = nil) throws -> ProcessResult {
     var stdinPair: [Int32] = [0, 0], stdoutPair: [Int32] = [0, 0], stderrPair: [Int32] = [0, 0]
     // Close-on-exec, so a process another test spawns at the same moment
     // cannot inherit an end and hold a reader here open; the child's dup2
@@ -119,8 +175,10 @@ public func execute(_ program: String, _ arguments: [String], input: [UInt8] = [
     let environmentStrings = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
     defer { environmentStrings?.forEach { free($0) } }
     var pid: pid_t = 0
-    let spawned = environmentStrings.map { posix_spawnp(&pid, program, &actions, nil, argv, $0) }
-        ?? posix_spawnp(&pid, program, &actions, nil, argv, environ)
+    let spawned = withCleanSignals { attributes in
+        environmentStrings.map { posix_spawnp(&pid, program, &actions, attributes, argv, $0) }
+            ?? posix_spawnp(&pid, program, &actions, attributes, argv, environ)
+    }
     close(stdinPair[1]); close(stdoutPair[1]); close(stderrPair[1])
     guard spawned == 0 else {
         close(stdinPair[0]); close(stdoutPair[0]); close(stderrPair[0])
@@ -154,8 +212,18 @@ public func execute(_ program: String, _ arguments: [String], input: [UInt8] = [
 
 /// Runs a program and returns its standard output; throws on a non-zero exit.
 @discardableResult
-public func run(_ program: String, _ arguments: [String]) throws -> String {
-    let result = try execute(program, arguments)
+public func run(_ program: String, _ arguments: [String]) async throws -> String {
+    try checked(program, await execute(program, arguments))
+}
+
+/// `run` blocking the calling thread: only for what cannot be async.
+@discardableResult
+public func runBlocking(_ program: String, _ arguments: [String]) throws -> String {
+    try checked(program, executeBlocking(program, arguments))
+}
+
+/// The output of `result`; throws unless `program` exited with 0.
+private func checked(_ program: String, _ result: ProcessResult) throws -> String {
     guard result.status == 0 else {
         throw POSIXFailure(call: "\(program) exited with \(result.status): \(result.errorOutput)", errnoValue: 0)
     }
@@ -229,28 +297,35 @@ protocol RunnableBox: AnyObject { func run() }
 
 /// Hands a directory (and what is in it) to `nobody`, so the thread of
 /// `withFilesystemAccessOfNobody` acts as its owner.
-public func giveToNobody(_ path: String) throws {
-    if geteuid() == 0 { try run("/bin/chown", ["-R", "\(nobody)", path]) }
+public func giveToNobody(_ path: String) async throws {
+    if geteuid() == 0 { try await run("/bin/chown", ["-R", "\(nobody)", path]) }
 }
 
 /// Starts `program` with `arguments`, its output discarded, and returns its
 /// pid without waiting: for tests that kill children at random instants.
-public func spawn(_ program: String, _ arguments: [String]) throws -> pid_t {
+public func spawn(_ program: String, _ arguments: [String], standardInput: Int32? = nil) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
+    if let standardInput { posix_spawn_file_actions_adddup2(&actions, standardInput, 0) }
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     let argv = ([program] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
+    let spawned = withCleanSignals { attributes in posix_spawn(&pid, program, &actions, attributes, argv, environ) }
     guard spawned == 0 else { throw POSIXFailure(call: "posix_spawn \(program)", errnoValue: spawned) }
     return pid
 }
 
-/// Waits for child `pid`; returns its exit status, or 128 + the signal.
-public func waitFor(_ pid: pid_t) -> Int32 {
+/// Waits for child `pid` on a thread of its own; returns its exit status,
+/// or 128 + the signal.
+public func waitFor(_ pid: pid_t) async throws -> Int32 {
+    try await onThreadOfItsOwn { waitForBlocking(pid) }
+}
+
+/// `waitFor` blocking the calling thread: only for what cannot be async.
+public func waitForBlocking(_ pid: pid_t) -> Int32 {
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)

@@ -324,9 +324,12 @@ public final class SyncEngine: Sendable {
                                                 operationID: operationToQueue.id), for: account)
             return plan
         }
-        // From here the operation is on disk: it will not be lost.
+        // From here the operation is on disk: it will not be lost, and the
+        // submission must not say it failed. So announcing the new status
+        // is best effort: a read that fails here (an I/O error, shown by
+        // the durability tests) would report a queued operation as failed.
         if plan.insertNew { broadcaster.emit(.operationQueued(operationToQueue)) }
-        broadcaster.emit(.statusChanged(try localStatus()))
+        if let status = try? localStatus() { broadcaster.emit(.statusChanged(status)) }
         guard plan.insertNew else { return .coalesced }
         guard isOnline else {
             announceDeadlines()
@@ -346,7 +349,14 @@ public final class SyncEngine: Sendable {
             announceDeadlines()
             // By id, not by owner: learning whose the token is may have given
             // it its owner's account meanwhile.
-            guard let queued = try store.read({ database in try database.outboxOperation(id: operationToQueue.id) }) else {
+            let queued: OutboxOperation?
+            do {
+                queued = try store.read { database in try database.outboxOperation(id: operationToQueue.id) }
+            } catch {
+                // It is on disk, and a failed read must not say otherwise.
+                return .queued(operationToQueue)
+            }
+            guard let queued else {
                 // Another drain delivered it meanwhile: the server has it.
                 return .completed(BackendOutcome(deletion: try localStatus().deletion))
             }
@@ -587,49 +597,62 @@ public final class SyncEngine: Sendable {
                 }
                 // The signed-in person is read again for each operation: a
                 // sign-in during the drain makes it go on with theirs.
-                draining: while holdup == nil, let owner = account,
-                                let next = try store.read({ database in try database.nextQueued(for: owner) }) {
-                    if next.kind == .cancelDeletion, let deadline = next.deadline,
-                       now.millisecondsSince1970 > deadline.millisecondsSince1970 {
-                        try markMissed(next)
-                        report.failed += 1
-                        continue
+                do {
+                    draining: while holdup == nil, let owner = account,
+                                    let next = try store.read({ database in try database.nextQueued(for: owner) }) {
+                        if next.kind == .cancelDeletion, let deadline = next.deadline,
+                           now.millisecondsSince1970 > deadline.millisecondsSince1970 {
+                            try markMissed(next)
+                            report.failed += 1
+                            continue
+                        }
+                        if let due = next.dueAt(explicit: explicit), due > deviceNow {
+                            holdup = .retry(at: due, after: nil)
+                            break
+                        }
+                        let delivery = try await deliver(next, immediate: next.id == immediate)
+                        if next.id == immediate { immediateDelivery = delivery }
+                        switch delivery {
+                        case .synced: report.sent += 1
+                        case .rejected: report.failed += 1
+                        // What follows waits behind it, in order.
+                        case .transient(let error, let retryAt):
+                            holdup = .retry(at: retryAt, after: error)
+                            break draining
+                        case .needsAuthentication:
+                            holdup = .paused(.authenticationRequired)
+                            break draining
+                        case .held:
+                            // Signed in as someone else meanwhile: go on with them.
+                            guard client.hasAccountMismatch else { continue draining }
+                            holdup = .paused(.accountMismatch)
+                            broadcaster.emit(.syncPaused(.accountMismatch))
+                            break draining
+                        }
                     }
-                    if let due = next.dueAt(explicit: explicit), due > deviceNow {
-                        holdup = .retry(at: due, after: nil)
-                        break
-                    }
-                    let delivery = try await deliver(next, immediate: next.id == immediate)
-                    if next.id == immediate { immediateDelivery = delivery }
-                    switch delivery {
-                    case .synced: report.sent += 1
-                    case .rejected: report.failed += 1
-                    // What follows waits behind it, in order.
-                    case .transient(let error, let retryAt):
-                        holdup = .retry(at: retryAt, after: error)
-                        break draining
-                    case .needsAuthentication:
-                        holdup = .paused(.authenticationRequired)
-                        break draining
-                    case .held:
-                        // Signed in as someone else meanwhile: go on with them.
-                        guard client.hasAccountMismatch else { continue draining }
-                        holdup = .paused(.accountMismatch)
-                        broadcaster.emit(.syncPaused(.accountMismatch))
-                        break draining
-                    }
+                } catch where immediateDelivery != nil {
+                    // The operation submitted now has its answer, on disk: a
+                    // storage failure in the rest of the drain ends the drain
+                    // (what is left waits for the next one) rather than make
+                    // that submission report a failure.
                 }
             } else {
                 holdup = .anotherDrain
             }
         }
         if let owner = account {
-            report.remaining = try store.read { database in try database.queuedCount(for: owner) }
+            do {
+                report.remaining = try store.read { database in try database.queuedCount(for: owner) }
+            } catch where immediateDelivery != nil {
+                // Likewise: a submission asks only what became of its own
+                // operation, not what is left.
+            }
         }
         if report.remaining > 0 { report.holdup = holdup }
         // One announcement per drain, not one per operation: the status is
         // the queue laid over the cache, and reading it costs the whole outbox.
-        if report.sent + report.failed > 0 { broadcaster.emit(.statusChanged(try localStatus())) }
+        // Best effort: what was delivered is acknowledged on disk already.
+        if report.sent + report.failed > 0, let status = try? localStatus() { broadcaster.emit(.statusChanged(status)) }
         announceDeadlines()
         return (report, immediateDelivery)
     }
