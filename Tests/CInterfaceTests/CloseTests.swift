@@ -30,8 +30,11 @@ struct CloseTests {
     @Test("ac_close during a drain cancels the transfer and returns; the operation stays queued, sent once later")
     func closeCancelsDrain() async throws {
         let (harness, token) = try CInterface.emulator()
-        // The request's answer is held 8 s: ac_close must not wait for it.
-        try await harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", count: 1, delayMs: 8_000)
+        // The request's answer is held 120 s: ac_close must not wait for it.
+        // (Far longer than the test: under the suite's load this task may
+        // wait seconds for a thread, and the answer must not come first.
+        // Stopping the emulator ends the delay.)
+        try await harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", count: 1, delayMs: 120_000)
         let directory = try TemporaryDirectory()
         let program = try await CInterface.compile("close_drain", in: directory)
         let exited = directory.file("exited")
@@ -47,7 +50,7 @@ struct CloseTests {
         var posts: [JSONValue] = []
         let deadline = ContinuousClock.now + .seconds(30)
         while fileExists(reached), posts.isEmpty, ContinuousClock.now < deadline {
-            posts = try await harness.requests().filter { $0["method"] == "POST" }
+            posts = try await harness.requestsInMemory().filter { $0["method"] == "POST" }
             if posts.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         }
         try write([], to: directory.file("sent.go"))
