@@ -19,17 +19,30 @@ enum CInterface {
     static let includeDirectory = packageRoot + "/Sources/CAccountCore/include"
     /// The header under test.
     static let header = includeDirectory + "/account_core.h"
-    /// The library under test.
-    static var library: String { buildDirectory + "/libAccountCoreC.so" }
+    /// The one file an app ships: the Swift runtime inside, only `ac_`
+    /// exported (`Sources/AccountCoreC/Shipping/build-library`).
+    static let shippedLibrary = packageRoot + "/.build/shipping/libAccountCoreC.so"
+    /// The same, with SQLite linked in (`build-library --static-sqlite`).
+    static let shippedLibraryWithSQLite = packageRoot + "/.build/shipping/static-sqlite/libAccountCoreC.so"
+    /// The build's own `libAccountCoreC.so`, beside this test binary.
+    static var buildLibrary: String { buildDirectory + "/libAccountCoreC.so" }
 
-    /// Whether the library was built with AddressSanitizer (the CI's
-    /// sanitizer run): its programs must then bring the ASan runtime.
+    /// The library under test: the shipped single file; in a sanitizer run
+    /// the build's own, which the sanitizer instruments (the single file is
+    /// a release build without it).
+    static var library: String { librarySanitized ? buildLibrary : shippedLibrary }
+    /// The folder of `library`, for `-L` and the rpath.
+    static var libraryDirectory: String { String(library.dropLast("/libAccountCoreC.so".count)) }
+
+    /// Whether this is a sanitizer run (the build's library instrumented):
+    /// its programs must then bring the sanitizer's runtime.
     static let librarySanitized: Bool = sanitizer != nil
 
-    /// The sanitizer the library was built with (`address`, `thread`), if any.
+    /// The sanitizer the build's library was built with (`address`,
+    /// `thread`), if any.
     static let sanitizer: String? = {
         // A static initializer cannot wait asynchronously; nm ends at once.
-        let symbols = (try? executeBlocking("nm", ["-D", library]).output) ?? ""
+        let symbols = (try? executeBlocking("nm", ["-D", buildLibrary]).output) ?? ""
         if symbols.contains("__asan_init") { return "address" }
         if symbols.contains("__tsan_init") { return "thread" }
         return nil
@@ -52,13 +65,15 @@ enum CInterface {
     /// Fails the test (and stops it) unless the library was built: running
     /// these tests without it must be red, never silently green.
     static func requireLibrary(sourceLocation: SourceLocation = #_sourceLocation) throws {
-        try #require(fileExists(library), "no \(library): build it first (swift build)", sourceLocation: sourceLocation)
+        try #require(fileExists(library),
+                     "no \(library): build it first (swift build; bash Sources/AccountCoreC/Shipping/build-library)",
+                     sourceLocation: sourceLocation)
     }
 
     /// Compiles `c/<name>.c` with the shared helpers into `directory`, linked
     /// to the library in `libraryDirectory` (the build's, unless a test made
     /// a copy) with an rpath, warning-free under `strictFlags`.
-    static func compile(_ name: String, in directory: TemporaryDirectory, libraryDirectory: String = buildDirectory,
+    static func compile(_ name: String, in directory: TemporaryDirectory, libraryDirectory: String = CInterface.libraryDirectory,
                         sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
         try requireLibrary(sourceLocation: sourceLocation)
         let output = directory.file(name)

@@ -47,7 +47,7 @@ struct JNITests {
         let compiled = try await execute("cc", CInterface.strictFlags + [
             "-shared", "-fPIC", "-I" + home + "/include", "-I" + home + "/include/linux",
             "-I" + CInterface.includeDirectory, CInterface.javaSources + "/account_core_jni.c",
-            "-L" + buildDirectory, "-lAccountCoreC", "-Wl,-rpath," + buildDirectory, "-o", shim,
+            "-L" + CInterface.libraryDirectory, "-lAccountCoreC", "-Wl,-rpath," + CInterface.libraryDirectory, "-o", shim,
         ])
         try #require(compiled.status == 0, "cc account_core_jni.c failed:\n\(compiled.errorOutput)")
 

@@ -80,6 +80,13 @@ public func environment(_ name: String) -> String? {
     return value
 }
 
+/// The size of the file at `path` in bytes; nil when there is none.
+public func fileSize(_ path: String) -> Int? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Int(info.st_size)
+}
+
 public func fileExists(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0
