@@ -6,6 +6,8 @@ import FoundationEssentials
 struct FootprintBenchmark {
     /// Where the release products are: libAccountCoreC.so and acct.
     let buildDirectory: String
+    /// The package's root, where `Sources/AccountCoreC/Shipping/build-library` is.
+    let packageRoot: String
     /// Runs per program for peak memory (median taken).
     var memoryRuns: Int
     let scratch: ScratchDirectory
@@ -29,7 +31,52 @@ struct FootprintBenchmark {
 
         """
 
+    /// The FoundationEssentials reference: the parts of it the core used to
+    /// need (the JSON coders, `Date`, `UUID`), in a shared library linked
+    /// the way the shipped file is (static runtime, one exported function,
+    /// `--gc-sections`, stripped). What the core would carry on top of its
+    /// own code had it kept FoundationEssentials.
+    private static let foundationEssentialsProbe = """
+        import FoundationEssentials
+
+        struct Probe: Codable { var at: Date; var id: UUID; var values: [String: Double] }
+
+        @_cdecl("ac_probe")
+        public func probe() -> Int {
+            let value = Probe(at: Date(), id: UUID(), values: ["a": 1])
+            guard let data = try? JSONEncoder().encode(value),
+                  let back = try? JSONDecoder().decode(Probe.self, from: data) else { return 0 }
+            return back.id == value.id ? data.count : 0
+        }
+
+        """
+
+    /// The shipped single files (both variants, built by build-library) and
+    /// the FoundationEssentials probe linked the same way, stripped.
+    private func shippedFiles() throws -> (plain: Int64, staticSQLite: Int64, foundationEssentials: Int64) {
+        let script = packageRoot + "/Sources/AccountCoreC/Shipping/build-library"
+        var sizes: [Int64] = []
+        for arguments in [[script], [script, "--static-sqlite"]] {
+            let path = try Subprocess.output("bash", arguments, scratch: scratch)
+                .split(separator: "\n").last.map(String.init) ?? ""
+            guard let size = Files.size(packageRoot + "/" + path) else { throw BenchmarkError("footprint: build-library made no \(path)") }
+            sizes.append(size)
+        }
+        let directory = try scratch.directory("foundation-essentials-probe")
+        let source = directory + "/probe.swift", map = directory + "/exports.map", library = directory + "/libprobe.so"
+        try Files.save(Self.foundationEssentialsProbe, to: source)
+        try Files.save("{ global: ac_probe; local: *; };\n", to: map)
+        let built = try Subprocess.run("swiftc", ["-O", "-emit-library", "-static-stdlib", source, "-o", library,
+                                                  "-Xlinker", "--version-script=" + map, "-Xlinker", "--gc-sections"],
+                                       scratch: scratch)
+        guard built.status == 0 else { throw BenchmarkError("footprint: the probe did not build: " + built.errorText.prefix(2_000)) }
+        _ = try Subprocess.output("strip", ["--strip-unneeded", library], scratch: scratch)
+        guard let probe = Files.size(library) else { throw BenchmarkError("footprint: no probe library") }
+        return (sizes[0], sizes[1], probe)
+    }
+
     func run() throws -> Section {
+        let shipped = try shippedFiles()
         let library = buildDirectory + "/libAccountCoreC.so"
         let acct = buildDirectory + "/acct"
         guard let unstripped = Files.size(library) else { throw BenchmarkError("footprint: \(library) is missing") }
@@ -62,8 +109,16 @@ struct FootprintBenchmark {
                 + "Each program is started by a small probe (compiled here) that waits for it, because a child "
                 + "spawned straight from the benchmark would inherit the benchmark's own peak in `ru_maxrss`.",
             rows: [
-                Comparison(figure: "libAccountCoreC.so, stripped", ours: Format.bytes(stripped),
-                           reference: "n/a (no counterpart)", ratio: nil, goal: nil),
+                Comparison(figure: "the shipped file (Swift runtime inside), stripped; at most 8 MiB",
+                           ours: Format.bytes(shipped.plain) + (shipped.plain <= 8 << 20 ? "" : " (over 8 MiB)"),
+                           reference: Format.bytes(shipped.plain + shipped.foundationEssentials)
+                               + " with FoundationEssentials' JSON coders, Date and UUID",
+                           ratio: Double(shipped.plain + shipped.foundationEssentials) / Double(shipped.plain),
+                           goal: nil),
+                Comparison(figure: "the shipped file with SQLite linked in (Android), stripped",
+                           ours: Format.bytes(shipped.staticSQLite), reference: "n/a", ratio: nil, goal: nil),
+                Comparison(figure: "libAccountCoreC.so of the release build (runtime outside), stripped",
+                           ours: Format.bytes(stripped), reference: "n/a (no counterpart)", ratio: nil, goal: nil),
                 Comparison(figure: "dependency closure (ldd)",
                            ours: Format.bytes(oursTotal) + " in \(ours.count) libraries",
                            reference: Format.bytes(theirsTotal) + " in \(theirs.count) libraries",

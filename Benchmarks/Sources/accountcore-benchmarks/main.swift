@@ -51,7 +51,7 @@ func measure(_ options: Options, products: BuildProducts) async throws -> Report
     }
     if options.runs(5) {
         progress("5/5 footprint: sizes, ldd closures, peak memory (\(options.memoryRuns) runs each)...")
-        sections.append(try FootprintBenchmark(buildDirectory: products.buildDirectory, memoryRuns: options.memoryRuns,
+        sections.append(try FootprintBenchmark(buildDirectory: products.buildDirectory, packageRoot: products.packageRoot, memoryRuns: options.memoryRuns,
                                                scratch: scratch).run())
     }
 
