@@ -1,6 +1,7 @@
 @testable import AccountCore
 import FoundationEssentials
 import Testing
+import TestSupport
 
 /// The core's own instant and UUID, checked against FoundationEssentials'
 /// `Date`, `Date.ISO8601FormatStyle` and `UUID` (the tests may use them;
@@ -77,20 +78,5 @@ struct InstantAndUniqueIDTests {
                     "0B6E1F0A11114A5B8C9D000000000001XXXX", "0B6E1F0A-1111-4A5B-8C9D_000000000001"] {
             #expect(UniqueID(uuidString: bad) == nil, "\(bad)")
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure replays.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import FoundationEssentials
 import POSIXThread
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -710,7 +711,7 @@ extension HTTPServerTests {
 
         @Test("no bytes make the parser trap; a request it returns consumed between 1 and all bytes")
         func fuzz() {
-            var random = SplitMix64(seed: 0x5EED)
+            var random = SeededGenerator(seed: 0x5EED)
             let seeds = [
                 "GET / HTTP/1.1\r\nHost: h\r\n\r\n",
                 "POST /a?b HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nbody",
@@ -743,20 +744,5 @@ extension HTTPServerTests {
                 }
             }
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so a failing fuzz round repeats.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -73,6 +73,22 @@ public func withCleanSignals<Result>(_ body: (UnsafePointer<posix_spawnattr_t>) 
     return body(&attributes)
 }
 
+/// SplitMix64: a small seeded generator, the same values on every run and
+/// platform, so that a failing random case replays from its seed.
+public struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 /// An environment variable, when set and not empty: how a longer run
 /// (more power cuts, more keep-alive rounds) is asked for.
 public func environment(_ name: String) -> String? {
