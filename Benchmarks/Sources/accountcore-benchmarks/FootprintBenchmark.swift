@@ -111,9 +111,9 @@ struct FootprintBenchmark {
             rows: [
                 Comparison(figure: "the shipped file (Swift runtime inside), stripped; at most 8 MiB",
                            ours: Format.bytes(shipped.plain) + (shipped.plain <= 8 << 20 ? "" : " (over 8 MiB)"),
-                           reference: Format.bytes(shipped.plain + shipped.foundationEssentials)
-                               + " with FoundationEssentials' JSON coders, Date and UUID",
-                           ratio: Double(shipped.plain + shipped.foundationEssentials) / Double(shipped.plain),
+                           reference: Format.bytes(shipped.foundationEssentials)
+                               + ": FoundationEssentials' JSON coders, Date and UUID alone, linked the same way",
+                           ratio: Double(shipped.foundationEssentials) / Double(shipped.plain),
                            goal: nil),
                 Comparison(figure: "the shipped file with SQLite linked in (Android), stripped",
                            ours: Format.bytes(shipped.staticSQLite), reference: "n/a", ratio: nil, goal: nil),
