@@ -13,6 +13,12 @@ final class StopSignal: Sendable {
         group.enter()
     }
 
+    // A group still entered when it goes is never freed (AddressSanitizer
+    // saw it leak when an emulator failed to start): leave it first.
+    deinit {
+        fire()
+    }
+
     /// Wakes every `wait`, now and later. Only the first call counts.
     func fire() {
         let first = fired.withLock { fired in
