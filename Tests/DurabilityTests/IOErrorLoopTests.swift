@@ -77,6 +77,18 @@ final class Scene {
     }
 }
 
+extension Scene {
+    /// The store usable again once the fault is gone: a drain sends what is
+    /// still queued, with its key; nothing fails or is left, and the server
+    /// has applied exactly `applied` (nothing twice).
+    func drainsAgain(leaving applied: [String: Int], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let device = try #require(device, sourceLocation: sourceLocation)
+        let report = try await SyncEngine(client: device.client, online: true).sync()
+        #expect(report.remaining == 0 && report.failed == 0, "\(report)", sourceLocation: sourceLocation)
+        #expect(try await harness.appliedKeys() == applied, sourceLocation: sourceLocation)
+    }
+}
+
 /// One store operation under every fault of a plan.
 struct FaultLoop {
     /// Makes the state the operation starts from.
@@ -234,11 +246,8 @@ extension Durability {
                     }
                     // Usable again: what is still queued goes, with its key,
                     // and the server does not apply it twice.
-                    let engine = SyncEngine(client: device.client, online: true)
-                    let report = try await engine.sync()
-                    #expect(report.remaining == 0 && report.failed == 0, "\(report)")
+                    try await scene.drainsAgain(leaving: [key: 1])
                     #expect(try device.store.outboxOfEveryone().isEmpty)
-                    #expect(try await scene.harness.appliedKeys() == [key: 1])
                 },
                 checkReopened: { (store, _) throws in
                     #expect(try store.outboxOfEveryone().isEmpty)
@@ -264,9 +273,7 @@ extension Durability {
                     // Acknowledged when it said so; when it said it failed,
                     // it is still queued, to be sent again with its key.
                     #expect(queued == (done ? [] : Set(applied.keys)), "\(queued)")
-                    let report = try await SyncEngine(client: device.client, online: true).sync()
-                    #expect(report.remaining == 0 && report.failed == 0, "\(report)")
-                    #expect(try await scene.harness.appliedKeys() == applied)
+                    try await scene.drainsAgain(leaving: applied)
                 },
                 checkReopened: { (store, _) throws in
                     #expect(try store.outboxOfEveryone().isEmpty)
@@ -299,9 +306,7 @@ extension Durability {
                     // Usable again: a rename still queued goes with its key,
                     // applied once, and its answer is cached.
                     let key = try #require(scene.operation?.idempotencyKey.uuidString.lowercased())
-                    let report = try await SyncEngine(client: device.client, online: true).sync()
-                    #expect(report.remaining == 0 && report.failed == 0, "\(report)")
-                    #expect(try await scene.harness.appliedKeys() == [key: 1])
+                    try await scene.drainsAgain(leaving: [key: 1])
                     #expect(try device.store.cached(AccountProfile.self, for: account)?.value.username == "cached_name")
                 },
                 checkReopened: { (store, _) throws in
