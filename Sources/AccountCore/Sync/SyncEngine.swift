@@ -282,14 +282,12 @@ public final class SyncEngine: Sendable {
 
     /// The profile, from the server; kept in the cache.
     public func profile() async throws(AccountError) -> AccountProfile {
-        guard isOnline else { throw AccountError(.network, detail: "offline") }
-        return try await read(.profile).required(\.profile)
+        try await read(.profile).required(\.profile)
     }
 
     /// The stats, from the server.
     public func stats() async throws(AccountError) -> AccountStats {
-        guard isOnline else { throw AccountError(.network, detail: "offline") }
-        return try await read(.stats).required(\.stats)
+        try await read(.stats).required(\.stats)
     }
 
     private func submit(_ operation: BackendOperation) async throws(AccountError) -> Submission {
@@ -390,7 +388,9 @@ public final class SyncEngine: Sendable {
 
     /// Reads `operation` from the server as the signed-in person; what it
     /// says is kept in the cache of the person it was for.
+    /// Offline, it fails at once: a read is never queued.
     private func read(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
+        guard isOnline else { throw AccountError(.network, detail: "offline") }
         try client.validate(operation)
         let exchange = try await client.send(operation, idempotencyKey: nil, for: account)
         if let owner = exchange.account {
