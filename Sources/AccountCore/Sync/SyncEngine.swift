@@ -45,8 +45,12 @@ public final class SyncEngine: Sendable {
     private struct State {
         var online: Bool
         var pausedForAuthentication = false
-        /// The operation on its way; kept in memory only.
-        var sending: OutboxOperation.ID?
+        /// The operations on their way: sent, or answered with the answer
+        /// still being written. Kept in memory only, and added only under
+        /// the store's lock, so a submission coalescing in its own
+        /// transaction sees them: one on its way may be applied already,
+        /// and nothing may cancel it out.
+        var inFlight: Set<OutboxOperation.ID> = []
         /// Queued cancels already announced as close to their deadline.
         var announcedDeadlines: Set<OutboxOperation.ID> = []
         var timer: Task<Void, Never>?
@@ -312,9 +316,10 @@ public final class SyncEngine: Sendable {
                                                deletionRequestID: nil, deadline: deadline)
         operationToQueue.credential = signIn.credential
         let plan = try store.write { database in
-            // The one on its way reads as sending: never cancelled out.
-            let plan = Coalescing.plan(adding: operationToQueue,
-                                       to: overlaySending(try database.outboxOperations(for: account)))
+            // The ones on their way are left out: never cancelled out.
+            let neighbours = try Coalescing.Neighbours(reading: database, for: account,
+                                                       inFlight: state.withLock { $0.inFlight })
+            let plan = Coalescing.plan(adding: operationToQueue, to: neighbours)
             for id in plan.remove { try database.deleteOutbox(id: id) }
             if plan.insertNew { try database.insertOutbox(operationToQueue) }
             try database.insertAudit(AuditEntry(at: now, action: operationToQueue.kind,
@@ -443,20 +448,29 @@ public final class SyncEngine: Sendable {
     /// operations laid over it.
     /// When the server cannot be reached, the store answers, marked as such.
     public func status() async throws(AccountError) -> StatusReport {
-        guard isOnline, client.capabilities.deletionStatus else { return try overlaid(try cachedOrNone()) }
+        guard isOnline, client.capabilities.deletionStatus, let account else { return try localStatus() }
         do {
             let asOf = deviceNow
-            guard let deletion = try await read(.deletionStatus).deletion else { return try overlaid(try cachedOrNone()) }
-            return try overlaid(StatusReport(deletion: deletion, source: .server, asOf: asOf))
+            guard let deletion = try await read(.deletionStatus).deletion else { return try localStatus() }
+            let summary = try store.read { database in try QueueSummary(reading: database, for: account) }
+            return overlaid(StatusReport(deletion: deletion, source: .server, asOf: asOf), with: summary)
         } catch where error.code == .network {
-            return try overlaid(try cachedOrNone())
+            return try localStatus()
         }
     }
 
     /// The status from the store alone, with queued operations laid over it:
-    /// what to show without touching the network.
+    /// what to show without touching the network. A few indexed reads,
+    /// whatever the length of the queue.
     public func localStatus() throws(AccountError) -> StatusReport {
-        try overlaid(try cachedOrNone())
+        guard let account else { return StatusReport(deletion: .none, source: .cache, asOf: now) }
+        let (cached, summary) = try store.read { database in
+            (try database.cachedValue(DeletionStatus.self, for: account), try QueueSummary(reading: database, for: account))
+        }
+        let at = now
+        let base = cached.map { StatusReport(deletion: $0.value.advanced(to: at), source: .cache, asOf: $0.asOf) }
+            ?? StatusReport(deletion: .none, source: .cache, asOf: at)
+        return overlaid(base, with: summary)
     }
 
     /// The signed-in person's queued operations (none when nobody is).
@@ -465,20 +479,13 @@ public final class SyncEngine: Sendable {
         return try store.outbox(for: account)
     }
 
-    /// The signed-in person's last known deletion, advanced to now; none
-    /// when nothing is cached or nobody is signed in.
-    private func cachedOrNone() throws(AccountError) -> StatusReport {
-        guard let account, let cached = try store.cached(DeletionStatus.self, for: account) else {
-            return StatusReport(deletion: .none, source: .cache, asOf: now)
-        }
-        return StatusReport(deletion: cached.value.advanced(to: now), source: .cache, asOf: cached.asOf)
-    }
-
-    /// `base` with the queued operations laid over it and listed beside it.
-    private func overlaid(_ base: StatusReport) throws(AccountError) -> StatusReport {
-        let queue = try queue()
-        return StatusReport(deletion: OptimisticStatus.apply(queue, to: base.deletion, capabilities: client.capabilities),
-                            source: base.source, asOf: base.asOf, queued: overlaySending(queue.filter { $0.state == .queued }))
+    /// `base` with the queued request laid over it, and the queued request
+    /// and cancel listed beside it with the counts.
+    private func overlaid(_ base: StatusReport, with summary: QueueSummary) -> StatusReport {
+        StatusReport(deletion: OptimisticStatus.apply(summary.firstRequest, to: base.deletion,
+                                                      capabilities: client.capabilities),
+                     source: base.source, asOf: base.asOf, queued: overlaySending(summary.shown),
+                     counts: summary.counts)
     }
 
     /// The signed-in person's operations in the outbox: queued, sending,
@@ -490,10 +497,10 @@ public final class SyncEngine: Sendable {
     }
 
     private func overlaySending(_ operations: [OutboxOperation]) -> [OutboxOperation] {
-        let sending = state.withLock { $0.sending }
+        let inFlight = state.withLock { $0.inFlight }
         return operations.map { operation in
             var operation = operation
-            if operation.id == sending { operation.state = .sending }
+            if inFlight.contains(operation.id) { operation.state = .sending }
             return operation
         }
     }
@@ -560,6 +567,8 @@ public final class SyncEngine: Sendable {
             // are kept out by the lock beside the store.
             guard await gate.enter() else { throw AccountError(.network, detail: "cancelled") }
             defer { gate.leave() }
+            // Whatever way the drain ends, nothing of it is on its way after.
+            defer { state.withLock { $0.inFlight.removeAll() } }
             // Cancelled before it was queued on the gate: its turn ends at once.
             if Task.isCancelled { throw AccountError(.network, detail: "cancelled") }
             var held: DrainLock.Held?
@@ -595,40 +604,10 @@ public final class SyncEngine: Sendable {
                         }
                     }
                 }
-                // The signed-in person is read again for each operation: a
-                // sign-in during the drain makes it go on with theirs.
                 do {
-                    draining: while holdup == nil, let owner = account,
-                                    let next = try store.read({ database in try database.nextQueued(for: owner) }) {
-                        if next.kind == .cancelDeletion, let deadline = next.deadline,
-                           now.millisecondsSince1970 > deadline.millisecondsSince1970 {
-                            try markMissed(next)
-                            report.failed += 1
-                            continue
-                        }
-                        if let due = next.dueAt(explicit: explicit), due > deviceNow {
-                            holdup = .retry(at: due, after: nil)
-                            break
-                        }
-                        let delivery = try await deliver(next, immediate: next.id == immediate)
-                        if next.id == immediate { immediateDelivery = delivery }
-                        switch delivery {
-                        case .synced: report.sent += 1
-                        case .rejected: report.failed += 1
-                        // What follows waits behind it, in order.
-                        case .transient(let error, let retryAt):
-                            holdup = .retry(at: retryAt, after: error)
-                            break draining
-                        case .needsAuthentication:
-                            holdup = .paused(.authenticationRequired)
-                            break draining
-                        case .held:
-                            // Signed in as someone else meanwhile: go on with them.
-                            guard client.hasAccountMismatch else { continue draining }
-                            holdup = .paused(.accountMismatch)
-                            broadcaster.emit(.syncPaused(.accountMismatch))
-                            break draining
-                        }
+                    if holdup == nil {
+                        holdup = try await sendQueued(explicit: explicit, immediate: immediate, report: &report,
+                                                      immediateDelivery: &immediateDelivery)
                     }
                 } catch where immediateDelivery != nil {
                     // The operation submitted now has its answer, on disk: a
@@ -657,57 +636,180 @@ public final class SyncEngine: Sendable {
         return (report, immediateDelivery)
     }
 
-    private func deliver(_ operation: OutboxOperation, immediate: Bool) async throws(AccountError) -> Delivery {
-        // Marked under the store's write lock, so a submission coalescing in
-        // its own write transaction sees it: an operation on its way may be
-        // applied already, and nothing may cancel it out.
-        try store.write { _ in state.withLock { $0.sending = operation.id } }
-        defer { state.withLock { $0.sending = nil } }
-        do {
-            let exchange = try await client.send(operation.payload.backendOperation,
-                                                 idempotencyKey: operation.idempotencyKey, for: operation.account)
-            var answered = operation
-            if let account = exchange.account { answered.account = account }
-            try complete(answered, outcome: exchange.outcome, httpStatus: 200)
-            return .synced(exchange.outcome)
-        } catch {
-            switch FailureClass(error) {
-            case .transient(let retryAfter):
-                var retry = operation
-                retry.attempts += 1
-                var generator = SystemRandomNumberGenerator()
-                // In whole milliseconds, as the store keeps it, so what the
-                // user is told is what the outbox says.
-                let failedAt = deviceNow
-                let retryAt = Instant(millisecondsSince1970: failedAt.adding(seconds: 
-                    Backoff.delay(afterAttempts: retry.attempts, retryAfter: retryAfter, using: &generator)).millisecondsSince1970)
-                retry.nextAttemptAt = retryAt
-                retry.notBefore = retryAfter.map {
-                    Instant(millisecondsSince1970: failedAt.adding(seconds: Double($0)).millisecondsSince1970)
+    /// Sends the signed-in person's queued operations, in order, until the
+    /// queue is empty or must wait; returns why it waits, and what became of
+    /// `immediate`.
+    ///
+    /// The durable record of one answer is written while the next request
+    /// travels: the disk and the network work at once, on the one
+    /// connection, in order. This keeps every promise of the engine:
+    /// - Operation N+1 leaves only once N's answer is in hand and is a
+    ///   success; after a transient failure, a refusal's record, a 401 or a
+    ///   held token, nothing more is sent until N is settled on disk, so a
+    ///   failure of N leaves N+1 unsent.
+    /// - Each operation still leaves the outbox only in the transaction that
+    ///   records its answer, and N's commits before N+1's answer is looked
+    ///   at. If N's write fails, the drain ends with the error: N+1's answer
+    ///   is dropped unrecorded, and both stay queued. A crash at any instant
+    ///   leaves at most N and N+1 sent but still queued; each is resent with
+    ///   its own key, in order, and the server answers each from its first
+    ///   answer, so each is applied once.
+    /// - Both are in `inFlight` from when they are picked until their answer
+    ///   is written, so a submission never cancels out one that may be
+    ///   applied already.
+    private func sendQueued(explicit: Bool, immediate: OutboxOperation.ID?, report: inout SyncReport,
+                            immediateDelivery: inout Delivery?) async throws(AccountError) -> SyncHoldup? {
+        // An operation whose request has had its answer, and that answer.
+        var answered: (operation: OutboxOperation, answer: Result<AccountClient.Exchange, AccountError>)?
+        while true {
+            if answered == nil {
+                // Nothing on its way: the head of the queue of the person
+                // signed in now (a sign-in during the drain makes it go on
+                // with theirs).
+                guard let owner = account, let head = try claimNext(for: owner, skipping: []) else { break }
+                if isMissed(head) {
+                    try markMissed(head)
+                    report.failed += 1
+                    continue
                 }
-                try save(retry, after: error, outcome: .failed)
-                return .transient(error, retryAt: retryAt)
-            case .rejected where operation.kind == .cancelDeletion && error.reason == .notFound && !immediate:
-                // Nothing pending on the server any more (cancelled elsewhere):
-                // what the user wanted is true.
-                try complete(operation, outcome: BackendOutcome(deletion: DeletionStatus(state: .cancelled)), httpStatus: 404)
-                return .synced(BackendOutcome())
-            case .rejected:
-                var refused = operation
-                refused.state = .failed
-                refused.attempts += 1
-                let failed = try save(refused, after: error, outcome: .refused)
-                if !immediate { broadcaster.emit(.operationFailed(failed, error)) }
-                return .rejected(error)
-            case .needsAuthentication:
-                state.withLock { $0.pausedForAuthentication = true }
-                broadcaster.emit(.syncPaused(.authenticationRequired))
-                return .needsAuthentication(error)
-            case .held:
-                return .held(error)
-            case .storage:
-                throw error
+                if let due = head.dueAt(explicit: explicit), due > deviceNow {
+                    release(head)
+                    return .retry(at: due, after: nil)
+                }
+                answered = (head, await exchange(head))
             }
+            guard let current = answered else { break }
+            answered = nil
+            let operation = current.operation
+            switch current.answer {
+            case .success(let exchange):
+                // Picked before this answer's commit starts, so the read
+                // does not wait behind its fsync.
+                // One to be marked missed or to wait is left to the turn
+                // after this answer is written, in order.
+                var following = try claimNext(for: account, skipping: [operation.id])
+                if let next = following, isMissed(next) || next.dueAt(explicit: explicit).map({ $0 > deviceNow }) == true {
+                    release(next)
+                    following = nil
+                }
+                // The following request is started at once on this thread
+                // (`Task.immediate` runs until the request is handed to the
+                // transport), then this answer is written here while it
+                // travels: no other thread is woken for either.
+                let sending = following.map { next in Task.immediate { await self.exchange(next) } }
+                let recorded = record(operation, answer: exchange)
+                let followingAnswer = await sending?.valueCancellingWithCaller
+                if case .failure(let error) = recorded {
+                    if let following { release(following) }
+                    throw error
+                }
+                report.sent += 1
+                if operation.id == immediate { immediateDelivery = .synced(exchange.outcome) }
+                if let following, let followingAnswer { answered = (following, followingAnswer) }
+            case .failure(let error):
+                let delivery = try settle(operation, after: error, immediate: operation.id == immediate)
+                if operation.id == immediate { immediateDelivery = delivery }
+                switch delivery {
+                case .synced: report.sent += 1
+                case .rejected: report.failed += 1
+                // What follows waits behind it, in order.
+                case .transient(let error, let retryAt):
+                    return .retry(at: retryAt, after: error)
+                case .needsAuthentication:
+                    return .paused(.authenticationRequired)
+                case .held:
+                    // Signed in as someone else meanwhile: go on with them.
+                    guard client.hasAccountMismatch else { continue }
+                    broadcaster.emit(.syncPaused(.accountMismatch))
+                    return .paused(.accountMismatch)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The first queued operation of `owner` not in `skipping`, marked as on
+    /// its way under the store's lock (see `State.inFlight`); nil when none
+    /// or nobody is signed in.
+    private func claimNext(for owner: AccountID?, skipping: Set<OutboxOperation.ID>) throws(AccountError) -> OutboxOperation? {
+        guard let owner else { return nil }
+        return try store.read { database in
+            let next = try database.nextQueued(for: owner, skipping: skipping)
+            if let next { state.withLock { _ = $0.inFlight.insert(next.id) } }
+            return next
+        }
+    }
+
+    /// `operation` is no longer on its way (answered and written, or not sent).
+    private func release(_ operation: OutboxOperation) {
+        state.withLock { _ = $0.inFlight.remove(operation.id) }
+    }
+
+    /// A queued cancel whose deadline passed on the server's clock.
+    private func isMissed(_ operation: OutboxOperation) -> Bool {
+        guard operation.kind == .cancelDeletion, let deadline = operation.deadline else { return false }
+        return now.millisecondsSince1970 > deadline.millisecondsSince1970
+    }
+
+    /// Sends `operation` with its key, as its owner.
+    private func exchange(_ operation: OutboxOperation) async -> Result<AccountClient.Exchange, AccountError> {
+        do {
+            return .success(try await client.send(operation.payload.backendOperation,
+                                                  idempotencyKey: operation.idempotencyKey, for: operation.account))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Writes the server's answer to `operation` (see `complete`), as a
+    /// result, so the request sent meanwhile is awaited before it is looked at.
+    private func record(_ operation: OutboxOperation, answer: AccountClient.Exchange) -> Result<Void, AccountError> {
+        var answered = operation
+        if let account = answer.account { answered.account = account }
+        return Result { () throws(AccountError) in try complete(answered, outcome: answer.outcome, httpStatus: 200) }
+    }
+
+    /// Records why `operation` did not go through, under the drain's rule
+    /// (`FailureClass`), and says what the drain does next.
+    private func settle(_ operation: OutboxOperation, after error: AccountError,
+                        immediate: Bool) throws(AccountError) -> Delivery {
+        defer { release(operation) }
+        switch FailureClass(error) {
+        case .transient(let retryAfter):
+            var retry = operation
+            retry.attempts += 1
+            var generator = SystemRandomNumberGenerator()
+            // In whole milliseconds, as the store keeps it, so what the
+            // user is told is what the outbox says.
+            let failedAt = deviceNow
+            let retryAt = Instant(millisecondsSince1970: failedAt.adding(seconds:
+                Backoff.delay(afterAttempts: retry.attempts, retryAfter: retryAfter, using: &generator)).millisecondsSince1970)
+            retry.nextAttemptAt = retryAt
+            retry.notBefore = retryAfter.map {
+                Instant(millisecondsSince1970: failedAt.adding(seconds: Double($0)).millisecondsSince1970)
+            }
+            try save(retry, after: error, outcome: .failed)
+            return .transient(error, retryAt: retryAt)
+        case .rejected where operation.kind == .cancelDeletion && error.reason == .notFound && !immediate:
+            // Nothing pending on the server any more (cancelled elsewhere):
+            // what the user wanted is true.
+            try complete(operation, outcome: BackendOutcome(deletion: DeletionStatus(state: .cancelled)), httpStatus: 404)
+            return .synced(BackendOutcome())
+        case .rejected:
+            var refused = operation
+            refused.state = .failed
+            refused.attempts += 1
+            let failed = try save(refused, after: error, outcome: .refused)
+            if !immediate { broadcaster.emit(.operationFailed(failed, error)) }
+            return .rejected(error)
+        case .needsAuthentication:
+            state.withLock { $0.pausedForAuthentication = true }
+            broadcaster.emit(.syncPaused(.authenticationRequired))
+            return .needsAuthentication(error)
+        case .held:
+            return .held(error)
+        case .storage:
+            throw error
         }
     }
 
@@ -734,6 +836,8 @@ public final class SyncEngine: Sendable {
         let at = now
         try store.write { database in
             try database.deleteOutbox(id: operation.id)
+            // Under the store's lock, as it was marked.
+            state.withLock { _ = $0.inFlight.remove(operation.id) }
             try database.remember(outcome, for: operation.account, asOf: at)
             try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .succeeded,
                                                 httpStatus: httpStatus, operationID: operation.id), for: operation.account)
@@ -750,16 +854,17 @@ public final class SyncEngine: Sendable {
             try database.insertAudit(AuditEntry(at: now, action: operation.kind, outcome: .missed,
                                                 operationID: operation.id), for: operation.account)
         }
+        release(operation)
         broadcaster.emit(.operationFailed(missed, AccountError(.conflict, detail: missed.lastError)))
     }
 
     /// Announces, once each, queued cancels within 24 hours of their deadline.
     private func announceDeadlines() {
-        guard let queue = try? queue() else { return }
-        let due = queue.filter { operation in
-            guard operation.state == .queued, operation.kind == .cancelDeletion, let deadline = operation.deadline else {
-                return false
-            }
+        guard let account,
+              let cancels = try? store.read({ database in try database.queued(.cancelDeletion, for: account, limit: nil) })
+        else { return }
+        let due = cancels.filter { operation in
+            guard let deadline = operation.deadline else { return false }
             let left = deadline.seconds(since: now)
             return left >= 0 && left <= 86_400
         }
@@ -771,6 +876,14 @@ public final class SyncEngine: Sendable {
         for operation in fresh { broadcaster.emit(.deadlineApproaching(operation)) }
     }
 
+}
+
+extension Task where Failure == Never {
+    /// The task's value; cancelling the caller's task cancels this one
+    /// (an unstructured task does not follow its creator by itself).
+    var valueCancellingWithCaller: Success {
+        get async { await withTaskCancellationHandler { await value } onCancel: { cancel() } }
+    }
 }
 
 extension OutboxOperation {
