@@ -72,14 +72,18 @@ extension Database {
         return changes > 0
     }
 
-    /// The first queued operation of `account` that is not in `skipping`,
-    /// the only one a drain needs: reading the whole outbox for each send
-    /// would make a drain quadratic. `skipping` holds the ones already on
-    /// their way, whose answers are still being written (at most one or two).
-    func nextQueued(for account: AccountID, skipping: Set<UniqueID> = []) throws -> OutboxOperation? {
+    /// The first queued operation of `account`, the only one a drain needs:
+    /// reading the whole outbox for each send would make a drain quadratic.
+    func nextQueued(for account: AccountID) throws -> OutboxOperation? {
+        try nextQueued(for: account, limit: 1).first
+    }
+
+    /// The first `limit` queued operations of `account` that are not in
+    /// `skipping` (those a drain has on their way already), oldest first.
+    func nextQueued(for account: AccountID, limit: Int, skipping: Set<UniqueID> = []) throws -> [OutboxOperation] {
         try query("SELECT \(Self.outboxColumns) FROM outbox WHERE account = ? AND state = 'queued' ORDER BY seq LIMIT ?",
-                  [account.rawValue, skipping.count + 1], row: Self.outboxOperation)
-            .first { !skipping.contains($0.id) }
+                  [account.rawValue, skipping.count + limit], row: Self.outboxOperation)
+            .lazy.filter { !skipping.contains($0.id) }.prefix(limit).map { $0 }
     }
 
     /// The operation with `id`, whoever owns it; nil once it left the outbox.

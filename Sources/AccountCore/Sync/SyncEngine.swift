@@ -30,6 +30,17 @@ import POSIXThread
 ///   tries at once what waits on a backoff; only the automatic timer keeps
 ///   it. Nothing goes before a server's `Retry-After`. Coming back online
 ///   forgets the backoff too.
+/// - **The network and the disk at once.** A drain sends the next request
+///   as soon as an answer arrives, while `AnswerWriter` writes the answers
+///   (those that came during one commit together in the next), so a drain
+///   goes at the pace of the network, not of one `fsync` per operation.
+///   The guarantee above holds word for word: each answer is written in the
+///   transaction that removes its operation, in order; the next request
+///   leaves only after a success (a failure first waits until every answer
+///   before it is on disk, and holds back what follows); a crash leaves at
+///   most `window` (16) operations sent but still queued, each resent with
+///   its own key and applied once; and those on their way are never
+///   cancelled out. `sendQueued` gives the details.
 /// - **One drain at a time.** This engine's drains wait their turn on
 ///   `DrainGate`, woken when the one before ends: a drain started by coming
 ///   online or a sign-in during another runs next, never lost. Other
@@ -636,79 +647,117 @@ public final class SyncEngine: Sendable {
         return (report, immediateDelivery)
     }
 
+    /// How many answers a drain may hold unwritten, and how many operations
+    /// it reads ahead: the most that a crash leaves sent but still queued
+    /// (each is sent again with its key, and applied once).
+    static let window = 16
+
     /// Sends the signed-in person's queued operations, in order, until the
     /// queue is empty or must wait; returns why it waits, and what became of
     /// `immediate`.
     ///
-    /// The durable record of one answer is written while the next request
-    /// travels: the disk and the network work at once, on the one
-    /// connection, in order. This keeps every promise of the engine:
+    /// The network and the disk work at once: the next request leaves as
+    /// soon as an answer arrives, and the answers are written by
+    /// `AnswerWriter` meanwhile, those that came during one commit together
+    /// in the next. Every promise of the engine holds:
     /// - Operation N+1 leaves only once N's answer is in hand and is a
-    ///   success; after a transient failure, a refusal's record, a 401 or a
-    ///   held token, nothing more is sent until N is settled on disk, so a
-    ///   failure of N leaves N+1 unsent.
-    /// - Each operation still leaves the outbox only in the transaction that
-    ///   records its answer, and N's commits before N+1's answer is looked
-    ///   at. If N's write fails, the drain ends with the error: N+1's answer
-    ///   is dropped unrecorded, and both stay queued. A crash at any instant
-    ///   leaves at most N and N+1 sent but still queued; each is resent with
-    ///   its own key, in order, and the server answers each from its first
-    ///   answer, so each is applied once.
-    /// - Both are in `inFlight` from when they are picked until their answer
-    ///   is written, so a submission never cancels out one that may be
-    ///   applied already.
+    ///   success. A transient failure, a refusal, a 401 or a held token
+    ///   stops the sending until every answer before it is on disk and its
+    ///   own outcome is written, so a failure of N leaves N+1 unsent.
+    /// - Each operation leaves the outbox only in the transaction that
+    ///   records its answer, and the answers are written in the order they
+    ///   came. If a write fails, the drain ends with the error: that batch
+    ///   and every answer after it are dropped unwritten, and their
+    ///   operations stay queued.
+    /// - A crash at any instant leaves at most `window` operations sent but
+    ///   still queued; each is sent again with its own key, in order, and
+    ///   the server answers from its first answer, so each is applied once.
+    /// - Every operation read ahead, sent or answered is in `inFlight` until
+    ///   its answer is written (or the drain ends), so a submission never
+    ///   cancels out one that may be applied already.
     private func sendQueued(explicit: Bool, immediate: OutboxOperation.ID?, report: inout SyncReport,
                             immediateDelivery: inout Delivery?) async throws(AccountError) -> SyncHoldup? {
-        // An operation whose request has had its answer, and that answer.
-        var answered: (operation: OutboxOperation, answer: Result<AccountClient.Exchange, AccountError>)?
+        let writer = AnswerWriter(limit: Self.window) { [self] batch in
+            Result { () throws(AccountError) in try complete(batch) }
+        }
+        var holdup: SyncHoldup?
+        var failure: AccountError?
+        do {
+            holdup = try await sendInOrder(explicit: explicit, immediate: immediate, writer: writer, report: &report,
+                                           immediateDelivery: &immediateDelivery)
+            try await writer.finish()
+        } catch {
+            failure = error
+            await writer.abandon()
+        }
+        // What reached the disk counts, whatever ended the drain.
+        report.sent += writer.written.count
+        if let answer = writer.written.first(where: { $0.operation.id == immediate }) {
+            immediateDelivery = .synced(answer.outcome)
+        }
+        if let failure { throw failure }
+        return holdup
+    }
+
+    private func sendInOrder(explicit: Bool, immediate: OutboxOperation.ID?, writer: AnswerWriter,
+                             report: inout SyncReport, immediateDelivery: inout Delivery?) async throws(AccountError) -> SyncHoldup? {
+        // Read ahead and marked in flight, not yet sent; released when the drain ends.
+        var ahead: [OutboxOperation] = []
+        defer { ahead.forEach(release) }
+        // The request on the wire.
+        var sending: (operation: OutboxOperation, answer: Task<Result<AccountClient.Exchange, AccountError>, Never>)?
         while true {
-            if answered == nil {
-                // Nothing on its way: the head of the queue of the person
-                // signed in now (a sign-in during the drain makes it go on
-                // with theirs).
-                guard let owner = account, let head = try claimNext(for: owner, skipping: []) else { break }
-                if isMissed(head) {
-                    try markMissed(head)
+            if sending == nil {
+                // Nothing on the wire: the person signed in now (a sign-in
+                // during the drain makes it go on with theirs).
+                guard let next = try takeNext(&ahead) else { return nil }
+                if isMissed(next) {
+                    // Written after the answers before it, in order.
+                    try await writer.finish()
+                    try markMissed(next)
                     report.failed += 1
                     continue
                 }
-                if let due = head.dueAt(explicit: explicit), due > deviceNow {
-                    release(head)
+                if let due = next.dueAt(explicit: explicit), due > deviceNow {
+                    release(next)
                     return .retry(at: due, after: nil)
                 }
-                answered = (head, await exchange(head))
+                sending = (next, send(next))
             }
-            guard let current = answered else { break }
-            answered = nil
-            let operation = current.operation
-            switch current.answer {
+            guard let current = sending else { return nil }
+            let answer = await current.answer.valueCancellingWithCaller
+            sending = nil
+            switch answer {
             case .success(let exchange):
-                // Picked before this answer's commit starts, so the read
-                // does not wait behind its fsync.
-                // One to be marked missed or to wait is left to the turn
-                // after this answer is written, in order.
-                var following = try claimNext(for: account, skipping: [operation.id])
-                if let next = following, isMissed(next) || next.dueAt(explicit: explicit).map({ $0 > deviceNow }) == true {
-                    release(next)
-                    following = nil
+                // The next request leaves before this answer goes to the
+                // writer. One to be marked missed or to wait is left for
+                // when nothing is on the wire.
+                if let next = try takeNext(&ahead) {
+                    if isMissed(next) || next.dueAt(explicit: explicit).map({ $0 > deviceNow }) == true {
+                        ahead.insert(next, at: 0)
+                    } else {
+                        sending = (next, send(next))
+                    }
                 }
-                // The following request is started at once on this thread
-                // (`Task.immediate` runs until the request is handed to the
-                // transport), then this answer is written here while it
-                // travels: no other thread is woken for either.
-                let sending = following.map { next in Task.immediate { await self.exchange(next) } }
-                let recorded = record(operation, answer: exchange)
-                let followingAnswer = await sending?.valueCancellingWithCaller
-                if case .failure(let error) = recorded {
-                    if let following { release(following) }
+                var answered = current.operation
+                if let account = exchange.account { answered.account = account }
+                do {
+                    try await writer.add(DrainAnswer(operation: answered, outcome: exchange.outcome, httpStatus: 200))
+                } catch {
+                    // Its answer is dropped and it stays queued; it must not
+                    // be on the wire once the drain has ended.
+                    if let sending {
+                        sending.answer.cancel()
+                        _ = await sending.answer.value
+                        release(sending.operation)
+                    }
                     throw error
                 }
-                report.sent += 1
-                if operation.id == immediate { immediateDelivery = .synced(exchange.outcome) }
-                if let following, let followingAnswer { answered = (following, followingAnswer) }
             case .failure(let error):
-                let delivery = try settle(operation, after: error, immediate: operation.id == immediate)
-                if operation.id == immediate { immediateDelivery = delivery }
+                // What came before it is on disk before its outcome is.
+                try await writer.finish()
+                let delivery = try settle(current.operation, after: error, immediate: current.operation.id == immediate)
+                if current.operation.id == immediate { immediateDelivery = delivery }
                 switch delivery {
                 case .synced: report.sent += 1
                 case .rejected: report.failed += 1
@@ -725,19 +774,36 @@ public final class SyncEngine: Sendable {
                 }
             }
         }
-        return nil
     }
 
-    /// The first queued operation of `owner` not in `skipping`, marked as on
-    /// its way under the store's lock (see `State.inFlight`); nil when none
-    /// or nobody is signed in.
-    private func claimNext(for owner: AccountID?, skipping: Set<OutboxOperation.ID>) throws(AccountError) -> OutboxOperation? {
-        guard let owner else { return nil }
-        return try store.read { database in
-            let next = try database.nextQueued(for: owner, skipping: skipping)
-            if let next { state.withLock { _ = $0.inFlight.insert(next.id) } }
-            return next
+    /// The next operation to send, from what was read ahead, or read now
+    /// (up to `window` of them, marked in flight under the store's lock, so
+    /// that reading waits for the disk only once per window); nil when the
+    /// queue is empty or nobody is signed in. What was read ahead for
+    /// someone else than the person signed in now is let go.
+    private func takeNext(_ ahead: inout [OutboxOperation]) throws(AccountError) -> OutboxOperation? {
+        let owner = account
+        if let first = ahead.first, first.account != owner {
+            ahead.forEach(release)
+            ahead = []
         }
+        guard let owner else { return nil }
+        if ahead.isEmpty {
+            ahead = try store.read { database in
+                let next = try database.nextQueued(for: owner, limit: Self.window,
+                                                   skipping: state.withLock { $0.inFlight })
+                state.withLock { $0.inFlight.formUnion(next.map(\.id)) }
+                return next
+            }
+        }
+        return ahead.isEmpty ? nil : ahead.removeFirst()
+    }
+
+    /// `operation`'s request, started at once on this thread
+    /// (`Task.immediate` runs until the request is handed to the
+    /// transport), so no other thread is woken to send it.
+    private func send(_ operation: OutboxOperation) -> Task<Result<AccountClient.Exchange, AccountError>, Never> {
+        Task.immediate { await self.exchange(operation) }
     }
 
     /// `operation` is no longer on its way (answered and written, or not sent).
@@ -759,14 +825,6 @@ public final class SyncEngine: Sendable {
         } catch {
             return .failure(error)
         }
-    }
-
-    /// Writes the server's answer to `operation` (see `complete`), as a
-    /// result, so the request sent meanwhile is awaited before it is looked at.
-    private func record(_ operation: OutboxOperation, answer: AccountClient.Exchange) -> Result<Void, AccountError> {
-        var answered = operation
-        if let account = answer.account { answered.account = account }
-        return Result { () throws(AccountError) in try complete(answered, outcome: answer.outcome, httpStatus: 200) }
     }
 
     /// Records why `operation` did not go through, under the drain's rule
@@ -793,7 +851,8 @@ public final class SyncEngine: Sendable {
         case .rejected where operation.kind == .cancelDeletion && error.reason == .notFound && !immediate:
             // Nothing pending on the server any more (cancelled elsewhere):
             // what the user wanted is true.
-            try complete(operation, outcome: BackendOutcome(deletion: DeletionStatus(state: .cancelled)), httpStatus: 404)
+            try complete([DrainAnswer(operation: operation, outcome: BackendOutcome(deletion: DeletionStatus(state: .cancelled)),
+                                      httpStatus: 404)])
             return .synced(BackendOutcome())
         case .rejected:
             var refused = operation
@@ -830,19 +889,23 @@ public final class SyncEngine: Sendable {
         return operation
     }
 
-    /// The server applied `operation`: it leaves the outbox in the same
-    /// transaction that records the answer.
-    private func complete(_ operation: OutboxOperation, outcome: BackendOutcome, httpStatus: Int) throws(AccountError) {
+    /// The server applied each operation of `answers`: each leaves the
+    /// outbox in the one transaction that records its answer, in order.
+    private func complete(_ answers: [DrainAnswer]) throws(AccountError) {
         let at = now
         try store.write { database in
-            try database.deleteOutbox(id: operation.id)
-            // Under the store's lock, as it was marked.
-            state.withLock { _ = $0.inFlight.remove(operation.id) }
-            try database.remember(outcome, for: operation.account, asOf: at)
-            try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .succeeded,
-                                                httpStatus: httpStatus, operationID: operation.id), for: operation.account)
+            for answer in answers {
+                let operation = answer.operation
+                try database.deleteOutbox(id: operation.id)
+                try database.remember(answer.outcome, for: operation.account, asOf: at)
+                try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .succeeded,
+                                                    httpStatus: answer.httpStatus, operationID: operation.id),
+                                         for: operation.account)
+            }
+            // Under the store's lock, as they were marked.
+            state.withLock { state in answers.forEach { state.inFlight.remove($0.operation.id) } }
         }
-        broadcaster.emit(.operationSynced(operation))
+        for answer in answers { broadcaster.emit(.operationSynced(answer.operation)) }
     }
 
     private func markMissed(_ operation: OutboxOperation) throws(AccountError) {
