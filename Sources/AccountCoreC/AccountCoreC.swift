@@ -133,7 +133,7 @@ public func ac_call(_ core: OpaquePointer?, _ operation: UnsafePointer<CChar>?, 
     }
     var arguments: JSONValue?
     if arguments_json != nil {
-        guard let text = CStrings.read(arguments_json), let parsed = JSONValue(parsing: Array(text.utf8)) else {
+        guard let parsed = CStrings.json(arguments_json) else {
             out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidArgument(name: "arguments")))))
             return CallStatus.argument.rawValue
         }
@@ -141,8 +141,11 @@ public func ac_call(_ core: OpaquePointer?, _ operation: UnsafePointer<CChar>?, 
     }
     let session = handle.session
     // The answer is copied out while the call still counts as in flight.
+    // What needs no network is answered on the caller's thread; only what
+    // waits for the network goes through the concurrency pool.
     return handle.call {
-        let (status, json) = blocking { [arguments] in await session.perform(name, arguments: arguments) }
+        let (status, json) = session.performLocally(name, arguments: arguments)
+            ?? blocking { [arguments] in await session.perform(name, arguments: arguments) }
         out_json.pointee = CStrings.copy(json)
         return status.rawValue
     }

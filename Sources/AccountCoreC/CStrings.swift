@@ -17,6 +17,18 @@ enum CStrings {
         }
     }
 
+    /// `pointer`'s text read as JSON straight from the caller's bytes (the
+    /// parser checks the UTF-8): nil when NULL, longer than 1 MiB, not UTF-8
+    /// or not JSON.
+    static func json(_ pointer: UnsafePointer<CChar>?) -> JSONValue? {
+        guard let pointer else { return nil }
+        let length = strnlen(pointer, maximumLength + 1)
+        guard length <= maximumLength else { return nil }
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+            JSONValue(parsing: UnsafeBufferPointer(start: bytes, count: length))
+        }
+    }
+
     /// A copy of `value`'s JSON that the caller frees with `ac_string_free`.
     static func copy(_ value: JSONValue) -> UnsafeMutablePointer<CChar>? {
         let bytes = value.encoded

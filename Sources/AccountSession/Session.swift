@@ -48,10 +48,57 @@ public final class Session: Sendable {
             return (CallStatus(error), json(error, operation: OperationKind(rawValue: name)))
         }
         do {
-            let result = try await perform(call)
-            return (result.status, json(result))
+            return answer(try await perform(call))
         } catch {
             return (CallStatus(error), json(error, operation: call.kind))
+        }
+    }
+
+    /// `perform(_:arguments:)` on the calling thread, when the call's answer
+    /// needs no network (`performLocally(_:)`); nil, with nothing done, when
+    /// it must wait for the network. A call that cannot be made is answered
+    /// here too.
+    public func performLocally(_ name: String, arguments: JSONValue?) -> (status: CallStatus, json: JSONValue)? {
+        let call: Call
+        do {
+            call = try Call(name: name, arguments: arguments)
+        } catch {
+            return (CallStatus(error), json(error, operation: OperationKind(rawValue: name)))
+        }
+        do {
+            return try performLocally(call).map(answer)
+        } catch {
+            return (CallStatus(error), json(error, operation: call.kind))
+        }
+    }
+
+    private func answer(_ result: CallResult) -> (status: CallStatus, json: JSONValue) {
+        (result.status, json(result))
+    }
+
+    /// Runs `call` on the calling thread when its answer needs no network:
+    /// the capabilities, the outbox, a sign-out, the status when `status()`
+    /// would not ask the server, and, offline, a submission (queued,
+    /// coalesced, or refused at once). Nil when it must wait for the
+    /// network: nothing was done, and `perform(_:)` runs it.
+    public func performLocally(_ call: Call) throws(AccountError) -> CallResult? {
+        switch call {
+        case .capabilities:
+            return .capabilities(client.capabilities)
+        case .outbox(let everyone):
+            return .outbox(try engine.outbox(everyone: everyone))
+        case .signOut(let discard):
+            return .signedOut(try engine.signOut(discard: discard), discarded: discard)
+        case .status:
+            return try engine.statusWithoutNetwork().map(CallResult.status)
+        case .requestDeletion(let reason, let days, let wipe):
+            return try engine.submitOffline(.requestDeletion(reason: reason, days: days, wipe: wipe)).map(submitted)
+        case .cancelDeletion(let credentials):
+            return try engine.submitOffline(.cancelDeletion(credentials: credentials)).map(submitted)
+        case .changeUsername(let name):
+            return try engine.changeUsernameOffline(to: name).map(renamed)
+        case .profile, .stats, .finalizeDeletion, .erase, .sync:
+            return nil
         }
     }
 
@@ -77,11 +124,7 @@ public final class Session: Sendable {
             let outcome = try await engine.erase(confirmation: confirmation, reason: reason)
             return .erased(outcome.deletion ?? .none, details: outcome.erasure)
         case .changeUsername(let name):
-            switch try await engine.changeUsername(to: name) {
-            case .completed(let outcome): return .renamed(outcome.usernameChange)
-            case .queued(let queued): return .queued(queued, deletion: nil)
-            case .coalesced: return .coalesced(deletion: nil)
-            }
+            return renamed(try await engine.changeUsername(to: name))
         case .sync:
             return .synced(try await engine.sync())
         case .outbox(let everyone):
@@ -102,6 +145,15 @@ public final class Session: Sendable {
             return .queued(operation, deletion: try engine.localStatus().deletion)
         case .coalesced:
             return .coalesced(deletion: try engine.localStatus().deletion)
+        }
+    }
+
+    /// A rename: what the server said, or that it was queued or coalesced.
+    private func renamed(_ submission: SyncEngine.Submission) -> CallResult {
+        switch submission {
+        case .completed(let outcome): .renamed(outcome.usernameChange)
+        case .queued(let queued): .queued(queued, deletion: nil)
+        case .coalesced: .coalesced(deletion: nil)
         }
     }
 

@@ -79,3 +79,20 @@ struct OutboxTallyTests {
         #expect(try store.read { database in try database.scalarInt("SELECT count(*) FROM outbox_tally") } == 0)
     }
 }
+
+@Suite("Store: payload text")
+struct PayloadTextTests {
+    @Test("the constant texts of the payloads without arguments are what the general writer writes")
+    func constantsMatch() throws {
+        let payloads: [OperationPayload] = [
+            .cancelDeletion, .requestDeletion(reason: nil, days: nil, wipe: nil),
+            .requestDeletion(reason: "ş \"quoted\"", days: 7, wipe: true), .requestDeletion(reason: nil, days: 3, wipe: nil),
+            .changeUsername(try Username(validating: "renamed_user")),
+        ]
+        for payload in payloads {
+            #expect(payload.storedText == StoreJSON.text(payload.storedJSON))
+            #expect(StoreJSON.value(payload.storedText).flatMap(OperationPayload.init(storedJSON:)) == payload)
+        }
+        #expect(OperationPayload.cancelDeletion.storedText == #"{"cancelDeletion":{}}"#)
+    }
+}

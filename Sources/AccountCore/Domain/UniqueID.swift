@@ -51,14 +51,20 @@ public struct UniqueID: Hashable, Sendable, CustomStringConvertible {
     private static let lowerDigits = Array("0123456789abcdef".utf8)
 
     private func text(digits: [UInt8]) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+        // Written in place: every enqueue writes two of these.
+        String(unsafeUninitializedCapacity: 36) { text in
+            var count = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[count] = UInt8(ascii: "-")
+                    count += 1
+                }
+                text[count] = digits[Int(byte >> 4)]
+                text[count + 1] = digits[Int(byte & 0x0F)]
+                count += 2
+            }
+            return count
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
     private static func nibble(_ character: UInt8) -> UInt8? {

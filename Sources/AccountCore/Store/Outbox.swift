@@ -34,16 +34,21 @@ extension Database {
         last_error, state, deletion_request_id, deadline, credential, not_before
         """
 
+    /// Made once: built on each insert, the text would cost more than the
+    /// statement it finds.
+    private static let insertSQL = """
+        INSERT INTO outbox (\(outboxColumns), kind)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     func insertOutbox(_ operation: OutboxOperation) throws {
-        try execute("""
-            INSERT INTO outbox (\(Self.outboxColumns), kind)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [operation.id.uuidString, operation.account.rawValue, operation.idempotencyKey.uuidString,
-                  StoreJSON.text(operation.payload.storedJSON), operation.createdAt.millisecondsSince1970,
-                  operation.attempts, operation.nextAttemptAt?.millisecondsSince1970, operation.lastError,
-                  operation.state.rawValue, operation.deletionRequestID, operation.deadline?.millisecondsSince1970,
-                  operation.credential?.rawValue, operation.notBefore?.millisecondsSince1970,
-                  operation.kind.rawValue])
+        try execute(Self.insertSQL,
+                    [operation.id.uuidString, operation.account.rawValue, operation.idempotencyKey.uuidString,
+                     operation.payload.storedText, operation.createdAt.millisecondsSince1970,
+                     operation.attempts, operation.nextAttemptAt?.millisecondsSince1970, operation.lastError,
+                     operation.state.rawValue, operation.deletionRequestID, operation.deadline?.millisecondsSince1970,
+                     operation.credential?.rawValue, operation.notBefore?.millisecondsSince1970,
+                     operation.kind.rawValue])
     }
 
     /// Saves the mutable fields of `operation` (attempts, schedule, error, state).

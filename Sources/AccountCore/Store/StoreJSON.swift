@@ -126,6 +126,17 @@ extension UsernameCooldown: CacheableValue {
 }
 
 extension OperationPayload {
+    /// The text of `storedJSON`, as the outbox's `payload` column holds it;
+    /// the payloads without arguments, most of a queue, written as the
+    /// constants they are.
+    var storedText: String {
+        switch self {
+        case .cancelDeletion: #"{"cancelDeletion":{}}"#
+        case .requestDeletion(nil, nil, nil): #"{"requestDeletion":{}}"#
+        default: StoreJSON.text(storedJSON)
+        }
+    }
+
     /// What the outbox's `payload` column holds.
     var storedJSON: JSONValue {
         switch self {

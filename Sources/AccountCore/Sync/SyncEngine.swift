@@ -268,14 +268,42 @@ public final class SyncEngine: Sendable {
     /// Changes the username: sent now when online, else queued (a later
     /// rename replaces a queued one).
     public func changeUsername(to newUsername: String) async throws(AccountError) -> Submission {
-        let username: Username
+        try await submit(.changeUsername(try username(newUsername)))
+    }
+
+    /// `text` as a username, a refusal audited.
+    private func username(_ text: String) throws(AccountError) -> Username {
         do {
-            username = try Username(parsing: newUsername)
+            return try Username(parsing: text)
         } catch {
             audit(AuditEntry(at: now, action: .changeUsername, outcome: .refused, errorCode: error.code), for: account)
             throw error
         }
-        return try await submit(.changeUsername(username))
+    }
+
+    /// Submits `operation` on the calling thread when that needs no network:
+    /// offline, a queueable operation is queued (or coalesced) and one that
+    /// is never queued is refused at once, as `requestDeletion`,
+    /// `cancelDeletion` and `changeUsername` would. Nil when online: nothing
+    /// was done, and those calls send it now.
+    public func submitOffline(_ operation: BackendOperation) throws(AccountError) -> Submission? {
+        guard !isOnline else { return nil }
+        switch try enqueue(operation) {
+        case .settled(let submission):
+            return submission
+        case .drain(let queued):
+            // Back online meanwhile: it is on disk, and goes in the background.
+            syncInBackground()
+            return .queued(queued)
+        case .applyNow:
+            return nil
+        }
+    }
+
+    /// `submitOffline` for a rename given as text.
+    public func changeUsernameOffline(to newUsername: String) throws(AccountError) -> Submission? {
+        guard !isOnline else { return nil }
+        return try submitOffline(.changeUsername(try username(newUsername)))
     }
 
     /// Finalizes now; never queued: offline it fails at once. Then no trace
@@ -305,12 +333,14 @@ public final class SyncEngine: Sendable {
         try await read(.stats).required(\.stats)
     }
 
-    private func submit(_ operation: BackendOperation) async throws(AccountError) -> Submission {
+    /// The part of a submission that needs no network: validated, then
+    /// written to the outbox (coalescing) in one durable transaction.
+    private func enqueue(_ operation: BackendOperation) throws(AccountError) -> Enqueued {
         try validate(operation)
         // A cancel that carries credentials (a login) has no queueable form.
         guard let payload = OperationPayload(operation) else {
             guard isOnline else { throw AccountError.offlineNotQueued }
-            return .completed(try await applyNow(operation))
+            return .applyNow
         }
         // What is queued is someone's: with nobody signed in, nobody's it
         // could be; under a token the server said is another user's, it
@@ -344,10 +374,31 @@ public final class SyncEngine: Sendable {
         // the durability tests) would report a queued operation as failed.
         if plan.insertNew { broadcaster.emit(.operationQueued(operationToQueue)) }
         if let status = try? localStatus() { broadcaster.emit(.statusChanged(status)) }
-        guard plan.insertNew else { return .coalesced }
+        guard plan.insertNew else { return .settled(.coalesced) }
         guard isOnline else {
             announceDeadlines()
-            return .queued(operationToQueue)
+            return .settled(.queued(operationToQueue))
+        }
+        return .drain(operationToQueue)
+    }
+
+    /// What became of a submission once its operation is on disk, or why
+    /// it was not queued.
+    private enum Enqueued {
+        /// Done: coalesced, or queued while offline.
+        case settled(Submission)
+        /// Queued while online: a drain sends it now.
+        case drain(OutboxOperation)
+        /// Never queued (a cancel by login), online: sent at once.
+        case applyNow
+    }
+
+    private func submit(_ operation: BackendOperation) async throws(AccountError) -> Submission {
+        let operationToQueue: OutboxOperation
+        switch try enqueue(operation) {
+        case .settled(let submission): return submission
+        case .applyNow: return .completed(try await applyNow(operation))
+        case .drain(let queued): operationToQueue = queued
         }
         let report = try await drain(immediate: operationToQueue.id)
         switch report.immediate {
@@ -459,7 +510,7 @@ public final class SyncEngine: Sendable {
     /// operations laid over it.
     /// When the server cannot be reached, the store answers, marked as such.
     public func status() async throws(AccountError) -> StatusReport {
-        guard isOnline, client.capabilities.deletionStatus, let account else { return try localStatus() }
+        guard asksServerForStatus, let account else { return try localStatus() }
         do {
             let asOf = deviceNow
             guard let deletion = try await read(.deletionStatus).deletion else { return try localStatus() }
@@ -468,6 +519,17 @@ public final class SyncEngine: Sendable {
         } catch where error.code == .network {
             return try localStatus()
         }
+    }
+
+    /// Whether `status()` asks the server: online, with someone signed in,
+    /// on a back end that has a status endpoint.
+    private var asksServerForStatus: Bool { isOnline && client.capabilities.deletionStatus && account != nil }
+
+    /// The status on the calling thread when `status()` would not ask the
+    /// server (offline, no status endpoint, nobody signed in); nil when it
+    /// would.
+    public func statusWithoutNetwork() throws(AccountError) -> StatusReport? {
+        asksServerForStatus ? nil : try localStatus()
     }
 
     /// The status from the store alone, with queued operations laid over it:

@@ -24,7 +24,11 @@
 **
 ** THREADS. Every function may be called from any thread. Calls on one core
 ** may run concurrently; ac_close() waits for them. The event handler runs
-** on a thread the library owns.
+** on a thread the library owns. A call whose answer needs no network (the
+** status from the store, "capabilities", "outbox", "signOut", and offline
+** submissions) runs on the calling thread and returns as soon as the store
+** has answered; one that waits for the network blocks the calling thread
+** while the library's threads do the work, so call it off the UI thread.
 **
 ** STRINGS. Every string is UTF-8 and NUL-terminated. Input that is NULL
 ** where a string is required, not UTF-8, not JSON where JSON is required,
