@@ -56,9 +56,11 @@ struct LineRendering: Equatable, Sendable {
     mutating func finish(prompt: String, line: LineBuffer, mark: String = "") -> String {
         var atEnd = line
         atEnd.moveEnd()
-        let output = redraw(prompt: prompt, line: atEnd) + mark + "\r\n"
+        let output = redraw(prompt: prompt, line: atEnd) + mark
         cursorRow = 0
-        return output
+        // A line that filled its last row leaves the cursor below it already.
+        let onNextRow = mark.isEmpty && layout(prompt: prompt, line: atEnd).end.column == columns
+        return onNextRow ? output : output + "\r\n"
     }
 
     /// The screen was cleared (Ctrl-L): the prompt starts at the top.
