@@ -119,14 +119,10 @@ struct Runner {
     let localizer: Localizer
 
     func run(_ command: Command) async -> ExitStatus {
-        switch command {
-        case .serve(let port):
-            return serve(port: port)
-        case .completion(let shell):
+        if case .serve(let port) = command { return serve(port: port) }
+        if case .completion(let shell) = command {
             console.line(CompletionScript.script(for: shell))
             return .done
-        default:
-            break
         }
         let session: Session
         let emulator: Emulator?
