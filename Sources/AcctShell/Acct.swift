@@ -15,11 +15,15 @@ public enum Acct {
     public static func run(arguments: [String], environment: [String: String]) async -> Int32 {
         let console = Console(environment: environment)
         var localizer = Localizer(language: Language.fromEnvironment(environment))
-        if let language = environment["ACCT_LANG"].flatMap(Language.init(rawValue:)) { localizer = Localizer(language: language) }
+        if let language = environment["ACCT_LANG"].flatMap(Language.init(rawValue:)) {
+            localizer = Localizer(language: language)
+        }
         if arguments.first == CompletionScript.command {
             // The shells' scripts ask here on each Tab; never an error on their screen.
             let words = Array(arguments.dropFirst())
-            guard let shell = words.first.flatMap(CompletionScript.Shell.init(rawValue:)) else { return ExitStatus.usage.rawValue }
+            guard let shell = words.first.flatMap(CompletionScript.Shell.init(rawValue:)) else {
+                return ExitStatus.usage.rawValue
+            }
             for line in CompletionScript.answer(shell: shell, words: Array(words.dropFirst()), localizer: localizer) {
                 console.line(line)
             }
