@@ -15,6 +15,20 @@ public enum Acct {
     public static func run(arguments: [String], environment: [String: String]) async -> Int32 {
         let console = Console(environment: environment)
         var localizer = Localizer(language: Language.fromEnvironment(environment))
+        if let language = environment["ACCT_LANG"].flatMap(Language.init(rawValue:)) {
+            localizer = Localizer(language: language)
+        }
+        if arguments.first == CompletionScript.command {
+            // The shells' scripts ask here on each Tab; never an error on their screen.
+            let words = Array(arguments.dropFirst())
+            guard let shell = words.first.flatMap(CompletionScript.Shell.init(rawValue:)) else {
+                return ExitStatus.usage.rawValue
+            }
+            for line in CompletionScript.answer(shell: shell, words: Array(words.dropFirst()), localizer: localizer) {
+                console.line(line)
+            }
+            return ExitStatus.done.rawValue
+        }
         do {
             let invocation = try Invocation.parse(arguments)
             let settings = try Settings(invocation, environment: environment)
@@ -23,8 +37,8 @@ public enum Acct {
                 console.line("acct \(version)")
                 return ExitStatus.done.rawValue
             }
-            if invocation.help {
-                console.line(Help.text(localizer))
+            if let topic = Help.topic(of: invocation) {
+                console.line(try Help.text(for: topic, localizer))
                 return ExitStatus.done.rawValue
             }
             let command: Command
@@ -53,6 +67,8 @@ struct Settings {
     var token: String?
     var account: String?
     var databasePath: String
+    /// The prompt's history: `$XDG_STATE_HOME/acct/history`.
+    var historyPath: String
     var language: Language
     var timezone: UTCOffset
     var platform: ClientPlatform
@@ -76,6 +92,9 @@ struct Settings {
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? ".") + "/.local/share"
         databasePath = value(invocation.database, "ACCT_DB") ?? dataHome + "/acct/store.sqlite"
+        let stateHome = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? ".") + "/.local/state"
+        historyPath = stateHome + "/acct/history"
         if let text = value(invocation.language, "ACCT_LANG") {
             guard let parsed = Language(rawValue: text) else { throw .badValue(option: "--lang", value: text) }
             language = parsed
@@ -105,6 +124,10 @@ struct Runner {
 
     func run(_ command: Command) async -> ExitStatus {
         if case .serve(let port) = command { return serve(port: port) }
+        if case .completion(let shell) = command {
+            console.line(CompletionScript.script(for: shell))
+            return .done
+        }
         let session: Session
         let emulator: Emulator?
         do {
@@ -118,7 +141,8 @@ struct Runner {
         }
         defer { emulator?.stop() }
         if command == .shell {
-            return await InteractiveShell(session: session, console: console, localizer: localizer).run()
+            return await InteractiveShell(session: session, console: console, localizer: localizer,
+                                          historyPath: settings.historyPath).run()
         }
         return await execute(command, in: session)
     }
@@ -164,11 +188,27 @@ struct Runner {
         case .deleteCancel(let email?):
             // One line, never echoed, never kept.
             call = .cancelDeletion(credentials: LoginCredentials(email: email, password: console.readLine() ?? ""))
-        case .deleteFinalize:
-            if console.inputIsTerminal, !settings.json {
-                let answer = localizer.text(.confirmAnswer)
-                console.raw(localizer.text(.confirmFinalize, ["answer": answer]) + " ")
-                guard console.readLine()?.lowercased() == answer else {
+        case .deleteFinalize(let confirmed):
+            if !confirmed, console.inputIsTerminal, !settings.json,
+               !ask(localizer.text(.confirmFinalize, ["answer": localizer.text(.confirmAnswer)])) {
+                console.line(localizer.text(.confirmCancelled))
+                return .refused
+            }
+        case .erase(let confirmation, _, let confirmed):
+            // Asked on a terminal only; elsewhere `--yes` is the answer, or
+            // nothing is done. A phrase the core refuses is not asked about.
+            let canAsk = console.inputIsTerminal && !settings.json
+            guard confirmed || canAsk else {
+                console.error(Help.message(for: .confirmationNeeded(command: "erase"), localizer))
+                return .usage
+            }
+            let capabilities = session.client.backend.capabilities
+            if capabilities.erase, ErasureConfirmation.accepts(confirmation) {
+                if !settings.json {
+                    let output = HumanOutput(localizer: localizer, console: console, now: session.client.now)
+                    for line in output.erasurePlan(capabilities) { console.line(line) }
+                }
+                if !confirmed, !ask(localizer.text(.confirmErase, ["answer": localizer.text(.confirmAnswer)])) {
                     console.line(localizer.text(.confirmCancelled))
                     return .refused
                 }
@@ -195,6 +235,12 @@ struct Runner {
             for line in output.lines(for: result, of: call) { console.line(line) }
         }
         return ExitStatus(result)
+    }
+
+    /// Asks `question` and reads the answer: true for the language's "yes".
+    private func ask(_ question: String) -> Bool {
+        console.raw(question + " ")
+        return console.readLine()?.lowercased() == localizer.text(.confirmAnswer)
     }
 
     /// A failure: its JSON object with `--json`, else its sentences on stderr.

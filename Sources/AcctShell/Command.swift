@@ -8,8 +8,8 @@ enum Command: Equatable {
     case stats
     case deleteRequest(reason: String?, days: Int?, wipe: Bool)
     case deleteCancel(email: String?)
-    case deleteFinalize
-    case erase(confirmation: String, reason: String?)
+    case deleteFinalize(confirmed: Bool)
+    case erase(confirmation: String, reason: String?, confirmed: Bool)
     case rename(String)
     case sync
     case outbox(all: Bool)
@@ -17,62 +17,71 @@ enum Command: Equatable {
     case capabilities
     case shell
     case serve(port: UInt16)
+    case completion(CompletionScript.Shell)
 
-    /// The command `invocation` names, with its options checked: an option
-    /// of another command is a usage error, not silently ignored.
+    /// The command `invocation` names, with its options checked against
+    /// `CommandTable`: an option of another command is a usage error, not
+    /// silently ignored.
     init(_ invocation: Invocation) throws(UsageError) {
-        var allowed: Set<String> = []
-        switch invocation.words {
-        case ["status"]: self = .status
-        case ["whoami"]: self = .whoami
-        case ["stats"]: self = .stats
-        case ["delete", "request"]:
-            var days: Int?
-            if let text = invocation.days {
-                guard let number = Int(text) else { throw .badValue(option: "--days", value: text) }
-                days = number
+        let words = invocation.words
+        guard let spec = CommandTable.command(startingWith: words) else {
+            let group = CommandTable.commands(under: words)
+            if !words.isEmpty, !group.isEmpty {
+                throw .incompleteCommand(words.joined(separator: " "), choices: group.map { $0.words[words.count] })
             }
-            self = .deleteRequest(reason: invocation.reason, days: days, wipe: invocation.wipe)
-            allowed = ["--reason", "--days", "--wipe"]
-        case ["delete", "cancel"]:
-            if invocation.email != nil, !invocation.passwordStdin { throw .passwordNeedsStdin }
-            self = .deleteCancel(email: invocation.email)
-            allowed = ["--email", "--password-stdin"]
-        case ["delete", "finalize"]: self = .deleteFinalize
-        case ["erase"]:
-            guard let confirmation = invocation.confirm else {
-                throw .missingArgument(command: "erase", argument: "--confirm DELETE_MY_ACCOUNT")
-            }
-            self = .erase(confirmation: confirmation, reason: invocation.reason)
-            allowed = ["--confirm", "--reason"]
-        case ["rename"]: throw .missingArgument(command: "rename", argument: "<new-username>")
-        case let words where words.count == 2 && words[0] == "rename": self = .rename(words[1])
-        case ["sync"]: self = .sync
-        case ["outbox"]:
-            self = .outbox(all: invocation.all)
-            allowed = ["--all"]
-        case ["signout"]:
-            self = .signout(discard: invocation.discard)
-            allowed = ["--discard"]
-        case ["capabilities"]: self = .capabilities
-        case ["shell"]: self = .shell
-        case ["serve"]:
-            var port: UInt16 = 0
-            if let text = invocation.port {
-                guard let number = UInt16(text) else { throw .badValue(option: "--port", value: text) }
-                port = number
-            }
-            self = .serve(port: port)
-            allowed = ["--port"]
-        default:
-            throw .unknownCommand(invocation.words.joined(separator: " "))
+            throw .unknownCommand(words.joined(separator: " "))
         }
-        let given: [(String, Bool)] = [("--reason", invocation.reason != nil), ("--days", invocation.days != nil),
-                                       ("--wipe", invocation.wipe), ("--email", invocation.email != nil),
-                                       ("--password-stdin", invocation.passwordStdin), ("--confirm", invocation.confirm != nil),
-                                       ("--port", invocation.port != nil), ("--discard", invocation.discard),
-                                       ("--all", invocation.all)]
-        if let stray = given.first(where: { $0.1 && !allowed.contains($0.0) }) { throw .unknownOption(stray.0) }
+        let extra = Array(words.dropFirst(spec.words.count))
+        if spec.argument == nil, !extra.isEmpty { throw .unknownCommand(words.joined(separator: " ")) }
+        let global = Set(CommandTable.globalOptions.map(\.name))
+        if let stray = invocation.given.subtracting(global).subtracting(spec.options.map(\.name)).sorted().first {
+            throw .unknownOption(stray)
+        }
+        if let missing = spec.options.first(where: { $0.required && invocation.values[$0.name] == nil }) {
+            throw .missingArgument(command: spec.name, argument: missing.synopsis)
+        }
+        func flag(_ name: String) -> Bool { invocation.flags.contains(name) }
+        func value(_ name: String) -> String? { invocation.values[name] }
+        func number<Number: FixedWidthInteger>(_ name: String) throws(UsageError) -> Number? {
+            guard let text = value(name) else { return nil }
+            guard let number = Number(text) else { throw .badValue(option: name, value: text) }
+            return number
+        }
+        switch spec.name {
+        case "status": self = .status
+        case "whoami": self = .whoami
+        case "stats": self = .stats
+        case "delete request":
+            self = .deleteRequest(reason: value("--reason"), days: try number("--days"), wipe: flag("--wipe"))
+        case "delete cancel":
+            if value("--email") != nil, !flag("--password-stdin") { throw .passwordNeedsStdin }
+            self = .deleteCancel(email: value("--email"))
+        case "delete finalize": self = .deleteFinalize(confirmed: flag("--yes"))
+        case "erase":
+            self = .erase(confirmation: value("--confirm") ?? "", reason: value("--reason"), confirmed: flag("--yes"))
+        case "rename":
+            guard extra.count == 1 else {
+                if extra.isEmpty { throw .missingArgument(command: spec.name, argument: spec.argument?.placeholder ?? "") }
+                throw .unknownCommand(words.joined(separator: " "))
+            }
+            self = .rename(extra[0])
+        case "sync": self = .sync
+        case "outbox": self = .outbox(all: flag("--all"))
+        case "signout": self = .signout(discard: flag("--discard"))
+        case "capabilities": self = .capabilities
+        case "shell": self = .shell
+        case "serve": self = .serve(port: try number("--port") ?? 0)
+        case "completion":
+            guard let name = extra.first else {
+                throw .missingArgument(command: spec.name, argument: spec.argument?.placeholder ?? "")
+            }
+            guard extra.count == 1, let shell = CompletionScript.Shell(rawValue: name) else {
+                throw .badValue(option: spec.name, value: extra.joined(separator: " "))
+            }
+            self = .completion(shell)
+        default: // `help` is answered before a command is made (`Help.topic`).
+            throw .unknownCommand(words.joined(separator: " "))
+        }
     }
 
     /// The call the command runs, if it is one (a cancel's password is
@@ -85,13 +94,13 @@ enum Command: Equatable {
         case .deleteRequest(let reason, let days, let wipe): .requestDeletion(reason: reason, days: days, wipe: wipe ? true : nil)
         case .deleteCancel: .cancelDeletion(credentials: nil)
         case .deleteFinalize: .finalizeDeletion
-        case .erase(let confirmation, let reason): .erase(confirmation: confirmation, reason: reason)
+        case .erase(let confirmation, let reason, _): .erase(confirmation: confirmation, reason: reason)
         case .rename(let name): .changeUsername(name)
         case .sync: .sync
         case .outbox(let all): .outbox(everyone: all)
         case .signout(let discard): .signOut(discard: discard)
         case .capabilities: .capabilities
-        case .shell, .serve: nil
+        case .shell, .serve, .completion: nil
         }
     }
 }

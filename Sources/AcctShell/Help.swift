@@ -1,27 +1,57 @@
 import AccountCore
 
-/// `acct --help`, and the messages of usage errors, in the chosen language.
+/// `acct --help`, `acct help COMMAND` (and `acct COMMAND --help`), and the
+/// messages of usage errors, in the chosen language, from `CommandTable`;
+/// every line holds in 80 columns.
 enum Help {
+    /// The list of commands and options.
     static func text(_ localizer: Localizer) -> String {
-        func row(_ left: String, _ key: TextKey) -> String {
-            "  " + left.padding(toLength: 34, withPad: " ", startingAt: 0) + localizer.text(key)
+        let commands = CommandTable.commands.map { ($0.title, localizer.text($0.summary)) }
+        let options = CommandTable.globalOptions.map { option(option: $0, localizer) }
+        // One column for the descriptions of both lists.
+        let column = TextLayout.termColumn(commands + options)
+        return ([localizer.text(.helpUsage), "", localizer.text(.helpCommands)] + TextLayout.rows(commands, column: column)
+            + ["", localizer.text(.helpOptions)] + TextLayout.rows(options, column: column)
+            + [""] + TextLayout.wrap(localizer.text(.helpMore))).joined(separator: "\n")
+    }
+
+    /// What help `invocation` asks for: the words after `help`, or the
+    /// command given with `--help`; nil when it asks for none.
+    static func topic(of invocation: Invocation) -> [String]? {
+        if invocation.words.first == "help" { return Array(invocation.words.dropFirst()) }
+        return invocation.help ? invocation.words : nil
+    }
+
+    /// The help of the command `topic` names (`delete request`), or the
+    /// list of a group's commands (`delete`), or of all when it is empty.
+    static func text(for topic: [String], _ localizer: Localizer) throws(UsageError) -> String {
+        if topic.isEmpty { return text(localizer) }
+        if let spec = CommandTable.command(startingWith: topic) { return text(for: spec, localizer) }
+        let group = CommandTable.commands(under: topic)
+        guard !group.isEmpty else { throw .unknownCommand(topic.joined(separator: " ")) }
+        return ([localizer.text(.helpCommands)] + TextLayout.rows(group.map { ($0.title, localizer.text($0.summary)) })
+            + [""] + TextLayout.wrap(localizer.text(.helpMore))).joined(separator: "\n")
+    }
+
+    /// One command: its synopsis, what it does, its options, examples.
+    static func text(for spec: CommandSpec, _ localizer: Localizer) -> String {
+        // A long synopsis goes on indented, inside 80 columns.
+        let usage = TextLayout.wrap(localizer.text(.helpUsageCommand, ["command": spec.synopsis]), width: TextLayout.helpWidth - 4)
+        var lines = [usage[0]] + usage.dropFirst().map { "    " + $0 }
+        lines += [""] + TextLayout.wrap(localizer.text(spec.details))
+        if !spec.options.isEmpty {
+            lines += ["", localizer.text(.helpOptionsTitle)] + TextLayout.rows(spec.options.map { option(option: $0, localizer) })
         }
-        return ([localizer.text(.helpUsage), "", localizer.text(.helpCommands)] + [
-            row("status", .helpStatus), row("whoami", .helpWhoami), row("stats", .helpStats),
-            row("delete request [--reason T] [--days N] [--wipe]", .helpDeleteRequest),
-            row("delete cancel [--email E --password-stdin]", .helpDeleteCancel),
-            row("delete finalize", .helpDeleteFinalize), row("erase --confirm DELETE_MY_ACCOUNT [--reason T]", .helpErase),
-            row("rename <new-username>", .helpRename), row("sync", .helpSync), row("outbox [--all]", .helpOutbox),
-            row("signout [--discard]", .helpSignout),
-            row("capabilities", .helpCapabilities), row("shell", .helpShell), row("serve [--port N]", .helpServe),
-        ] + ["", localizer.text(.helpOptions)] + [
-            row("--server URL      [ACCT_SERVER]", .helpServer), row("--backend NAME    [ACCT_BACKEND]", .helpBackend),
-            row("--token T         [ACCT_TOKEN]", .helpToken), row("--account ID      [ACCT_ACCOUNT]", .helpAccount),
-            row("--db PATH         [ACCT_DB]", .helpDb),
-            row("--lang en|tr      [ACCT_LANG]", .helpLang), row("--timezone UTC±HH:MM [ACCT_TIMEZONE]", .helpTimezone),
-            row("--platform P, --device-id D, --app-version V", .helpClient), row("--offline", .helpOffline),
-            row("--json", .helpJson), row("--help, --version", .helpHelpVersion),
-        ]).joined(separator: "\n")
+        lines += ["", localizer.text(.helpExamples)] + spec.examples.map { "  " + $0 }
+        lines += [""] + TextLayout.wrap(localizer.text(.helpGlobalOptions))
+        return lines.joined(separator: "\n")
+    }
+
+    /// An option's row: `--days N` and what it is, with its environment
+    /// variable.
+    private static func option(option: OptionSpec, _ localizer: Localizer) -> (String, String) {
+        let description = localizer.text(option.help) + (option.variable.map { " [\($0)]" } ?? "")
+        return (option.alias.map { option.synopsis + ", " + $0 } ?? option.synopsis, description)
     }
 
     static func message(for error: UsageError, _ localizer: Localizer) -> String {
@@ -32,13 +62,10 @@ enum Help {
         case .badValue(let option, let value): localizer.text(.usageBadValue, ["option": option, "value": value])
         case .missingArgument(let command, let argument):
             localizer.text(.usageMissingArgument, ["command": command, "argument": argument])
+        case .incompleteCommand(let command, let choices):
+            localizer.text(.usageIncompleteCommand, ["command": command, "choices": choices.joined(separator: ", ")])
         case .passwordNeedsStdin: localizer.text(.usagePasswordStdin)
+        case .confirmationNeeded(let command): localizer.text(.usageConfirmationNeeded, ["command": command])
         }
-    }
-}
-
-private extension String {
-    func padding(toLength length: Int, withPad pad: String, startingAt _: Int) -> String {
-        count >= length ? self + " " : self + String(repeating: pad, count: length - count)
     }
 }

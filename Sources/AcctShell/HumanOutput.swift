@@ -46,8 +46,8 @@ struct HumanOutput {
         case .finalized:
             return [console.styled(localizer.text(.statusFinalized), .bold)]
         case .erased(let status, let details):
-            return [localizer.text(.eraseDone, ["date": when(status.scheduledFor)])]
-                + erasureDetails(details) + [localizer.text(.warningErase)]
+            // What it cannot undo was said before it was done (`erasurePlan`).
+            return [localizer.text(.eraseDone, ["date": when(status.scheduledFor)])] + erasureDetails(details)
         case .renamed(let change):
             return [localizer.text(.renameDone, ["name": change?.newUsername ?? ""])]
         case .profile(let profile):
@@ -119,22 +119,53 @@ struct HumanOutput {
         return localizer.text(.queuedOperation)
     }
 
-    /// `name: value` for each thing the back end can do, by name.
-    private func capabilityLines(_ capabilities: BackendCapabilities) -> [String] {
-        func flag(_ value: Bool) -> String { localizer.text(value ? .capabilitiesYes : .capabilitiesNo) }
-        let range = capabilities.customDays.map {
-            "\(localizer.number($0.lowerBound))–\(localizer.number($0.upperBound))"
+    /// What the back end can do, a sentence each, in the reader's language:
+    /// "Cancelling a deletion: through the app, until the deadline".
+    func capabilityLines(_ capabilities: BackendCapabilities) -> [String] {
+        let notOffered = localizer.text(.capabilitiesNotOffered)
+        func line(_ label: TextKey, _ value: String) -> String {
+            localizer.text(.capabilitiesLine, ["label": localizer.text(label), "value": value])
         }
-        let rows: [(String, String)] = [
-            ("backend", backendName), ("cancellation", capabilities.cancellation.rawValue), ("customDays", range ?? "–"),
-            ("deletionStatus", flag(capabilities.deletionStatus)), ("erase", flag(capabilities.erase)),
-            ("finalizeNow", flag(capabilities.finalizeNow)),
-            ("gracePeriodDays", capabilities.gracePeriodDays.map(localizer.number) ?? "–"),
-            ("profile", flag(capabilities.profile)), ("rename", flag(capabilities.rename)),
-            ("requestDeletion", flag(capabilities.requestDeletion)), ("stats", flag(capabilities.stats)),
-            ("wipe", flag(capabilities.wipe)),
+        func offered(_ flag: Bool, _ value: TextKey, count: Int? = nil) -> String {
+            flag ? localizer.text(value, count: count) : notOffered
+        }
+        var deletion = notOffered
+        if capabilities.requestDeletion {
+            if let days = capabilities.customDays {
+                deletion = localizer.text(.capabilitiesDeletionChosen, ["from": localizer.number(days.lowerBound),
+                                                                         "to": localizer.number(days.upperBound)])
+            } else if let days = capabilities.gracePeriodDays {
+                deletion = localizer.text(.capabilitiesDeletionAfter, count: days)
+            } else {
+                deletion = localizer.text(.capabilitiesDeletionOnRequest)
+            }
+            if capabilities.locksAccount { deletion += localizer.text(.capabilitiesLocked) }
+            if capabilities.wipe { deletion += localizer.text(.capabilitiesWipe) }
+        }
+        let cancel: TextKey = switch capabilities.cancellation {
+        case .api: .capabilitiesCancelApi
+        case .login: .capabilitiesCancelLogin
+        case .notCancellable: .capabilitiesCancelNone
+        }
+        return [
+            line(.capabilitiesBackend, backendName),
+            line(.capabilitiesDeletionLabel, deletion),
+            line(.capabilitiesCancelLabel, localizer.text(cancel)),
+            line(.capabilitiesFinalizeLabel, offered(capabilities.finalizeNow, .capabilitiesFinalize)),
+            line(.capabilitiesEraseLabel, offered(capabilities.erase, .capabilitiesErase)),
+            line(.capabilitiesRenameLabel, offered(capabilities.rename, .capabilitiesRename, count: UsernameCooldown.days)),
+            line(.capabilitiesStatusLabel,
+                 localizer.text(capabilities.deletionStatus ? .capabilitiesStatusServer : .capabilitiesStatusDevice)),
+            line(.capabilitiesProfileLabel, offered(capabilities.profile, .capabilitiesProfile)),
+            line(.capabilitiesStatsLabel, offered(capabilities.stats, .capabilitiesStats)),
         ]
-        return rows.map { localizer.text(.capabilitiesLine, ["name": $0.0, "value": $0.1]) }
+    }
+
+    /// What an erasure will do, said before it is done.
+    func erasurePlan(_ capabilities: BackendCapabilities) -> [String] {
+        let plan = capabilities.gracePeriodDays.map { localizer.text(.erasePlan, count: $0) }
+            ?? localizer.text(.erasePlanUndated)
+        return [plan, localizer.text(.warningErase)]
     }
 
     /// Each thing an erasure did, in words; nothing for what the server did

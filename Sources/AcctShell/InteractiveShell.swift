@@ -1,66 +1,64 @@
 import AccountCore
 import AccountSession
 
-/// `acct shell`: the same commands without the `acct` prefix, a history for
-/// the session (`history`, `!N`), `online` and `offline`, `help`, and `exit`
-/// or Ctrl-D to leave. What is queued keeps syncing in the background, and
-/// events are printed as they happen.
+/// `acct shell`: the same commands without the `acct` prefix, `online`
+/// and `offline`, `help`, `history` and `!N`, and `exit` or Ctrl-D to
+/// leave. On a terminal, lines are edited (`LineEditor`) with a history
+/// kept across sessions (`History`) and Tab completion; elsewhere lines
+/// are read as they come. What is queued keeps syncing in the background,
+/// and events are printed as they happen, above the line being typed.
 struct InteractiveShell {
     let session: Session
     let console: Console
     let localizer: Localizer
+    /// The history file; nil keeps none.
+    let historyPath: String?
 
     func run() async -> ExitStatus {
-        let output = HumanOutput(localizer: localizer, console: console, now: session.client.now)
-        let events = session.engine.events
-        let printer = Task {
-            for await event in events {
-                switch event {
-                case .operationSynced(let operation):
-                    console.line(console.styled(localizer.text(.eventSynced, ["kind": output.kindName(operation.kind)]), .green))
-                case .operationFailed(let operation, let error):
-                    console.line(console.styled(localizer.text(.eventFailed, [
-                        "kind": output.kindName(operation.kind),
-                        "reason": localizer.message(for: error, operation: operation.kind)]), .red))
-                case .syncPaused(.authenticationRequired):
-                    console.line(localizer.text(.syncPausedAuthentication))
-                case .syncPaused(.accountMismatch):
-                    console.line(localizer.text(.syncPausedAccountMismatch))
-                case .deadlineApproaching(let operation):
-                    if let deadline = operation.deadline {
-                        console.line(localizer.text(.queuedCancel, ["date": localizer.dateTime(deadline)]))
-                    }
-                default:
-                    break
-                }
-            }
+        let editor = console.inputIsTerminal && console.outputIsTerminal
+            ? LineEditor(console: console, localizer: localizer) : nil
+        let say: @Sendable (String) -> Void = { text in
+            if let editor { editor.printAbove(text) } else { console.line(text) }
         }
+        let printer = printEvents(say)
         defer { printer.cancel() }
         console.line(localizer.text(.helpShellHelp))
-        var history: [String] = []
+        var history = History(path: editor == nil ? nil : historyPath)
+        var warnedAboutHistory = false
         var last = ExitStatus.done
         while true {
-            console.raw("acct> ")
-            guard var line = console.readLine() else {
-                console.line("")
-                return last
+            var line: String
+            if let editor {
+                switch await editor.readLine(prompt: "acct> ", history: history.entries) {
+                case .line(let text): line = text
+                case .interrupted: continue
+                case .endOfInput:
+                    console.line("")
+                    return last
+                }
+            } else {
+                console.raw("acct> ")
+                guard let text = console.readLine() else {
+                    console.line("")
+                    return last
+                }
+                line = text
             }
             line = String(line.drop { $0 == " " })
-            if line.hasPrefix("!"), let number = Int(line.dropFirst()), history.indices.contains(number - 1) {
-                line = history[number - 1]
+            if line.hasPrefix("!"), let number = Int(line.dropFirst()), history.entries.indices.contains(number - 1) {
+                line = history.entries[number - 1]
                 console.line(line)
             }
             if line.isEmpty { continue }
-            history.append(line)
+            if !history.add(line), !warnedAboutHistory, let historyPath {
+                console.error(localizer.text(.historyNotKept, ["path": historyPath]))
+                warnedAboutHistory = true
+            }
             switch line {
             case "exit", "quit":
                 return last
-            case "help":
-                console.line(Help.text(localizer))
-                console.line(localizer.text(.helpShellHelp))
-                continue
             case "history":
-                for (index, entry) in history.enumerated() { console.line("\(index + 1)  \(entry)") }
+                for (index, entry) in history.entries.enumerated() { console.line("\(index + 1)  \(entry)") }
                 continue
             case "online":
                 session.engine.setOnline(true)
@@ -74,9 +72,14 @@ struct InteractiveShell {
                 break
             }
             do {
-                let invocation = try Invocation.parse(Self.words(line))
+                let invocation = try Invocation.parse(CommandWords.split(line))
+                if let topic = Help.topic(of: invocation) {
+                    console.line(try Help.text(for: topic, localizer))
+                    if topic.isEmpty { console.line(localizer.text(.helpShellHelp)) }
+                    continue
+                }
                 let command = try Command(invocation)
-                guard command != .shell, command.call != nil else { throw UsageError.unknownCommand(line) }
+                guard command.call != nil else { throw UsageError.unknownCommand(line) }
                 var settings = try Settings(invocation, environment: [:])
                 settings.json = invocation.json
                 last = await Runner(settings: settings, console: console, localizer: localizer).execute(command, in: session)
@@ -90,28 +93,31 @@ struct InteractiveShell {
         }
     }
 
-    /// Splits a line into words; double or single quotes keep spaces.
-    static func words(_ line: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var quote: Character?
-        var inWord = false
-        for character in line {
-            if let open = quote {
-                if character == open { quote = nil } else { current.append(character) }
-            } else if character == "\"" || character == "'" {
-                quote = character
-                inWord = true
-            } else if character == " " || character == "\t" {
-                if inWord { words.append(current) }
-                current = ""
-                inWord = false
-            } else {
-                current.append(character)
-                inWord = true
+    /// Prints the engine's events as they come, through `say`.
+    private func printEvents(_ say: @escaping @Sendable (String) -> Void) -> Task<Void, Never> {
+        let output = HumanOutput(localizer: localizer, console: console, now: session.client.now)
+        let events = session.engine.events
+        return Task { [console, localizer] in
+            for await event in events {
+                switch event {
+                case .operationSynced(let operation):
+                    say(console.styled(localizer.text(.eventSynced, ["kind": output.kindName(operation.kind)]), .green))
+                case .operationFailed(let operation, let error):
+                    say(console.styled(localizer.text(.eventFailed, [
+                        "kind": output.kindName(operation.kind),
+                        "reason": localizer.message(for: error, operation: operation.kind)]), .red))
+                case .syncPaused(.authenticationRequired):
+                    say(localizer.text(.syncPausedAuthentication))
+                case .syncPaused(.accountMismatch):
+                    say(localizer.text(.syncPausedAccountMismatch))
+                case .deadlineApproaching(let operation):
+                    if let deadline = operation.deadline {
+                        say(localizer.text(.queuedCancel, ["date": localizer.dateTime(deadline)]))
+                    }
+                default:
+                    break
+                }
             }
         }
-        if inWord { words.append(current) }
-        return words
     }
 }

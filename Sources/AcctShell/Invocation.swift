@@ -1,42 +1,30 @@
 /// What `acct` was asked to do: its options and its command, as typed.
+/// Which options exist, and which take a value, is `CommandTable`'s.
 struct Invocation {
-    var server: String?
-    var backend: String?
-    var token: String?
-    var account: String?
-    var database: String?
-    var language: String?
-    var timezone: String?
-    var platform: String?
-    var deviceID: String?
-    var appVersion: String?
-    var offline = false
-    var json = false
-    var help = false
-    var version = false
-    // The options of single commands.
-    var reason: String?
-    var days: String?
-    var wipe = false
-    var email: String?
-    var passwordStdin = false
-    var confirm: String?
-    var port: String?
-    var discard = false
-    var all = false
+    /// The values of the options given, by name (`--backend`: `ovok`).
+    var values: [String: String] = [:]
+    /// The flags given, by name (`--json`).
+    var flags: Set<String> = []
     /// The command's words: `delete request`, `rename new_name`, ...
     var words: [String] = []
 
-    // Computed: key paths are not Sendable, so they cannot be stored globally.
-    private static var valued: [String: WritableKeyPath<Invocation, String?>] { [
-        "--server": \.server, "--backend": \.backend, "--token": \.token, "--account": \.account, "--db": \.database, "--lang": \.language,
-        "--timezone": \.timezone, "--platform": \.platform, "--device-id": \.deviceID, "--app-version": \.appVersion,
-        "--reason": \.reason, "--days": \.days, "--email": \.email, "--confirm": \.confirm, "--port": \.port,
-    ] }
-    private static var flags: [String: WritableKeyPath<Invocation, Bool>] { [
-        "--offline": \.offline, "--json": \.json, "--help": \.help, "-h": \.help, "--version": \.version,
-        "--wipe": \.wipe, "--password-stdin": \.passwordStdin, "--discard": \.discard, "--all": \.all,
-    ] }
+    var server: String? { values["--server"] }
+    var backend: String? { values["--backend"] }
+    var token: String? { values["--token"] }
+    var account: String? { values["--account"] }
+    var database: String? { values["--db"] }
+    var language: String? { values["--lang"] }
+    var timezone: String? { values["--timezone"] }
+    var platform: String? { values["--platform"] }
+    var deviceID: String? { values["--device-id"] }
+    var appVersion: String? { values["--app-version"] }
+    var offline: Bool { flags.contains("--offline") }
+    var json: Bool { flags.contains("--json") }
+    var help: Bool { flags.contains("--help") }
+    var version: Bool { flags.contains("--version") }
+
+    /// The names of every option given, flags and valued.
+    var given: Set<String> { flags.union(values.keys) }
 
     /// Parses `arguments`; options may come before or after the command,
     /// as `--name value` or `--name=value`; `--` ends the options.
@@ -58,19 +46,16 @@ struct Invocation {
             let (name, inline) = argument.firstIndex(of: "=").map {
                 (String(argument[..<$0]), Optional(String(argument[argument.index(after: $0)...])))
             } ?? (argument, nil)
-            if let flag = flags[name] {
-                guard inline == nil else { throw .badValue(option: name, value: inline ?? "") }
-                invocation[keyPath: flag] = true
-            } else if let path = valued[name] {
-                if let inline {
-                    invocation[keyPath: path] = inline
-                } else {
-                    guard index < arguments.count else { throw .missingValue(option: name) }
-                    invocation[keyPath: path] = arguments[index]
-                    index += 1
-                }
+            guard let option = CommandTable.optionsByName[name] else { throw .unknownOption(name) }
+            if option.value == nil {
+                guard inline == nil else { throw .badValue(option: option.name, value: inline ?? "") }
+                invocation.flags.insert(option.name)
+            } else if let inline {
+                invocation.values[option.name] = inline
             } else {
-                throw .unknownOption(name)
+                guard index < arguments.count else { throw .missingValue(option: option.name) }
+                invocation.values[option.name] = arguments[index]
+                index += 1
             }
         }
         return invocation
@@ -84,5 +69,10 @@ enum UsageError: Error, Equatable {
     case missingValue(option: String)
     case badValue(option: String, value: String)
     case missingArgument(command: String, argument: String)
+    /// `delete` alone: which of its commands.
+    case incompleteCommand(String, choices: [String])
     case passwordNeedsStdin
+    /// A command that asks before it acts cannot ask (no terminal, or
+    /// `--json`), and `--yes` was not given.
+    case confirmationNeeded(command: String)
 }

@@ -5,15 +5,18 @@ import AccountCore
 /// `TextTables`; the core's tables keep only what every front end shows.
 extension Localizer {
     /// The shell's text of `key` in this language (English when it has
-    /// none), its `{name}` placeholders filled from `arguments`.
-    func text(_ key: TextKey, _ arguments: [String: String] = [:]) -> String {
+    /// none), its `{name}` placeholders filled from `arguments`, and
+    /// `{count}`, which also picks the singular or the plural, from `count`.
+    func text(_ key: TextKey, _ arguments: [String: String] = [:], count: Int? = nil) -> String {
         guard let entry = TextTables.entry(key, language: language.rawValue) ?? TextTables.entry(key, language: "en") else {
             return key.rawValue
         }
         let template: String = switch entry {
         case .text(let text): text
-        case .plural(_, let other): other
+        case .plural(let one, let other): count == 1 ? one : other
         }
-        return Localizer.fill(template, with: arguments)
+        var values = arguments
+        if let count { values["count"] = number(count) }
+        return Localizer.fill(template, with: values)
     }
 }

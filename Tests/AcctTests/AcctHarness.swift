@@ -29,3 +29,8 @@ struct Acct {
         return (result.status, JSONValue(parsing: Array(result.output.utf8)))
     }
 }
+
+/// The lines of a program's output, without the last new line.
+func lines(_ text: String) -> [String] {
+    Array(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(text.hasSuffix("\n") ? 1 : 0))
+}

@@ -17,12 +17,15 @@ public final class PseudoTerminal {
     private let pid: pid_t
     private var received: [UInt8] = []
 
-    /// Starts `program` with `arguments` and `environment` on a new pseudo-terminal.
-    public init(_ program: String, _ arguments: [String], environment: [String: String]) throws {
+    /// Starts `program` with `arguments` and `environment` on a new
+    /// pseudo-terminal `columns` wide.
+    public init(_ program: String, _ arguments: [String], environment: [String: String], columns: UInt16 = 80) throws {
         master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
             throw POSIXFailure(call: "posix_openpt")
         }
+        var size = winsize(ws_row: 24, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        guard ioctl(master, UInt(TIOCSWINSZ), &size) == 0 else { throw POSIXFailure(call: "ioctl TIOCSWINSZ") }
         let slavePath = String(cString: name)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -60,13 +63,36 @@ public final class PseudoTerminal {
     /// its own, off the cooperative pool.
     @discardableResult
     public func waitFor(_ text: String, timeout: Double = 20) async throws -> Bool {
+        try await waitUntil(timeout: timeout) { $0.contains(text) }
+    }
+
+    /// Reads until `isDone` holds for all the output so far (true), or
+    /// `timeout` seconds pass or the program ends (false).
+    @discardableResult
+    public func waitUntil(timeout: Double = 20, _ isDone: (String) -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
-        while !output.contains(text) {
+        while !isDone(output) {
             guard ContinuousClock.now < deadline else { return false }
-            guard let bytes = try await Self.read(master, until: deadline) else { return output.contains(text) }
+            guard let bytes = try await Self.read(master, until: deadline) else { return isDone(output) }
             received.append(contentsOf: bytes)
         }
         return true
+    }
+
+    /// Stops the program (SIGSTOP) and returns once it is stopped: what is
+    /// sent to it meanwhile waits, until `resume`.
+    public func pause() async throws {
+        kill(pid, SIGSTOP)
+        let pid = pid
+        try await onThreadOfItsOwn {
+            var status: Int32 = 0
+            while waitpid(pid, &status, WUNTRACED) < 0 && errno == EINTR {}
+        }
+    }
+
+    /// Lets a paused program go on (SIGCONT).
+    public func resume() {
+        kill(pid, SIGCONT)
     }
 
     /// What arrives on `descriptor` before `deadline` (empty when nothing
