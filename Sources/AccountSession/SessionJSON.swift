@@ -79,7 +79,9 @@ extension Session {
 
     func json(_ report: StatusReport) -> JSONValue {
         ["deletion": json(report.deletion), "source": .string(report.source.rawValue),
-         "asOf": .instant(report.asOf), "queued": .array(report.queued.map(json))]
+         "asOf": .instant(report.asOf), "queued": .array(report.queued.map(json)),
+         "counts": ["queued": .integer(report.counts.queued), "failed": .integer(report.counts.failed),
+                    "missed": .integer(report.counts.missed)]]
     }
 
     /// `{"sent", "failed", "remaining", "waiting"}`; `waiting` says why the

@@ -26,6 +26,9 @@ struct HumanOutput {
         switch result {
         case .status(let report):
             var lines = deletion(report.deletion, queued: report.queued)
+            // The status lists what decides the deletion; the rest is counted.
+            let more = report.counts.total - report.queued.count
+            if more > 0 { lines.append(localizer.text(.statusMoreInOutbox, count: more)) }
             if report.source == .cache, report.deletion.state != .none || !report.queued.isEmpty {
                 lines.append(console.styled(localizer.text(.statusFromCache, ["date": localizer.dateTime(report.asOf)]), .dim))
             }

@@ -14,6 +14,9 @@ package final class CurlSession: Sendable {
     package let configuration: Configuration
     /// The idle handles.
     let pool = CurlHandlePool()
+    /// The thread sequential transfers run on; one that finds it busy gets
+    /// a thread of its own.
+    private let worker = WorkerThread()
 
     /// A session with `configuration`.
     package init(configuration: Configuration = .init()) {
@@ -29,20 +32,22 @@ package final class CurlSession: Sendable {
         try transfer(request, isCancelled: isCancelled, cancellation: nil)
     }
 
-    /// Performs `request` on a thread of its own, off Swift's cooperative
-    /// pool, and returns the final response. Cancelling the task aborts the
+    /// Performs `request` off Swift's cooperative pool (on the session's
+    /// worker thread, or a thread of its own when that one is busy), and
+    /// returns the final response. Cancelling the task aborts the
     /// transfer at once with `.cancelled`.
     package func perform(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
         if Task.isCancelled { throw CurlError(curlCode: CURLE_ABORTED_BY_CALLBACK) }
         let cancellation = CurlCancellation()
         let outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<CurlResponse, CurlError>, Never>) in
-                let started = DetachedThread.detach { [self] in
-                    continuation.resume(returning: Result { () throws(CurlError) -> CurlResponse in
+                let job: WorkerThread.Job = { [self] in
+                    let result = Result { () throws(CurlError) -> CurlResponse in
                         try transfer(request, isCancelled: { cancellation.isCancelled }, cancellation: cancellation)
-                    })
+                    }
+                    return { continuation.resume(returning: result) }
                 }
-                if !started {
+                if !worker.runIfFree(job), !DetachedThread.detach({ job()() }) {
                     continuation.resume(returning: .failure(CurlError(
                         kind: .other, code: -1, message: "could not start a thread for the transfer")))
                 }

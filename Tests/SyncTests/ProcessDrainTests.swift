@@ -71,8 +71,10 @@ struct ProcessDrainTests {
         }
         // Each child is killed once the emulator has seen it send (its
         // start-up, many times longer in a sanitizer build, is waited out),
-        // then 0 to 30 ms later: mid-request or between an answer and its
-        // commit, on any machine and any build.
+        // then 0 to 75 ms later: in the first request (answered after 30 ms),
+        // between its answer and its commit, while that commit overlaps the
+        // second request, or in the second or third, on any machine and any
+        // build.
         var generator = SystemRandomNumberGenerator()
         var killedMidway = 0
         var killedWhileQueued = 0
@@ -85,7 +87,7 @@ struct ProcessDrainTests {
             while try await harness.accountRequests().isEmpty, queued > 0, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(1))
             }
-            try await Task.sleep(for: .microseconds(Int.random(in: 0...30_000, using: &generator)))
+            try await Task.sleep(for: .microseconds(Int.random(in: 0...75_000, using: &generator)))
             kill(child, SIGKILL)
             if try await waitFor(child) == 128 + SIGKILL {
                 killedMidway += 1

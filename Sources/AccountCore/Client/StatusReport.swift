@@ -16,15 +16,20 @@ public struct StatusReport: Hashable, Sendable {
     public let source: Source
     /// When it was true.
     public let asOf: Instant
-    /// What waits in the outbox to reach the server (a queued cancel shows
-    /// the deadline it must beat).
+    /// The queued operations that decide what the deletion becomes, oldest
+    /// first: the first queued request and the first queued cancel (which
+    /// shows the deadline it must beat). The whole queue is `outbox`'s.
     public let queued: [OutboxOperation]
+    /// How many operations wait in the outbox, in each state.
+    public let counts: OutboxCounts
 
     /// Creates a report.
-    public init(deletion: DeletionStatus, source: Source, asOf: Instant, queued: [OutboxOperation] = []) {
+    public init(deletion: DeletionStatus, source: Source, asOf: Instant, queued: [OutboxOperation] = [],
+                counts: OutboxCounts = OutboxCounts()) {
         self.deletion = deletion
         self.source = source
         self.asOf = asOf
         self.queued = queued
+        self.counts = counts
     }
 }

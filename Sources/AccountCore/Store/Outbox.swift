@@ -75,8 +75,15 @@ extension Database {
     /// The first queued operation of `account`, the only one a drain needs:
     /// reading the whole outbox for each send would make a drain quadratic.
     func nextQueued(for account: AccountID) throws -> OutboxOperation? {
-        try query("SELECT \(Self.outboxColumns) FROM outbox WHERE account = ? AND state = 'queued' ORDER BY seq LIMIT 1",
-                  [account.rawValue], row: Self.outboxOperation).first
+        try nextQueued(for: account, limit: 1).first
+    }
+
+    /// The first `limit` queued operations of `account` that are not in
+    /// `skipping` (those a drain has on their way already), oldest first.
+    func nextQueued(for account: AccountID, limit: Int, skipping: Set<UniqueID> = []) throws -> [OutboxOperation] {
+        try query("SELECT \(Self.outboxColumns) FROM outbox WHERE account = ? AND state = 'queued' ORDER BY seq LIMIT ?",
+                  [account.rawValue, skipping.count + limit], row: Self.outboxOperation)
+            .lazy.filter { !skipping.contains($0.id) }.prefix(limit).map { $0 }
     }
 
     /// The operation with `id`, whoever owns it; nil once it left the outbox.
@@ -86,7 +93,36 @@ extension Database {
 
     /// How many operations of `account` are queued.
     func queuedCount(for account: AccountID) throws -> Int {
-        Int(try scalarInt("SELECT count(*) FROM outbox WHERE account = ? AND state = 'queued'", [account.rawValue]) ?? 0)
+        try outboxCounts(for: account).queued
+    }
+
+    /// How many operations of `account` are in each state, from the tally
+    /// the outbox's triggers keep (schema version 4): one row per state.
+    func outboxCounts(for account: AccountID) throws -> OutboxCounts {
+        var counts = OutboxCounts()
+        _ = try query("SELECT state, count FROM outbox_tally WHERE account = ?", [account.rawValue]) { row in
+            let count = Int(row.int64(1))
+            switch OutboxOperation.State(rawValue: row.text(0)) {
+            case .queued?, .sending?: counts.queued += count
+            case .failed?: counts.failed += count
+            case .missed?: counts.missed += count
+            case nil: throw StoreRecordError(table: "outbox_tally")
+            }
+        }
+        return counts
+    }
+
+    /// The first `limit` queued operations of `kind` of `account` (nil: all
+    /// of them), oldest first (`newestFirst`: the last ones, newest first),
+    /// by index: what the status and coalescing need, without reading the
+    /// rest of the queue.
+    func queued(_ kind: OperationKind, for account: AccountID, limit: Int?,
+                newestFirst: Bool = false) throws -> [OutboxOperation] {
+        let order = newestFirst ? "DESC" : "ASC"
+        return try query("""
+            SELECT \(Self.outboxColumns) FROM outbox
+            WHERE account = ? AND kind = ? AND state = 'queued' ORDER BY seq \(order) LIMIT ?
+            """, [account.rawValue, kind.rawValue, limit ?? -1], row: Self.outboxOperation)
     }
 
     /// The operations of `account`, or of everyone when nil, oldest first.

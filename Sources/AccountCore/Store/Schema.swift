@@ -124,5 +124,41 @@ enum Schema {
             ) WITHOUT ROWID;
             CREATE INDEX credential_by_account ON credential (account);
             """),
+        Migration(version: 4, name: "status without reading the queue", sql: """
+            -- What the status shows, found by index rather than by reading
+            -- every queued operation: a person's first queued request and
+            -- cancel, their last unsent ones (what a new one coalesces with).
+            CREATE INDEX outbox_by_kind ON outbox (account, kind, state, seq);
+
+            -- How many operations each person has in each state, kept by the
+            -- triggers below in the transaction that changes the outbox, so
+            -- that counting costs the same with ten queued or a hundred
+            -- thousand. A count that reaches zero leaves no row: a wiped
+            -- account leaves no name behind.
+            CREATE TABLE outbox_tally (
+                account TEXT NOT NULL,
+                state   TEXT NOT NULL,
+                count   INTEGER NOT NULL CHECK (count > 0),
+                PRIMARY KEY (account, state)
+            ) WITHOUT ROWID;
+            INSERT INTO outbox_tally (account, state, count)
+            SELECT account, state, count(*) FROM outbox GROUP BY account, state;
+
+            CREATE TRIGGER outbox_tally_insert AFTER INSERT ON outbox BEGIN
+                INSERT INTO outbox_tally (account, state, count) VALUES (new.account, new.state, 1)
+                ON CONFLICT (account, state) DO UPDATE SET count = count + 1;
+            END;
+            CREATE TRIGGER outbox_tally_delete AFTER DELETE ON outbox BEGIN
+                DELETE FROM outbox_tally WHERE account = old.account AND state = old.state AND count = 1;
+                UPDATE outbox_tally SET count = count - 1 WHERE account = old.account AND state = old.state;
+            END;
+            CREATE TRIGGER outbox_tally_update AFTER UPDATE OF account, state ON outbox
+            WHEN old.account IS NOT new.account OR old.state IS NOT new.state BEGIN
+                DELETE FROM outbox_tally WHERE account = old.account AND state = old.state AND count = 1;
+                UPDATE outbox_tally SET count = count - 1 WHERE account = old.account AND state = old.state;
+                INSERT INTO outbox_tally (account, state, count) VALUES (new.account, new.state, 1)
+                ON CONFLICT (account, state) DO UPDATE SET count = count + 1;
+            END;
+            """),
     ])
 }

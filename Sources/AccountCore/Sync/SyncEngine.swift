@@ -30,6 +30,17 @@ import POSIXThread
 ///   tries at once what waits on a backoff; only the automatic timer keeps
 ///   it. Nothing goes before a server's `Retry-After`. Coming back online
 ///   forgets the backoff too.
+/// - **The network and the disk at once.** A drain sends the next request
+///   as soon as an answer arrives, while `AnswerWriter` writes the answers
+///   (those that came during one commit together in the next), so a drain
+///   goes at the pace of the network, not of one `fsync` per operation.
+///   The guarantee above holds word for word: each answer is written in the
+///   transaction that removes its operation, in order; the next request
+///   leaves only after a success (a failure first waits until every answer
+///   before it is on disk, and holds back what follows); a crash leaves at
+///   most `window` (16) operations sent but still queued, each resent with
+///   its own key and applied once; and those on their way are never
+///   cancelled out. `sendQueued` gives the details.
 /// - **One drain at a time.** This engine's drains wait their turn on
 ///   `DrainGate`, woken when the one before ends: a drain started by coming
 ///   online or a sign-in during another runs next, never lost. Other
@@ -45,8 +56,12 @@ public final class SyncEngine: Sendable {
     private struct State {
         var online: Bool
         var pausedForAuthentication = false
-        /// The operation on its way; kept in memory only.
-        var sending: OutboxOperation.ID?
+        /// The operations on their way: sent, or answered with the answer
+        /// still being written. Kept in memory only, and added only under
+        /// the store's lock, so a submission coalescing in its own
+        /// transaction sees them: one on its way may be applied already,
+        /// and nothing may cancel it out.
+        var inFlight: Set<OutboxOperation.ID> = []
         /// Queued cancels already announced as close to their deadline.
         var announcedDeadlines: Set<OutboxOperation.ID> = []
         var timer: Task<Void, Never>?
@@ -312,9 +327,10 @@ public final class SyncEngine: Sendable {
                                                deletionRequestID: nil, deadline: deadline)
         operationToQueue.credential = signIn.credential
         let plan = try store.write { database in
-            // The one on its way reads as sending: never cancelled out.
-            let plan = Coalescing.plan(adding: operationToQueue,
-                                       to: overlaySending(try database.outboxOperations(for: account)))
+            // The ones on their way are left out: never cancelled out.
+            let neighbours = try Coalescing.Neighbours(reading: database, for: account,
+                                                       inFlight: state.withLock { $0.inFlight })
+            let plan = Coalescing.plan(adding: operationToQueue, to: neighbours)
             for id in plan.remove { try database.deleteOutbox(id: id) }
             if plan.insertNew { try database.insertOutbox(operationToQueue) }
             try database.insertAudit(AuditEntry(at: now, action: operationToQueue.kind,
@@ -443,20 +459,29 @@ public final class SyncEngine: Sendable {
     /// operations laid over it.
     /// When the server cannot be reached, the store answers, marked as such.
     public func status() async throws(AccountError) -> StatusReport {
-        guard isOnline, client.capabilities.deletionStatus else { return try overlaid(try cachedOrNone()) }
+        guard isOnline, client.capabilities.deletionStatus, let account else { return try localStatus() }
         do {
             let asOf = deviceNow
-            guard let deletion = try await read(.deletionStatus).deletion else { return try overlaid(try cachedOrNone()) }
-            return try overlaid(StatusReport(deletion: deletion, source: .server, asOf: asOf))
+            guard let deletion = try await read(.deletionStatus).deletion else { return try localStatus() }
+            let summary = try store.read { database in try QueueSummary(reading: database, for: account) }
+            return overlaid(StatusReport(deletion: deletion, source: .server, asOf: asOf), with: summary)
         } catch where error.code == .network {
-            return try overlaid(try cachedOrNone())
+            return try localStatus()
         }
     }
 
     /// The status from the store alone, with queued operations laid over it:
-    /// what to show without touching the network.
+    /// what to show without touching the network. A few indexed reads,
+    /// whatever the length of the queue.
     public func localStatus() throws(AccountError) -> StatusReport {
-        try overlaid(try cachedOrNone())
+        guard let account else { return StatusReport(deletion: .none, source: .cache, asOf: now) }
+        let (cached, summary) = try store.read { database in
+            (try database.cachedValue(DeletionStatus.self, for: account), try QueueSummary(reading: database, for: account))
+        }
+        let at = now
+        let base = cached.map { StatusReport(deletion: $0.value.advanced(to: at), source: .cache, asOf: $0.asOf) }
+            ?? StatusReport(deletion: .none, source: .cache, asOf: at)
+        return overlaid(base, with: summary)
     }
 
     /// The signed-in person's queued operations (none when nobody is).
@@ -465,20 +490,13 @@ public final class SyncEngine: Sendable {
         return try store.outbox(for: account)
     }
 
-    /// The signed-in person's last known deletion, advanced to now; none
-    /// when nothing is cached or nobody is signed in.
-    private func cachedOrNone() throws(AccountError) -> StatusReport {
-        guard let account, let cached = try store.cached(DeletionStatus.self, for: account) else {
-            return StatusReport(deletion: .none, source: .cache, asOf: now)
-        }
-        return StatusReport(deletion: cached.value.advanced(to: now), source: .cache, asOf: cached.asOf)
-    }
-
-    /// `base` with the queued operations laid over it and listed beside it.
-    private func overlaid(_ base: StatusReport) throws(AccountError) -> StatusReport {
-        let queue = try queue()
-        return StatusReport(deletion: OptimisticStatus.apply(queue, to: base.deletion, capabilities: client.capabilities),
-                            source: base.source, asOf: base.asOf, queued: overlaySending(queue.filter { $0.state == .queued }))
+    /// `base` with the queued request laid over it, and the queued request
+    /// and cancel listed beside it with the counts.
+    private func overlaid(_ base: StatusReport, with summary: QueueSummary) -> StatusReport {
+        StatusReport(deletion: OptimisticStatus.apply(summary.firstRequest, to: base.deletion,
+                                                      capabilities: client.capabilities),
+                     source: base.source, asOf: base.asOf, queued: overlaySending(summary.shown),
+                     counts: summary.counts)
     }
 
     /// The signed-in person's operations in the outbox: queued, sending,
@@ -490,10 +508,10 @@ public final class SyncEngine: Sendable {
     }
 
     private func overlaySending(_ operations: [OutboxOperation]) -> [OutboxOperation] {
-        let sending = state.withLock { $0.sending }
+        let inFlight = state.withLock { $0.inFlight }
         return operations.map { operation in
             var operation = operation
-            if operation.id == sending { operation.state = .sending }
+            if inFlight.contains(operation.id) { operation.state = .sending }
             return operation
         }
     }
@@ -560,6 +578,8 @@ public final class SyncEngine: Sendable {
             // are kept out by the lock beside the store.
             guard await gate.enter() else { throw AccountError(.network, detail: "cancelled") }
             defer { gate.leave() }
+            // Whatever way the drain ends, nothing of it is on its way after.
+            defer { state.withLock { $0.inFlight.removeAll() } }
             // Cancelled before it was queued on the gate: its turn ends at once.
             if Task.isCancelled { throw AccountError(.network, detail: "cancelled") }
             var held: DrainLock.Held?
@@ -595,40 +615,10 @@ public final class SyncEngine: Sendable {
                         }
                     }
                 }
-                // The signed-in person is read again for each operation: a
-                // sign-in during the drain makes it go on with theirs.
                 do {
-                    draining: while holdup == nil, let owner = account,
-                                    let next = try store.read({ database in try database.nextQueued(for: owner) }) {
-                        if next.kind == .cancelDeletion, let deadline = next.deadline,
-                           now.millisecondsSince1970 > deadline.millisecondsSince1970 {
-                            try markMissed(next)
-                            report.failed += 1
-                            continue
-                        }
-                        if let due = next.dueAt(explicit: explicit), due > deviceNow {
-                            holdup = .retry(at: due, after: nil)
-                            break
-                        }
-                        let delivery = try await deliver(next, immediate: next.id == immediate)
-                        if next.id == immediate { immediateDelivery = delivery }
-                        switch delivery {
-                        case .synced: report.sent += 1
-                        case .rejected: report.failed += 1
-                        // What follows waits behind it, in order.
-                        case .transient(let error, let retryAt):
-                            holdup = .retry(at: retryAt, after: error)
-                            break draining
-                        case .needsAuthentication:
-                            holdup = .paused(.authenticationRequired)
-                            break draining
-                        case .held:
-                            // Signed in as someone else meanwhile: go on with them.
-                            guard client.hasAccountMismatch else { continue draining }
-                            holdup = .paused(.accountMismatch)
-                            broadcaster.emit(.syncPaused(.accountMismatch))
-                            break draining
-                        }
+                    if holdup == nil {
+                        holdup = try await sendQueued(explicit: explicit, immediate: immediate, report: &report,
+                                                      immediateDelivery: &immediateDelivery)
                     }
                 } catch where immediateDelivery != nil {
                     // The operation submitted now has its answer, on disk: a
@@ -657,57 +647,228 @@ public final class SyncEngine: Sendable {
         return (report, immediateDelivery)
     }
 
-    private func deliver(_ operation: OutboxOperation, immediate: Bool) async throws(AccountError) -> Delivery {
-        // Marked under the store's write lock, so a submission coalescing in
-        // its own write transaction sees it: an operation on its way may be
-        // applied already, and nothing may cancel it out.
-        try store.write { _ in state.withLock { $0.sending = operation.id } }
-        defer { state.withLock { $0.sending = nil } }
+    /// How many answers a drain may hold unwritten, and how many operations
+    /// it reads ahead: the most that a crash leaves sent but still queued
+    /// (each is sent again with its key, and applied once).
+    static let window = 16
+
+    /// Sends the signed-in person's queued operations, in order, until the
+    /// queue is empty or must wait; returns why it waits, and what became of
+    /// `immediate`.
+    ///
+    /// The network and the disk work at once: the next request leaves as
+    /// soon as an answer arrives, and the answers are written by
+    /// `AnswerWriter` meanwhile, those that came during one commit together
+    /// in the next. Every promise of the engine holds:
+    /// - Operation N+1 leaves only once N's answer is in hand and is a
+    ///   success. A transient failure, a refusal, a 401 or a held token
+    ///   stops the sending until every answer before it is on disk and its
+    ///   own outcome is written, so a failure of N leaves N+1 unsent.
+    /// - Each operation leaves the outbox only in the transaction that
+    ///   records its answer, and the answers are written in the order they
+    ///   came. If a write fails, the drain ends with the error: that batch
+    ///   and every answer after it are dropped unwritten, and their
+    ///   operations stay queued.
+    /// - A crash at any instant leaves at most `window` operations sent but
+    ///   still queued; each is sent again with its own key, in order, and
+    ///   the server answers from its first answer, so each is applied once.
+    /// - Every operation read ahead, sent or answered is in `inFlight` until
+    ///   its answer is written (or the drain ends), so a submission never
+    ///   cancels out one that may be applied already.
+    private func sendQueued(explicit: Bool, immediate: OutboxOperation.ID?, report: inout SyncReport,
+                            immediateDelivery: inout Delivery?) async throws(AccountError) -> SyncHoldup? {
+        let writer = AnswerWriter(limit: Self.window) { [self] batch in
+            Result { () throws(AccountError) in try complete(batch) }
+        }
+        var holdup: SyncHoldup?
+        var failure: AccountError?
         do {
-            let exchange = try await client.send(operation.payload.backendOperation,
-                                                 idempotencyKey: operation.idempotencyKey, for: operation.account)
-            var answered = operation
-            if let account = exchange.account { answered.account = account }
-            try complete(answered, outcome: exchange.outcome, httpStatus: 200)
-            return .synced(exchange.outcome)
+            holdup = try await sendInOrder(explicit: explicit, immediate: immediate, writer: writer, report: &report,
+                                           immediateDelivery: &immediateDelivery)
+            try await writer.finish()
         } catch {
-            switch FailureClass(error) {
-            case .transient(let retryAfter):
-                var retry = operation
-                retry.attempts += 1
-                var generator = SystemRandomNumberGenerator()
-                // In whole milliseconds, as the store keeps it, so what the
-                // user is told is what the outbox says.
-                let failedAt = deviceNow
-                let retryAt = Instant(millisecondsSince1970: failedAt.adding(seconds: 
-                    Backoff.delay(afterAttempts: retry.attempts, retryAfter: retryAfter, using: &generator)).millisecondsSince1970)
-                retry.nextAttemptAt = retryAt
-                retry.notBefore = retryAfter.map {
-                    Instant(millisecondsSince1970: failedAt.adding(seconds: Double($0)).millisecondsSince1970)
+            failure = error
+            await writer.abandon()
+        }
+        // What reached the disk counts, whatever ended the drain.
+        report.sent += writer.written.count
+        if let answer = writer.written.first(where: { $0.operation.id == immediate }) {
+            immediateDelivery = .synced(answer.outcome)
+        }
+        if let failure { throw failure }
+        return holdup
+    }
+
+    private func sendInOrder(explicit: Bool, immediate: OutboxOperation.ID?, writer: AnswerWriter,
+                             report: inout SyncReport, immediateDelivery: inout Delivery?) async throws(AccountError) -> SyncHoldup? {
+        // Read ahead and marked in flight, not yet sent; released when the drain ends.
+        var ahead: [OutboxOperation] = []
+        defer { ahead.forEach(release) }
+        // The request on the wire.
+        var sending: (operation: OutboxOperation, answer: Task<Result<AccountClient.Exchange, AccountError>, Never>)?
+        while true {
+            if sending == nil {
+                // Nothing on the wire: the person signed in now (a sign-in
+                // during the drain makes it go on with theirs).
+                guard let next = try takeNext(&ahead) else { return nil }
+                if isMissed(next) {
+                    // Written after the answers before it, in order.
+                    try await writer.finish()
+                    try markMissed(next)
+                    report.failed += 1
+                    continue
                 }
-                try save(retry, after: error, outcome: .failed)
-                return .transient(error, retryAt: retryAt)
-            case .rejected where operation.kind == .cancelDeletion && error.reason == .notFound && !immediate:
-                // Nothing pending on the server any more (cancelled elsewhere):
-                // what the user wanted is true.
-                try complete(operation, outcome: BackendOutcome(deletion: DeletionStatus(state: .cancelled)), httpStatus: 404)
-                return .synced(BackendOutcome())
-            case .rejected:
-                var refused = operation
-                refused.state = .failed
-                refused.attempts += 1
-                let failed = try save(refused, after: error, outcome: .refused)
-                if !immediate { broadcaster.emit(.operationFailed(failed, error)) }
-                return .rejected(error)
-            case .needsAuthentication:
-                state.withLock { $0.pausedForAuthentication = true }
-                broadcaster.emit(.syncPaused(.authenticationRequired))
-                return .needsAuthentication(error)
-            case .held:
-                return .held(error)
-            case .storage:
-                throw error
+                if let due = next.dueAt(explicit: explicit), due > deviceNow {
+                    release(next)
+                    return .retry(at: due, after: nil)
+                }
+                sending = (next, send(next))
             }
+            guard let current = sending else { return nil }
+            let answer = await current.answer.valueCancellingWithCaller
+            sending = nil
+            switch answer {
+            case .success(let exchange):
+                // The next request leaves before this answer goes to the
+                // writer. One to be marked missed or to wait is left for
+                // when nothing is on the wire.
+                if let next = try takeNext(&ahead) {
+                    if isMissed(next) || next.dueAt(explicit: explicit).map({ $0 > deviceNow }) == true {
+                        ahead.insert(next, at: 0)
+                    } else {
+                        sending = (next, send(next))
+                    }
+                }
+                var answered = current.operation
+                if let account = exchange.account { answered.account = account }
+                do {
+                    try await writer.add(DrainAnswer(operation: answered, outcome: exchange.outcome, httpStatus: 200))
+                } catch {
+                    // Its answer is dropped and it stays queued; it must not
+                    // be on the wire once the drain has ended.
+                    if let sending {
+                        sending.answer.cancel()
+                        _ = await sending.answer.value
+                        release(sending.operation)
+                    }
+                    throw error
+                }
+            case .failure(let error):
+                // What came before it is on disk before its outcome is.
+                try await writer.finish()
+                let delivery = try settle(current.operation, after: error, immediate: current.operation.id == immediate)
+                if current.operation.id == immediate { immediateDelivery = delivery }
+                switch delivery {
+                case .synced: report.sent += 1
+                case .rejected: report.failed += 1
+                // What follows waits behind it, in order.
+                case .transient(let error, let retryAt):
+                    return .retry(at: retryAt, after: error)
+                case .needsAuthentication:
+                    return .paused(.authenticationRequired)
+                case .held:
+                    // Signed in as someone else meanwhile: go on with them.
+                    guard client.hasAccountMismatch else { continue }
+                    broadcaster.emit(.syncPaused(.accountMismatch))
+                    return .paused(.accountMismatch)
+                }
+            }
+        }
+    }
+
+    /// The next operation to send, from what was read ahead, or read now
+    /// (up to `window` of them, marked in flight under the store's lock, so
+    /// that reading waits for the disk only once per window); nil when the
+    /// queue is empty or nobody is signed in. What was read ahead for
+    /// someone else than the person signed in now is let go.
+    private func takeNext(_ ahead: inout [OutboxOperation]) throws(AccountError) -> OutboxOperation? {
+        let owner = account
+        if let first = ahead.first, first.account != owner {
+            ahead.forEach(release)
+            ahead = []
+        }
+        guard let owner else { return nil }
+        if ahead.isEmpty {
+            ahead = try store.read { database in
+                let next = try database.nextQueued(for: owner, limit: Self.window,
+                                                   skipping: state.withLock { $0.inFlight })
+                state.withLock { $0.inFlight.formUnion(next.map(\.id)) }
+                return next
+            }
+        }
+        return ahead.isEmpty ? nil : ahead.removeFirst()
+    }
+
+    /// `operation`'s request, started at once on this thread
+    /// (`Task.immediate` runs until the request is handed to the
+    /// transport), so no other thread is woken to send it.
+    private func send(_ operation: OutboxOperation) -> Task<Result<AccountClient.Exchange, AccountError>, Never> {
+        Task.immediate { await self.exchange(operation) }
+    }
+
+    /// `operation` is no longer on its way (answered and written, or not sent).
+    private func release(_ operation: OutboxOperation) {
+        state.withLock { _ = $0.inFlight.remove(operation.id) }
+    }
+
+    /// A queued cancel whose deadline passed on the server's clock.
+    private func isMissed(_ operation: OutboxOperation) -> Bool {
+        guard operation.kind == .cancelDeletion, let deadline = operation.deadline else { return false }
+        return now.millisecondsSince1970 > deadline.millisecondsSince1970
+    }
+
+    /// Sends `operation` with its key, as its owner.
+    private func exchange(_ operation: OutboxOperation) async -> Result<AccountClient.Exchange, AccountError> {
+        do {
+            return .success(try await client.send(operation.payload.backendOperation,
+                                                  idempotencyKey: operation.idempotencyKey, for: operation.account))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Records why `operation` did not go through, under the drain's rule
+    /// (`FailureClass`), and says what the drain does next.
+    private func settle(_ operation: OutboxOperation, after error: AccountError,
+                        immediate: Bool) throws(AccountError) -> Delivery {
+        defer { release(operation) }
+        switch FailureClass(error) {
+        case .transient(let retryAfter):
+            var retry = operation
+            retry.attempts += 1
+            var generator = SystemRandomNumberGenerator()
+            // In whole milliseconds, as the store keeps it, so what the
+            // user is told is what the outbox says.
+            let failedAt = deviceNow
+            let retryAt = Instant(millisecondsSince1970: failedAt.adding(seconds:
+                Backoff.delay(afterAttempts: retry.attempts, retryAfter: retryAfter, using: &generator)).millisecondsSince1970)
+            retry.nextAttemptAt = retryAt
+            retry.notBefore = retryAfter.map {
+                Instant(millisecondsSince1970: failedAt.adding(seconds: Double($0)).millisecondsSince1970)
+            }
+            try save(retry, after: error, outcome: .failed)
+            return .transient(error, retryAt: retryAt)
+        case .rejected where operation.kind == .cancelDeletion && error.reason == .notFound && !immediate:
+            // Nothing pending on the server any more (cancelled elsewhere):
+            // what the user wanted is true.
+            try complete([DrainAnswer(operation: operation, outcome: BackendOutcome(deletion: DeletionStatus(state: .cancelled)),
+                                      httpStatus: 404)])
+            return .synced(BackendOutcome())
+        case .rejected:
+            var refused = operation
+            refused.state = .failed
+            refused.attempts += 1
+            let failed = try save(refused, after: error, outcome: .refused)
+            if !immediate { broadcaster.emit(.operationFailed(failed, error)) }
+            return .rejected(error)
+        case .needsAuthentication:
+            state.withLock { $0.pausedForAuthentication = true }
+            broadcaster.emit(.syncPaused(.authenticationRequired))
+            return .needsAuthentication(error)
+        case .held:
+            return .held(error)
+        case .storage:
+            throw error
         }
     }
 
@@ -728,17 +889,23 @@ public final class SyncEngine: Sendable {
         return operation
     }
 
-    /// The server applied `operation`: it leaves the outbox in the same
-    /// transaction that records the answer.
-    private func complete(_ operation: OutboxOperation, outcome: BackendOutcome, httpStatus: Int) throws(AccountError) {
+    /// The server applied each operation of `answers`: each leaves the
+    /// outbox in the one transaction that records its answer, in order.
+    private func complete(_ answers: [DrainAnswer]) throws(AccountError) {
         let at = now
         try store.write { database in
-            try database.deleteOutbox(id: operation.id)
-            try database.remember(outcome, for: operation.account, asOf: at)
-            try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .succeeded,
-                                                httpStatus: httpStatus, operationID: operation.id), for: operation.account)
+            for answer in answers {
+                let operation = answer.operation
+                try database.deleteOutbox(id: operation.id)
+                try database.remember(answer.outcome, for: operation.account, asOf: at)
+                try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .succeeded,
+                                                    httpStatus: answer.httpStatus, operationID: operation.id),
+                                         for: operation.account)
+            }
+            // Under the store's lock, as they were marked.
+            state.withLock { state in answers.forEach { state.inFlight.remove($0.operation.id) } }
         }
-        broadcaster.emit(.operationSynced(operation))
+        for answer in answers { broadcaster.emit(.operationSynced(answer.operation)) }
     }
 
     private func markMissed(_ operation: OutboxOperation) throws(AccountError) {
@@ -750,16 +917,17 @@ public final class SyncEngine: Sendable {
             try database.insertAudit(AuditEntry(at: now, action: operation.kind, outcome: .missed,
                                                 operationID: operation.id), for: operation.account)
         }
+        release(operation)
         broadcaster.emit(.operationFailed(missed, AccountError(.conflict, detail: missed.lastError)))
     }
 
     /// Announces, once each, queued cancels within 24 hours of their deadline.
     private func announceDeadlines() {
-        guard let queue = try? queue() else { return }
-        let due = queue.filter { operation in
-            guard operation.state == .queued, operation.kind == .cancelDeletion, let deadline = operation.deadline else {
-                return false
-            }
+        guard let account,
+              let cancels = try? store.read({ database in try database.queued(.cancelDeletion, for: account, limit: nil) })
+        else { return }
+        let due = cancels.filter { operation in
+            guard let deadline = operation.deadline else { return false }
             let left = deadline.seconds(since: now)
             return left >= 0 && left <= 86_400
         }
@@ -771,6 +939,14 @@ public final class SyncEngine: Sendable {
         for operation in fresh { broadcaster.emit(.deadlineApproaching(operation)) }
     }
 
+}
+
+extension Task where Failure == Never {
+    /// The task's value; cancelling the caller's task cancels this one
+    /// (an unstructured task does not follow its creator by itself).
+    var valueCancellingWithCaller: Success {
+        get async { await withTaskCancellationHandler { await value } onCancel: { cancel() } }
+    }
 }
 
 extension OutboxOperation {

@@ -154,7 +154,8 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 ** when out_json is not NULL:
 **
 **   operation          arguments                        result (AC_OK unless said)
-**   "status"           -                                {"deletion", "source": "server"|"cache", "asOf", "queued": [op]}
+**   "status"           -                                {"deletion", "source": "server"|"cache", "asOf", "queued": [op],
+**                                                        "counts": {"queued", "failed", "missed"}}
 **   "profile"          -                                {"profile"}
 **   "stats"            -                                {"stats"}
 **   "capabilities"     -                                {"capabilities"}
@@ -178,6 +179,12 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 ** nobody has said: then sent only under the token it was made under),
 ** "backend", "held" (true for an earlier store's op whose owner could not
 ** be told: it is never sent under a guess)}.
+** A status's "queued" holds the operations that decide what the deletion
+** becomes: the first queued request (laid over "deletion") and the first
+** queued cancel (with the deadline it must beat), oldest first; "counts"
+** says how many operations of the user are in the outbox in each state
+** ("queued" includes one on its way); "outbox" lists them all. A status
+** costs the same with ten operations queued or a hundred thousand.
 ** "finalized" adds "userId" (the server's, or null); "erasure" adds
 ** "details": {"dataAnonymized", "apiKeysDeactivated", "sessionsDeleted",
 ** "accountDisabled"} (each true, false or null), or null. A completed

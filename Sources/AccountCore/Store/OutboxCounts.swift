@@ -1,0 +1,21 @@
+/// How many of one person's operations are in the outbox, in each state:
+/// read from a tally the store keeps as the outbox changes, so it costs the
+/// same whatever the length of the queue.
+public struct OutboxCounts: Hashable, Sendable {
+    /// Waiting to be sent, the one on its way included.
+    public var queued: Int
+    /// Refused by the server, kept for the user to see.
+    public var failed: Int
+    /// Cancels that could not reach the server before their deadline.
+    public var missed: Int
+
+    /// Creates counts.
+    public init(queued: Int = 0, failed: Int = 0, missed: Int = 0) {
+        self.queued = queued
+        self.failed = failed
+        self.missed = missed
+    }
+
+    /// Every operation counted.
+    public var total: Int { queued + failed + missed }
+}
