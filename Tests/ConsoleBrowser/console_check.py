@@ -213,7 +213,7 @@ class Console:
 
         # A deletion requested through acct appears with its countdown.
         self.acct(token, "delete", "request", expect=0)
-        row = f"#account-tables tr[data-user]"
+        row = "#account-tables tr[data-user]"
         self.wait_for(row, username, sees["pending"], sees["days_left"](28), what="the deletion appears")
         step(f"{username}: {sees['pending']}, {sees['days_left'](28)}")
 

@@ -268,7 +268,8 @@ enum ConsoleScript {
             renderFlags(flags);
           }
 
-          /** Reads everything now (or right after the read under way), then every second. */
+          /** Reads everything now (or right after the read under way), then every
+           * second while the page is seen; a hidden page reads again when shown. */
           function refresh() {
             if (running) {
               again = true;
@@ -285,11 +286,15 @@ enum ConsoleScript {
               if (again) {
                 again = false;
                 refresh();
-              } else {
+              } else if (!document.hidden) {
                 timer = setTimeout(refresh, pollMilliseconds);
               }
             });
           }
+
+          document.addEventListener("visibilitychange", () => {
+            if (!document.hidden) refresh();
+          });
 
           // MARK: Actions
 
