@@ -69,7 +69,7 @@ struct Browser {
 
     static func prepared() async throws -> Browser {
         func installed(_ name: String) throws -> String {
-            try #require(findExecutable(name) ?? ["/usr/bin/" + name].first(where: fileExists),
+            try #require(findExecutable(name) ?? (fileExists("/usr/bin/" + name) ? "/usr/bin/" + name : nil),
                          "\(name) is not installed: bash .ci/deps installs it")
         }
         let chromium = try installed("chromium")
