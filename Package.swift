@@ -110,7 +110,9 @@ let package = Package(
         .target(
             name: "AccountEmulator",
             dependencies: ["AccountCore", "SQLiteDB", "POSIXThread", "Libc"],
-            path: "Sources/AccountEmulator"
+            path: "Sources/AccountEmulator",
+            // The web console's texts: Localization/AccountEmulator.
+            plugins: ["LocalizationCompiler"]
         ),
         .target(
             name: "TestSupport",

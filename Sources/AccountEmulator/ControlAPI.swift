@@ -3,18 +3,23 @@ import FoundationEssentials
 
 /// The emulator's control API under `/__emulator/`, off unless enabled:
 /// make users and tokens, move the clock, set the finalize-now flag, read
-/// the logs, inject faults. Its own requests are not logged.
+/// the logs, inject faults; and the web console over it
+/// (`/__emulator/console`, `WebConsole`). Its own requests are not logged.
+/// A call that a browser sends from a page of another origin (its `Origin`
+/// is not the emulator's own) is refused with 403, so a web site cannot
+/// drive it.
 ///
 /// | call | body | answer |
 /// |---|---|---|
 /// | `POST /__emulator/users` | `{"backend", "id"?, "username"?, "email"?, "password"?, "firstName"?, "lastName"?}` | `{"user", "token"}` |
+/// | `GET /__emulator/users` | | `{"now", "users": [user + "daysLeft", "canCancel", "nextRenameAllowedAt"]}` |
 /// | `GET /__emulator/users/{id}` | | `{"user"}` |
 /// | `POST /__emulator/tokens` | `{"userId", "kind"?: "session" or "apiKey"}` | `{"token"}` |
 /// | `GET`/`POST /__emulator/clock` | `{"advanceSeconds"}` | `{"now", "offsetSeconds"}` |
 /// | `POST /__emulator/deletion-job` | | `{"finalized": [user ids]}` |
 /// | `GET`/`PUT /__emulator/flags` | `{"finalizeNow": bool}` | `{"finalizeNow"}` |
-/// | `GET /__emulator/mutations` | | `{"mutations": [...]}` |
-/// | `GET`/`DELETE /__emulator/requests` | | `{"requests": [...]}` |
+/// | `GET /__emulator/mutations?after=SEQ` | | `{"mutations": [...]}`, those after `SEQ` (default: all) |
+/// | `GET /__emulator/requests?after=SEQ`, `DELETE` | | `{"requests": [...]}`, those after `SEQ` (default: all) |
 /// | `GET`/`POST`/`DELETE /__emulator/faults` | `{"method", "path", "mode", "count"?, "retryAfter"?, "delayMs"?, "status"?}` | `{"faults": [...]}` |
 struct ControlAPI: Sendable {
     static let prefix = "/__emulator/"
@@ -25,6 +30,10 @@ struct ControlAPI: Sendable {
     let log: RequestLog
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
+        if let origin = request.headers["Origin"], origin != "http://" + (request.headers["Host"] ?? "") {
+            return failure(403, "a control call from a page of another origin is refused")
+        }
+        if let page = WebConsole.response(to: request) { return page }
         let body = request.body.isEmpty ? JSONValue.object([:]) : JSONValue(parsing: request.body)
         guard let body, body.objectValue != nil else { return failure(400, "the body must be a JSON object") }
         do {
@@ -41,6 +50,8 @@ struct ControlAPI: Sendable {
         switch (request.method, path) {
         case ("POST", "users"):
             return .json(201, try createUser(body))
+        case ("GET", "users"):
+            return .json(200, try usersJSON())
         case ("GET", _) where path.hasPrefix("users/"):
             let id = String(path.dropFirst("users/".count))
             guard let user = try state.transaction({ try $0.user(id: id) }) else { throw ControlError(404, "no user \(id)") }
@@ -76,9 +87,10 @@ struct ControlAPI: Sendable {
             try state.transaction { try $0.setSetting(Settings.finalizeNow, enabled ? "true" : "false") }
             return .json(200, ["finalizeNow": .bool(enabled)])
         case ("GET", "mutations"):
-            return .json(200, ["mutations": .array(try state.transaction { try $0.mutations() })])
+            let after = try Self.sequenceNumber(request)
+            return .json(200, ["mutations": .array(try state.transaction { try $0.mutations(after: after) })])
         case ("GET", "requests"):
-            return .json(200, ["requests": log.json])
+            return .json(200, ["requests": log.json(after: try Self.sequenceNumber(request))])
         case ("DELETE", "requests"):
             log.removeAll()
             return .json(200, ["requests": []])
@@ -153,6 +165,30 @@ struct ControlAPI: Sendable {
             }
             return finalized
         }
+    }
+
+    /// Every user, with what the console shows of each at the emulator's now:
+    /// the days left before a pending deletion, whether a cancel is still in
+    /// time, when a rename is allowed again.
+    private func usersJSON() throws -> JSONValue {
+        let now = clock.now()
+        let users = try state.transaction { try $0.allUsers() }
+            .sorted { ($0.backend.rawValue, $0.id) < ($1.backend.rawValue, $1.id) }
+        return ["now": .string(ISO8601.format(now)), "users": .array(users.map { user in
+            guard case .object(var members) = user.json else { return user.json }
+            members["daysLeft"] = user.deletion.state == .pending
+                ? user.deletion.remainingDays(at: now).map { .integer(Int64($0)) } ?? .null : .null
+            members["canCancel"] = .bool(user.deletion.canCancel(at: now))
+            members["nextRenameAllowedAt"] = .instant(UsernameCooldown(lastChangedAt: user.usernameChangedAt).nextChangeAllowedAt)
+            return .object(members)
+        })]
+    }
+
+    /// The `after` of a log's query: a sequence number, 0 when absent.
+    private static func sequenceNumber(_ request: HTTPRequest) throws -> Int {
+        guard let text = request.queryValue("after") else { return 0 }
+        guard let after = Int(text), after >= 0 else { throw ControlError(400, "after is a sequence number, not negative") }
+        return after
     }
 
     private func finalizeNowEnabled() throws -> Bool {

@@ -56,7 +56,7 @@ struct EmulatedUser: Sendable, Hashable, Codable {
                 "status": .string(deletion.state.rawValue), "requestedAt": .instant(deletion.requestedAt),
                 "scheduledFor": .instant(deletion.scheduledFor), "canCancelUntil": .instant(deletion.canCancelUntil),
                 "finalizedAt": .instant(deletion.finalizedAt), "isLocked": .bool(deletion.isLocked),
-                "wipe": .bool(deletion.wipesData),
+                "wipe": .bool(deletion.wipesData), "cancellation": .string(deletion.cancellation.rawValue),
             ],
         ]
     }

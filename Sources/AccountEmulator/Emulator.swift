@@ -57,6 +57,7 @@ public final class Emulator: Sendable {
     private let host: String
     private let state: EmulatorState
     private let clock: EmulatorClock
+    private let controlAPIEnabled: Bool
 
     /// Opens the state, binds and starts serving.
     public init(configuration: Configuration = Configuration()) throws(EmulatorError) {
@@ -81,6 +82,7 @@ public final class Emulator: Sendable {
             self.host = configuration.host
             self.state = state
             self.clock = clock
+            controlAPIEnabled = configuration.enableControlAPI
         } catch {
             throw EmulatorError(String(describing: error))
         }
@@ -95,6 +97,14 @@ public final class Emulator: Sendable {
     public var baseURL: String {
         guard server != nil else { return EmulatorTransport.baseURL }
         return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
+
+    /// The web console's address, `baseURL` + `/__emulator/console`: a page
+    /// that shows the accounts and the logs live and acts through the
+    /// control API. Nil without the control API or a socket.
+    public var consoleURL: String? {
+        guard controlAPIEnabled, server != nil else { return nil }
+        return baseURL + WebConsole.path
     }
 
     /// This emulator in memory: requests go straight to its router, with

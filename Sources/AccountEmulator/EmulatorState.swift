@@ -155,10 +155,12 @@ struct StateTransaction {
                   request.path, request.headers["Idempotency-Key"]])
     }
 
-    func mutations() throws -> [JSONValue] {
+    /// The mutations after sequence number `after`, oldest first.
+    func mutations(after: Int = 0) throws -> [JSONValue] {
         try database.query("""
-            SELECT seq, at, backend, user_id, action, method, path, idempotency_key FROM mutations ORDER BY seq
-            """) { row in
+            SELECT seq, at, backend, user_id, action, method, path, idempotency_key FROM mutations
+            WHERE seq > ? ORDER BY seq
+            """, [after]) { row in
             [
                 "seq": .integer(row.int64(0)), "at": .integer(row.int64(1)), "backend": .string(row.text(2)),
                 "userId": .string(row.text(3)), "action": .string(row.text(4)), "method": .string(row.text(5)),

@@ -21,8 +21,9 @@ struct Router: Sendable {
         }
         let seq = log.record(request, at: clock.now())
         let reply = answer(request)
-        if case .response(let response) = reply {
-            log.setStatus(response.status, for: seq)
+        switch reply {
+        case .response(let response): log.finish(seq, with: response)
+        case .dropConnection: log.finish(seq, with: nil)
         }
         return reply
     }

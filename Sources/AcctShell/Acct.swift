@@ -261,6 +261,7 @@ struct Runner {
             let emulator = try Emulator(configuration: .init(port: port, statePath: try emulatorStatePath(),
                                                               enableControlAPI: true))
             console.line(localizer.text(.serveListening, ["url": emulator.baseURL]))
+            if let url = emulator.consoleURL { console.line(localizer.text(.serveConsole, ["url": url])) }
             console.line(localizer.text(.serveOvokLogin, ["email": Emulator.ovokDemoCredentials.email,
                                                           "password": Emulator.ovokDemoCredentials.password]))
             while true { pause() }

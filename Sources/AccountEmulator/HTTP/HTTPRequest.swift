@@ -45,6 +45,44 @@ package struct HTTPRequest: Sendable, Equatable {
         return true
     }
 
+    /// The value of the first `name=value` pair of the query, its `+` and
+    /// `%XX` decoded (an invalid escape is kept as sent); nil when absent.
+    package func queryValue(_ name: String) -> String? {
+        guard let query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if Self.formDecoded(parts[0]) == name { return parts.count == 2 ? Self.formDecoded(parts[1]) : "" }
+        }
+        return nil
+    }
+
+    /// `text` with `+` as a space and each valid `%XX` as its byte.
+    private static func formDecoded(_ text: Substring) -> String {
+        let bytes = Array(text.utf8)
+        var decoded: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(bytes[index] == UInt8(ascii: "+") ? UInt8(ascii: " ") : bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: decoded, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     /// The path and query of a request-target in origin form ("/a?b"),
     /// absolute form ("http://host/a?b") or asterisk form ("*").
     static func split(target: String) -> (path: String, query: String?) {
