@@ -1,6 +1,4 @@
 import AccountCore
-import Allmine
-import CurlTransport
 
 /// 6. Growth: how the cost of the status and of a drain grows with the
 /// length of the queue, each against a reference whose cost does not.
@@ -54,10 +52,7 @@ struct GrowthBenchmark {
     /// main actor (see `CCore`).
     func measureStatus(_ files: [StatusFile]) throws -> [StatusPoint] {
         try files.map { file in
-            let store = try AccountStore(path: file.path)
-            let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: CCore.unreachable),
-                                           store: store, transport: CurlTransport(), account: StatusStore.userID)
-            let engine = SyncEngine(client: client, online: false)
+            let engine = try StatusStore.offlineEngine(path: file.path)
             let first = try engine.localStatus()
             guard StatusStore.shows(first, queued: file.queued) else {
                 throw BenchmarkError("growth: with \(file.queued) queued, localStatus() shows \(first.deletion.state) and "

@@ -1,6 +1,4 @@
 import AccountCore
-import Allmine
-import CurlTransport
 
 /// 2. Open and status: what a fresh process pays to open its store, sign
 /// the user in and get the status the user sees, from the cache, with
@@ -44,8 +42,8 @@ struct OpenStatusBenchmark {
                 + "fresh process does it: `AccountStore(path:)`, an `AccountClient` (Allmine, `CurlTransport`) signed "
                 + "in as the demo user without a token, a `SyncEngine` offline over it, and `localStatus()`, which is "
                 + "checked to show the cached pending deletion and the queued cancel with its deadline. The store "
-                + "holds a profile and a pending deletion cached from an emulator, and "
-                + "\(Format.count(operations)) queued operations of the user (requests and renames in turn, one "
+                + "holds a profile and a pending deletion cached from an emulator, and \(Format.count(operations)) "
+                + "queued operations of the user (requests and renames in turn, one "
                 + "cancel at a tenth of the queue), written by one `enqueue(contentsOf:)`.",
             rows: [
                 .rounds("open + status, \(Format.count(operations)) operations queued", ours: ours, reference: reference,
@@ -62,10 +60,7 @@ struct OpenStatusBenchmark {
     /// `status`; the clock stops before they close.
     private func openOurs(_ path: String, status: Bool) throws -> Double {
         let began = Stopwatch.now()
-        let store = try AccountStore(path: path)
-        let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: CCore.unreachable),
-                                       store: store, transport: CurlTransport(), account: StatusStore.userID)
-        let engine = SyncEngine(client: client, online: false)
+        let engine = try StatusStore.offlineEngine(path: path)
         let report = status ? try engine.localStatus() : nil
         let seconds = Stopwatch.now() - began
         if let report, !StatusStore.shows(report, queued: operations) {
@@ -73,7 +68,7 @@ struct OpenStatusBenchmark {
                                  + "\(report.queued.count) queued, not the store's pending deletion and queued cancel")
         }
         // Closing (and its checkpoint) happens after the clock stopped.
-        withExtendedLifetime((store, client, engine)) {}
+        withExtendedLifetime(engine) {}
         return seconds
     }
 

@@ -70,6 +70,16 @@ enum StatusStore {
         return account
     }
 
+    /// Opens the store at `path` as a fresh process of an app does to show
+    /// the status offline: `AccountStore(path:)`, an `AccountClient`
+    /// (Allmine, `CurlTransport`, nothing listening) signed in as the demo
+    /// user without a token, and a `SyncEngine` over it, offline.
+    static func offlineEngine(path: String) throws -> SyncEngine {
+        let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: CCore.unreachable),
+                                       store: try AccountStore(path: path), transport: CurlTransport(), account: userID)
+        return SyncEngine(client: client, online: false)
+    }
+
     /// Whether `report` is what the store made by `make` shows: the cached
     /// pending deletion and, when anything is queued, the queued cancel
     /// with its deadline.
