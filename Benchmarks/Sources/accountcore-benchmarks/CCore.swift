@@ -46,8 +46,8 @@ final class CCore {
         let code = ac_call(handle, "status", nil, &out)
         defer { ac_string_free(out) }
         let text = out.map { String(cString: $0) } ?? ""
-        // No size limit: with 100 000 queued the answer may be far longer
-        // than what the core accepts as input.
+        // No size limit: with 100 000 queued the answer may be longer than
+        // the parser's default 16 MiB.
         guard code == AC_OK, let json = try? JSONParser.parse(Array(text.utf8), maximumBytes: .max),
               json["source"]?.stringValue == "cache", json["deletion"]?["status"]?.stringValue == "pending",
               queued == 0 || (json["queued"]?.arrayValue ?? []).contains(where: {

@@ -17,6 +17,8 @@ final class PointRead {
     private let statement: RawStatement
     private let account: UnsafeMutablePointer<CChar>
     private let entry: UnsafeMutablePointer<CChar>
+    /// What one read folds into the sum; nil before the first.
+    private var perRead: UInt64?
 
     /// Prepares the read of `entry` ("deletion", "profile") of `account`
     /// (an `AccountID`'s raw value) in the store file at `path`.
@@ -49,9 +51,6 @@ final class PointRead {
         }
         return seconds
     }
-
-    /// What one read folds into the sum; nil before the first.
-    private var perRead: UInt64?
 
     private func read(_ calls: Int, into sink: inout Sink) throws {
         let handle = statement.handle

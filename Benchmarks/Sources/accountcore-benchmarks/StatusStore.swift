@@ -55,8 +55,9 @@ enum StatusStore {
         let engine = SyncEngine(client: client)
         _ = try await engine.profile()
         if case .queued(let operation) = try await engine.requestDeletion() {
-            // Not applied at once: said, since it should not happen on
-            // loopback, then sent as a sync the user asks for would send it.
+            // Queued rather than applied (the send failed, or a drain of the
+            // engine's own was under way): said, then sent by a sync, as a
+            // sync the user asks for would send it.
             let reason = try engine.outbox().first { $0.id == operation.id }?.lastError ?? "no error recorded"
             progress("   note: the seed's deletion request was queued, not applied (\(reason)); syncing it")
             _ = try await engine.sync()
