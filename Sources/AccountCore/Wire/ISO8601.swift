@@ -10,11 +10,36 @@ package enum ISO8601 {
         let total = date.millisecondsSince1970
         let (days, millisecondOfDay) = floorDivision(total, millisecondsPerDay)
         let (year, month, day) = civilDate(fromDaysSince1970: days)
-        let seconds = millisecondOfDay / 1000
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-            + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
-        if milliseconds { text += "." + pad(millisecondOfDay % 1000, 3) }
-        return text + "Z"
+        guard (0...9999).contains(year) else {
+            // Outside four digits: the general form, signs and all.
+            let seconds = millisecondOfDay / 1000
+            var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+                + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
+            if milliseconds { text += "." + pad(millisecondOfDay % 1000, 3) }
+            return text + "Z"
+        }
+        // Written in place: a status carries several of these.
+        return String(unsafeUninitializedCapacity: 24) { text in
+            var count = 0
+            func put(_ value: Int64, _ width: Int) {
+                var value = value
+                for position in stride(from: count + width - 1, through: count, by: -1) {
+                    text[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                count += width
+            }
+            func put(_ character: Unicode.Scalar) {
+                text[count] = UInt8(ascii: character)
+                count += 1
+            }
+            let seconds = millisecondOfDay / 1000
+            put(year, 4); put("-"); put(month, 2); put("-"); put(day, 2); put("T")
+            put(seconds / 3600, 2); put(":"); put(seconds / 60 % 60, 2); put(":"); put(seconds % 60, 2)
+            if milliseconds { put("."); put(millisecondOfDay % 1000, 3) }
+            put("Z")
+            return count
+        }
     }
 
     /// The instant `text` names, or nil when it is not an ISO 8601 date-time
