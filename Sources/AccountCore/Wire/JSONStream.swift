@@ -74,7 +74,15 @@ package struct JSONStream {
 
     /// An instant in ISO 8601 with milliseconds, as `JSONValue.instant`, or null.
     package mutating func instant(_ instant: Instant?) {
-        string(instant.map { ISO8601.format($0) })
+        guard let instant else { return string(nil) }
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        if ISO8601.append(instant, to: &bytes) {
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            bytes.removeLast()
+            JSONWriter.appendString(ISO8601.format(instant), to: &bytes)
+        }
     }
 
     /// A value written the general way.
