@@ -45,16 +45,8 @@ public final class Session: Sendable {
     /// its status and its one JSON object, encoded: the JSON edge of `ac_call`.
     public func perform(_ name: String, arguments: JSONValue?) async -> (status: CallStatus, json: [UInt8]) {
         let call: Call
-        do {
-            call = try Call(name: name, arguments: arguments)
-        } catch {
-            return (CallStatus(error), json(error, operation: OperationKind(rawValue: name)).encoded)
-        }
-        do {
-            return answer(try await perform(call))
-        } catch {
-            return (CallStatus(error), json(error, operation: call.kind).encoded)
-        }
+        do { call = try Call(name: name, arguments: arguments) } catch { return answer(error, name: name) }
+        do { return answer(try await perform(call)) } catch { return answer(error, name: name) }
     }
 
     /// `perform(_:arguments:)` on the calling thread, when the call's answer
@@ -63,16 +55,13 @@ public final class Session: Sendable {
     /// here too.
     public func performLocally(_ name: String, arguments: JSONValue?) -> (status: CallStatus, json: [UInt8])? {
         let call: Call
-        do {
-            call = try Call(name: name, arguments: arguments)
-        } catch {
-            return (CallStatus(error), json(error, operation: OperationKind(rawValue: name)).encoded)
-        }
-        do {
-            return try performLocally(call).map(answer)
-        } catch {
-            return (CallStatus(error), json(error, operation: call.kind).encoded)
-        }
+        do { call = try Call(name: name, arguments: arguments) } catch { return answer(error, name: name) }
+        do { return try performLocally(call).map(answer) } catch { return answer(error, name: name) }
+    }
+
+    /// The answer to a failure of the call named `name`.
+    private func answer(_ error: AccountError, name: String) -> (status: CallStatus, json: [UInt8]) {
+        (CallStatus(error), json(error, operation: OperationKind(rawValue: name)).encoded)
     }
 
     private func answer(_ result: CallResult) -> (status: CallStatus, json: [UInt8]) {
