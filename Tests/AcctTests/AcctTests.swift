@@ -298,9 +298,11 @@ struct AcctTerminalTests {
         terminal.send("history\n")
         #expect(try await terminal.waitFor("1  delete request"))
         terminal.send("!5\n")
-        var echoed = try await terminal.waitFor("status\r\nThe deletion was cancelled.")
-        if !echoed { echoed = try await terminal.waitFor("status\nThe deletion was cancelled.") }
-        #expect(echoed)
+        // The recalled line is echoed, then answered; one wait for either
+        // line end, since a wait that fails lasts until its timeout.
+        #expect(try await terminal.waitUntil {
+            $0.contains("status\r\nThe deletion was cancelled.") || $0.contains("status\nThe deletion was cancelled.")
+        }, "\(terminal.output)")
         terminal.send("exit\n")
         #expect(try await terminal.wait() == 0)
     }

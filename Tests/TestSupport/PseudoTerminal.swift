@@ -60,16 +60,18 @@ public final class PseudoTerminal {
 
     /// Reads until the output holds `text` (true), or `timeout` seconds pass
     /// or the program ends (false). Each wait for output is on a thread of
-    /// its own, off the cooperative pool.
+    /// its own, off the cooperative pool. The timeout only guards a hang:
+    /// what a test waits for comes well within a second, and a machine
+    /// loaded many times over was seen to take more than 20.
     @discardableResult
-    public func waitFor(_ text: String, timeout: Double = 20) async throws -> Bool {
+    public func waitFor(_ text: String, timeout: Double = 120) async throws -> Bool {
         try await waitUntil(timeout: timeout) { $0.contains(text) }
     }
 
     /// Reads until `isDone` holds for all the output so far (true), or
     /// `timeout` seconds pass or the program ends (false).
     @discardableResult
-    public func waitUntil(timeout: Double = 20, _ isDone: (String) -> Bool) async throws -> Bool {
+    public func waitUntil(timeout: Double = 120, _ isDone: (String) -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         while !isDone(output) {
             guard ContinuousClock.now < deadline else { return false }
