@@ -31,6 +31,8 @@
 ** submissions) runs on the calling thread and returns as soon as the store
 ** has answered; one that waits for the network blocks the calling thread
 ** while the library's threads do the work, so call it off the UI thread.
+** An app's transport is called on the library's threads too, and may
+** answer from any thread (see "YOUR APP'S HTTP STACK").
 **
 ** STRINGS. Every string is UTF-8 and NUL-terminated. Input that is NULL
 ** where a string is required, not UTF-8, not JSON where JSON is required,
