@@ -31,7 +31,11 @@ enum CStrings {
 
     /// A copy of `value`'s JSON that the caller frees with `ac_string_free`.
     static func copy(_ value: JSONValue) -> UnsafeMutablePointer<CChar>? {
-        let bytes = value.encoded
+        copy(value.encoded)
+    }
+
+    /// A NUL-terminated copy of `bytes` that the caller frees with `ac_string_free`.
+    static func copy(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
         guard let memory = malloc(bytes.count + 1) else { return nil }
         let text = memory.bindMemory(to: CChar.self, capacity: bytes.count + 1)
         bytes.withUnsafeBufferPointer { buffer in

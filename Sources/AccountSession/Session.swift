@@ -17,6 +17,8 @@ public final class Session: Sendable {
     public let engine: SyncEngine
     /// Texts in the configured language and offset.
     public let localizer: Localizer
+    /// The answer to "capabilities", encoded when the session opened.
+    private let capabilitiesJSON: [UInt8]
 
     /// Opens the store and the client, signed in as the configuration's
     /// `account` with `token` when given, reaching the back end through
@@ -37,6 +39,7 @@ public final class Session: Sendable {
                                    transport: transport, token: token, account: configuration.account, clock: clock)
         engine = SyncEngine(client: client, online: online)
         localizer = Localizer(language: configuration.client.language, offset: configuration.client.timezone)
+        capabilitiesJSON = JSONValue.object(["capabilities": Self.json(client.capabilities, backend: client.backend.name)]).encoded
         if automaticSync { engine.startAutomaticSync() }
     }
 
@@ -64,41 +67,36 @@ public final class Session: Sendable {
     }
 
     /// Runs the call `name` with `arguments` (an object, or nil) and returns
-    /// its status and its one JSON object: the JSON edge of `ac_call`.
-    public func perform(_ name: String, arguments: JSONValue?) async -> (status: CallStatus, json: JSONValue) {
+    /// its status and its one JSON object, encoded: the JSON edge of `ac_call`.
+    public func perform(_ name: String, arguments: JSONValue?) async -> (status: CallStatus, json: [UInt8]) {
         let call: Call
-        do {
-            call = try Call(name: name, arguments: arguments)
-        } catch {
-            return (CallStatus(error), json(error, operation: OperationKind(rawValue: name)))
-        }
-        do {
-            return answer(try await perform(call))
-        } catch {
-            return (CallStatus(error), json(error, operation: call.kind))
-        }
+        do { call = try Call(name: name, arguments: arguments) } catch { return answer(error, name: name) }
+        do { return answer(try await perform(call)) } catch { return answer(error, name: name) }
     }
 
     /// `perform(_:arguments:)` on the calling thread, when the call's answer
     /// needs no network (`performLocally(_:)`); nil, with nothing done, when
     /// it must wait for the network. A call that cannot be made is answered
     /// here too.
-    public func performLocally(_ name: String, arguments: JSONValue?) -> (status: CallStatus, json: JSONValue)? {
+    public func performLocally(_ name: String, arguments: JSONValue?) -> (status: CallStatus, json: [UInt8])? {
         let call: Call
-        do {
-            call = try Call(name: name, arguments: arguments)
-        } catch {
-            return (CallStatus(error), json(error, operation: OperationKind(rawValue: name)))
-        }
-        do {
-            return try performLocally(call).map(answer)
-        } catch {
-            return (CallStatus(error), json(error, operation: call.kind))
-        }
+        do { call = try Call(name: name, arguments: arguments) } catch { return answer(error, name: name) }
+        do { return try performLocally(call).map(answer) } catch { return answer(error, name: name) }
     }
 
-    private func answer(_ result: CallResult) -> (status: CallStatus, json: JSONValue) {
-        (result.status, json(result))
+    /// The answer to a failure of the call named `name`.
+    private func answer(_ error: AccountError, name: String) -> (status: CallStatus, json: [UInt8]) {
+        (CallStatus(error), json(error, operation: OperationKind(rawValue: name)).encoded)
+    }
+
+    private func answer(_ result: CallResult) -> (status: CallStatus, json: [UInt8]) {
+        // The capabilities never change while the session lives: encoded once.
+        switch result {
+        case .capabilities: return (.ok, capabilitiesJSON)
+        // Asked for on every frame: written straight to bytes.
+        case .status(let report): return (.ok, encoded(report))
+        default: return (result.status, json(result).encoded)
+        }
     }
 
     /// Runs `call` on the calling thread when its answer needs no network:

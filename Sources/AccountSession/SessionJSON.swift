@@ -43,25 +43,76 @@ extension Session {
     }
 
     func json(_ status: DeletionStatus) -> JSONValue {
-        [
-            "status": .string(status.state.rawValue), "requestedAt": .instant(status.requestedAt),
-            "scheduledFor": .instant(status.scheduledFor), "canCancelUntil": .instant(status.canCancelUntil),
-            "finalizedAt": .instant(status.finalizedAt),
-            "remainingDays": .integer(status.state == .pending ? status.remainingDays(at: client.now) : nil),
-            "isLocked": .bool(status.isLocked), "cancellation": .string(status.cancellation.rawValue),
-            "wipe": .bool(status.wipesData),
-        ]
+        streamed { write(status, to: &$0) }
     }
 
     func json(_ operation: OutboxOperation) -> JSONValue {
-        [
-            "id": .string(operation.id.description), "kind": .string(operation.kind.rawValue),
-            "createdAt": .instant(operation.createdAt), "attempts": .integer(operation.attempts),
-            "state": .string(operation.state.rawValue), "deadline": .instant(operation.deadline),
-            "lastError": .string(operation.lastError), "account": .string(operation.account.userID),
-            "backend": .string(operation.account.backend.isEmpty ? nil : operation.account.backend),
-            "held": .bool(operation.account.isHeld),
-        ]
+        streamed { write(operation, to: &$0) }
+    }
+
+    /// What `write` writes, as a value (for the shell and the events, which
+    /// are not asked for many times a second).
+    private func streamed(_ write: (inout JSONStream) -> Void) -> JSONValue {
+        var stream = JSONStream()
+        write(&stream)
+        return JSONValue(parsing: stream.bytes) ?? .null
+    }
+
+    // The shapes the status is made of, written member by member in the
+    // order JSONWriter sorts keys (by their UTF-8 bytes: "canCancelUntil"
+    // before "cancellation").
+
+    /// A status's JSON, written straight to bytes: what `ac_call("status")`
+    /// returns.
+    func encoded(_ report: StatusReport) -> [UInt8] {
+        var stream = JSONStream()
+        write(report, to: &stream)
+        return stream.bytes
+    }
+
+    private func write(_ report: StatusReport, to out: inout JSONStream) {
+        out.openObject()
+        out.key("asOf"); out.instant(report.asOf)
+        out.key("counts"); out.openObject()
+        out.key("failed"); out.integer(report.counts.failed)
+        out.key("missed"); out.integer(report.counts.missed)
+        out.key("queued"); out.integer(report.counts.queued)
+        out.closeObject()
+        out.key("deletion"); write(report.deletion, to: &out)
+        out.key("queued"); out.openArray()
+        for operation in report.queued { write(operation, to: &out) }
+        out.closeArray()
+        out.key("source"); out.string(report.source.rawValue)
+        out.closeObject()
+    }
+
+    private func write(_ status: DeletionStatus, to out: inout JSONStream) {
+        out.openObject()
+        out.key("canCancelUntil"); out.instant(status.canCancelUntil)
+        out.key("cancellation"); out.string(status.cancellation.rawValue)
+        out.key("finalizedAt"); out.instant(status.finalizedAt)
+        out.key("isLocked"); out.bool(status.isLocked)
+        out.key("remainingDays"); out.integer(status.state == .pending ? status.remainingDays(at: client.now) : nil)
+        out.key("requestedAt"); out.instant(status.requestedAt)
+        out.key("scheduledFor"); out.instant(status.scheduledFor)
+        out.key("status"); out.string(status.state.rawValue)
+        out.key("wipe"); out.bool(status.wipesData)
+        out.closeObject()
+    }
+
+    private func write(_ operation: OutboxOperation, to out: inout JSONStream) {
+        out.openObject()
+        out.key("account"); out.string(operation.account.userID)
+        out.key("attempts"); out.integer(operation.attempts)
+        out.key("backend"); out.string(operation.account.backend.isEmpty ? nil : operation.account.backend)
+        out.key("createdAt"); out.instant(operation.createdAt)
+        out.key("deadline"); out.instant(operation.deadline)
+        out.key("held"); out.bool(operation.account.isHeld)
+        out.key("id"); out.string(operation.id.description)
+        out.key("kind"); out.string(operation.kind.rawValue)
+        out.key("lastError"); out.string(operation.lastError)
+        out.key("state"); out.string(operation.state.rawValue)
+        out.closeObject()
     }
 
     /// What an erasure did, as the server reported it.
@@ -78,10 +129,7 @@ extension Session {
     }
 
     func json(_ report: StatusReport) -> JSONValue {
-        ["deletion": json(report.deletion), "source": .string(report.source.rawValue),
-         "asOf": .instant(report.asOf), "queued": .array(report.queued.map(json)),
-         "counts": ["queued": .integer(report.counts.queued), "failed": .integer(report.counts.failed),
-                    "missed": .integer(report.counts.missed)]]
+        streamed { write(report, to: &$0) }
     }
 
     /// `{"sent", "failed", "remaining", "waiting"}`; `waiting` says why the
@@ -112,7 +160,11 @@ extension Session {
     }
 
     func json(_ capabilities: BackendCapabilities) -> JSONValue {
-        ["backend": .string(client.backend.name), "profile": .bool(capabilities.profile), "stats": .bool(capabilities.stats),
+        Self.json(capabilities, backend: client.backend.name)
+    }
+
+    static func json(_ capabilities: BackendCapabilities, backend: String) -> JSONValue {
+        ["backend": .string(backend), "profile": .bool(capabilities.profile), "stats": .bool(capabilities.stats),
          "deletionStatus": .bool(capabilities.deletionStatus), "requestDeletion": .bool(capabilities.requestDeletion),
          "cancellation": .string(capabilities.cancellation.rawValue), "finalizeNow": .bool(capabilities.finalizeNow),
          "rename": .bool(capabilities.rename), "erase": .bool(capabilities.erase),

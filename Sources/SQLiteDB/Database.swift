@@ -128,6 +128,15 @@ package final class Database {
         return code == SQLITE_OK && moved != 0
     }
 
+    /// What a value read from this file depends on: this connection's own
+    /// changes (`sqlite3_total_changes64`, every row it inserted, updated
+    /// or deleted, a rolled-back one included) and other connections'
+    /// commits (`PRAGMA data_version`). Equal stamps mean nothing was
+    /// written in between, so a value read then may be used again.
+    package func changeStamp() throws(SQLiteError) -> ChangeStamp {
+        ChangeStamp(ownChanges: sqlite3_total_changes64(handle), othersVersion: try scalarInt("PRAGMA data_version") ?? 0)
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     package var changes: Int { Int(sqlite3_changes(handle)) }
 
@@ -155,4 +164,10 @@ package final class Database {
     package func userVersion() throws(SQLiteError) -> Int {
         Int(try scalarInt("PRAGMA user_version") ?? 0)
     }
+}
+
+/// See `Database.changeStamp()`.
+package struct ChangeStamp: Hashable, Sendable {
+    let ownChanges: Int64
+    let othersVersion: Int64
 }

@@ -64,6 +64,12 @@ enum Files {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
+    /// Makes the directory at `path` (mode 0755: the charts go into the
+    /// repository) unless it is there.
+    static func makeDirectory(_ path: String) throws(FileError) {
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw FileError("mkdir", path) }
+    }
+
     /// Copies the file at `source` to `destination`, keeping its mode.
     static func copy(_ source: String, to destination: String) throws(FileError) {
         try save(try contents(of: source), to: destination)

@@ -6,7 +6,7 @@ struct Options {
     var help = false
     /// Where to write the Markdown report instead of BENCHMARKS.md.
     var output: String?
-    /// The benchmarks to run (1 to 5); nil runs all. A partial run, like a
+    /// The benchmarks to run (1 to 6); nil runs all. A partial run, like a
     /// quick one, leaves BENCHMARKS.md alone.
     var only: Set<Int>?
 
@@ -20,26 +20,34 @@ struct Options {
     var enqueueOperations: Int { quick ? 2_000 : 20_000 }
     var enqueueTurns: Int { quick ? 4 : 20 }
     var batchRuns: Int { quick ? 3 : 5 }
-    var coldOpenOperations: Int { quick ? 1_000 : 10_000 }
-    var coldOpenRuns: Int { quick ? 6 : 30 }
+    var openStatusOperations: Int { quick ? 1_000 : 10_000 }
+    var openStatusRuns: Int { quick ? 6 : 31 }
     var drainOperations: Int { quick ? 200 : 2_000 }
-    var drainRuns: Int { quick ? 1 : 3 }
+    var drainRuns: Int { quick ? 2 : 5 }
     var cCalls: Int { quick ? 2_000 : 20_000 }
     var cRounds: Int { quick ? 3 : 7 }
     var memoryRuns: Int { quick ? 2 : 7 }
+    var statusSizes: [Int] { quick ? [10, 100, 1_000] : [10, 1_000, 100_000] }
+    var statusRounds: Int { quick ? 3 : 7 }
+    var statusRoundSeconds: Double { quick ? 0.02 : 0.1 }
+    var statusMostCalls: Int { quick ? 2_000 : 20_000 }
+    var growthDrains: [(operations: Int, runs: Int)] {
+        quick ? [(20, 2), (50, 1), (200, 1)] : [(200, 5), (2_000, 3), (20_000, 2)]
+    }
 
     static let usage = """
         usage: swift run -c release accountcore-benchmarks [--quick] [--only 1,2,...] [--output FILE]
 
-        Measures the core against references in the same run, prints a table and
-        writes BENCHMARKS.md in the package root. Needs the release products:
+        Measures the core against references in the same run, prints the tables and
+        writes BENCHMARKS.md in the package root, with its charts in Benchmarks/charts.
+        Needs the release products:
           swift build -c release --product acct
           swift build -c release --product AccountCoreC
         and curl, ldd, strip and swiftc on PATH.
 
           --quick        smoke-test sizes (a tenth or less); BENCHMARKS.md is not written
-          --only LIST    run only these benchmarks (1 to 5, comma-separated); BENCHMARKS.md is not written
-          --output FILE  write the Markdown report to FILE instead of BENCHMARKS.md
+          --only LIST    run only these benchmarks (1 to 6, comma-separated); BENCHMARKS.md is not written
+          --output FILE  write the Markdown report to FILE instead of BENCHMARKS.md, and its charts beside it
         """
 
     /// Parses the arguments after the program name.
@@ -54,8 +62,8 @@ struct Options {
                 output = path
             case "--only":
                 let numbers = remaining.popFirst()?.split(separator: ",").compactMap { Int($0) } ?? []
-                guard !numbers.isEmpty, numbers.allSatisfy((1...5).contains) else {
-                    throw BenchmarkError("--only needs benchmark numbers from 1 to 5, e.g. --only 1,3\n\n" + Self.usage)
+                guard !numbers.isEmpty, numbers.allSatisfy((1...6).contains) else {
+                    throw BenchmarkError("--only needs benchmark numbers from 1 to 6, e.g. --only 1,3\n\n" + Self.usage)
                 }
                 only = Set(numbers)
             default: throw BenchmarkError("unknown argument \(argument)\n\n" + Self.usage)

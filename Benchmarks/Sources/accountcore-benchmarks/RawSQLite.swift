@@ -16,8 +16,7 @@ struct RawSQLiteError: Error, CustomStringConvertible {
 /// between, so a ratio shows what our layers cost over SQLite itself.
 ///
 /// Statements are prepared once and reused, as a careful C programmer
-/// would; our store prepares each statement per call, and that difference
-/// is part of what the figures measure.
+/// would.
 final class RawConnection {
     let handle: OpaquePointer
 

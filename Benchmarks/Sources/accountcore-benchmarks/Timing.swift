@@ -63,3 +63,46 @@ struct Sink {
         consume(UInt64(truncatingIfNeeded: value))
     }
 }
+
+extension Samples {
+    /// `reference[i] ÷ ours[i]` for each round: the ratio of one round,
+    /// where both sides ran side by side. Above 1 means ours took less time.
+    static func ratios(reference: [Double], ours: [Double]) -> [Double] {
+        zip(reference, ours).map { $0 / $1 }
+    }
+}
+
+/// Interleaved rounds of several sides, and how many calls make a round.
+enum Rounds {
+    /// Runs each of `sides` once per round, `rounds` times, each round
+    /// starting with the next side in turn, so that no side always follows
+    /// the same one (its cache misses, its WAL checkpoint). Returns what
+    /// each side returned, per side, in round order.
+    static func interleaved(_ rounds: Int, _ sides: [() throws -> Double]) throws -> [[Double]] {
+        var samples = [[Double]](repeating: [], count: sides.count)
+        for round in 0..<rounds {
+            for offset in 0..<sides.count {
+                let side = (round + offset) % sides.count
+                samples[side].append(try sides[side]())
+            }
+        }
+        return samples
+    }
+
+    /// How many calls make a round of about `target` seconds, between 1 and
+    /// `most`: `round(n)` (which makes n calls and returns their seconds) is
+    /// tried with 1, 2, 4, ... calls until a try lasts a tenth of the
+    /// target. The tries also warm the code paths up, untimed.
+    static func calls(filling target: Double, most: Int, _ round: (Int) throws -> Double) rethrows -> Int {
+        var count = 1
+        while true {
+            let seconds = try round(count)
+            if seconds >= target / 10 || count >= most {
+                let perCall = seconds / Double(count)
+                guard perCall > 0 else { return most }
+                return max(1, min(most, Int(target / perCall)))
+            }
+            count *= 2
+        }
+    }
+}

@@ -20,6 +20,13 @@ func progress(_ text: String) {
 /// Runs every benchmark in the order and returns the report. The
 /// scratch directory lives only as long as this call, so its stores are
 /// removed whether the run ends well or not.
+///
+/// On the main actor, so that the synchronous parts that make C calls
+/// (benchmarks 4 and 6) run on the main actor's thread, as an app's calls
+/// come from a thread of its own, not on one of Swift's cooperative pool,
+/// whose few threads a waiting `ac_call` might need. (On Linux that thread
+/// is the one dispatch drains the main queue on, not the process's first.)
+@MainActor
 func measure(_ options: Options, products: BuildProducts) async throws -> Report {
     let scratch = try ScratchDirectory()
     let machine = MachineDescription.current(scratch: scratch)
@@ -27,35 +34,58 @@ func measure(_ options: Options, products: BuildProducts) async throws -> Report
     var sections: [Section] = []
 
     if options.runs(1) {
-        progress("\n1/5 durable enqueue: \(Format.count(options.enqueueOperations)) transactions per side...")
+        progress("\n1/6 durable enqueue: \(Format.count(options.enqueueOperations)) transactions per side...")
         sections.append(try EnqueueBenchmark(operations: options.enqueueOperations, chunks: options.enqueueTurns,
                                              batchRuns: options.batchRuns, scratch: scratch).run())
     }
     if options.runs(2) {
-        progress("2/5 cold open: a store of \(Format.count(options.coldOpenOperations)) operations, "
-                 + "\(options.coldOpenRuns) opens per side...")
-        sections.append(try await ColdOpenBenchmark(operations: options.coldOpenOperations, runs: options.coldOpenRuns,
-                                                    scratch: scratch).run())
+        progress("2/6 open and status: a store of \(Format.count(options.openStatusOperations)) queued operations, "
+                 + "\(options.openStatusRuns) opens per side...")
+        sections.append(try await OpenStatusBenchmark(operations: options.openStatusOperations, runs: options.openStatusRuns,
+                                                      scratch: scratch).run())
     }
     if options.runs(3) {
-        progress("3/5 drain: \(Format.count(options.drainOperations)) operations, \(options.drainRuns) drains per side...")
+        progress("3/6 drain: \(Format.count(options.drainOperations)) operations, \(options.drainRuns) pairs of drains...")
         sections.append(try await DrainBenchmark(operations: options.drainOperations, runs: options.drainRuns,
                                                  scratch: scratch).run())
     }
     if options.runs(4) {
-        progress("4/5 C interface: \(Format.count(options.cCalls)) calls, \(options.cRounds) rounds per side...")
-        let cStore = scratch.file("c-interface.sqlite")
-        try await CInterfaceBenchmark.seed(path: cStore)
-        sections.append(try CInterfaceBenchmark(calls: options.cCalls, rounds: options.cRounds, scratch: scratch)
-            .run(storePath: cStore))
+        progress("4/6 C interface: \(Format.count(options.cCalls)) calls, \(options.cRounds) rounds per side...")
+        let benchmark = CInterfaceBenchmark(calls: options.cCalls, rounds: options.cRounds, scratch: scratch)
+        let store = try await benchmark.prepare()
+        sections.append(try benchmark.run(path: store.path, account: store.account))
     }
     if options.runs(5) {
-        progress("5/5 footprint: sizes, ldd closures, peak memory (\(options.memoryRuns) runs each)...")
-        sections.append(try FootprintBenchmark(buildDirectory: products.buildDirectory, packageRoot: products.packageRoot, memoryRuns: options.memoryRuns,
-                                               scratch: scratch).run())
+        progress("5/6 footprint: sizes, ldd closures, peak memory (\(options.memoryRuns) runs each)...")
+        sections.append(try FootprintBenchmark(buildDirectory: products.buildDirectory, packageRoot: products.packageRoot,
+                                               memoryRuns: options.memoryRuns, scratch: scratch).run())
+    }
+    if options.runs(6) {
+        progress("6/6 growth: the status with \(options.statusSizes.map(Format.count).joined(separator: ", ")) queued, "
+                 + "drains of \(options.growthDrains.map { Format.count($0.operations) }.joined(separator: ", "))...")
+        let benchmark = GrowthBenchmark(statusSizes: options.statusSizes, statusRounds: options.statusRounds,
+                                        roundSeconds: options.statusRoundSeconds, mostCalls: options.statusMostCalls,
+                                        drains: options.growthDrains, scratch: scratch)
+        let status = try benchmark.measureStatus(try await benchmark.prepareStatus())
+        sections.append(benchmark.section(status: status, drained: try await benchmark.measureDrains()))
     }
 
     return Report(machine: machine, sections: sections, quick: options.quick, partial: options.only != nil)
+}
+
+/// Writes the report to `path` and its charts to `chartDirectory`, which
+/// the report names as `chartLink` (relative to the report).
+func write(_ report: Report, to path: String, chartDirectory: String, chartLink: String) throws {
+    if !report.charts.isEmpty { try Files.makeDirectory(chartDirectory) }
+    for chart in report.charts {
+        let file = chartDirectory + "/" + chart.fileName
+        try Files.save(chart.svg, to: file)
+        chmod(file, 0o644)
+        progress("wrote \(file)")
+    }
+    try Files.save(report.markdown(chartDirectory: chartLink), to: path)
+    chmod(path, 0o644)
+    progress("wrote \(path)")
 }
 
 do {
@@ -75,14 +105,17 @@ do {
         progress("warning: this is a debug build; run `swift run -c release accountcore-benchmarks` for real figures")
     }
     let report = try await measure(options, products: products)
-    print(report.table)
+    print([report.hasResults ? report.table : "", report.ownTables].filter { !$0.isEmpty }.joined(separator: "\n\n"))
     print("Ratio: above 1 means ours is better (reference time, size or memory ÷ ours; our rate ÷ the reference's).")
-    if let path = options.output ?? (options.isComplete ? products.packageRoot + "/BENCHMARKS.md" : nil) {
-        try Files.save(report.markdown, to: path)
-        chmod(path, 0o644)
-        progress("\nwrote \(path)")
+    progress("")
+    if let output = options.output {
+        // The charts beside the report, wherever it goes.
+        try write(report, to: output, chartDirectory: Files.directory(of: output), chartLink: "")
+    } else if options.isComplete {
+        try write(report, to: products.packageRoot + "/BENCHMARKS.md",
+                  chartDirectory: products.packageRoot + "/Benchmarks/charts", chartLink: "Benchmarks/charts")
     } else {
-        progress("\nquick or partial run: BENCHMARKS.md left as it was")
+        progress("quick or partial run: BENCHMARKS.md left as it was")
     }
 } catch {
     progress("accountcore-benchmarks: \(error)")

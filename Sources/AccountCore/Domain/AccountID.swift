@@ -31,16 +31,21 @@ public struct AccountID: RawRepresentable, Hashable, Sendable, CustomStringConve
         AccountID(rawValue: backend + "?" + UniqueID().description)
     }
 
+    // The separators are ASCII: found in the UTF-8 bytes, not by walking
+    // grapheme clusters (a status names every queued operation's owner).
+
     /// The back end's name; empty when an earlier store did not say.
     public var backend: String {
-        String(rawValue.prefix { $0 != ":" && $0 != "?" })
+        let bytes = rawValue.utf8
+        return String(rawValue[..<(bytes.firstIndex { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "?") } ?? bytes.endIndex)])
     }
 
     /// The user id at the back end; nil while nobody has said whose it is.
     public var userID: String? {
-        guard let colon = rawValue.firstIndex(of: ":"),
-              !rawValue[..<colon].contains("?") else { return nil }
-        return String(rawValue[rawValue.index(after: colon)...])
+        let bytes = rawValue.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+              !bytes[..<colon].contains(UInt8(ascii: "?")) else { return nil }
+        return String(rawValue[bytes.index(after: colon)...])
     }
 
     /// Whether the host or the server has said who this is.
@@ -50,8 +55,9 @@ public struct AccountID: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// its operations are held, never sent under a guess. (One known only by
     /// a token is not held: that token sends its operations.)
     public var isHeld: Bool {
-        guard !isKnown, let mark = rawValue.firstIndex(of: "?") else { return false }
-        return rawValue[rawValue.index(after: mark)...].hasPrefix("legacy:")
+        let bytes = rawValue.utf8
+        guard !isKnown, let mark = bytes.firstIndex(of: UInt8(ascii: "?")) else { return false }
+        return bytes[bytes.index(after: mark)...].starts(with: "legacy:".utf8)
     }
 
     public var description: String { rawValue }

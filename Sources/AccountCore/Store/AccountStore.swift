@@ -68,20 +68,18 @@ public final class AccountStore: Sendable {
         return database
     }
 
-    /// Fails when the file was deleted or replaced under the open store, so
-    /// the user is told rather than writing into a file no one will read.
-    private func checkFile() throws {
-        if database.fileHasMoved() { throw StoreFault.fileRemoved }
-    }
 
     /// The schema version this build writes.
     public static var schemaVersion: Int { Schema.migrator.latestVersion }
 
     /// Runs `body` with the connection, outside any explicit transaction.
-    func read<Value: Sendable>(_ body: (Database) throws -> Value) throws(AccountError) -> Value {
+    /// `checkingFile`: first fail if the file was removed (see
+    /// `Database.checkInPlace`); a caller that answers from memory when
+    /// nothing changed checks only when it reads.
+    func read<Value: Sendable>(checkingFile: Bool = true, _ body: (Database) throws -> Value) throws(AccountError) -> Value {
         do {
             return try lock.withLock { _ in
-                try checkFile()
+                if checkingFile { try database.checkInPlace() }
                 return try body(database)
             }
         } catch {
@@ -94,7 +92,7 @@ public final class AccountStore: Sendable {
     func write<Value: Sendable>(_ body: (Database) throws -> Value) throws(AccountError) -> Value {
         do {
             return try lock.withLock { _ in
-                try checkFile()
+                try database.checkInPlace()
                 return try database.transaction { try body(database) }
             }
         } catch {
@@ -127,5 +125,13 @@ public final class AccountStore: Sendable {
         try read { database in
             _ = try database.scalarInt("PRAGMA wal_checkpoint(TRUNCATE)")
         }
+    }
+}
+
+extension Database {
+    /// Fails when the file was deleted or replaced under the open store, so
+    /// the user is told rather than writing into a file no one will read.
+    func checkInPlace() throws {
+        if fileHasMoved() { throw StoreFault.fileRemoved }
     }
 }

@@ -1,4 +1,5 @@
 import POSIXThread
+import SQLiteDB
 
 /// What the user did offline arrives exactly once, before its deadline, or
 /// the user is told why not.
@@ -70,6 +71,14 @@ public final class SyncEngine: Sendable {
     }
 
     private let state: LockedValue<State>
+    /// What the last local status read from the store, and when.
+    private struct StatusInputs {
+        var account: AccountID
+        var stamp: ChangeStamp
+        var cached: Cached<DeletionStatus>?
+        var summary: QueueSummary
+    }
+    private let statusInputs = LockedValue<StatusInputs?>(nil)
     private let lock: DrainLock
     private let gate = DrainGate()
     private let broadcaster = EventBroadcaster()
@@ -537,8 +546,21 @@ public final class SyncEngine: Sendable {
     /// whatever the length of the queue.
     public func localStatus() throws(AccountError) -> StatusReport {
         guard let account else { return StatusReport(deletion: .none, source: .cache, asOf: now) }
-        let (cached, summary) = try store.read { database in
-            (try database.cachedValue(DeletionStatus.self, for: account), try QueueSummary(reading: database, for: account))
+        // Read again only when the file changed since the last look: a
+        // status asked for on every frame costs one check, not four reads
+        // (nor a look at whether the file is still there: unchanged, what
+        // it says is what was last read from it).
+        let (cached, summary) = try store.read(checkingFile: false) { database in
+            let stamp = try database.changeStamp()
+            if let last = statusInputs.withLock({ $0 }), last.account == account, last.stamp == stamp {
+                return (last.cached, last.summary)
+            }
+            try database.checkInPlace()
+            let inputs = StatusInputs(account: account, stamp: stamp,
+                                      cached: try database.cachedValue(DeletionStatus.self, for: account),
+                                      summary: try QueueSummary(reading: database, for: account))
+            statusInputs.withLock { $0 = inputs }
+            return (inputs.cached, inputs.summary)
         }
         let at = now
         let base = cached.map { StatusReport(deletion: $0.value.advanced(to: at), source: .cache, asOf: $0.asOf) }

@@ -7,14 +7,51 @@
 package enum ISO8601 {
     /// `2026-04-03T12:00:00.000Z` (with milliseconds) or `2026-04-03T12:00:00Z`.
     package static func format(_ date: Instant, milliseconds: Bool = true) -> String {
-        let total = date.millisecondsSince1970
-        let (days, millisecondOfDay) = floorDivision(total, millisecondsPerDay)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        if append(date, milliseconds: milliseconds, to: &bytes) { return String(decoding: bytes, as: UTF8.self) }
+        // Outside four digits: the general form, signs and all.
+        let (days, millisecondOfDay) = floorDivision(date.millisecondsSince1970, millisecondsPerDay)
         let (year, month, day) = civilDate(fromDaysSince1970: days)
         let seconds = millisecondOfDay / 1000
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
             + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
         if milliseconds { text += "." + pad(millisecondOfDay % 1000, 3) }
         return text + "Z"
+    }
+
+    /// Appends `format(date)` to `bytes`, digit by digit, and returns true;
+    /// false, with nothing written, for a year outside 0 to 9999.
+    package static func append(_ date: Instant, milliseconds: Bool = true, to bytes: inout [UInt8]) -> Bool {
+        let (days, millisecondOfDay) = floorDivision(date.millisecondsSince1970, millisecondsPerDay)
+        let (year, month, day) = civilDate(fromDaysSince1970: days)
+        guard (0...9999).contains(year) else { return false }
+        let seconds = millisecondOfDay / 1000
+        // Digits into a buffer on the stack, then one append.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            var count = 0
+            func put(_ value: Int64, _ width: Int) {
+                var value = value
+                for position in stride(from: count + width - 1, through: count, by: -1) {
+                    text[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                count += width
+            }
+            func put(_ character: Unicode.Scalar) {
+                text[count] = UInt8(ascii: character)
+                count += 1
+            }
+            put(year, 4); put("-"); put(month, 2); put("-"); put(day, 2); put("T")
+            put(seconds / 3600, 2); put(":"); put(seconds / 60 % 60, 2); put(":"); put(seconds % 60, 2)
+            if milliseconds {
+                put(".")
+                put(millisecondOfDay % 1000, 3)
+            }
+            put("Z")
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<count]))
+        }
+        return true
     }
 
     /// The instant `text` names, or nil when it is not an ISO 8601 date-time

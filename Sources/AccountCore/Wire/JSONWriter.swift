@@ -65,7 +65,7 @@ package enum JSONWriter {
         }
     }
 
-    private static func appendInteger(_ number: Int64, to output: inout [UInt8]) {
+    static func appendInteger(_ number: Int64, to output: inout [UInt8]) {
         if number < 0 { output.append(UInt8(ascii: "-")) }
         var magnitude = number.magnitude
         // 20 digits hold UInt64.max; written backwards, then copied in order.
@@ -80,7 +80,7 @@ package enum JSONWriter {
         }
     }
 
-    private static func appendString(_ text: String, to output: inout [UInt8]) {
+    static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
