@@ -47,16 +47,6 @@ public final class Session: Sendable {
         engine.stopAutomaticSync()
     }
 
-    /// Whether this build has an HTTP client of its own (the `Curl` trait):
-    /// without one, a session needs the host's transport.
-    public static var hasBuiltInTransport: Bool {
-        #if Curl
-        true
-        #else
-        false
-        #endif
-    }
-
     /// libcurl with `configuration`'s timeouts; nil in a build without it.
     private static func builtInTransport(_ configuration: ClientConfiguration) -> (any HTTPTransport)? {
         #if Curl
