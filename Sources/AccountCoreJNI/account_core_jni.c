@@ -194,6 +194,19 @@ static JNIEnv *attached_env(void) {
   return env;
 }
 
+/* Starts a callback on a library thread: its JNIEnv (the thread attached
+** if need be) with a local frame of `capacity` references; NULL when it
+** cannot, and nothing is to be undone. */
+static JNIEnv *begin_callback(jint capacity) {
+  JNIEnv *env = attached_env();
+  if (env == NULL) return NULL;
+  if ((*env)->PushLocalFrame(env, capacity) != 0) {
+    (*env)->ExceptionClear(env);
+    return NULL;
+  }
+  return env;
+}
+
 /* Ends a callback: an exception the Java side let through is reported and
 ** cleared (a library thread has nobody to throw it to), and the frame's
 ** local references are freed. */
@@ -209,14 +222,9 @@ static void end_callback(JNIEnv *env) {
 
 static void on_send(void *context, ac_http_request *request, const ac_http_request_info *info) {
   jni_core *core = context;
-  JNIEnv *env = attached_env();
+  JNIEnv *env = begin_callback(16);
   if (env == NULL) {
-    ac_http_fail(request, AC_HTTP_OTHER, "the JNI layer could not attach this thread to the VM");
-    return;
-  }
-  if ((*env)->PushLocalFrame(env, 16) != 0) {
-    (*env)->ExceptionClear(env);
-    ac_http_fail(request, AC_HTTP_OTHER, "the JNI layer is out of memory");
+    ac_http_fail(request, AC_HTTP_OTHER, "the JNI layer could not run Java on this thread");
     return;
   }
   jstring method = java_from_utf8(env, info->method);
@@ -253,24 +261,16 @@ static void on_send(void *context, ac_http_request *request, const ac_http_reque
 
 static void on_cancel(void *context, ac_http_request *request) {
   jni_core *core = context;
-  JNIEnv *env = attached_env();
+  JNIEnv *env = begin_callback(4);
   if (env == NULL) return;
-  if ((*env)->PushLocalFrame(env, 4) != 0) {
-    (*env)->ExceptionClear(env);
-    return;
-  }
   (*env)->CallVoidMethod(env, core->peer, cancel_method, (jlong)(intptr_t)request);
   end_callback(env);
 }
 
 static void on_event(void *context, const char *event_json) {
   jni_core *core = context;
-  JNIEnv *env = attached_env();
+  JNIEnv *env = begin_callback(4);
   if (env == NULL) return;
-  if ((*env)->PushLocalFrame(env, 4) != 0) {
-    (*env)->ExceptionClear(env);
-    return;
-  }
   jstring json = java_from_utf8(env, event_json);
   if (json != NULL) (*env)->CallVoidMethod(env, core->peer, event_method, json);
   end_callback(env);
@@ -306,6 +306,8 @@ JNIEXPORT void JNICALL JNI_OnUnload(JavaVM *vm, void *reserved) {
   if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_6) != JNI_OK) return;
   (*env)->DeleteGlobalRef(env, core_class);
   (*env)->DeleteGlobalRef(env, string_class);
+  /* No destructor may run into this library once it is unloaded. */
+  pthread_key_delete(detach_key);
 }
 
 /* ---- org.accountcore.AccountCore's natives ----------------------------- */

@@ -257,30 +257,15 @@ static void close_core(host *h, ac_core *core) {
 /* ---- Helpers ----------------------------------------------------------- */
 
 static ac_core *open_with(host *h, const char *base_url, const char *database_path, const char *extra) {
-  char *url = json_quote(base_url), *path = json_quote(database_path);
-  char config[8192];
-  snprintf(config, sizeof config, "{\"backend\": \"allmine\", \"baseURL\": %s, \"databasePath\": %s%s%s}", url, path,
-           extra ? ", " : "", extra ? extra : "");
-  free(url);
-  free(path);
+  char *config = allmine_config(base_url, database_path, extra);
   ac_transport transport = transport_of(h);
   ac_core *core = NULL;
   char *error = NULL;
   ac_status opened = ac_open_with_transport(config, &transport, &core, &error);
+  free(config);
   expect_status(opened, AC_OK, "ac_open_with_transport", error);
   ac_string_free(error);
   return opened == AC_OK ? core : NULL;
-}
-
-static char *call(ac_core *core, const char *operation, const char *arguments, ac_status want) {
-  char *json = NULL;
-  ac_status got = ac_call(core, operation, arguments, &json);
-  char what[160];
-  snprintf(what, sizeof what, "ac_call(\"%s\")", operation);
-  expect_status(got, want, what, json);
-  snprintf(what, sizeof what, "ac_call(\"%s\") sets *out_json to one JSON object", operation);
-  expect_true(jc_is_object(json), what, json);
-  return json;
 }
 
 /* A network failure whose detail starts with `prefix`. */
@@ -341,28 +326,28 @@ static int flow(host_mode mode, const char *base_url, const char *token, const c
   expect_status(ac_set_token(core, token), AC_OK, "ac_set_token", NULL);
   expect_status(ac_set_event_handler(core, on_event, NULL), AC_OK, "ac_set_event_handler", NULL);
 
-  char *json = call(core, "status", NULL, AC_OK);
+  char *json = expect_call(core, "status", NULL, AC_OK);
   expect_true(jc_string_is(json, "source", "server"), "status: source is server", json);
   expect_true(jc_string_is(json, "deletion.status", "none"), "status: no deletion yet", json);
   ac_string_free(json);
 
-  json = call(core, "requestDeletion", "{\"reason\": \"Ayrılıyorum 👋\"}", AC_OK);
+  json = expect_call(core, "requestDeletion", "{\"reason\": \"Ayrılıyorum 👋\"}", AC_OK);
   expect_true(jc_string_is(json, "deletion.status", "pending"), "requestDeletion: pending", json);
   ac_string_free(json);
 
   expect_status(ac_set_online(core, 0), AC_OK, "ac_set_online(core, 0)", NULL);
-  json = call(core, "cancelDeletion", NULL, AC_QUEUED);
+  json = expect_call(core, "cancelDeletion", NULL, AC_QUEUED);
   expect_true(jc_string_is(json, "queued.kind", "cancelDeletion"), "offline cancel: queued", json);
   ac_string_free(json);
 
   expect_status(ac_set_online(core, 1), AC_OK, "ac_set_online(core, 1)", NULL);
   expect_true(wait_for_cancel_synced(wait), "back online, the queued cancel is delivered (operationSynced)", NULL);
 
-  json = call(core, "sync", NULL, AC_OK);
+  json = expect_call(core, "sync", NULL, AC_OK);
   expect_true(jc_number_is(json, "remaining", 0), "sync: nothing remains", json);
   ac_string_free(json);
 
-  json = call(core, "status", NULL, AC_OK);
+  json = expect_call(core, "status", NULL, AC_OK);
   expect_true(jc_string_is(json, "source", "server"), "status at the end: source is server", json);
   expect_true(jc_string_is(json, "deletion.status", "cancelled"), "status at the end: cancelled", json);
   ac_string_free(json);
@@ -385,7 +370,7 @@ static int flow(host_mode mode, const char *base_url, const char *token, const c
 /* ---- failures ---------------------------------------------------------- */
 
 static void profile_fails(ac_core *core, host *h, const char *prefix, ac_status want, const char *what) {
-  char *json = call(core, "profile", NULL, want);
+  char *json = expect_call(core, "profile", NULL, want);
   if (want == AC_ERR_NETWORK) expect_network_failure(json, prefix, what);
   expect_true(jc_is_error_object(json), "the failure is an {\"error\": {...}} object", json);
   ac_string_free(json);
@@ -465,11 +450,7 @@ static int failures(const char *database_path) {
   pthread_mutex_unlock(&h.lock);
 
   /* Transports the core cannot use are refused at open, naming "transport". */
-  char *path = json_quote(database_path);
-  char config[4200];
-  snprintf(config, sizeof config, "{\"backend\": \"allmine\", \"baseURL\": \"http://app.invalid\", \"databasePath\": %s}",
-           path);
-  free(path);
+  char *config = allmine_config("http://app.invalid", database_path, NULL);
   static const char *const names[] = {"version 0", "a version newer than the library's", "a NULL send",
                                       "a NULL cancel"};
   for (int i = 0; i < 4; i++) {
@@ -488,6 +469,7 @@ static int failures(const char *database_path) {
                 "the refusal names the transport", error);
     ac_string_free(error);
   }
+  free(config);
   host_destroy(&h);
   return finish("failures");
 }
@@ -538,7 +520,7 @@ static int silent(const char *database_path) {
   ac_core *core = open_with(&timing_out, "http://app.invalid", database_path, "\"timeoutSeconds\": 0.5");
   if (core == NULL) return finish("silent");
   expect_status(ac_set_token(core, "token-of-the-silent-tests-00001"), AC_OK, "ac_set_token", NULL);
-  char *json = call(core, "profile", NULL, AC_ERR_NETWORK);
+  char *json = expect_call(core, "profile", NULL, AC_ERR_NETWORK);
   expect_network_failure(json, "timeout: no answer from the app's transport within 500 ms", "never answered");
   ac_string_free(json);
   pthread_mutex_lock(&timing_out.lock);
@@ -593,15 +575,11 @@ static int silent(const char *database_path) {
 /* ---- builtin ----------------------------------------------------------- */
 
 static int builtin(int with_curl, const char *database_path) {
-  char *path = json_quote(database_path);
-  char config[4200];
-  snprintf(config, sizeof config,
-           "{\"backend\": \"allmine\", \"baseURL\": \"http://127.0.0.1:9\", \"databasePath\": %s, \"language\": \"tr\"}",
-           path);
-  free(path);
+  char *config = allmine_config("http://127.0.0.1:9", database_path, "\"language\": \"tr\"");
   ac_core *core = NULL;
   char *error = NULL;
   ac_status opened = ac_open(config, &core, &error);
+  free(config);
   if (with_curl) {
     expect_status(opened, AC_OK, "ac_open with libcurl", error);
     ac_close(core);

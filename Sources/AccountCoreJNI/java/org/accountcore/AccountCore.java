@@ -1,6 +1,7 @@
 package org.accountcore;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongToIntFunction;
 
 /**
  * AccountCore from Java or Kotlin: one open account of one back end, with
@@ -125,12 +126,7 @@ public final class AccountCore implements AutoCloseable {
 
     /** The signed-in user's new bearer token (after a refresh); null clears it. ac_set_token(). */
     public int setToken(String token) {
-        long core = enter();
-        try {
-            return nativeSetToken(core, token);
-        } finally {
-            leave();
-        }
+        return using(core -> nativeSetToken(core, token));
     }
 
     /**
@@ -139,12 +135,7 @@ public final class AccountCore implements AutoCloseable {
      * ac_sign_in().
      */
     public int signIn(String account, String token) {
-        long core = enter();
-        try {
-            return nativeSignIn(core, account, token);
-        } finally {
-            leave();
-        }
+        return using(core -> nativeSignIn(core, account, token));
     }
 
     /**
@@ -158,12 +149,7 @@ public final class AccountCore implements AutoCloseable {
 
     /** Whether the network is there; coming back online sends what was queued. ac_set_online(). */
     public int setOnline(boolean online) {
-        long core = enter();
-        try {
-            return nativeSetOnline(core, online);
-        } finally {
-            leave();
-        }
+        return using(core -> nativeSetOnline(core, online));
     }
 
     /**
@@ -172,14 +158,9 @@ public final class AccountCore implements AutoCloseable {
      * each operation and its JSON.
      */
     public CallResult call(String operation, String argumentsJson) {
-        long core = enter();
-        try {
-            String[] json = {null};
-            int status = nativeCall(core, operation, argumentsJson, json);
-            return new CallResult(status, json[0]);
-        } finally {
-            leave();
-        }
+        String[] json = {null};
+        int status = using(core -> nativeCall(core, operation, argumentsJson, json));
+        return new CallResult(status, json[0]);
     }
 
     /** Sets who receives the events; null removes it. */
@@ -221,18 +202,23 @@ public final class AccountCore implements AutoCloseable {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
-    /** Counts a call in; its handle. */
-    private long enter() {
+    /**
+     * Runs {@code body} with the core's handle, counted as a call under way
+     * (close() waits for it); refused once close() began.
+     */
+    private int using(LongToIntFunction body) {
+        long core;
         synchronized (lock) {
             if (closing) throw new IllegalStateException("AccountCore is closed");
             active++;
-            return handle;
+            core = handle;
         }
-    }
-
-    private void leave() {
-        synchronized (lock) {
-            if (--active == 0) lock.notifyAll();
+        try {
+            return body.applyAsInt(core);
+        } finally {
+            synchronized (lock) {
+                if (--active == 0) lock.notifyAll();
+            }
         }
     }
 
