@@ -268,9 +268,10 @@ void ac_string_free(char *string);
 ** ac_close() returns.
 **
 ** THREADS. send and cancel run on the library's threads (cancel also on the
-** thread calling ac_close()); for one request, cancel only ever comes after
-** send returned. Neither runs after ac_close() returned. Both must return
-** promptly (do the exchange elsewhere) and must not call ac_close().
+** thread calling ac_close()), for different requests at once; for one
+** request, cancel only ever comes after send returned. Neither runs after
+** ac_close() returned. Both must return promptly (do the exchange
+** elsewhere) and must not call ac_close().
 **
 ** Why the transport is given at open, not set on an open core: ac_open()
 ** starts syncing in the background at once, so a request could otherwise
@@ -346,8 +347,9 @@ ac_status ac_http_respond(ac_http_request *request, int32_t status, const ac_htt
                           size_t header_count, const uint8_t *body, size_t body_length);
 
 /* Answers `request` with a failure: `failure` is an AC_HTTP_ kind, `detail`
-** a short UTF-8 text for logs (NULL for none; never put a header or a body in
-** it, it may be shown in error.detail). Returns AC_OK, whether or not the
+** a short UTF-8 text for logs, of which the first 512 bytes are kept (NULL
+** for none; never put a header or a body in it, it is shown in
+** error.detail). Returns AC_OK, whether or not the
 ** core still wanted the answer; an unknown kind answers as AC_HTTP_OTHER
 ** and returns AC_ERR_ARGUMENT; a NULL `request` answers nothing and returns
 ** AC_ERR_ARGUMENT. Since 1.2.0. */

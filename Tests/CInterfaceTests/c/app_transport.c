@@ -374,10 +374,17 @@ static void profile_fails(ac_core *core, host *h, const char *prefix, ac_status 
   if (want == AC_ERR_NETWORK) expect_network_failure(json, prefix, what);
   expect_true(jc_is_error_object(json), "the failure is an {\"error\": {...}} object", json);
   ac_string_free(json);
-  expect_true(wait_for(h, no_thread_running, 30), "the answering thread ended", NULL);
+  expect_true(wait_for(h, no_thread_running, 120), "the answering thread ended", NULL);
 }
 
 static int failures(const char *database_path) {
+  /* ac_open_with_transport, ac_http_respond and ac_http_fail came in 1.2.0. */
+  int major = 0, minor = 0;
+  const char *version = ac_version();
+  expect_true(version != NULL && sscanf(version, "%d.%d", &major, &minor) == 2 &&
+                  (major > 1 || (major == 1 && minor >= 2)),
+              "ac_version() is 1.2.0 or later", version);
+
   host h;
   host_init(&h, FAIL, "http://app.invalid", 30000);
   ac_core *core = open_with(&h, "http://app.invalid", database_path, NULL);
@@ -550,7 +557,7 @@ static int silent(const char *database_path) {
   pending_call pending = {core, -1, NULL};
   pthread_t thread;
   expect_true(pthread_create(&thread, NULL, call_profile, &pending) == 0, "pthread_create", NULL);
-  expect_true(wait_for(&closing, something_sent, 30), "the call's request reached the app", NULL);
+  expect_true(wait_for(&closing, something_sent, 120), "the call's request reached the app", NULL);
   close_core(&closing, core);
   pthread_join(thread, NULL);
   expect_status(pending.status, AC_ERR_NETWORK, "the call waiting when ac_close came", pending.json);
