@@ -5,6 +5,12 @@ import PackageDescription
 ///
 /// No package dependencies: only the toolchain (FoundationEssentials,
 /// Dispatch, Synchronization, Testing) and the system's libsqlite3 and libcurl.
+///
+/// The trait `Curl` (SE-0450, on by default) brings libcurl: the core's own
+/// HTTP client. Without it (`swift build --disable-default-traits`) the
+/// library links no libcurl and speaks HTTP only through the host app's
+/// transport (`ac_open_with_transport`). The tests, the benchmarks and the
+/// emulator's tools use libcurl whatever the trait says.
 let package = Package(
     name: "AccountCore",
     products: [
@@ -18,6 +24,11 @@ let package = Package(
         .library(name: "FuzzTargets", type: .dynamic, targets: ["FuzzTargets"]),
         // Compiles a package's Localization/*.json into Swift; AccountCore uses it.
         .plugin(name: "LocalizationCompiler", targets: ["LocalizationCompiler"]),
+    ],
+    traits: [
+        .trait(name: "Curl", description: "The core's own HTTP client over the system's libcurl (CurlTransport). "
+               + "Off, the library links no libcurl and needs the host app's transport."),
+        .default(enabledTraits: ["Curl"]),
     ],
     targets: [
         .systemLibrary(
@@ -79,9 +90,17 @@ let package = Package(
             dependencies: ["AccountCore", "CurlHTTP"],
             path: "Sources/CurlTransport"
         ),
+        // The core's HTTP through the host app's own stack: the request
+        // handed over, the answer awaited, the core's timeout and cancel.
+        .target(
+            name: "HostTransport",
+            dependencies: ["AccountCore", "POSIXThread"],
+            path: "Sources/HostTransport"
+        ),
         .target(
             name: "AccountSession",
-            dependencies: ["AccountCore", "CurlTransport", "Allmine", "Mudbase", "Ovok"],
+            dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok",
+                           .target(name: "CurlTransport", condition: .when(traits: ["Curl"]))],
             path: "Sources/AccountSession"
         ),
         .target(
@@ -90,7 +109,7 @@ let package = Package(
         ),
         .target(
             name: "AccountCoreC",
-            dependencies: ["CAccountCore", "AccountSession", "POSIXThread", "Libc"],
+            dependencies: ["CAccountCore", "AccountSession", "HostTransport", "POSIXThread", "Libc"],
             path: "Sources/AccountCoreC",
             // How the one file an app ships is linked (build-library).
             exclude: ["Shipping"]
@@ -192,6 +211,11 @@ let package = Package(
             dependencies: ["AccountCore", "TestSupport"],
             path: "Tests/LocalizationTests",
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "HostTransportTests",
+            dependencies: ["HostTransport", "AccountCore", "POSIXThread"],
+            path: "Tests/HostTransportTests"
         ),
         .testTarget(
             name: "CurlHTTPTests",

@@ -1,6 +1,7 @@
 import AccountCore
 import AccountSession
 import CAccountCore
+import HostTransport
 import Libc
 
 // The functions of account_core.h. Each is a thin wrapper: it checks the
@@ -46,6 +47,21 @@ public func ac_status_name(_ s: ac_status) -> UnsafePointer<CChar>? {
 @c @implementation
 public func ac_open(_ config_json: UnsafePointer<CChar>?, _ out_core: UnsafeMutablePointer<OpaquePointer?>?,
                     _ out_error_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> ac_status {
+    open(config_json, transport: nil, out_core, out_error_json)
+}
+
+@c @implementation
+public func ac_open_with_transport(_ config_json: UnsafePointer<CChar>?, _ transport: UnsafePointer<ac_transport>?,
+                                   _ out_core: UnsafeMutablePointer<OpaquePointer?>?,
+                                   _ out_error_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> ac_status {
+    open(config_json, transport: transport, out_core, out_error_json)
+}
+
+/// `ac_open` and `ac_open_with_transport`: the app's transport when given,
+/// else the library's own.
+private func open(_ config_json: UnsafePointer<CChar>?, transport: UnsafePointer<ac_transport>?,
+                  _ out_core: UnsafeMutablePointer<OpaquePointer?>?,
+                  _ out_error_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> ac_status {
     out_core?.pointee = nil
     out_error_json?.pointee = nil
     guard let out_core else {
@@ -56,9 +72,21 @@ public func ac_open(_ config_json: UnsafePointer<CChar>?, _ out_core: UnsafeMuta
         out_error_json?.pointee = CStrings.copy(argumentError("config_json"))
         return CallStatus.argument.rawValue
     }
+    var endpoint: CTransport?
+    if let transport {
+        guard let given = CTransport(transport.pointee) else {
+            out_error_json?.pointee = CStrings.copy(argumentError("transport"))
+            return CallStatus.argument.rawValue
+        }
+        endpoint = given
+    }
     do {
-        let session = try Session(configuration: SessionConfiguration.parse(json), automaticSync: true)
-        out_core.pointee = OpaquePointer(Unmanaged.passRetained(CoreHandle(session: session)).toOpaque())
+        let configuration = try SessionConfiguration.parse(json)
+        let host = endpoint.map {
+            HostTransport(endpoint: $0, timeoutMilliseconds: Int((configuration.client.totalTimeout * 1_000).rounded()))
+        }
+        let session = try Session(configuration: configuration, transport: host, automaticSync: true)
+        out_core.pointee = OpaquePointer(Unmanaged.passRetained(CoreHandle(session: session, transport: host)).toOpaque())
         return CallStatus.ok.rawValue
     } catch {
         let localizer = Localizer(language: json["language"]?.stringValue.flatMap(Language.init(rawValue:)) ?? .english)
@@ -154,4 +182,21 @@ public func ac_call(_ core: OpaquePointer?, _ operation: UnsafePointer<CChar>?, 
 @c @implementation
 public func ac_string_free(_ string: UnsafeMutablePointer<CChar>?) {
     free(string)
+}
+
+@c @implementation
+public func ac_http_respond(_ request: OpaquePointer?, _ status: Int32, _ headers: UnsafePointer<ac_http_header>?,
+                            _ header_count: Int, _ body: UnsafePointer<UInt8>?, _ body_length: Int) -> ac_status {
+    guard let request else { return CallStatus.argument.rawValue }
+    let answer = CAnswer.response(status: status, headers: headers, count: header_count, body: body, length: body_length)
+    CTransport.exchange(answering: request).answer(answer.outcome)
+    return answer.malformed ? CallStatus.argument.rawValue : CallStatus.ok.rawValue
+}
+
+@c @implementation
+public func ac_http_fail(_ request: OpaquePointer?, _ failure: ac_http_failure, _ detail: UnsafePointer<CChar>?) -> ac_status {
+    guard let request else { return CallStatus.argument.rawValue }
+    let answer = CAnswer.failure(failure, detail: detail)
+    CTransport.exchange(answering: request).answer(.failure(answer.0))
+    return answer.unknown ? CallStatus.argument.rawValue : CallStatus.ok.rawValue
 }

@@ -2,12 +2,16 @@ import AccountCore
 import AccountSession
 import CAccountCore
 import Dispatch
+import HostTransport
 import POSIXThread
 
 /// What an `ac_core *` points at: the session, the calls in flight (so
-/// `ac_close` can wait for them), and the event handler.
+/// `ac_close` can wait for them), the event handler, and the app's
+/// transport when it gave one.
 final class CoreHandle: Sendable {
     let session: Session
+    /// The app's transport, closed first by `close`.
+    private let transport: HostTransport<CTransport>?
     /// The calls in flight: each enters on its way in and leaves on its way
     /// out, and `close` waits on it.
     private let inFlight = DispatchGroup()
@@ -21,8 +25,9 @@ final class CoreHandle: Sendable {
         let context: UnsafeMutableRawPointer?
     }
 
-    init(session: Session) {
+    init(session: Session, transport: HostTransport<CTransport>?) {
         self.session = session
+        self.transport = transport
         let stream = session.engine.events
         let task = Task { [weak self] in
             for await event in stream {
@@ -51,12 +56,15 @@ final class CoreHandle: Sendable {
         return try body()
     }
 
-    /// Waits for the calls in flight and for a handler call under way, then
-    /// stops the events, the timer and background drains and waits for them
-    /// to end, and closes the store: when it returns, nothing of the core
-    /// runs any more and its file is closed.
+    /// Cancels what the app's transport has not answered (the calls waiting
+    /// for it end at once) and stops it calling the app, waits for the calls
+    /// in flight and for a handler call under way, then stops the events,
+    /// the timer and background drains and waits for them to end, and
+    /// closes the store: when it returns, nothing of the core runs any more
+    /// and its file is closed.
     func close() {
         handler.withLock { $0 = nil }
+        transport?.close()
         inFlight.wait()
         if let task = events.withLock({ $0 }) {
             task.cancel()

@@ -1,5 +1,7 @@
 import AccountCore
+#if Curl
 import CurlTransport
+#endif
 
 /// One open account of one back end, with its store, client and sync
 /// engine: what the C interface's `ac_call` and the `acct` shell both run,
@@ -23,14 +25,18 @@ public final class Session: Sendable {
     /// `transport` (libcurl unless given). With `automaticSync`, what is
     /// queued is sent in the background while the session lives;
     /// `createDirectory` makes the store's folder (0700) when it is missing.
+    /// A build without the `Curl` trait has no transport of its own: there,
+    /// no `transport` is `transportRequired`, before any file is touched.
     public init(configuration: SessionConfiguration, token: String? = nil, transport: (any HTTPTransport)? = nil,
                 clock: any WallClock = SystemClock(), online: Bool = true, automaticSync: Bool = false,
                 createDirectory: Bool = false) throws(AccountError) {
+        guard let transport = transport ?? Self.builtInTransport(configuration.client) else {
+            throw AccountError(.invalidInput(.transportRequired))
+        }
         self.configuration = configuration
         store = try AccountStore(path: configuration.databasePath, createDirectory: createDirectory)
         client = try AccountClient(backend: configuration.backend, configuration: configuration.client, store: store,
-                                   transport: transport ?? CurlTransport(configuration: configuration.client),
-                                   token: token, account: configuration.account, clock: clock)
+                                   transport: transport, token: token, account: configuration.account, clock: clock)
         engine = SyncEngine(client: client, online: online)
         localizer = Localizer(language: configuration.client.language, offset: configuration.client.timezone)
         capabilitiesJSON = JSONValue.object(["capabilities": Self.json(client.capabilities, backend: client.backend.name)]).encoded
@@ -39,6 +45,15 @@ public final class Session: Sendable {
 
     deinit {
         engine.stopAutomaticSync()
+    }
+
+    /// libcurl with `configuration`'s timeouts; nil in a build without it.
+    private static func builtInTransport(_ configuration: ClientConfiguration) -> (any HTTPTransport)? {
+        #if Curl
+        CurlTransport(configuration: configuration)
+        #else
+        nil
+        #endif
     }
 
     /// Runs the call `name` with `arguments` (an object, or nil) and returns

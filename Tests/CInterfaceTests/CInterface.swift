@@ -24,13 +24,28 @@ enum CInterface {
     static let shippedLibrary = packageRoot + "/.build/shipping/libAccountCoreC.so"
     /// The same, with SQLite linked in (`build-library --static-sqlite`).
     static let shippedLibraryWithSQLite = packageRoot + "/.build/shipping/static-sqlite/libAccountCoreC.so"
+    /// The same, built without the `Curl` trait (`build-library --no-curl`):
+    /// no libcurl, only the app's transport.
+    static let shippedLibraryWithoutCurl = packageRoot + "/.build/shipping/no-curl/libAccountCoreC.so"
     /// The build's own `libAccountCoreC.so`, beside this test binary.
     static var buildLibrary: String { buildDirectory + "/libAccountCoreC.so" }
 
-    /// The library under test: the shipped single file; in a sanitizer run
-    /// the build's own, which the sanitizer instruments (the single file is
-    /// a release build without it).
-    static var library: String { librarySanitized ? buildLibrary : shippedLibrary }
+    /// Whether the tests run against the file built without libcurl:
+    /// `ACCOUNTCORE_LIBRARY_VARIANT=no-curl`, as CI's step for it sets, for
+    /// the suites that need no libcurl (`AppTransportTests`, `JavaTransportTests`).
+    static let testsLibraryWithoutCurl = environment("ACCOUNTCORE_LIBRARY_VARIANT") == "no-curl"
+
+    /// Whether the library under test has libcurl (the `Curl` trait): the
+    /// build's own and the default file do, the `no-curl` file does not.
+    static var libraryHasCurl: Bool { librarySanitized || !testsLibraryWithoutCurl }
+
+    /// The library under test: the shipped single file (the one without
+    /// libcurl when `testsLibraryWithoutCurl`); in a sanitizer run the
+    /// build's own, which the sanitizer instruments (the single file is a
+    /// release build without it).
+    static var library: String {
+        librarySanitized ? buildLibrary : testsLibraryWithoutCurl ? shippedLibraryWithoutCurl : shippedLibrary
+    }
     /// The folder of `library`, for `-L` and the rpath.
     static var libraryDirectory: String { String(library.dropLast("/libAccountCoreC.so".count)) }
 
@@ -65,22 +80,24 @@ enum CInterface {
     /// Fails the test (and stops it) unless the library was built: running
     /// these tests without it must be red, never silently green.
     static func requireLibrary(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let option = testsLibraryWithoutCurl ? " --no-curl" : ""
         try #require(fileExists(library),
-                     "no \(library): build it first (swift build; bash Sources/AccountCoreC/Shipping/build-library)",
+                     "no \(library): build it first (swift build; bash Sources/AccountCoreC/Shipping/build-library\(option))",
                      sourceLocation: sourceLocation)
     }
 
-    /// Compiles `c/<name>.c` with the shared helpers into `directory`, linked
-    /// to the library in `libraryDirectory` (the build's, unless a test made
-    /// a copy) with an rpath, warning-free under `strictFlags`.
-    static func compile(_ name: String, in directory: TemporaryDirectory, libraryDirectory: String = CInterface.libraryDirectory,
+    /// Compiles `c/<name>.c` with the shared helpers (and `c/<helper>.c` for
+    /// each of `helpers`) into `directory`, linked to the library in
+    /// `libraryDirectory` (the build's, unless a test made a copy) with an
+    /// rpath, warning-free under `strictFlags`.
+    static func compile(_ name: String, in directory: TemporaryDirectory, helpers: [String] = [],
+                        libraryDirectory: String = CInterface.libraryDirectory,
                         sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
         try requireLibrary(sourceLocation: sourceLocation)
         let output = directory.file(name)
-        let arguments = strictFlags + ["-g", "-I" + includeDirectory, "-I" + cSources,
-                                       cSources + "/\(name).c", cSources + "/expect.c", cSources + "/json_check.c",
-                                       "-L" + libraryDirectory, "-lAccountCoreC", "-Wl,-rpath," + libraryDirectory,
-                                       "-lpthread", "-o", output]
+        let sources = ([name, "expect", "json_check"] + helpers).map { cSources + "/\($0).c" }
+        let arguments = strictFlags + ["-g", "-I" + includeDirectory, "-I" + cSources] + sources
+            + ["-L" + libraryDirectory, "-lAccountCoreC", "-Wl,-rpath," + libraryDirectory, "-lpthread", "-o", output]
         let result = try await execute(compiler.program, compiler.flags + arguments)
         try #require(result.status == 0, "cc \(name).c failed:\n\(result.errorOutput)\(result.output)",
                      sourceLocation: sourceLocation)

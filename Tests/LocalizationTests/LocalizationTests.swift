@@ -161,7 +161,7 @@ struct MessageTests {
             .invalidInput(.confirmationMismatch), .invalidInput(.daysOutOfRange(0, allowed: 1...365)),
             .invalidInput(.reasonTooLong(length: 501, maximum: 500)), .invalidInput(.usernameCooldown(until: now)),
             .invalidInput(.rejectedByServer(status: 422)), .invalidInput(.invalidConfiguration(field: "baseURL")),
-            .invalidInput(.credentialsRequired), .invalidInput(.username(.tooShort(length: 2))),
+            .invalidInput(.credentialsRequired), .invalidInput(.transportRequired), .invalidInput(.username(.tooShort(length: 2))),
             .invalidInput(.username(.tooLong(length: 31))), .invalidInput(.username(.mustStartWithLetter)),
             .invalidInput(.username(.consecutiveDots)), .invalidInput(.username(.endsWithDot)),
             .invalidInput(.username(.unchanged)), .unauthorized, .forbidden, .notFound, .conflict,

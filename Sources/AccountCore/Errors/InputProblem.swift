@@ -20,4 +20,7 @@ public enum InputProblem: Error, Hashable, Sendable {
     case invalidArgument(name: String)
     /// This back end cancels by logging in: e-mail and password are needed.
     case credentialsRequired
+    /// This build has no HTTP client of its own (it was built without
+    /// libcurl): the host app must give its transport.
+    case transportRequired
 }

@@ -184,6 +184,7 @@ public struct Localizer: Hashable, Sendable {
         case .invalidConfiguration(let field): text(.inputInvalidConfiguration, ["field": field])
         case .invalidArgument(let name): text(.inputInvalidArgument, ["argument": name])
         case .credentialsRequired: text(.inputCredentialsRequired)
+        case .transportRequired: text(.inputTransportRequired)
         }
     }
 

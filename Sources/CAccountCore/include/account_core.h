@@ -20,7 +20,9 @@
 ** OWNERSHIP. Every `char *` the library hands out (out_json, out_error_json)
 ** is owned by the caller and freed with ac_string_free(), never free().
 ** Every `const char *` returned (ac_version, ac_status_name) is static and
-** never freed. Strings passed in are only read during the call.
+** never freed. Strings passed in are only read during the call. A request
+** handed to an app's transport is the one exception: see "YOUR APP'S HTTP
+** STACK" below for how long it lives.
 **
 ** THREADS. Every function may be called from any thread. Calls on one core
 ** may run concurrently; ac_close() waits for them. The event handler runs
@@ -29,6 +31,8 @@
 ** submissions) runs on the calling thread and returns as soon as the store
 ** has answered; one that waits for the network blocks the calling thread
 ** while the library's threads do the work, so call it off the UI thread.
+** An app's transport is called on the library's threads too, and may
+** answer from any thread (see "YOUR APP'S HTTP STACK").
 **
 ** STRINGS. Every string is UTF-8 and NUL-terminated. Input that is NULL
 ** where a string is required, not UTF-8, not JSON where JSON is required,
@@ -38,6 +42,7 @@
 #ifndef ACCOUNT_CORE_H
 #define ACCOUNT_CORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -106,13 +111,20 @@ const char *ac_status_name(ac_status s);
 ** {"error": {...}} (free it with ac_string_free()); else it is set to NULL.
 ** The core starts online; it syncs what is queued in the background.
 ** Changing "baseURL" between runs keeps every queued operation: an account
-** is its back end and user id, not its server's address. */
+** is its back end and user id, not its server's address.
+** The core speaks HTTP through libcurl. A library built without libcurl
+** (build-library --no-curl) has no HTTP client of its own: there ac_open()
+** is AC_ERR_ARGUMENT, error.code "invalidInput", and nothing is created;
+** open with ac_open_with_transport() instead. */
 ac_status ac_open(const char *config_json, ac_core **out_core, char **out_error_json);
 
 /* Closes a core: waits for calls in flight, stops background syncing
 ** (cancelling a transfer under way: its operation stays queued, and is sent
 ** again with the same key), releases the store. NULL is a harmless no-op.
-** `core` is invalid after. */
+** `core` is invalid after. With an app's transport, ac_close() first cancels
+** every request the app has not answered (each call waiting for one ends
+** with AC_ERR_NETWORK) and returns only once no callback of the transport
+** runs, nor will again; see ac_open_with_transport(). */
 void ac_close(ac_core *core);
 
 /* Gives the signed-in user a new bearer token (after a refresh), kept in
@@ -213,6 +225,135 @@ ac_status ac_call(ac_core *core, const char *operation, const char *arguments_js
 
 /* Frees a string the library handed out. NULL is a harmless no-op. */
 void ac_string_free(char *string);
+
+/* ---------------------------------------------------------------------------
+** YOUR APP'S HTTP STACK (since 1.2.0)
+**
+** An app that has an HTTP stack of its own (OkHttp, Cronet, URLSession,
+** HttpURLConnection) can have the core's requests go through it, with the
+** app's proxy, certificate store, pinning and interceptors: it opens the core
+** with an ac_transport, the core describes each request, and the app performs
+** it and answers. libcurl is then never used. A library built without libcurl
+** needs one.
+**
+** The life of a request:
+**   1. The core calls send(context, request, info) on a thread of its own.
+**      `info` says what to send; `request` is the handle the app answers.
+**   2. The app answers it exactly once, from any thread, later or at once
+**      (inside send itself): ac_http_respond() with the status, headers and
+**      body of the final response (a 4xx or 5xx is a response), or
+**      ac_http_fail() with why no response came.
+**   3. The core may stop waiting first: its timeout ran out ("timeoutSeconds"
+**      of the configuration, which the core enforces itself), or ac_close().
+**      It then calls cancel(context, request), at most once, and the call
+**      that made the request gets AC_ERR_NETWORK (error.detail "timeout: ..."
+**      or "cancelled: ..."). The app should stop the exchange, and must still
+**      answer the request (AC_HTTP_CANCELLED is the natural answer, from
+**      inside cancel or later): the answer is ignored, harmlessly.
+**
+** A host failure, whatever its kind, is AC_ERR_NETWORK with error.code
+** "network" for the call (a queued operation stays queued and is retried);
+** error.detail starts with the kind: "noConnection: ", "timeout: ", "tls: ",
+** "cancelled: ", "interrupted: ", "other: ", then the app's detail.
+**
+** OWNERSHIP. `info` and everything it points to belong to the library and
+** stay valid, unchanged, until the app has answered the request (even after
+** cancel): the app may read them on another thread while it sends. The
+** `request` handle is valid from send until the app's answer returns;
+** answering twice, or touching the handle after answering, is undefined. In
+** cancel, `request` is valid for the call even if another thread of the app
+** answered it meanwhile. What the app passes to ac_http_respond() and
+** ac_http_fail() is only read during the call. The ac_transport passed to
+** ac_open_with_transport() is copied; its `context` must stay valid until
+** ac_close() returns.
+**
+** THREADS. send and cancel run on the library's threads (cancel also on the
+** thread calling ac_close()), for different requests at once; for one
+** request, cancel only ever comes after send returned. Neither runs after
+** ac_close() returned. Both must return promptly (do the exchange
+** elsewhere) and must not call ac_close().
+**
+** Why the transport is given at open, not set on an open core: ac_open()
+** starts syncing in the background at once, so a request could otherwise
+** leave through libcurl (or fail, without it) before the app's transport is
+** there; and a core's transport never changes under a request in flight.
+*/
+
+/* The version of ac_transport this header describes: its `version`. */
+#define AC_TRANSPORT_VERSION 1
+
+/* A request the core handed to the app's transport, to answer. Opaque. */
+typedef struct ac_http_request ac_http_request;
+
+/* One header field: a name and a value, UTF-8 and NUL-terminated. */
+typedef struct ac_http_header {
+  const char *name;
+  const char *value;
+} ac_http_header;
+
+/* What to send. Members may be added at the end in later versions (the
+** library allocates it; the app only reads it). */
+typedef struct ac_http_request_info {
+  const char *method;            /* "GET", "POST", "PATCH", "DELETE", ... */
+  const char *url;               /* the absolute http:// or https:// URL */
+  const ac_http_header *headers; /* header_count fields to send, in order */
+  size_t header_count;
+  const uint8_t *body;           /* body_length bytes to send; NULL when none */
+  size_t body_length;
+  uint32_t timeout_ms;           /* how long the core waits for the answer */
+} ac_http_request_info;
+
+/* Why no response came, for ac_http_fail(). Append only. */
+typedef int32_t ac_http_failure;
+enum {
+  AC_HTTP_NO_CONNECTION = 1, /* no network; the host did not resolve, refused, or is unreachable */
+  AC_HTTP_TIMEOUT = 2,       /* the app's own connect or read timeout ran out */
+  AC_HTTP_TLS = 3,           /* the TLS handshake or the certificate (or pin) check failed */
+  AC_HTTP_CANCELLED = 4,     /* the exchange was cancelled (after cancel(), or by the app) */
+  AC_HTTP_INTERRUPTED = 5,   /* the connection broke off before the whole response came */
+  AC_HTTP_OTHER = 6          /* anything else */
+};
+
+/* Hands `request` to the app; see "The life of a request" above. */
+typedef void (*ac_transport_send_fn)(void *context, ac_http_request *request, const ac_http_request_info *info);
+
+/* Tells the app that the core no longer wants the answer to `request`. */
+typedef void (*ac_transport_cancel_fn)(void *context, ac_http_request *request);
+
+/* The app's transport: its functions and their context. */
+typedef struct ac_transport {
+  uint32_t version;              /* AC_TRANSPORT_VERSION */
+  void *context;                 /* passed to send and cancel; the app's */
+  ac_transport_send_fn send;     /* required */
+  ac_transport_cancel_fn cancel; /* required */
+} ac_transport;
+
+/* As ac_open(), every request going through `transport` instead of libcurl.
+** `transport` is copied during the call; NULL is ac_open(). A version that
+** is 0 or newer than this library's, or a NULL send or cancel, is
+** AC_ERR_ARGUMENT. Since 1.2.0. */
+ac_status ac_open_with_transport(const char *config_json, const ac_transport *transport, ac_core **out_core,
+                                 char **out_error_json);
+
+/* Answers `request` with the final response: `status` (100 to 599),
+** `header_count` header fields (NULL when 0), and `body_length` bytes of
+** body (NULL when 0; at most 1 MiB, else the call fails as the answer was
+** too large). Returns AC_OK, whether or not the core still wanted the answer
+** (after cancel, it is ignored). A malformed answer (a status out of range,
+** a NULL name or value, NULL with a length) still answers the request, as a
+** failure, and returns AC_ERR_ARGUMENT; so does a NULL `request`, which
+** answers nothing. Buffers are only read during the call. Since 1.2.0. */
+ac_status ac_http_respond(ac_http_request *request, int32_t status, const ac_http_header *headers,
+                          size_t header_count, const uint8_t *body, size_t body_length);
+
+/* Answers `request` with a failure: `failure` is an AC_HTTP_ kind, `detail`
+** a short UTF-8 text for logs, of which the first 512 bytes are kept (NULL
+** for none; never put a header or a body in it, it is shown in
+** error.detail). Returns AC_OK, whether or not the
+** core still wanted the answer; an unknown kind answers as AC_HTTP_OTHER
+** and returns AC_ERR_ARGUMENT; a NULL `request` answers nothing and returns
+** AC_ERR_ARGUMENT. Since 1.2.0. */
+ac_status ac_http_fail(ac_http_request *request, ac_http_failure failure, const char *detail);
 
 #ifdef __cplusplus
 }

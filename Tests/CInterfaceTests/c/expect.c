@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "expect.h"
+#include "json_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,17 +57,37 @@ char *json_quote(const char *text) {
   return quoted;
 }
 
-ac_core *open_core(const char *base_url, const char *database_path, const char *extra) {
+char *allmine_config(const char *base_url, const char *database_path, const char *extra) {
   char *url = json_quote(base_url), *path = json_quote(database_path);
-  char config[8192];
-  snprintf(config, sizeof config, "{\"backend\": \"allmine\", \"baseURL\": %s, \"databasePath\": %s%s%s}", url, path,
-           extra ? ", " : "", extra ? extra : "");
+  size_t size = strlen(url) + strlen(path) + (extra ? strlen(extra) : 0) + 100;
+  char *config = malloc(size);
+  if (config != NULL) {
+    snprintf(config, size, "{\"backend\": \"allmine\", \"baseURL\": %s, \"databasePath\": %s%s%s}", url, path,
+             extra ? ", " : "", extra ? extra : "");
+  }
   free(url);
   free(path);
+  return config;
+}
 
+char *expect_call(ac_core *core, const char *operation, const char *arguments, ac_status want) {
+  char *json = NULL;
+  ac_status got = ac_call(core, operation, arguments, &json);
+  char what[256];
+  snprintf(what, sizeof what, "ac_call(\"%s\", %s)", operation, arguments ? arguments : "NULL");
+  expect_status(got, want, what, json);
+  snprintf(what, sizeof what, "ac_call(\"%s\", %s) sets *out_json to one JSON object", operation,
+           arguments ? arguments : "NULL");
+  expect_true(jc_is_object(json), what, json);
+  return json;
+}
+
+ac_core *open_core(const char *base_url, const char *database_path, const char *extra) {
+  char *config = allmine_config(base_url, database_path, extra);
   ac_core *core = NULL;
   char *error = NULL;
   ac_status opened = ac_open(config, &core, &error);
+  free(config);
   expect_status(opened, AC_OK, "ac_open", error);
   expect_true(opened != AC_OK || error == NULL, "ac_open sets *out_error_json to NULL on success", error);
   ac_string_free(error);

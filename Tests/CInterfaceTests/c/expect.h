@@ -22,6 +22,15 @@ void expect_status(ac_status got, ac_status want, const char *what, const char *
 /* `text` as a JSON string literal (quotes and escapes added), malloc'd. */
 char *json_quote(const char *text);
 
+/* The configuration object of an Allmine core on `base_url` and
+   `database_path`, with `extra` (NULL, or more members, e.g.
+   "\"language\": \"tr\""); malloc'd (free it). */
+char *allmine_config(const char *base_url, const char *database_path, const char *extra);
+
+/* Runs `operation`, checks its status and that the result is one JSON
+   object, and returns the result (free with ac_string_free). */
+char *expect_call(ac_core *core, const char *operation, const char *arguments, ac_status want);
+
 /* Opens an Allmine core on `base_url` and `database_path`, with `extra`
    (NULL, or more members for the configuration object, e.g.
    "\"language\": \"tr\""); checks that it opened and that *out_error_json

@@ -67,19 +67,6 @@ static double seconds_now(void) {
   return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 }
 
-/* Runs `operation`, checks its status and that the result is one JSON
-** object, and returns the result for more checks (free with ac_string_free). */
-static char *call(ac_core *core, const char *operation, const char *arguments, ac_status want) {
-  char *json = NULL;
-  ac_status got = ac_call(core, operation, arguments, &json);
-  char what[128];
-  snprintf(what, sizeof what, "ac_call(\"%s\")", operation);
-  expect_status(got, want, what, json);
-  snprintf(what, sizeof what, "ac_call(\"%s\") sets *out_json to one JSON object", operation);
-  expect_true(jc_is_object(json), what, json);
-  return json;
-}
-
 /* How many of this process's file descriptors are open on the store (the
 ** database, its -wal and -shm, or anything else named after it), read from
 ** /proc/self/fd; the first is named in `first` (of `size` bytes). */
@@ -125,11 +112,11 @@ int main(int argc, char **argv) {
   expect_status(ac_set_event_handler(core, record_event, &context_marker), AC_OK, "ac_set_event_handler", NULL);
 
   /* Online: the deletion is requested at the server. */
-  char *json = call(core, "requestDeletion", NULL, AC_OK);
+  char *json = expect_call(core, "requestDeletion", NULL, AC_OK);
   expect_true(jc_string_is(json, "deletion.status", "pending"), "requestDeletion: deletion.status is pending", json);
   ac_string_free(json);
 
-  json = call(core, "status", NULL, AC_OK);
+  json = expect_call(core, "status", NULL, AC_OK);
   expect_true(jc_string_is(json, "source", "server"), "status online: source is server", json);
   expect_true(jc_string_is(json, "deletion.status", "pending"), "status online: deletion.status is pending", json);
   expect_true(jc_array_count(json, "queued") == 0, "status online: nothing queued", json);
@@ -137,7 +124,7 @@ int main(int argc, char **argv) {
 
   /* Offline: the cancel is kept with the deadline it must beat. */
   expect_status(ac_set_online(core, 0), AC_OK, "ac_set_online(core, 0)", NULL);
-  json = call(core, "cancelDeletion", NULL, AC_QUEUED);
+  json = expect_call(core, "cancelDeletion", NULL, AC_QUEUED);
   expect_true(jc_string_is(json, "queued.kind", "cancelDeletion"), "offline cancel: queued.kind is cancelDeletion", json);
   expect_true(jc_is_string(json, "queued.deadline"), "offline cancel: queued.deadline is set (not null)", json);
   expect_true(jc_string_is(json, "queued.state", "queued"), "offline cancel: queued.state is queued", json);
@@ -145,7 +132,7 @@ int main(int argc, char **argv) {
               "offline cancel: the deletion still reads pending until the server has it", json);
   ac_string_free(json);
 
-  json = call(core, "status", NULL, AC_OK);
+  json = expect_call(core, "status", NULL, AC_OK);
   expect_true(jc_string_is(json, "source", "cache"), "status offline: source is cache", json);
   expect_true(jc_string_is(json, "deletion.status", "pending"), "status offline: deletion.status is pending", json);
   expect_true(jc_array_count(json, "queued") >= 1, "status offline: queued is not empty", json);
@@ -154,7 +141,7 @@ int main(int argc, char **argv) {
   ac_string_free(json);
 
   /* A sync offline sends nothing, and says why, in the configured language. */
-  json = call(core, "sync", NULL, AC_OK);
+  json = expect_call(core, "sync", NULL, AC_OK);
   expect_true(jc_number_is(json, "remaining", 1), "sync offline: remaining is 1", json);
   expect_true(jc_string_is(json, "waiting.reason", "offline"), "sync offline: waiting.reason is offline", json);
   expect_true(jc_string_contains(json, "waiting.message", "Çevrimdışısınız"),
@@ -171,17 +158,17 @@ int main(int argc, char **argv) {
   expect_true(received("operationSynced", "cancelDeletion"),
               "an operationSynced event for the cancel arrives after going back online", NULL);
 
-  json = call(core, "sync", NULL, AC_OK);
+  json = expect_call(core, "sync", NULL, AC_OK);
   expect_true(jc_number_is(json, "remaining", 0), "sync: remaining is 0", json);
   expect_true(jc_is_null(json, "waiting"), "sync: waiting is null when nothing remains", json);
   ac_string_free(json);
 
-  json = call(core, "outbox", NULL, AC_OK);
+  json = expect_call(core, "outbox", NULL, AC_OK);
   expect_true(jc_array_count(json, "queued") == 0, "outbox: empty once the cancel was delivered", json);
   ac_string_free(json);
 
   /* Refused locally, in the configured language: "İ" is not folded. */
-  json = call(core, "changeUsername", "{\"newUsername\": \"İstanbul\"}", AC_ERR_ARGUMENT);
+  json = expect_call(core, "changeUsername", "{\"newUsername\": \"İstanbul\"}", AC_ERR_ARGUMENT);
   expect_true(jc_is_error_object(json), "changeUsername refused: an {\"error\": {...}} object", json);
   expect_true(jc_string_contains(json, "error.message", "kullanıcı adında"),
               "changeUsername refused: error.message is Turkish (\"kullanıcı adında\")", json);
@@ -189,7 +176,7 @@ int main(int argc, char **argv) {
               json);
   ac_string_free(json);
 
-  json = call(core, "status", NULL, AC_OK);
+  json = expect_call(core, "status", NULL, AC_OK);
   expect_true(jc_string_is(json, "deletion.status", "cancelled"), "status at the end: deletion.status is cancelled",
               json);
   ac_string_free(json);

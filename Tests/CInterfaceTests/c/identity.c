@@ -79,23 +79,9 @@ static void pause_briefly(void) {
   nanosleep(&pause, NULL);
 }
 
-/* Runs `operation`, checks its status and that the result is one JSON
-** object, and returns the result (free with ac_string_free). */
-static char *call(ac_core *core, const char *operation, const char *arguments, ac_status want) {
-  char *json = NULL;
-  ac_status got = ac_call(core, operation, arguments, &json);
-  char what[256];
-  snprintf(what, sizeof what, "ac_call(\"%s\", %s)", operation, arguments ? arguments : "NULL");
-  expect_status(got, want, what, json);
-  snprintf(what, sizeof what, "ac_call(\"%s\", %s) sets *out_json to one JSON object", operation,
-           arguments ? arguments : "NULL");
-  expect_true(jc_is_object(json), what, json);
-  return json;
-}
-
 /* ac_call must refuse with AC_ERR_ARGUMENT and an error object. */
 static void call_refused(ac_core *core, const char *operation, const char *arguments) {
-  char *json = call(core, operation, arguments, AC_ERR_ARGUMENT);
+  char *json = expect_call(core, operation, arguments, AC_ERR_ARGUMENT);
   char what[256];
   snprintf(what, sizeof what, "ac_call(\"%s\", %s): an error object", operation, arguments);
   expect_true(jc_is_error_object(json), what, json);
@@ -152,11 +138,11 @@ static void checkpoint(const char *name) { expect_checkpoint(checkpoint_dir, nam
 ** drain lock ("anotherDrain") when this one asks. Returns the last result. */
 static char *sync_until_empty(ac_core *core, double seconds) {
   double until = seconds_now() + seconds;
-  char *json = call(core, "sync", NULL, AC_OK);
+  char *json = expect_call(core, "sync", NULL, AC_OK);
   while (!jc_number_is(json, "remaining", 0) && seconds_now() < until) {
     ac_string_free(json);
     pause_briefly();
-    json = call(core, "sync", NULL, AC_OK);
+    json = expect_call(core, "sync", NULL, AC_OK);
   }
   return json;
 }
@@ -193,18 +179,18 @@ static void two_people(int named) {
   /* Alice, offline: a rename and a deletion request wait in the outbox. */
   expect_status(ac_sign_in(core, named ? alice_id : NULL, alice_token), AC_OK, "ac_sign_in(Alice)", NULL);
   expect_status(ac_set_online(core, 0), AC_OK, "ac_set_online(core, 0)", NULL);
-  char *json = call(core, "changeUsername", "{\"newUsername\": \"alice_new\"}", AC_QUEUED);
+  char *json = expect_call(core, "changeUsername", "{\"newUsername\": \"alice_new\"}", AC_QUEUED);
   expect_true(jc_string_is(json, "queued.kind", "changeUsername"), "Alice's rename is queued", json);
   expect_true(string_or_null_is(json, "queued.account", alice_owner), "the queued rename's account is Alice's",
               json);
   expect_true(jc_string_is(json, "queued.backend", "allmine"), "the queued rename's backend is \"allmine\"", json);
   ac_string_free(json);
-  json = call(core, "requestDeletion", NULL, AC_QUEUED);
+  json = expect_call(core, "requestDeletion", NULL, AC_QUEUED);
   expect_true(jc_string_is(json, "queued.kind", "requestDeletion"), "Alice's deletion request is queued", json);
   expect_true(string_or_null_is(json, "queued.account", alice_owner), "the queued request's account is Alice's",
               json);
   ac_string_free(json);
-  json = call(core, "outbox", NULL, AC_OK);
+  json = expect_call(core, "outbox", NULL, AC_OK);
   expect_kinds(json, "queued", "changeUsername", "requestDeletion", "outbox as Alice");
   expect_owner(json, "queued", alice_owner, "outbox as Alice");
   ac_string_free(json);
@@ -212,19 +198,19 @@ static void two_people(int named) {
   /* Bob signs in on the same core and comes online: nothing of Alice's goes. */
   expect_status(ac_sign_in(core, named ? bob_id : NULL, bob_token), AC_OK, "ac_sign_in(Bob)", NULL);
   expect_status(ac_set_online(core, 1), AC_OK, "ac_set_online(core, 1)", NULL);
-  json = call(core, "sync", NULL, AC_OK);
+  json = expect_call(core, "sync", NULL, AC_OK);
   expect_true(jc_number_is(json, "sent", 0), "sync as Bob: sent is 0 (Alice's operations are not his)", json);
   expect_true(jc_number_is(json, "failed", 0), "sync as Bob: failed is 0", json);
   expect_true(jc_number_is(json, "remaining", 0), "sync as Bob: remaining is 0 (he queued nothing)", json);
   expect_true(jc_is_null(json, "waiting"), "sync as Bob: waiting is null", json);
   ac_string_free(json);
-  json = call(core, "outbox", NULL, AC_OK);
+  json = expect_call(core, "outbox", NULL, AC_OK);
   expect_true(jc_array_count(json, "queued") == 0, "outbox as Bob: none (the signed-in user's only)", json);
   ac_string_free(json);
-  json = call(core, "outbox", "{\"all\": false}", AC_OK);
+  json = expect_call(core, "outbox", "{\"all\": false}", AC_OK);
   expect_true(jc_array_count(json, "queued") == 0, "outbox {\"all\": false} as Bob: none", json);
   ac_string_free(json);
-  json = call(core, "outbox", "{\"all\": true}", AC_OK);
+  json = expect_call(core, "outbox", "{\"all\": true}", AC_OK);
   expect_kinds(json, "queued", "changeUsername", "requestDeletion", "outbox {\"all\": true} as Bob");
   expect_owner(json, "queued", alice_owner, "outbox {\"all\": true} as Bob");
   expect_true(jc_string_is(json, "queued.0.state", "queued") && jc_string_is(json, "queued.1.state", "queued"),
@@ -241,11 +227,11 @@ static void two_people(int named) {
     expect_status(ac_sign_in(core, alice_id, bob_token), AC_OK,
                   "ac_sign_in(Alice's id, Bob's token) before the server said whose it is", NULL);
     double until = seconds_now() + 10;
-    json = call(core, "sync", NULL, AC_OK);
+    json = expect_call(core, "sync", NULL, AC_OK);
     while (!jc_string_is(json, "waiting.reason", "accountMismatch") && seconds_now() < until) {
       ac_string_free(json);
       pause_briefly();
-      json = call(core, "sync", NULL, AC_OK);
+      json = expect_call(core, "sync", NULL, AC_OK);
     }
     expect_true(jc_number_is(json, "sent", 0), "sync as Alice with Bob's token: sent is 0", json);
     expect_true(jc_number_is(json, "remaining", 2), "sync as Alice with Bob's token: remaining is 2", json);
@@ -254,7 +240,7 @@ static void two_people(int named) {
     expect_true(jc_is_string(json, "waiting.message"), "sync with Bob's token: waiting.message is a string", json);
     ac_string_free(json);
     /* A call that would go now is refused for that reason. */
-    json = call(core, "profile", NULL, AC_ERR_UNAUTHORIZED);
+    json = expect_call(core, "profile", NULL, AC_ERR_UNAUTHORIZED);
     expect_true(jc_is_error_object(json), "profile as Alice with Bob's token: an error object", json);
     expect_true(jc_string_is(json, "error.code", "accountMismatch"),
                 "profile as Alice with Bob's token: error.code is accountMismatch", json);
@@ -262,7 +248,7 @@ static void two_people(int named) {
     /* Now the core knows: the same sign-in is refused, and changes nothing. */
     expect_status(ac_sign_in(core, alice_id, bob_token), AC_ERR_UNAUTHORIZED,
                   "ac_sign_in(Alice's id, Bob's token) once the server said it is Bob's", NULL);
-    json = call(core, "outbox", "{\"all\": true}", AC_OK);
+    json = expect_call(core, "outbox", "{\"all\": true}", AC_OK);
     expect_kinds(json, "queued", "changeUsername", "requestDeletion", "outbox {\"all\": true} after the mismatch");
     expect_owner(json, "queued", alice_id, "outbox {\"all\": true} after the mismatch");
     expect_true(jc_string_is(json, "queued.0.state", "queued") && jc_string_is(json, "queued.1.state", "queued"),
@@ -280,10 +266,10 @@ static void two_people(int named) {
   wait_for_synced("changeUsername", "requestDeletion", 10);
   expect_true(received("operationSynced", "changeUsername") == 1, "one operationSynced event for the rename", NULL);
   expect_true(received("operationSynced", "requestDeletion") == 1, "one operationSynced event for the request", NULL);
-  json = call(core, "outbox", "{\"all\": true}", AC_OK);
+  json = expect_call(core, "outbox", "{\"all\": true}", AC_OK);
   expect_true(jc_array_count(json, "queued") == 0, "outbox {\"all\": true}: empty once Alice's went", json);
   ac_string_free(json);
-  json = call(core, "status", NULL, AC_OK);
+  json = expect_call(core, "status", NULL, AC_OK);
   expect_true(jc_string_is(json, "deletion.status", "pending"), "status as Alice: her deletion is pending", json);
   ac_string_free(json);
 
@@ -321,17 +307,17 @@ static void edges(void) {
 
   /* Online, Alice asks for the deletion; offline, she cancels it (queued
   ** with its deadline) and renames herself. */
-  char *json = call(core, "requestDeletion", NULL, AC_OK);
+  char *json = expect_call(core, "requestDeletion", NULL, AC_OK);
   expect_true(jc_string_is(json, "deletion.status", "pending"), "requestDeletion online: pending", json);
   ac_string_free(json);
   expect_status(ac_set_online(core, 0), AC_OK, "ac_set_online(core, 0)", NULL);
-  json = call(core, "cancelDeletion", NULL, AC_QUEUED);
+  json = expect_call(core, "cancelDeletion", NULL, AC_QUEUED);
   expect_true(jc_is_string(json, "queued.deadline"), "the queued cancel has its deadline", json);
   expect_true(jc_string_is(json, "queued.account", alice_id),
               "the queued cancel is Alice's: the refused sign-ins changed nothing", json);
   char *deadline = jc_string_dup(json, "queued.deadline");
   ac_string_free(json);
-  json = call(core, "changeUsername", "{\"newUsername\": \"alice_new\"}", AC_QUEUED);
+  json = expect_call(core, "changeUsername", "{\"newUsername\": \"alice_new\"}", AC_QUEUED);
   ac_string_free(json);
 
   /* Bad arguments of the new members. */
@@ -343,7 +329,7 @@ static void edges(void) {
   call_refused(core, "outbox", "{\"everyone\": true}");
 
   /* Signing out answers what of Alice's has not reached the server. */
-  json = call(core, "signOut", NULL, AC_OK);
+  json = expect_call(core, "signOut", NULL, AC_OK);
   expect_true(jc_string_is(json, "signedOut.account", alice_id), "signOut: signedOut.account is Alice's id", json);
   expect_kinds(json, "signedOut.unsent", "cancelDeletion", "changeUsername", "signOut");
   expect_owner(json, "signedOut.unsent", alice_id, "signOut");
@@ -355,23 +341,23 @@ static void edges(void) {
   ac_string_free(json);
 
   /* Nobody is signed in: the outbox of nobody is empty; Alice's are kept. */
-  json = call(core, "outbox", NULL, AC_OK);
+  json = expect_call(core, "outbox", NULL, AC_OK);
   expect_true(jc_array_count(json, "queued") == 0, "outbox signed out: none", json);
   ac_string_free(json);
-  json = call(core, "outbox", "{\"all\": true}", AC_OK);
+  json = expect_call(core, "outbox", "{\"all\": true}", AC_OK);
   expect_kinds(json, "queued", "cancelDeletion", "changeUsername", "outbox {\"all\": true} signed out");
   ac_string_free(json);
-  json = call(core, "signOut", "{}", AC_OK);
+  json = expect_call(core, "signOut", "{}", AC_OK);
   expect_true(jc_is_null(json, "signedOut.account"), "signOut with nobody signed in: account is null", json);
   expect_true(jc_array_count(json, "signedOut.unsent") == 0, "signOut with nobody signed in: unsent is []", json);
   ac_string_free(json);
 
   /* Back in, her operations are there; signing out with "discard" drops them. */
   expect_status(ac_sign_in(core, alice_id, alice_token), AC_OK, "ac_sign_in(Alice) after signing out", NULL);
-  json = call(core, "outbox", NULL, AC_OK);
+  json = expect_call(core, "outbox", NULL, AC_OK);
   expect_kinds(json, "queued", "cancelDeletion", "changeUsername", "outbox as Alice again");
   ac_string_free(json);
-  json = call(core, "signOut", "{\"discard\": true}", AC_OK);
+  json = expect_call(core, "signOut", "{\"discard\": true}", AC_OK);
   expect_true(jc_string_is(json, "signedOut.account", alice_id), "signOut discard: signedOut.account is Alice's", json);
   expect_kinds(json, "signedOut.unsent", "cancelDeletion", "changeUsername", "signOut discard");
   expect_true(deadline != NULL && jc_string_is(json, "signedOut.unsent.0.deadline", deadline),
@@ -379,7 +365,7 @@ static void edges(void) {
   expect_true(bool_is(json, "signedOut.discarded", 1),
               "signOut discard: signedOut.discarded is true", json);
   ac_string_free(json);
-  json = call(core, "outbox", "{\"all\": true}", AC_OK);
+  json = expect_call(core, "outbox", "{\"all\": true}", AC_OK);
   expect_true(jc_array_count(json, "queued") == 0, "outbox {\"all\": true} after discard: empty", json);
   ac_string_free(json);
 
