@@ -143,7 +143,11 @@ struct SecretTests {
         // told to, and the log shows the request as it arrives): under the
         // load of the whole suite this task may wait seconds for a thread,
         // and the child must still be waiting when it is told.
-        try await harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 120_000)
+        // Every POST, not only the first: on a machine loaded many times
+        // over, this task was once starved past the child's 30 s transfer
+        // timeout, the child retried, its second POST was answered, and it
+        // ended before it was told to crash.
+        try await harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", count: 10_000, delayMs: 120_000)
         let report = directory.file("stderr")
         // The Swift runtime's backtracer writes the crash report to standard
         // error. A byte on the child's standard input makes it crash.
