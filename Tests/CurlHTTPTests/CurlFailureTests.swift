@@ -1,12 +1,13 @@
 import AccountEmulator
 import CurlHTTP
 import Testing
+import TestSupport
 
 @Suite("CurlSession failures")
 struct CurlFailureTests {
     @Test("the total timeout ends a transfer to a handler that sleeps: .timedOut")
     func totalTimeout() throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         var configuration = CurlSession.Configuration()
         configuration.totalTimeout = 0.3
@@ -20,7 +21,7 @@ struct CurlFailureTests {
 
     @Test("a closed port: .couldNotConnect")
     func connectionRefused() async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         let port = test.server.port
         test.stop()
         let error = await curlError {
@@ -34,7 +35,7 @@ struct CurlFailureTests {
 
     @Test("a 2 MiB body: .responseTooLarge; 1 MiB − 1 and exactly 1 MiB pass")
     func responseTooLarge() throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let session = CurlSession()
         for size in [(1 << 20) - 1, 1 << 20] {
@@ -54,7 +55,7 @@ struct CurlFailureTests {
 
     @Test("maxResponseBytes is the session's: 100 bytes pass, 101 fail")
     func smallLimit() async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         var configuration = CurlSession.Configuration()
         configuration.maxResponseBytes = 100
@@ -66,7 +67,7 @@ struct CurlFailureTests {
 
     @Test("https:// to the plain-HTTP port fails with .tls: verification is never skipped")
     func tls() async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let error = await curlError {
             try await CurlSession().perform(CurlRequest(method: "GET", url: "https://127.0.0.1:\(test.server.port)/"))
@@ -90,7 +91,7 @@ struct CurlFailureTests {
               CurlRequest(method: "GET", url: "/x\u{0}.evil"),
           ])
     func invalidRequest(template: CurlRequest) async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         var request = template
         request.url = test.base + template.url

@@ -1,12 +1,13 @@
 import AccountEmulator
 import CurlHTTP
 import Testing
+import TestSupport
 
 @Suite("CurlSession redirects")
 struct CurlRedirectTests {
     @Test("a POST answered 302 gets the 302, not followed", arguments: ["POST", "PATCH", "DELETE"])
     func mutatingNotFollowed(method: String) throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let response = try CurlSession().perform(
             CurlRequest(method: method, url: test.base + "/redirect", body: Array("{}".utf8)), isCancelled: notCancelled)
@@ -18,7 +19,7 @@ struct CurlRedirectTests {
 
     @Test("a GET answered 302 is followed; only the final response's headers are returned")
     func getFollowed() async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let response = try await CurlSession().perform(CurlRequest(method: "GET", url: test.base + "/redirect"))
         #expect(response.status == 200)
@@ -31,7 +32,7 @@ struct CurlRedirectTests {
 
     @Test("a GET follows at most 3 redirects")
     func redirectLimit() async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let error = await curlError { try await CurlSession().perform(CurlRequest(method: "GET", url: test.base + "/loop")) }
         #expect(error?.kind == .other)
@@ -41,7 +42,7 @@ struct CurlRedirectTests {
 
     @Test("a GET is not redirected to a protocol other than http(s)")
     func redirectProtocols() async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let error = await curlError { try await CurlSession().perform(CurlRequest(method: "GET", url: test.base + "/to-ftp")) }
         #expect(error?.kind == .invalidRequest)

@@ -1,6 +1,7 @@
 import AccountEmulator
 @testable import CurlHTTP
 import Testing
+import TestSupport
 
 @Suite("CurlSession round trips")
 struct CurlRoundTripTests {
@@ -9,7 +10,7 @@ struct CurlRoundTripTests {
 
     @Test("GET sends no body and reads the status, headers and body")
     func get() throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let session = CurlSession()
         let response = try session.perform(
@@ -34,7 +35,7 @@ struct CurlRoundTripTests {
 
     @Test("POST, PATCH and DELETE send their exact body bytes with Content-Length", arguments: ["POST", "PATCH", "DELETE", "PUT"])
     func bodies(method: String) throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let session = CurlSession()
         let response = try session.perform(
@@ -57,7 +58,7 @@ struct CurlRoundTripTests {
 
     @Test("a body without a Content-Type is not labelled a form; an empty body sends Content-Length: 0")
     func bodyWithoutContentType() throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let session = CurlSession()
         _ = try session.perform(CurlRequest(method: "POST", url: test.base + "/a", body: Array("{}".utf8)),
@@ -76,7 +77,7 @@ struct CurlRoundTripTests {
 
     @Test("a header with an empty value is sent empty, and header order is kept")
     func emptyHeaderValue() throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         _ = try CurlSession().perform(
             CurlRequest(method: "GET", url: test.base + "/",
@@ -90,7 +91,7 @@ struct CurlRoundTripTests {
 
     @Test("headers of the response are read: Retry-After of a 503")
     func retryAfter() async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let response = try await CurlSession().perform(CurlRequest(method: "GET", url: test.base + "/retry"))
         #expect(response.status == 503)
@@ -100,7 +101,7 @@ struct CurlRoundTripTests {
 
     @Test("a body over curl's 1 MiB Expect threshold is sent without Expect: 100-continue")
     func noExpectContinue() async throws {
-        let test = try CurlTestServer(maxBodyBytes: 2 << 20)
+        let test = try TestHTTPServer(maxBodyBytes: 2 << 20)
         defer { test.stop() }
         let body = [UInt8](repeating: 0x7A, count: (1 << 20) + 10)
         var configuration = CurlSession.Configuration()
@@ -116,7 +117,7 @@ struct CurlRoundTripTests {
 
     @Test("HEAD returns the headers without waiting for a body")
     func head() throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let response = try CurlSession().perform(CurlRequest(method: "HEAD", url: test.base + "/thing"),
                                                  isCancelled: notCancelled)
