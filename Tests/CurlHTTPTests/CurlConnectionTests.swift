@@ -26,18 +26,6 @@ struct CurlConnectionTests {
         #expect(session.poolIdleCount == 1)
     }
 
-    @Test("sequential async requests reuse the connection too")
-    func keepAliveAsync() async throws {
-        let test = try TestHTTPServer()
-        defer { test.stop() }
-        let session = CurlSession()
-        for index in 0..<10 {
-            let response = try await session.perform(CurlRequest(method: "GET", url: test.base + "/a/\(index)"))
-            #expect(response.body == Array("hello /a/\(index)".utf8))
-        }
-        #expect(Set(test.log.all.map(\.connectionID)).count == 1)
-    }
-
     @Test("8 concurrent async requests all succeed")
     func concurrent() async throws {
         let test = try TestHTTPServer()

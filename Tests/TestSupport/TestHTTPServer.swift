@@ -28,6 +28,7 @@ package struct TestHTTPServer: Sendable {
     /// - `/target`: "target", with `X-Final: yes`;
     /// - `/loop`: 302 to itself;
     /// - `/to-ftp`: 302 to an ftp:// URL;
+    /// - `/to-slow`: 302 to `/slow?ms=60000`;
     /// - `/elsewhere`: 302 to `/target` on `localhost`, another origin;
     /// - `/cookie`: sets a cookie;
     /// - `/cached`: "cached", cacheable for an hour, with an `ETag`;
@@ -81,6 +82,9 @@ package struct TestHTTPServer: Sendable {
         case "/to-ftp":
             headers.add("Location", "ftp://127.0.0.1/file")
             return HTTPResponse(status: 302, headers: headers)
+        case "/to-slow":
+            headers.add("Location", "/slow?ms=60000")
+            return HTTPResponse(status: 302, headers: headers)
         case "/elsewhere":
             let port = request.headers["Host"]?.split(separator: ":").last ?? ""
             headers.add("Location", "http://localhost:\(port)/target")
@@ -129,6 +133,12 @@ extension TestHTTPServer {
         init() {
             opened.enter()
             entered.enter()
+        }
+
+        deinit {
+            // A group released while entered is never freed: leave what is left.
+            if !isOpen.load(ordering: .acquiring) { opened.leave() }
+            if !hasEnteredFlag.load(ordering: .acquiring) { entered.leave() }
         }
 
         /// Whether a slow handler has started waiting.
