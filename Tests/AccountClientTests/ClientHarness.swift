@@ -54,12 +54,12 @@ final class ClientHarness {
                                                 timezone: UTCOffset("UTC+03:00") ?? .utc, platform: .mobileIOS,
                                                 appVersion: "2.4.1", deviceID: "device-7", totalTimeout: totalTimeout)
         return try AccountClient(backend: backend, configuration: configuration, store: store,
-                                 transport: transport(configuration), token: givenToken,
+                                 transport: makeTransport(configuration), token: givenToken,
                                  clock: emulator.clock, tokenRefresher: tokenRefresher)
     }
 
     /// A transport of the kind under test with the timeouts of `configuration`.
-    private func transport(_ configuration: ClientConfiguration) -> any HTTPTransport {
+    private func makeTransport(_ configuration: ClientConfiguration) -> any HTTPTransport {
         transport == .urlSession ? URLSessionTransport(configuration: configuration)
             : emulator.transport(configuration: configuration)
     }
