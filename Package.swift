@@ -16,6 +16,8 @@ let package = Package(
     products: [
         // Dynamic, so that what we ship can be inspected (`ldd`) as one file.
         .library(name: "AccountCore", type: .dynamic, targets: ["AccountCore"]),
+        // The core's HTTP over URLSession, for Apple apps (no libcurl there).
+        .library(name: "URLSessionTransport", targets: ["URLSessionTransport"]),
         // The terminal shell for developers.
         .executable(name: "acct", targets: ["acct"]),
         // The stable C interface (account_core.h) that mobile shells link.
@@ -97,6 +99,13 @@ let package = Package(
             dependencies: ["AccountCore", "POSIXThread"],
             path: "Sources/HostTransport"
         ),
+        // The core's HTTP over the system's URLSession, for Apple platforms;
+        // nothing that ships here links it (on Linux it is for the tests).
+        .target(
+            name: "URLSessionTransport",
+            dependencies: ["AccountCore", "POSIXThread"],
+            path: "Sources/URLSessionTransport"
+        ),
         .target(
             name: "AccountSession",
             dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok",
@@ -165,8 +174,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AccountClientTests",
-            dependencies: ["AccountCore", "CurlTransport", "Allmine", "Mudbase", "Ovok", "AccountEmulator", "POSIXThread",
-                           "TestSupport"],
+            dependencies: ["AccountCore", "CurlTransport", "URLSessionTransport", "Allmine", "Mudbase", "Ovok", "AccountEmulator",
+                           "POSIXThread", "TestSupport"],
             path: "Tests/AccountClientTests"
         ),
         .testTarget(
@@ -221,6 +230,13 @@ let package = Package(
             name: "CurlHTTPTests",
             dependencies: ["CurlHTTP", "AccountEmulator", "POSIXThread", "TestSupport"],
             path: "Tests/CurlHTTPTests"
+        ),
+        // One suite run against every HTTPTransport over loopback: libcurl
+        // and URLSession (FoundationNetworking on Linux).
+        .testTarget(
+            name: "HTTPTransportTests",
+            dependencies: ["AccountCore", "CurlTransport", "URLSessionTransport", "AccountEmulator", "TestSupport"],
+            path: "Tests/HTTPTransportTests"
         ),
         .testTarget(
             name: "AccountCoreTests",

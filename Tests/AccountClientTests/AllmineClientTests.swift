@@ -5,11 +5,11 @@ import FoundationEssentials
 import Testing
 import TestSupport
 
-@Suite("Client: Allmine over libcurl")
+@Suite("Client: Allmine over each transport")
 struct AllmineClientTests {
     @Test("profile, stats, status, request, cancel, rename: each success, decoded; the client writes nothing",
-          arguments: Transport.allCases)
-    func successes(_ transport: Transport) async throws {
+          arguments: ClientTransport.underTest)
+    func successes(_ transport: ClientTransport) async throws {
         let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         let profile = try await client.profile()
@@ -47,8 +47,8 @@ struct AllmineClientTests {
         #expect(Set(keys).count == 3)
     }
 
-    @Test("through the engine, each answer is cached and audited as the person's it was for", arguments: Transport.allCases)
-    func engineRecords(_ transport: Transport) async throws {
+    @Test("through the engine, each answer is cached and audited as the person's it was for", arguments: ClientTransport.underTest)
+    func engineRecords(_ transport: ClientTransport) async throws {
         let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         let engine = harness.engine(client)
@@ -64,8 +64,8 @@ struct AllmineClientTests {
         #expect(try harness.store.auditTrail(for: client.signedInAccount).filter { $0.outcome == .succeeded }.count == 3)
     }
 
-    @Test("finalize now: finalized, then no byte of the username is left in the store", arguments: Transport.allCases)
-    func finalizeWipes(_ transport: Transport) async throws {
+    @Test("finalize now: finalized, then no byte of the username is left in the store", arguments: ClientTransport.underTest)
+    func finalizeWipes(_ transport: ClientTransport) async throws {
         let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         let engine = harness.engine(client)
@@ -82,8 +82,8 @@ struct AllmineClientTests {
         await expectError(.unauthorized) { () async throws(AccountError) in try await client.profile() }
     }
 
-    @Test("each error status of the contract becomes its code, with the server's text as detail", arguments: Transport.allCases)
-    func errorStatuses(_ transport: Transport) async throws {
+    @Test("each error status of the contract becomes its code, with the server's text as detail", arguments: ClientTransport.underTest)
+    func errorStatuses(_ transport: ClientTransport) async throws {
         let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         await expectError(.notFound, detail: "Kaynak bulunamadı") { () async throws(AccountError) in try await client.cancelDeletion() }
@@ -116,8 +116,8 @@ struct AllmineClientTests {
         await expectError(.conflict) { () async throws(AccountError) in try await client.cancelDeletion() }
     }
 
-    @Test("tolerant reading: a bare body is read; HTML, not JSON, a wrong type are one unexpected-response error", arguments: Transport.allCases)
-    func tolerantReading(_ transport: Transport) async throws {
+    @Test("tolerant reading: a bare body is read; HTML, not JSON, a wrong type are one unexpected-response error", arguments: ClientTransport.underTest)
+    func tolerantReading(_ transport: ClientTransport) async throws {
         let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         try await harness.emulator.inject("allmineWithoutEnvelope", "POST", "/api/v1/users/me/account-deletion")
@@ -150,8 +150,8 @@ struct AllmineClientTests {
         }
     }
 
-    @Test("local refusals send nothing: the emulator saw no request", arguments: Transport.allCases)
-    func localRefusals(_ transport: Transport) async throws {
+    @Test("local refusals send nothing: the emulator saw no request", arguments: ClientTransport.underTest)
+    func localRefusals(_ transport: ClientTransport) async throws {
         let harness = try ClientHarness(transport: transport)
         let client = try harness.allmine()
         let engine = harness.engine(client)
@@ -177,8 +177,8 @@ struct AllmineClientTests {
         #expect(trail.allSatisfy { $0.outcome == .refused })
     }
 
-    @Test("the cached cooldown and current name refuse a rename without a request", arguments: Transport.allCases)
-    func cachedRules(_ transport: Transport) async throws {
+    @Test("the cached cooldown and current name refuse a rename without a request", arguments: ClientTransport.underTest)
+    func cachedRules(_ transport: ClientTransport) async throws {
         let harness = try ClientHarness(transport: transport)
         let engine = harness.engine(try harness.allmine())
         _ = try await engine.profile()
@@ -193,10 +193,10 @@ struct AllmineClientTests {
         #expect(try await harness.emulator.requests().isEmpty)
     }
 
-    @Test("a burst of 50 requests uses one connection")
-    func keepAlive() async throws {
+    @Test("a burst of 50 requests uses one connection", arguments: ClientTransport.overLoopback)
+    func keepAlive(_ transport: ClientTransport) async throws {
         // The emulator's default idle timeout, as a real server's.
-        let harness = try ClientHarness(idleTimeout: Harness.defaultIdleTimeout)
+        let harness = try ClientHarness(transport: transport, idleTimeout: Harness.defaultIdleTimeout)
         let client = try harness.allmine()
         let began = ContinuousClock.now
         for _ in 0..<50 { _ = try await client.deletionStatus() }
@@ -208,9 +208,9 @@ struct AllmineClientTests {
                 "connections in order: \(requests.compactMap { $0["connectionId"]?.integerValue }), the burst took \(took)")
     }
 
-    @Test("a request slower than the total timeout is a network error")
-    func timeout() async throws {
-        let harness = try ClientHarness()
+    @Test("a request slower than the total timeout is a network error", arguments: ClientTransport.overLoopback)
+    func timeout(_ transport: ClientTransport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.client(AllmineBackend(), totalTimeout: 0.5)
         try await harness.emulator.inject("delay", "GET", "/api/v1/users/me", delayMs: 2_000)
         do {
@@ -222,8 +222,8 @@ struct AllmineClientTests {
         }
     }
 
-    @Test("after a 401, a fresh token from the host is used once", arguments: Transport.allCases)
-    func tokenRefresh(_ transport: Transport) async throws {
+    @Test("after a 401, a fresh token from the host is used once", arguments: ClientTransport.underTest)
+    func tokenRefresh(_ transport: ClientTransport) async throws {
         let harness = try ClientHarness(transport: transport)
         let fresh = try harness.emulator.token(.allmine)
         let client = try harness.client(AllmineBackend(), token: "expired", tokenRefresher: { fresh })
@@ -232,8 +232,8 @@ struct AllmineClientTests {
         #expect(statuses == [401, 200])
     }
 
-    @Test("offline, the status comes from the cache and says so", arguments: Transport.allCases)
-    func offlineStatus(_ transport: Transport) async throws {
+    @Test("offline, the status comes from the cache and says so", arguments: ClientTransport.underTest)
+    func offlineStatus(_ transport: ClientTransport) async throws {
         let harness = try ClientHarness(transport: transport)
         let engine = harness.engine(try harness.allmine())
         let pending = try #require(try await engine.requestDeletion().outcome?.deletion)

@@ -6,16 +6,40 @@ import Mudbase
 import Ovok
 import Testing
 import TestSupport
+import URLSessionTransport
+
+/// How a client test's client reaches the emulator: the same tests run over
+/// each (issue 19: the URLSession transport passes the client tests the
+/// curl one does).
+enum ClientTransport: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// `CurlTransport` over loopback.
+    case curl
+    /// `URLSessionTransport` over loopback (FoundationNetworking on Linux).
+    case urlSession
+    /// The emulator in memory, no socket (`Emulator.transport`).
+    case inMemory
+
+    /// The transports this run tests: all, unless `ACCOUNTCORE_TRANSPORTS` says.
+    static let underTest = transportsUnderTest(allCases)
+
+    /// Those of them that reach the emulator on a socket.
+    static let overLoopback = underTest.filter { $0 != .inMemory }
+
+    var testDescription: String { rawValue }
+}
 
 /// An emulator, a store in a fresh directory, and clients of each back end
-/// that talk to the emulator through libcurl, sharing the emulator's clock.
+/// that talk to the emulator through the transport under test, sharing the
+/// emulator's clock.
 final class ClientHarness {
     let emulator: Harness
     let directory: TemporaryDirectory
     let store: AccountStore
+    let transport: ClientTransport
 
-    init(transport: Transport = .loopback, idleTimeout: Double = Harness.idleTimeout) throws {
-        emulator = try Harness(listens: transport.listens, idleTimeout: idleTimeout)
+    init(transport: ClientTransport = .curl, idleTimeout: Double = Harness.idleTimeout) throws {
+        self.transport = transport
+        emulator = try Harness(listens: transport != .inMemory, idleTimeout: idleTimeout)
         directory = try TemporaryDirectory()
         store = try AccountStore(path: directory.file("store.sqlite"))
     }
@@ -30,8 +54,14 @@ final class ClientHarness {
                                                 timezone: UTCOffset("UTC+03:00") ?? .utc, platform: .mobileIOS,
                                                 appVersion: "2.4.1", deviceID: "device-7", totalTimeout: totalTimeout)
         return try AccountClient(backend: backend, configuration: configuration, store: store,
-                                 transport: emulator.transport(configuration: configuration), token: givenToken,
+                                 transport: makeTransport(configuration), token: givenToken,
                                  clock: emulator.clock, tokenRefresher: tokenRefresher)
+    }
+
+    /// A transport of the kind under test with the timeouts of `configuration`.
+    private func makeTransport(_ configuration: ClientConfiguration) -> any HTTPTransport {
+        transport == .urlSession ? URLSessionTransport(configuration: configuration)
+            : emulator.transport(configuration: configuration)
     }
 
     /// The sync engine over `client`: what writes the cache and the audit

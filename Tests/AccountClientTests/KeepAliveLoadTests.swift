@@ -22,9 +22,10 @@ struct KeepAliveLoadTests {
     /// CI step of their own (`.ci/run`), and the suite runs 10.
     static let rounds = environment("ACCOUNTCORE_KEEPALIVE_ROUNDS").flatMap(Int.init) ?? 10
 
-    @Test("a burst of 50 requests, again and again while every CPU spins: each burst on one connection")
-    func burstsUnderLoad() async throws {
-        let harness = try ClientHarness(idleTimeout: Harness.defaultIdleTimeout)
+    @Test("a burst of 50 requests, again and again while every CPU spins: each burst on one connection",
+          arguments: ClientTransport.overLoopback)
+    func burstsUnderLoad(_ transport: ClientTransport) async throws {
+        let harness = try ClientHarness(transport: transport, idleTimeout: Harness.defaultIdleTimeout)
         let client = try harness.allmine()
         _ = try await client.profile() // asks whose the token is, once
         let load = try CPULoad()

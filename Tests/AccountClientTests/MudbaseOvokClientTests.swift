@@ -9,11 +9,11 @@ import TestSupport
 // X-Language is Allmine's header: Mudbase and Ovok are not sent it, so their
 // own texts, kept as detail, are English whatever the client's language.
 
-@Suite("Client: Mudbase over libcurl")
+@Suite("Client: Mudbase over each loopback transport")
 struct MudbaseClientTests {
-    @Test("erase: pending for 7 days, not cancellable, and the local data is wiped")
-    func erase() async throws {
-        let harness = try ClientHarness()
+    @Test("erase: pending for 7 days, not cancellable, and the local data is wiped", arguments: ClientTransport.overLoopback)
+    func erase(_ transport: ClientTransport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.mudbase()
         try harness.store.cache(AccountProfile(id: "usr_morgan_de", username: "morgan_c"), for: client.signedInAccount,
                                 source: .server, asOf: start)
@@ -32,9 +32,9 @@ struct MudbaseClientTests {
         }
     }
 
-    @Test("a wrong confirmation and what Mudbase lacks are refused locally; its statuses map")
-    func refusals() async throws {
-        let harness = try ClientHarness()
+    @Test("a wrong confirmation and what Mudbase lacks are refused locally; its statuses map", arguments: ClientTransport.overLoopback)
+    func refusals(_ transport: ClientTransport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.mudbase()
         for typed in ["delete_my_account", "DELETE MY ACCOUNT", " DELETE_MY_ACCOUNT", ""] {
             await expectError(.invalidInput(.confirmationMismatch)) { () async throws(AccountError) in
@@ -63,11 +63,11 @@ struct MudbaseClientTests {
     }
 }
 
-@Suite("Client: Ovok over libcurl")
+@Suite("Client: Ovok over each loopback transport")
 struct OvokClientTests {
-    @Test("schedule with days and wipe, then cancel by logging in")
-    func scheduleAndCancel() async throws {
-        let harness = try ClientHarness()
+    @Test("schedule with days and wipe, then cancel by logging in", arguments: ClientTransport.overLoopback)
+    func scheduleAndCancel(_ transport: ClientTransport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.ovok()
         let scheduled = try #require(try await harness.engine(client).requestDeletion(days: 10, wipe: true).outcome?.deletion)
         #expect(scheduled.state == .pending)
@@ -89,9 +89,9 @@ struct OvokClientTests {
         #expect(!contains(harness.storeBytes, credentials.password))
     }
 
-    @Test("days out of range and what Ovok lacks are refused locally")
-    func refusals() async throws {
-        let harness = try ClientHarness()
+    @Test("days out of range and what Ovok lacks are refused locally", arguments: ClientTransport.overLoopback)
+    func refusals(_ transport: ClientTransport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.ovok()
         await expectError(.invalidInput(.daysOutOfRange(0, allowed: 1...365))) { () async throws(AccountError) in
             try await client.requestDeletion(days: 0)
@@ -104,9 +104,9 @@ struct OvokClientTests {
         #expect(try await harness.emulator.requests().isEmpty)
     }
 
-    @Test("its statuses map: 400, 401, 404, 422")
-    func statuses() async throws {
-        let harness = try ClientHarness()
+    @Test("its statuses map: 400, 401, 404, 422", arguments: ClientTransport.overLoopback)
+    func statuses(_ transport: ClientTransport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.ovok()
         try await harness.emulator.inject("status", "DELETE", "/auth/delete", status: 422)
         await expectError(.invalidInput(.rejectedByServer(status: 422)), detail: "The request could not be validated") {
@@ -126,9 +126,9 @@ struct OvokClientTests {
         }
     }
 
-    @Test("tolerant reading: scheduled as {} takes our clock plus the days; a wrong type is unexpected")
-    func tolerantReading() async throws {
-        let harness = try ClientHarness()
+    @Test("tolerant reading: scheduled as {} takes our clock plus the days; a wrong type is unexpected", arguments: ClientTransport.overLoopback)
+    func tolerantReading(_ transport: ClientTransport) async throws {
+        let harness = try ClientHarness(transport: transport)
         let client = try harness.ovok()
         try await harness.emulator.inject("ovokScheduledEmptyObject", "DELETE", "/auth/delete")
         let scheduled = try await client.requestDeletion(days: 12)

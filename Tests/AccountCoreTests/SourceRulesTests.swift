@@ -18,6 +18,12 @@ struct SourceRulesTests {
                                  "POSIXThread", "Libc"].map { packageRoot + "/Sources/" + $0 }
         + ["Allmine", "Mudbase", "Ovok"].map { packageRoot + "/Plugins/" + $0 }
 
+    /// The one module of `Sources` with full Foundation: the URLSession
+    /// transport of Apple apps, where Foundation is the system's own
+    /// framework. Nothing that ships here links it; on Linux only the tests
+    /// do (FoundationNetworking).
+    static let urlSessionTransport = packageRoot + "/Sources/URLSessionTransport/"
+
     /// The lines of library code matching `pattern` (extended regex), as `file:line:text`.
     private func matches(_ pattern: String, in folders: [String] = libraryFolders) async throws -> [String] {
         let result = try await execute("/bin/grep", ["-rnE", "--include=*.swift", pattern] + folders)
@@ -31,11 +37,21 @@ struct SourceRulesTests {
         for folder in Self.libraryFolders { #expect(fileExists(folder), "\(folder)") }
     }
 
-    @Test("library code imports FoundationEssentials, never Foundation")
+    @Test("library code imports FoundationEssentials, never Foundation, but for the URLSession transport")
     func noFoundation() async throws {
         let kinds = "(typealias|struct|class|enum|protocol|let|var|func)"
-        #expect(try await matches(#"^\s*(@[a-zA-Z_]+\s+)*import\s+("# + kinds + #"\s+)?(Foundation|FoundationNetworking)(\.|\s|$)"#) == [])
+        let found = try await matches(#"^\s*(@[a-zA-Z_]+\s+)*import\s+("# + kinds + #"\s+)?(Foundation|FoundationNetworking)(\.|\s|$)"#)
+        #expect(found.filter { !$0.hasPrefix(Self.urlSessionTransport) } == [])
+        #expect(found.contains { $0.hasPrefix(Self.urlSessionTransport) }, "the pattern finds the transport's own")
         #expect(try await !matches(#"^import FoundationEssentials$"#).isEmpty)
+    }
+
+    @Test("no library module imports the URLSession transport: the core, the session and the C interface never link it")
+    func urlSessionTransportStandsAlone() async throws {
+        let pattern = #"^\s*(@[a-zA-Z_]+\s+)*import\s+URLSessionTransport\b"#
+        #expect(try await matches(pattern) == [])
+        // The pattern finds the tests' imports, so an empty result means something.
+        #expect(try await !matches(pattern, in: [packageRoot + "/Tests/HTTPTransportTests"]).isEmpty)
     }
 
     @Test("what ships imports neither Foundation nor FoundationEssentials: the standard library alone")

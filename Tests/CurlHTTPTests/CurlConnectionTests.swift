@@ -1,6 +1,7 @@
 import AccountEmulator
 @testable import CurlHTTP
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,7 @@ import Glibc
 struct CurlConnectionTests {
     @Test("50 sequential requests on one session use one connection")
     func keepAlive() throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let session = CurlSession()
         for index in 0..<50 {
@@ -25,21 +26,9 @@ struct CurlConnectionTests {
         #expect(session.poolIdleCount == 1)
     }
 
-    @Test("sequential async requests reuse the connection too")
-    func keepAliveAsync() async throws {
-        let test = try CurlTestServer()
-        defer { test.stop() }
-        let session = CurlSession()
-        for index in 0..<10 {
-            let response = try await session.perform(CurlRequest(method: "GET", url: test.base + "/a/\(index)"))
-            #expect(response.body == Array("hello /a/\(index)".utf8))
-        }
-        #expect(Set(test.log.all.map(\.connectionID)).count == 1)
-    }
-
     @Test("8 concurrent async requests all succeed")
     func concurrent() async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let session = CurlSession()
         let results = await withTaskGroup(of: (Int, Result<CurlResponse, any Error>).self) { group in
@@ -70,7 +59,7 @@ struct CurlConnectionTests {
 
     @Test("releasing the session closes its connections")
     func deinitClosesConnections() throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         try Self.performOnce(url: test.base + "/once")
         // The server notices the close on its connection's thread.
@@ -81,7 +70,7 @@ struct CurlConnectionTests {
 
     @Test("curl_global_init ran exactly once, however many sessions ran")
     func globalInitOnce() async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<4 {

@@ -1,12 +1,17 @@
 import AccountEmulator
 import CurlHTTP
 import Testing
+import TestSupport
 
+/// CurlSession's own failures: curl's codes and texts, its blocking
+/// perform, its limit. What every transport must do (redirects, refusals,
+/// TLS, cancellation, round trips) is `HTTPTransportTests`', run on
+/// `CurlTransport` and `URLSessionTransport` alike.
 @Suite("CurlSession failures")
 struct CurlFailureTests {
     @Test("the total timeout ends a transfer to a handler that sleeps: .timedOut")
     func totalTimeout() throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         var configuration = CurlSession.Configuration()
         configuration.totalTimeout = 0.3
@@ -20,7 +25,7 @@ struct CurlFailureTests {
 
     @Test("a closed port: .couldNotConnect")
     func connectionRefused() async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         let port = test.server.port
         test.stop()
         let error = await curlError {
@@ -34,7 +39,7 @@ struct CurlFailureTests {
 
     @Test("a 2 MiB body: .responseTooLarge; 1 MiB − 1 and exactly 1 MiB pass")
     func responseTooLarge() throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         let session = CurlSession()
         for size in [(1 << 20) - 1, 1 << 20] {
@@ -54,7 +59,7 @@ struct CurlFailureTests {
 
     @Test("maxResponseBytes is the session's: 100 bytes pass, 101 fail")
     func smallLimit() async throws {
-        let test = try CurlTestServer()
+        let test = try TestHTTPServer()
         defer { test.stop() }
         var configuration = CurlSession.Configuration()
         configuration.maxResponseBytes = 100
@@ -62,50 +67,5 @@ struct CurlFailureTests {
         #expect(try await session.perform(CurlRequest(method: "GET", url: test.base + "/bytes?n=100")).body.count == 100)
         let error = await curlError { try await session.perform(CurlRequest(method: "GET", url: test.base + "/bytes?n=101")) }
         #expect(error?.kind == .responseTooLarge)
-    }
-
-    @Test("https:// to the plain-HTTP port fails with .tls: verification is never skipped")
-    func tls() async throws {
-        let test = try CurlTestServer()
-        defer { test.stop() }
-        let error = await curlError {
-            try await CurlSession().perform(CurlRequest(method: "GET", url: "https://127.0.0.1:\(test.server.port)/"))
-        }
-        #expect(error?.kind == .tls)
-    }
-
-    @Test("CR, LF or NUL in a header, a method that is not a token, a URL that is not http(s): .invalidRequest, nothing sent",
-          arguments: [
-              CurlRequest(method: "GET", url: "/x", headers: [(name: "X-A", value: "a\r\nX-Injected: 1")]),
-              CurlRequest(method: "GET", url: "/x", headers: [(name: "X-A", value: "a\nb")]),
-              CurlRequest(method: "GET", url: "/x", headers: [(name: "X-A", value: "a\rb")]),
-              CurlRequest(method: "GET", url: "/x", headers: [(name: "X-A", value: "a\u{0}b")]),
-              CurlRequest(method: "GET", url: "/x", headers: [(name: "X-A\r\nX-B", value: "b")]),
-              CurlRequest(method: "GET", url: "/x", headers: [(name: "X-A:", value: "b")]),
-              CurlRequest(method: "GET", url: "/x", headers: [(name: "", value: "b")]),
-              CurlRequest(method: "GET /y HTTP/1.1\r\n", url: "/x"),
-              CurlRequest(method: "", url: "/x"),
-              CurlRequest(method: "HEAD", url: "/x", body: []),
-              CurlRequest(method: "GET", url: "/x\r\nHost: evil"),
-              CurlRequest(method: "GET", url: "/x\u{0}.evil"),
-          ])
-    func invalidRequest(template: CurlRequest) async throws {
-        let test = try CurlTestServer()
-        defer { test.stop() }
-        var request = template
-        request.url = test.base + template.url
-        let error = await curlError { try await CurlSession().perform(request) }
-        #expect(error?.kind == .invalidRequest)
-        #expect(error?.code == -1)
-        #expect(error.map { !$0.message.contains("Injected") && !$0.message.contains("evil") } == true)
-        #expect(test.log.all.isEmpty)
-    }
-
-    @Test("URLs curl refuses: not http(s), or malformed", arguments: [
-        "ftp://127.0.0.1/file", "file:///etc/passwd", "127.0.0.1/no-scheme", "http://[::1/", "http://",
-    ])
-    func invalidURL(url: String) throws {
-        let error = curlError { try CurlSession().perform(CurlRequest(method: "GET", url: url), isCancelled: notCancelled) }
-        #expect(error?.kind == .invalidRequest)
     }
 }
