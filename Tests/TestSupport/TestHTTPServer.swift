@@ -157,10 +157,13 @@ extension TestHTTPServer {
 
         /// Waits for a slow handler to start waiting, on a thread of its own
         /// (`onThreadOfItsOwn`): the request it waits for may need the
-        /// cooperative pool to leave. False when none came within 10 s.
+        /// cooperative pool to leave. False when none came within 120 s: a
+        /// guard against a hang only, since the task that sends the request
+        /// waits for a thread of the pool, which the synchronous tests of a
+        /// whole run were seen to hold for more than 10 s.
         package func waitUntilEntered() async throws -> Bool {
             let entered = entered
-            return try await onThreadOfItsOwn { entered.wait(timeout: .now() + .seconds(10)) == .success }
+            return try await onThreadOfItsOwn { entered.wait(timeout: .now() + .seconds(120)) == .success }
         }
     }
 }
