@@ -32,7 +32,7 @@ struct Options {
     var statusRoundSeconds: Double { quick ? 0.02 : 0.1 }
     var statusMostCalls: Int { quick ? 2_000 : 20_000 }
     var growthDrains: [(operations: Int, runs: Int)] {
-        quick ? [(20, 2), (50, 1), (200, 1)] : [(200, 5), (2_000, 3), (20_000, 2)]
+        quick ? [(20, 2), (50, 1), (200, 1)] : [(200, 15), (2_000, 5), (20_000, 3)]
     }
 
     static let usage = """
