@@ -99,12 +99,14 @@ let package = Package(
             dependencies: ["AccountCore", "POSIXThread"],
             path: "Sources/HostTransport"
         ),
-        // The core's HTTP over the system's URLSession, for Apple platforms;
-        // nothing that ships here links it (on Linux it is for the tests).
+        // The core's HTTP over the system's URLSession, for Apple platforms,
+        // where Foundation is the system's own framework: outside Sources,
+        // which never imports Foundation; nothing that ships here links it
+        // (on Linux it is for the tests, over FoundationNetworking).
         .target(
             name: "URLSessionTransport",
             dependencies: ["AccountCore", "POSIXThread"],
-            path: "Sources/URLSessionTransport"
+            path: "Platforms/Apple/URLSessionTransport"
         ),
         .target(
             name: "AccountSession",
