@@ -171,7 +171,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTests",
-            dependencies: ["AccountCore", "CurlTransport", "Allmine", "Mudbase", "AccountEmulator", "TestSupport"],
+            dependencies: ["AccountCore", "CurlTransport", "Allmine", "Mudbase", "AccountEmulator", "POSIXThread",
+                           "TestSupport"],
             path: "Tests/SyncTests"
         ),
         .testTarget(

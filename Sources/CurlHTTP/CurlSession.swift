@@ -16,7 +16,7 @@ package final class CurlSession: Sendable {
     let pool = CurlHandlePool()
     /// The thread sequential transfers run on; one that finds it busy gets
     /// a thread of its own.
-    private let worker = WorkerThread()
+    let worker = WorkerThread()
 
     /// A session with `configuration`.
     package init(configuration: Configuration = .init()) {
@@ -32,6 +32,12 @@ package final class CurlSession: Sendable {
         try transfer(request, isCancelled: isCancelled, cancellation: nil)
     }
 
+    /// The session's own thread as a task executor. A task that sends
+    /// request after request and prefers it (`withTaskExecutorPreference`)
+    /// runs each transfer right where it is: no thread is woken to start
+    /// it, none to resume the task after.
+    package var executor: any TaskExecutor { worker.executor }
+
     /// Performs `request` off Swift's cooperative pool (on the session's
     /// worker thread, or a thread of its own when that one is busy), and
     /// returns the final response. Cancelling the task aborts the
@@ -39,6 +45,17 @@ package final class CurlSession: Sendable {
     package func perform(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
         if Task.isCancelled { throw CurlError(curlCode: CURLE_ABORTED_BY_CALLBACK) }
         let cancellation = CurlCancellation()
+        if worker.isCurrent {
+            // A task that prefers `executor`, on its thread: the transfer runs here.
+            let outcome = await withTaskCancellationHandler {
+                Result { () throws(CurlError) -> CurlResponse in
+                    try transfer(request, isCancelled: { cancellation.isCancelled }, cancellation: cancellation)
+                }
+            } onCancel: {
+                cancellation.cancel()
+            }
+            return try outcome.get()
+        }
         let outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<CurlResponse, CurlError>, Never>) in
                 let job: WorkerThread.Job = { [self] in

@@ -32,6 +32,10 @@ public struct CurlTransport: HTTPTransport {
         }
     }
 
+    /// The session's own thread: a drain running there does each transfer
+    /// in place, as curl's own loop would.
+    public var preferredExecutor: (any TaskExecutor)? { session.executor }
+
     private static func kind(of kind: CurlError.Kind) -> TransportFailure.Kind {
         switch kind {
         case .couldNotResolve, .couldNotConnect: .noConnection

@@ -7,18 +7,33 @@ import Libc
 ///
 /// A job is taken only when the thread is free; a caller that finds it busy
 /// runs its job on a thread of its own (`DetachedThread`), so jobs never
-/// queue behind one another. When the owner releases it, the thread is told
-/// to end and is joined, so nothing of it runs after (a host may unload the
-/// library once `ac_close` returns).
+/// queue behind one another.
+///
+/// The thread is also a task executor (`executor`, SE-0417): a task that
+/// prefers it runs its slices on this thread, between jobs, and can then do
+/// its blocking work right where it is (`isCurrent`), with no thread woken
+/// to start it and none to resume the task after. That is how a drain sends
+/// request after request as curl's own loop would.
+///
+/// When the owner releases it, the thread is told to end and is joined, so
+/// nothing of it runs after (a host may unload the library once `ac_close`
+/// returns); a task slice that comes after that runs on Swift's global
+/// executor.
 package final class WorkerThread: Sendable {
-    /// What the thread and its owner share: the next job and whether to end.
-    private final class Shared: @unchecked Sendable {
+    /// What the thread and its owner share: the next job, the task slices,
+    /// and whether to end. It is the executor, so a task holding it never
+    /// outlives what it holds.
+    private final class Shared: TaskExecutor, @unchecked Sendable {
         // Fixed addresses: a pthread mutex or condition must never move.
         let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
         // Guarded by `mutex`.
+        var thread: pthread_t?
         var job: WorkerThread.Job?
-        var busy = false
+        /// Task slices waiting, in the order they came.
+        var slices = SliceQueue()
+        /// A job or a slice is running.
+        var running = false
         var ending = false
 
         init() {
@@ -33,17 +48,63 @@ package final class WorkerThread: Sendable {
             mutex.deallocate()
         }
 
-        /// The thread's loop: each job in turn until told to end.
-        func serve() {
+        /// Takes a slice of a task that prefers this thread; once the thread
+        /// ends (or when none could be started), it goes to the global executor.
+        func enqueue(_ job: consuming ExecutorJob) {
+            let slice = UnownedJob(job)
+            pthread_mutex_lock(mutex)
+            guard !ending, startIfNeeded() else {
+                pthread_mutex_unlock(mutex)
+                globalConcurrentExecutor.enqueue(ExecutorJob(slice))
+                return
+            }
+            slices.append(slice)
+            pthread_cond_signal(condition)
+            pthread_mutex_unlock(mutex)
+        }
+
+        /// Starts the thread if it is not running; false when it cannot be
+        /// started. Called with `mutex` held.
+        func startIfNeeded() -> Bool {
+            if thread != nil { return true }
+            var created = pthread_t()
+            let context = Unmanaged.passRetained(self).toOpaque()
+            let status = pthread_create(&created, nil, { raw in
+                guard let raw else { return nil }
+                Unmanaged<Shared>.fromOpaque(raw).takeRetainedValue().serve()
+                return nil
+            }, context)
+            guard status == 0 else {
+                Unmanaged<Shared>.fromOpaque(context).release()
+                return false
+            }
+            thread = created
+            return true
+        }
+
+        /// The thread's loop: each slice and job in turn, slices first (a
+        /// task on this thread is waited for), until told to end with
+        /// nothing left.
+        private func serve() {
+            let executor = asUnownedTaskExecutor()
             pthread_mutex_lock(mutex)
             while true {
-                while job == nil, !ending { pthread_cond_wait(condition, mutex) }
+                while job == nil, slices.isEmpty, !ending { pthread_cond_wait(condition, mutex) }
+                if let slice = slices.removeFirst() {
+                    running = true
+                    pthread_mutex_unlock(mutex)
+                    slice.runSynchronously(on: executor)
+                    pthread_mutex_lock(mutex)
+                    running = false
+                    continue
+                }
                 guard let next = job else { break }
                 job = nil
+                running = true
                 pthread_mutex_unlock(mutex)
                 let finish = next()
                 pthread_mutex_lock(mutex)
-                busy = false
+                running = false
                 pthread_mutex_unlock(mutex)
                 // Free before the caller hears back, so that its next job,
                 // sent as soon as it does, finds the thread free.
@@ -59,20 +120,19 @@ package final class WorkerThread: Sendable {
     package typealias Job = @Sendable () -> @Sendable () -> Void
 
     private let shared = Shared()
-    /// The thread, once started; nil before the first job.
-    private let thread = LockedValue<pthread_t?>(nil)
 
-    /// A worker whose thread starts with its first job.
+    /// A worker whose thread starts with its first job or task slice.
     package init() {}
 
     deinit {
         pthread_mutex_lock(shared.mutex)
         shared.ending = true
+        let thread = shared.thread
         pthread_cond_signal(shared.condition)
         pthread_mutex_unlock(shared.mutex)
-        guard let thread = thread.withLock({ $0 }) else { return }
-        // Released by its own last job: it cannot wait for itself, and ends
-        // when that job returns.
+        guard let thread else { return }
+        // Released on its own thread (by a job or a task slice): it cannot
+        // wait for itself, and ends once that returns and nothing is left.
         if pthread_equal(thread, pthread_self()) != 0 {
             pthread_detach(thread)
         } else {
@@ -80,36 +140,53 @@ package final class WorkerThread: Sendable {
         }
     }
 
+    /// The thread as a task executor: a task that prefers it
+    /// (`withTaskExecutorPreference`) runs on this thread.
+    package var executor: any TaskExecutor { shared }
+
+    /// Whether the calling thread is this worker's: true inside a task
+    /// slice run here, where blocking work may run in place.
+    package var isCurrent: Bool {
+        pthread_mutex_lock(shared.mutex)
+        defer { pthread_mutex_unlock(shared.mutex) }
+        guard let thread = shared.thread else { return false }
+        return pthread_equal(thread, pthread_self()) != 0
+    }
+
     /// Runs `job` on the worker's thread if it is free, and returns true;
-    /// false when it is busy or no thread could be started, and `job` was
-    /// not taken.
+    /// false when it is busy (with a job or a task), or no thread could be
+    /// started, and `job` was not taken.
     package func runIfFree(_ job: @escaping Job) -> Bool {
         pthread_mutex_lock(shared.mutex)
         defer { pthread_mutex_unlock(shared.mutex) }
-        guard !shared.busy, !shared.ending, startIfNeeded() else { return false }
-        shared.busy = true
+        guard !shared.running, shared.job == nil, shared.slices.isEmpty, !shared.ending,
+              shared.startIfNeeded() else { return false }
         shared.job = job
         pthread_cond_signal(shared.condition)
         return true
     }
+}
 
-    /// Starts the thread on the first job; false when it cannot be started.
-    private func startIfNeeded() -> Bool {
-        thread.withLock { thread in
-            if thread != nil { return true }
-            var created = pthread_t()
-            let context = Unmanaged.passRetained(shared).toOpaque()
-            let status = pthread_create(&created, nil, { raw in
-                guard let raw else { return nil }
-                Unmanaged<Shared>.fromOpaque(raw).takeRetainedValue().serve()
-                return nil
-            }, context)
-            guard status == 0 else {
-                Unmanaged<Shared>.fromOpaque(context).release()
-                return false
-            }
-            thread = created
-            return true
+/// Task slices in arrival order: appended at the back, taken from the
+/// front, without moving the rest.
+private struct SliceQueue {
+    private var items: [UnownedJob] = []
+    private var head = 0
+
+    var isEmpty: Bool { head == items.count }
+
+    mutating func append(_ slice: UnownedJob) {
+        items.append(slice)
+    }
+
+    mutating func removeFirst() -> UnownedJob? {
+        guard head < items.count else { return nil }
+        let slice = items[head]
+        head += 1
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
         }
+        return slice
     }
 }

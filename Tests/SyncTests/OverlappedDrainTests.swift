@@ -1,5 +1,6 @@
 @testable import AccountCore
 import AccountEmulator
+import POSIXThread
 import Testing
 import TestSupport
 
@@ -73,5 +74,55 @@ struct OverlappedDrainTests {
         // The cancel found nothing pending once the request was refused:
         // what the user wanted is true, and it left the outbox.
         #expect(report.sent == 1)
+    }
+
+    @Test("the drain runs on the transport's own thread: every request leaves from it, every answer is written off it")
+    func runsOnTheTransportsThread() async throws {
+        let worker = WorkerThread()
+        let sentFromWorker = LockedValue<[Bool]>([])
+        let harness = try SyncHarness(through: { ThreadWatchingTransport(inner: $0, worker: worker, sentFromWorker: sentFromWorker) })
+        let keys = try ProcessDrainTests.queue(40, in: harness)
+        let report = try await harness.engine.sync()
+        #expect(report.sent == 40 && report.remaining == 0, "\(report)")
+        try await ProcessDrainTests.expectAppliedOnce(keys, harness)
+        let sent = sentFromWorker.withLock { $0 }
+        #expect(sent.count == 40)
+        #expect(sent.allSatisfy { $0 })
+
+        // The writer's commits, from a task on that thread, run on the pool.
+        _ = try ProcessDrainTests.queue(20, in: harness)
+        let operations = try harness.store.outbox(for: harness.account)
+        let writtenOnWorker = LockedValue<[Bool]>([])
+        let written = try await withTaskExecutorPreference(worker.executor) { () async throws(AccountError) -> Int in
+            let writer = AnswerWriter(limit: 4) { batch in
+                writtenOnWorker.withLock { $0.append(worker.isCurrent) }
+                return .success(())
+            }
+            for operation in operations {
+                try await writer.add(DrainAnswer(operation: operation, outcome: BackendOutcome(), httpStatus: 200))
+            }
+            try await writer.finish()
+            return writer.written.count
+        }
+        #expect(written == 20)
+        #expect(!writtenOnWorker.withLock { $0 }.isEmpty)
+        #expect(!writtenOnWorker.withLock { $0 }.contains(true))
+    }
+}
+
+/// A transport whose own thread is `worker`'s, and which notes, for each
+/// request, whether it was sent from there.
+private struct ThreadWatchingTransport: HTTPTransport {
+    let inner: any HTTPTransport
+    let worker: WorkerThread
+    let sentFromWorker: LockedValue<[Bool]>
+
+    var preferredExecutor: (any TaskExecutor)? { worker.executor }
+
+    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+        if request.url.hasSuffix(OverlappedDrainTests.deletionPath) {
+            sentFromWorker.withLock { $0.append(worker.isCurrent) }
+        }
+        return try await inner.send(request)
     }
 }

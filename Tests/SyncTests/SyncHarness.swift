@@ -17,7 +17,9 @@ final class SyncHarness {
     /// The emulator's Allmine demo user, whom the client signs in as.
     let account = EmulatedBackend.allmine.demoAccount
 
-    init(token: String?? = nil, online: Bool = true, transport: Transport = .loopback) throws {
+    /// - Parameter through: wraps the transport the client uses, to watch it.
+    init(token: String?? = nil, online: Bool = true, transport: Transport = .loopback,
+         through wrap: (any HTTPTransport) -> any HTTPTransport = { $0 }) throws {
         emulator = try Harness(listens: transport.listens)
         directory = try TemporaryDirectory()
         store = try AccountStore(path: directory.file("store.sqlite"))
@@ -35,7 +37,7 @@ final class SyncHarness {
         }
         client = try AccountClient(backend: AllmineBackend(),
                                    configuration: ClientConfiguration(baseURL: emulator.emulator.baseURL),
-                                   store: store, transport: emulator.transport(), token: givenToken, account: account.userID, clock: emulator.clock)
+                                   store: store, transport: wrap(emulator.transport()), token: givenToken, account: account.userID, clock: emulator.clock)
         engine = SyncEngine(client: client, online: online)
     }
 

@@ -23,7 +23,7 @@ struct Options {
     var openStatusOperations: Int { quick ? 1_000 : 10_000 }
     var openStatusRuns: Int { quick ? 6 : 31 }
     var drainOperations: Int { quick ? 200 : 2_000 }
-    var drainRuns: Int { quick ? 2 : 5 }
+    var drainRuns: Int { quick ? 2 : 9 }
     var cCalls: Int { quick ? 2_000 : 20_000 }
     var cRounds: Int { quick ? 3 : 7 }
     var memoryRuns: Int { quick ? 2 : 7 }

@@ -53,6 +53,10 @@ public final class AccountClient: Sendable {
         if token != nil || account != nil { try signIn(account: account, token: token) }
     }
 
+    /// Where a drain runs to send request after request without a thread
+    /// hand-off (`HTTPTransport.preferredExecutor`); nil for anywhere.
+    var preferredExecutor: (any TaskExecutor)? { transport.preferredExecutor }
+
     // MARK: Who is signed in
 
     /// The signed-in person: every value the client reads or writes is

@@ -68,7 +68,9 @@ final class AnswerWriter {
         guard writing == nil, !waiting.isEmpty else { return }
         let batch = waiting, write = write, ended = LockedValue(false)
         waiting = []
-        writing = (batch, Task {
+        // On the pool, not on the drain's thread (the transport's, which
+        // sends meanwhile).
+        writing = (batch, Task(executorPreference: globalConcurrentExecutor) {
             let result = write(batch)
             ended.withLock { $0 = true }
             return result

@@ -34,7 +34,11 @@ import SQLiteDB
 /// - **The network and the disk at once.** A drain sends the next request
 ///   as soon as an answer arrives, while `AnswerWriter` writes the answers
 ///   (those that came during one commit together in the next), so a drain
-///   goes at the pace of the network, not of one `fsync` per operation.
+///   goes at the pace of the network, not of one `fsync` per operation. It
+///   runs on the transport's own thread where there is one
+///   (`HTTPTransport.preferredExecutor`: curl's), sending each request and
+///   taking each answer there with no thread hand-off, while the commits
+///   run on the pool.
 ///   The guarantee above holds word for word: each answer is written in the
 ///   transaction that removes its operation, in order; the next request
 ///   leaves only after a success (a failure first waits until every answer
@@ -741,9 +745,12 @@ public final class SyncEngine: Sendable {
     /// `immediate`.
     ///
     /// The network and the disk work at once: the next request leaves as
-    /// soon as an answer arrives, and the answers are written by
-    /// `AnswerWriter` meanwhile, those that came during one commit together
-    /// in the next. Every promise of the engine holds:
+    /// soon as an answer arrives (held back only while `window` answers are
+    /// unwritten), and the answers are written by `AnswerWriter` meanwhile,
+    /// on the pool, those that came during one commit together in the next.
+    /// Each request is sent from the drain's own task, so cancelling the
+    /// drain cancels the request on the wire. Every promise of the engine
+    /// holds:
     /// - Operation N+1 leaves only once N's answer is in hand and is a
     ///   success. A transient failure, a refusal, a 401 or a held token
     ///   stops the sending until every answer before it is on disk and its
@@ -767,9 +774,15 @@ public final class SyncEngine: Sendable {
         var holdup: SyncHoldup?
         var failure: AccountError?
         do {
-            holdup = try await sendInOrder(explicit: explicit, immediate: immediate, writer: writer, report: &report,
-                                           immediateDelivery: &immediateDelivery)
-            try await writer.finish()
+            // On the transport's own thread when it has one: each request
+            // then starts, and each answer is taken, with no thread woken,
+            // while the writer commits on the pool.
+            holdup = try await withTaskExecutorPreference(client.preferredExecutor) { () async throws(AccountError) in
+                let holdup = try await sendInOrder(explicit: explicit, immediate: immediate, writer: writer,
+                                                   report: &report, immediateDelivery: &immediateDelivery)
+                try await writer.finish()
+                return holdup
+            }
         } catch {
             failure = error
             await writer.abandon()
@@ -788,60 +801,32 @@ public final class SyncEngine: Sendable {
         // Read ahead and marked in flight, not yet sent; released when the drain ends.
         var ahead: [OutboxOperation] = []
         defer { ahead.forEach(release) }
-        // The request on the wire.
-        var sending: (operation: OutboxOperation, answer: Task<Result<AccountClient.Exchange, AccountError>, Never>)?
-        while true {
-            if sending == nil {
-                // Nothing on the wire: the person signed in now (a sign-in
-                // during the drain makes it go on with theirs).
-                guard let next = try takeNext(&ahead) else { return nil }
-                if isMissed(next) {
-                    // Written after the answers before it, in order.
-                    try await writer.finish()
-                    try markMissed(next)
-                    report.failed += 1
-                    continue
-                }
-                if let due = next.dueAt(explicit: explicit), due > deviceNow {
-                    release(next)
-                    return .retry(at: due, after: nil)
-                }
-                sending = (next, send(next))
+        // The person signed in now, before each operation: a sign-in during
+        // the drain makes it go on with theirs.
+        while let next = try takeNext(&ahead) {
+            if isMissed(next) {
+                // Written after the answers before it, in order.
+                try await writer.finish()
+                try markMissed(next)
+                report.failed += 1
+                continue
             }
-            guard let current = sending else { return nil }
-            let answer = await current.answer.valueCancellingWithCaller
-            sending = nil
-            switch answer {
+            if let due = next.dueAt(explicit: explicit), due > deviceNow {
+                release(next)
+                return .retry(at: due, after: nil)
+            }
+            switch await exchange(next) {
             case .success(let exchange):
-                // The next request leaves before this answer goes to the
-                // writer. One to be marked missed or to wait is left for
-                // when nothing is on the wire.
-                if let next = try takeNext(&ahead) {
-                    if isMissed(next) || next.dueAt(explicit: explicit).map({ $0 > deviceNow }) == true {
-                        ahead.insert(next, at: 0)
-                    } else {
-                        sending = (next, send(next))
-                    }
-                }
-                var answered = current.operation
+                // To the writer, which commits it while the next request
+                // travels (it waits only with `window` answers unwritten).
+                var answered = next
                 if let account = exchange.account { answered.account = account }
-                do {
-                    try await writer.add(DrainAnswer(operation: answered, outcome: exchange.outcome, httpStatus: 200))
-                } catch {
-                    // Its answer is dropped and it stays queued; it must not
-                    // be on the wire once the drain has ended.
-                    if let sending {
-                        sending.answer.cancel()
-                        _ = await sending.answer.value
-                        release(sending.operation)
-                    }
-                    throw error
-                }
+                try await writer.add(DrainAnswer(operation: answered, outcome: exchange.outcome, httpStatus: 200))
             case .failure(let error):
                 // What came before it is on disk before its outcome is.
                 try await writer.finish()
-                let delivery = try settle(current.operation, after: error, immediate: current.operation.id == immediate)
-                if current.operation.id == immediate { immediateDelivery = delivery }
+                let delivery = try settle(next, after: error, immediate: next.id == immediate)
+                if next.id == immediate { immediateDelivery = delivery }
                 switch delivery {
                 case .synced: report.sent += 1
                 case .rejected: report.failed += 1
@@ -858,6 +843,7 @@ public final class SyncEngine: Sendable {
                 }
             }
         }
+        return nil
     }
 
     /// The next operation to send, from what was read ahead, or read now
@@ -881,13 +867,6 @@ public final class SyncEngine: Sendable {
             }
         }
         return ahead.isEmpty ? nil : ahead.removeFirst()
-    }
-
-    /// `operation`'s request, started at once on this thread
-    /// (`Task.immediate` runs until the request is handed to the
-    /// transport), so no other thread is woken to send it.
-    private func send(_ operation: OutboxOperation) -> Task<Result<AccountClient.Exchange, AccountError>, Never> {
-        Task.immediate { await self.exchange(operation) }
     }
 
     /// `operation` is no longer on its way (answered and written, or not sent).
@@ -1023,14 +1002,6 @@ public final class SyncEngine: Sendable {
         for operation in fresh { broadcaster.emit(.deadlineApproaching(operation)) }
     }
 
-}
-
-extension Task where Failure == Never {
-    /// The task's value; cancelling the caller's task cancels this one
-    /// (an unstructured task does not follow its creator by itself).
-    var valueCancellingWithCaller: Success {
-        get async { await withTaskCancellationHandler { await value } onCancel: { cancel() } }
-    }
 }
 
 extension OutboxOperation {

@@ -13,6 +13,18 @@ public protocol HTTPTransport: Sendable {
     /// response, not a failure. Throws when no response came. Cancelling the
     /// calling task cancels the exchange, which then throws `.cancelled`.
     func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse
+
+    /// Where a caller that sends one request after another (a drain) runs,
+    /// so that each request starts and each answer is taken without a
+    /// thread hand-off: the transport's own thread, whose `send` then does
+    /// its work in place. Nil (the default): the caller runs where Swift
+    /// puts it.
+    var preferredExecutor: (any TaskExecutor)? { get }
+}
+
+extension HTTPTransport {
+    /// None: `send` is called from wherever its caller runs.
+    public var preferredExecutor: (any TaskExecutor)? { nil }
 }
 
 /// A request as the core hands it to a transport.
