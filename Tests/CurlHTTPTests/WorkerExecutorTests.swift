@@ -86,10 +86,15 @@ struct WorkerExecutorTests {
     func cancelInPlace() async throws {
         let test = try TestHTTPServer()
         defer { test.stop() }
-        let session = CurlSession()
+        // Neither the server's wait nor curl's timeout ends the transfer
+        // before the cancel does, however late a loaded machine lets this
+        // task go on (the slow handler ends when the test stops the server).
+        var configuration = CurlSession.Configuration()
+        configuration.totalTimeout = 3_600
+        let session = CurlSession(configuration: configuration)
         let task = Task(executorPreference: session.executor) { () async -> CurlError? in
             do throws(CurlError) {
-                _ = try await session.perform(CurlRequest(method: "GET", url: test.base + "/slow?ms=60000"))
+                _ = try await session.perform(CurlRequest(method: "GET", url: test.base + "/slow?ms=3600000"))
                 return nil
             } catch {
                 return error
