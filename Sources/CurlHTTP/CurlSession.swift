@@ -39,9 +39,10 @@ package final class CurlSession: Sendable {
     package var executor: any TaskExecutor { worker.executor }
 
     /// Performs `request` off Swift's cooperative pool (on the session's
-    /// worker thread, or a thread of its own when that one is busy), and
-    /// returns the final response. Cancelling the task aborts the
-    /// transfer at once with `.cancelled`.
+    /// worker thread, or a thread of its own when that one is busy; in
+    /// place when the caller already runs on the worker, preferring
+    /// `executor`), and returns the final response. Cancelling the task
+    /// aborts the transfer at once with `.cancelled`.
     package func perform(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
         if Task.isCancelled { throw CurlError(curlCode: CURLE_ABORTED_BY_CALLBACK) }
         let cancellation = CurlCancellation()

@@ -17,7 +17,8 @@ public protocol HTTPTransport: Sendable {
     /// Where a caller that sends one request after another (a drain) runs,
     /// so that each request starts and each answer is taken without a
     /// thread hand-off: the transport's own thread, whose `send` then does
-    /// its work in place. Nil (the default): the caller runs where Swift
+    /// its work in place (and never waits there for something queued on
+    /// that same executor). Nil (the default): the caller runs where Swift
     /// puts it.
     var preferredExecutor: (any TaskExecutor)? { get }
 }
