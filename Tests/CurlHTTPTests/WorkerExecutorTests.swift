@@ -92,13 +92,8 @@ struct WorkerExecutorTests {
         var configuration = CurlSession.Configuration()
         configuration.totalTimeout = 3_600
         let session = CurlSession(configuration: configuration)
-        let task = Task(executorPreference: session.executor) { () async -> CurlError? in
-            do throws(CurlError) {
-                _ = try await session.perform(CurlRequest(method: "GET", url: test.base + "/slow?ms=3600000"))
-                return nil
-            } catch {
-                return error
-            }
+        let task = Task(executorPreference: session.executor) {
+            await curlError { try await session.perform(CurlRequest(method: "GET", url: test.base + "/slow?ms=3600000")) }
         }
         try #require(try await test.gate.waitUntilEntered())
         // The worker's thread is inside the slow transfer.
