@@ -46,23 +46,18 @@ package final class CurlSession: Sendable {
     package func perform(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
         if Task.isCancelled { throw CurlError(curlCode: CURLE_ABORTED_BY_CALLBACK) }
         let cancellation = CurlCancellation()
-        if worker.isCurrent {
-            // A task that prefers `executor`, on its thread: the transfer runs here.
-            let outcome = await withTaskCancellationHandler {
-                Result { () throws(CurlError) -> CurlResponse in
-                    try transfer(request, isCancelled: { cancellation.isCancelled }, cancellation: cancellation)
-                }
-            } onCancel: {
-                cancellation.cancel()
+        // The transfer, on whichever thread runs it.
+        let run: @Sendable () -> Result<CurlResponse, CurlError> = { [self] in
+            Result { () throws(CurlError) -> CurlResponse in
+                try transfer(request, isCancelled: { cancellation.isCancelled }, cancellation: cancellation)
             }
-            return try outcome.get()
         }
         let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<CurlResponse, CurlError>, Never>) in
-                let job: WorkerThread.Job = { [self] in
-                    let result = Result { () throws(CurlError) -> CurlResponse in
-                        try transfer(request, isCancelled: { cancellation.isCancelled }, cancellation: cancellation)
-                    }
+            // A task that prefers `executor`, on its thread: the transfer runs here.
+            if worker.isCurrent { return run() }
+            return await withCheckedContinuation { (continuation: CheckedContinuation<Result<CurlResponse, CurlError>, Never>) in
+                let job: WorkerThread.Job = {
+                    let result = run()
                     return { continuation.resume(returning: result) }
                 }
                 if !worker.runIfFree(job), !DetachedThread.detach({ job()() }) {
