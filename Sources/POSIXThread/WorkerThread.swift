@@ -30,8 +30,9 @@ package final class WorkerThread: Sendable {
         // Guarded by `mutex`.
         var thread: pthread_t?
         var job: WorkerThread.Job?
-        /// Task slices waiting, in the order they came.
-        var slices = SliceQueue()
+        /// Task slices waiting, in the order they came (a few at most: the
+        /// tasks that prefer this thread are a drain's).
+        var slices: [UnownedJob] = []
         /// A job or a slice is running.
         var running = false
         var ending = false
@@ -90,7 +91,8 @@ package final class WorkerThread: Sendable {
             pthread_mutex_lock(mutex)
             while true {
                 while job == nil, slices.isEmpty, !ending { pthread_cond_wait(condition, mutex) }
-                if let slice = slices.removeFirst() {
+                if !slices.isEmpty {
+                    let slice = slices.removeFirst()
                     running = true
                     pthread_mutex_unlock(mutex)
                     slice.runSynchronously(on: executor)
@@ -164,29 +166,5 @@ package final class WorkerThread: Sendable {
         shared.job = job
         pthread_cond_signal(shared.condition)
         return true
-    }
-}
-
-/// Task slices in arrival order: appended at the back, taken from the
-/// front, without moving the rest.
-private struct SliceQueue {
-    private var items: [UnownedJob] = []
-    private var head = 0
-
-    var isEmpty: Bool { head == items.count }
-
-    mutating func append(_ slice: UnownedJob) {
-        items.append(slice)
-    }
-
-    mutating func removeFirst() -> UnownedJob? {
-        guard head < items.count else { return nil }
-        let slice = items[head]
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        }
-        return slice
     }
 }
