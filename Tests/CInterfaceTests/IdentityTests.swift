@@ -68,6 +68,11 @@ struct IdentityTests {
             let requests = try await harness.requests()
             let others = requests.filter { !Self.isWhoAmI($0) }
             #expect(others.isEmpty, "sent while Bob was signed in: \(others)", sourceLocation: sourceLocation)
+            // Alice was offline all along: only Bob's token was asked about,
+            // and only when the core had to learn whose it is.
+            let whoAmI = requests.filter(Self.isWhoAmI)
+            #expect(whoAmI.count == (scene == "learned" ? 1 : 0), "GET /api/v1/users/me: \(whoAmI)",
+                    sourceLocation: sourceLocation)
         }
         #expect(result.status == 0, "\(CInterface.describe(result, seconds: 90))", sourceLocation: sourceLocation)
 

@@ -3,6 +3,7 @@ import CurlTransport
 import AccountEmulator
 import Allmine
 import Mudbase
+import POSIXThread
 import FoundationEssentials
 import Testing
 import TestSupport
@@ -300,6 +301,47 @@ struct SyncEngineTests {
         #expect(try harness.engine.outbox().filter { $0.state == .queued }.isEmpty)
         let last = try await harness.client.profile().username
         #expect(last == "name_9")
+    }
+
+    @Test("the host saying offline stops a drain before its next request; the one on the wire is answered and written", arguments: Transport.allCases)
+    func offlineDuringDrain(_ transport: Transport) async throws {
+        // As the first request leaves, the host says the network went.
+        let engineToTakeOffline = LockedValue<SyncEngine?>(nil)
+        let harness = try SyncHarness(transport: transport) { inner in
+            SendWatchingTransport(inner: inner) { request in
+                guard request.url.hasSuffix(Self.deletionPath) else { return }
+                engineToTakeOffline.withLock { engine in
+                    engine?.setOnline(false)
+                    engine = nil
+                }
+            }
+        }
+        engineToTakeOffline.withLock { $0 = harness.engine }
+        let keys = try ProcessDrainTests.queue(5, in: harness)
+
+        let report = try await harness.engine.sync()
+        #expect(report == SyncEngine.SyncReport(sent: 1, failed: 0, remaining: 4, holdup: .paused(.offline)))
+        #expect(try await harness.requestCount() == 1, "a request left after the host said offline")
+        let applied = try await harness.emulator.mutations().compactMap { $0["idempotencyKey"]?.stringValue }
+        #expect(applied == [keys[0]])
+        #expect(try harness.engine.outbox().count == 4)
+
+        // Back online: the rest go, in order, each once.
+        harness.engine.setOnline(true)
+        await harness.engine.settled()
+        _ = try await harness.engine.sync()
+        try await ProcessDrainTests.expectAppliedOnce(keys, harness)
+    }
+}
+
+/// A transport that calls `willSend` with each request before it leaves.
+private struct SendWatchingTransport: HTTPTransport {
+    let inner: any HTTPTransport
+    let willSend: @Sendable (TransportRequest) -> Void
+
+    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+        willSend(request)
+        return try await inner.send(request)
     }
 }
 

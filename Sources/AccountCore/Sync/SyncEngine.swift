@@ -46,6 +46,10 @@ import SQLiteDB
 ///   most `window` (16) operations sent but still queued, each resent with
 ///   its own key and applied once; and those on their way are never
 ///   cancelled out. `sendQueued` gives the details.
+/// - **Offline means nothing leaves.** Once `setOnline(false)` returns, no
+///   request starts: a drain under way stops before its next one (a
+///   request already on the wire gets its answer, written as any other),
+///   and what is left waits, reported `paused(.offline)`.
 /// - **One drain at a time.** This engine's drains wait their turn on
 ///   `DrainGate`, woken when the one before ends: a drain started by coming
 ///   online or a sign-in during another runs next, never lost. Other
@@ -680,10 +684,13 @@ public final class SyncEngine: Sendable {
             }
             if let held {
                 defer { held.release() }
-                // Someone known only by their token may own more than they
-                // queued under it: ask whose it is (once per token), so their
-                // operations made under another token of theirs go too.
-                if client.canLearnWhoIsSignedIn {
+                if !isOnline {
+                    // The host said offline while this drain waited its turn.
+                    holdup = .paused(.offline)
+                } else if client.canLearnWhoIsSignedIn {
+                    // Someone known only by their token may own more than they
+                    // queued under it: ask whose it is (once per token), so their
+                    // operations made under another token of theirs go too.
                     do {
                         try await client.learnWhoIsSignedIn()
                     } catch {
@@ -814,6 +821,12 @@ public final class SyncEngine: Sendable {
             if let due = next.dueAt(explicit: explicit), due > deviceNow {
                 release(next)
                 return .retry(at: due, after: nil)
+            }
+            // Read at each request: the host may have said offline since the
+            // last one left (or since the drain began).
+            guard isOnline else {
+                release(next)
+                return .paused(.offline)
             }
             switch await exchange(next) {
             case .success(let exchange):

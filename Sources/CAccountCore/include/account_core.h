@@ -156,8 +156,11 @@ ac_status ac_set_token(ac_core *core, const char *token);
 ac_status ac_sign_in(ac_core *core, const char *account, const char *token);
 
 /* Tells the core whether the network is there: 1 online, 0 offline.
-** Offline, nothing touches the network and what can wait is queued;
-** coming back online starts sending it. Other values: AC_ERR_ARGUMENT. */
+** Offline, nothing touches the network and what can wait is queued: once
+** ac_set_online(core, 0) returns, no request starts (a sync under way
+** stops before its next one; a request already on the wire still gets its
+** answer). Coming back online starts sending what waits. Other values:
+** AC_ERR_ARGUMENT. */
 ac_status ac_set_online(ac_core *core, int32_t online);
 
 /* Sets the function that receives events (NULL removes it). Events:
