@@ -81,12 +81,22 @@ final class CoreHandle: Sendable {
 
 /// Runs `body` to completion on Swift's concurrency pool and waits for it on
 /// the calling thread: a C caller's thread, never one of the pool's.
+///
+/// The task lets go of `body`, and of what it holds (the session, the
+/// engine), before it wakes the caller: the runtime releases a task's
+/// closure only after the closure returns, so a body run directly would be
+/// held by a pool thread past `done.signal()`, and the last reference to a
+/// closed core could be dropped there after `ac_close` returned (its
+/// connections still open, its memory still in use at exit).
 func blocking<Value: Sendable>(_ body: @escaping @Sendable () async -> Value) -> Value {
     let done = DispatchSemaphore(value: 0)
+    let handedOver = LockedValue<(@Sendable () async -> Value)?>(body)
     let result = LockedValue<Value?>(nil)
     Task {
-        let value = await body()
-        result.withLock { $0 = value }
+        if let body = handedOver.withLock({ body in defer { body = nil }; return body }) {
+            let value = await body()
+            result.withLock { $0 = value }
+        }
         done.signal()
     }
     done.wait()

@@ -5,6 +5,12 @@
 ** returns, that call must have returned too, with its answer or an error,
 ** and the core must not be touched after.
 **
+** Then, 40 times over: a core opens, asks the server for its status (a
+** kept-alive connection stays open), and is closed; each time, once
+** ac_close has returned, no socket of it is left open: everything of the
+** core was let go on the closing thread, none of it left to another
+** thread that may run after ac_close returns (or never, at exit).
+**
 ** Usage: close BASE_URL TOKEN DATABASE_PATH
 ** Exits 0 when every check held; otherwise prints each failure and exits 1.
 */
@@ -14,11 +20,13 @@
 #include "expect.h"
 #include "json_check.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static ac_core *core;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -31,6 +39,25 @@ static double seconds_now(void) {
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
   return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+/* How many sockets this process has open: those it inherited, and the
+** core's connections (the program opens none of its own). */
+static int open_sockets(void) {
+  DIR *directory = opendir("/proc/self/fd");
+  if (directory == NULL) return -1;
+  int count = 0;
+  struct dirent *entry;
+  while ((entry = readdir(directory)) != NULL) {
+    char path[300], target[300];
+    snprintf(path, sizeof path, "/proc/self/fd/%s", entry->d_name);
+    ssize_t length = readlink(path, target, sizeof target - 1);
+    if (length <= 0) continue;
+    target[length] = '\0';
+    if (strncmp(target, "socket:", 7) == 0) count++;
+  }
+  closedir(directory);
+  return count;
 }
 
 static void *slow_status(void *unused) {
@@ -49,6 +76,7 @@ static void *slow_status(void *unused) {
 }
 
 int main(int argc, char **argv) {
+  int inherited = open_sockets();
   core = open_allmine_core(argc, argv, "close");
   if (core == NULL) return 1;
 
@@ -96,6 +124,24 @@ int main(int argc, char **argv) {
   expect_true(call_status == AC_OK || call_status == AC_ERR_NETWORK,
               "the call in flight ends with its answer (AC_OK) or, cut short, AC_ERR_NETWORK", call_json);
   ac_string_free(call_json);
+  char line[200];
+  int left = open_sockets() - inherited;
+  snprintf(line, sizeof line, "after ac_close no socket of the core is open (%d are)", left);
+  expect_true(left == 0, line, NULL);
+
+  for (int round = 1; round <= 40; round++) {
+    ac_core *again = open_allmine_core(argc, argv, "close");
+    if (again == NULL) break;
+    char *json = expect_call(again, "status", NULL, AC_OK);
+    expect_true(jc_string_is(json, "source", "server"), "status asked the server", json);
+    ac_string_free(json);
+    ac_close(again);
+    left = open_sockets() - inherited;
+    snprintf(line, sizeof line, "round %d: once ac_close returned no socket of the core is open (%d are)", round,
+             left);
+    expect_true(left == 0, line, NULL);
+    if (left != 0) break;
+  }
 
   if (expect_failures > 0) {
     printf("%d of %d checks failed\n", expect_failures, expect_checks);
