@@ -60,7 +60,7 @@ package final class CurlSession: Sendable {
                     let result = run()
                     return { continuation.resume(returning: result) }
                 }
-                if !worker.runIfFree(job), !DetachedThread.detach({ job()() }) {
+                if !worker.runIfFree(job), !DetachedThread.detachJob(job) {
                     continuation.resume(returning: .failure(CurlError(
                         kind: .other, code: -1, message: "could not start a thread for the transfer")))
                 }

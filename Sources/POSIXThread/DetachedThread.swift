@@ -7,26 +7,36 @@ import Libc
 package enum DetachedThread {
     /// What a new thread runs; passed through `pthread_create`'s raw pointer.
     private final class Work {
-        let body: @Sendable () -> Void
+        let job: WorkerThread.Job
 
-        init(body: @escaping @Sendable () -> Void) {
-            self.body = body
+        init(job: @escaping WorkerThread.Job) {
+            self.job = job
         }
     }
 
     /// Runs `body` on a new detached thread; false when no thread could be
     /// created.
     package static func detach(_ body: @escaping @Sendable () -> Void) -> Bool {
+        detachJob({
+            body()
+            return {}
+        })
+    }
+
+    /// Runs `job` on a new detached thread, then what it returns once `job`
+    /// is released (as `WorkerThread` does); false when no thread could be
+    /// created.
+    package static func detachJob(_ job: @escaping WorkerThread.Job) -> Bool {
         var attributes = pthread_attr_t()
         guard pthread_attr_init(&attributes) == 0 else { return false }
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        let work = Unmanaged.passRetained(Work(body: body)).toOpaque()
+        let work = Unmanaged.passRetained(Work(job: job)).toOpaque()
         var thread = pthread_t()
         let created = pthread_create(&thread, &attributes, { raw in
             guard let raw else { return nil }
-            let work = Unmanaged<Work>.fromOpaque(raw).takeRetainedValue()
-            work.body()
+            let finish = WorkerThread.run(Unmanaged<Work>.fromOpaque(raw).takeRetainedValue().job)
+            finish()
             return nil
         }, work)
         if created != 0 {

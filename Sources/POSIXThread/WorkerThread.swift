@@ -104,7 +104,7 @@ package final class WorkerThread: Sendable {
                 job = nil
                 running = true
                 pthread_mutex_unlock(mutex)
-                let finish = next()
+                let finish = WorkerThread.run(consume next)
                 pthread_mutex_lock(mutex)
                 running = false
                 pthread_mutex_unlock(mutex)
@@ -118,8 +118,17 @@ package final class WorkerThread: Sendable {
     }
 
     /// A job: its blocking work, which returns what tells the caller it is
-    /// done (run once the thread is free again).
+    /// done (run once the thread is free again, and once the job is
+    /// released).
     package typealias Job = @Sendable () -> @Sendable () -> Void
+
+    /// Runs `job` and releases it, with what it holds, before the caller
+    /// is told: the caller may drop the last reference to the job's owner
+    /// as soon as it hears back (`ac_close`), and that owner must then be
+    /// freed on the caller's side, not later on a thread of ours.
+    static func run(_ job: consuming @escaping Job) -> @Sendable () -> Void {
+        job()
+    }
 
     private let shared = Shared()
 
