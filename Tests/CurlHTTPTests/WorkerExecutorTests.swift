@@ -1,5 +1,6 @@
 import AccountEmulator
 @testable import CurlHTTP
+import Dispatch
 import Libc
 import POSIXThread
 import Testing
@@ -105,4 +106,46 @@ struct WorkerExecutorTests {
         let after = try await session.perform(CurlRequest(method: "GET", url: test.base + "/after"))
         #expect(after.status == 200)
     }
+
+    @Test("a job and what it holds are released before its caller is told, on the worker and on a thread of its own",
+          arguments: [false, true])
+    func releasesTheJobFirst(detached: Bool) async {
+        let worker = WorkerThread()
+        // The job waits until it is handed over, so that the last reference
+        // to what it holds is then the job's, as a session is the job's once
+        // ac_close has let go of it.
+        let handedOver = DispatchSemaphore(value: 0)
+        let releasedWhenTold = await withCheckedContinuation { (told: CheckedContinuation<Bool, Never>) in
+            let released = LockedValue(false)
+            let mark = ReleaseMark { released.withLock { $0 = true } }
+            let tell: @Sendable () -> Void = { told.resume(returning: released.withLock { $0 }) }
+            let started = detached
+                ? DetachedThread.detachJob(Self.job(holding: consume mark, waitingFor: handedOver, then: tell))
+                : worker.runIfFree(Self.job(holding: consume mark, waitingFor: handedOver, then: tell))
+            if started { handedOver.signal() } else { told.resume(returning: false) }
+        }
+        #expect(releasedWhenTold)
+    }
+
+    /// A job that holds `mark`, waits for `handedOver`, and then has its
+    /// caller told with `tell`.
+    private static func job(holding mark: consuming ReleaseMark, waitingFor handedOver: DispatchSemaphore,
+                            then tell: @escaping @Sendable () -> Void) -> WorkerThread.Job {
+        { [mark] in
+            handedOver.wait()
+            withExtendedLifetime(mark) {}
+            return tell
+        }
+    }
+}
+
+/// Calls `onRelease` when it is released.
+private final class ReleaseMark: Sendable {
+    let onRelease: @Sendable () -> Void
+
+    init(_ onRelease: @escaping @Sendable () -> Void) {
+        self.onRelease = onRelease
+    }
+
+    deinit { onRelease() }
 }

@@ -120,7 +120,8 @@ ac_status ac_open(const char *config_json, ac_core **out_core, char **out_error_
 
 /* Closes a core: waits for calls in flight, stops background syncing
 ** (cancelling a transfer under way: its operation stays queued, and is sent
-** again with the same key), releases the store. NULL is a harmless no-op.
+** again with the same key), releases the store. When it returns, the core's
+** connections and its file are closed. NULL is a harmless no-op.
 ** `core` is invalid after. With an app's transport, ac_close() first cancels
 ** every request the app has not answered (each call waiting for one ends
 ** with AC_ERR_NETWORK) and returns only once no callback of the transport
