@@ -80,7 +80,14 @@ struct OverlappedDrainTests {
     func runsOnTheTransportsThread() async throws {
         let worker = WorkerThread()
         let sentFromWorker = LockedValue<[Bool]>([])
-        let harness = try SyncHarness(through: { ThreadWatchingTransport(inner: $0, worker: worker, sentFromWorker: sentFromWorker) })
+        // A transport whose own thread is the worker's, noting for each
+        // request whether it was sent from there.
+        let harness = try SyncHarness { inner in
+            SendWatchingTransport(inner: inner, preferredExecutor: worker.executor) { request in
+                guard request.url.hasSuffix(Self.deletionPath) else { return }
+                sentFromWorker.withLock { $0.append(worker.isCurrent) }
+            }
+        }
         let keys = try ProcessDrainTests.queue(40, in: harness)
         let report = try await harness.engine.sync()
         #expect(report.sent == 40 && report.remaining == 0, "\(report)")
@@ -107,22 +114,5 @@ struct OverlappedDrainTests {
         #expect(written == 20)
         #expect(!writtenOnWorker.withLock { $0 }.isEmpty)
         #expect(!writtenOnWorker.withLock { $0 }.contains(true))
-    }
-}
-
-/// A transport whose own thread is `worker`'s, and which notes, for each
-/// request, whether it was sent from there.
-private struct ThreadWatchingTransport: HTTPTransport {
-    let inner: any HTTPTransport
-    let worker: WorkerThread
-    let sentFromWorker: LockedValue<[Bool]>
-
-    var preferredExecutor: (any TaskExecutor)? { worker.executor }
-
-    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
-        if request.url.hasSuffix(OverlappedDrainTests.deletionPath) {
-            sentFromWorker.withLock { $0.append(worker.isCurrent) }
-        }
-        return try await inner.send(request)
     }
 }

@@ -334,17 +334,6 @@ struct SyncEngineTests {
     }
 }
 
-/// A transport that calls `willSend` with each request before it leaves.
-private struct SendWatchingTransport: HTTPTransport {
-    let inner: any HTTPTransport
-    let willSend: @Sendable (TransportRequest) -> Void
-
-    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
-        willSend(request)
-        return try await inner.send(request)
-    }
-}
-
 @Suite("Sync engine: in memory, no socket")
 struct InMemoryTransportTests {
     @Test("the engine and the client run on the emulator in memory: it does not listen, and no request came over a connection")

@@ -103,3 +103,17 @@ extension SyncEvent {
         if case .operationSynced = self { true } else { false }
     }
 }
+
+/// A transport that calls `willSend` with each request before it leaves,
+/// on the thread that sends it, and hands it to `inner`; its own thread,
+/// when it is given one, is `preferredExecutor`.
+struct SendWatchingTransport: HTTPTransport {
+    let inner: any HTTPTransport
+    var preferredExecutor: (any TaskExecutor)? = nil
+    let willSend: @Sendable (TransportRequest) -> Void
+
+    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+        willSend(request)
+        return try await inner.send(request)
+    }
+}

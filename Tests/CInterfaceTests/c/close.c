@@ -77,6 +77,7 @@ static void *slow_status(void *unused) {
 
 int main(int argc, char **argv) {
   int inherited = open_sockets();
+  expect_true(inherited >= 0, "/proc/self/fd can be read (the sockets are counted there)", NULL);
   core = open_allmine_core(argc, argv, "close");
   if (core == NULL) return 1;
 
