@@ -5,9 +5,9 @@
 ** library must read, refuse and free it all on that stack: each call
 ** answers AC_ERR_ARGUMENT with an error object (or its normal answer), and
 ** the process survives. On the main thread, 200 000-deep nesting is still
-** refused.
+** refused. A core is also opened, called and closed on the small stack.
 **
-** Usage: small_stack DATABASE_PATH
+** Usage: small_stack DATABASE_PATH (and DATABASE_PATH-small-stack, made here)
 ** Exits 0 when every check held; otherwise prints each failure and exits 1.
 ** A stack overflow kills the process (SIGSEGV), which the Swift test sees.
 */
@@ -28,6 +28,7 @@
 /* No server is reached: every call here is refused or answered locally. */
 static const char *base_url = "http://127.0.0.1:9";
 static const char *database_path;
+static char second_database_path[4096];
 static ac_core *core;
 
 /* `prefix`, then `depth` times `open`, then `middle`, then `depth` times
@@ -128,6 +129,14 @@ static void *small_stack_calls(void *unused) {
   free(config_past_limit);
   free(prefix);
   free(plain);
+
+  /* A core opened, called and closed on this stack, on a store of its own. */
+  ac_core *small = open_core(base_url, second_database_path, NULL);
+  if (small != NULL) {
+    json = expect_call(small, "status", NULL, AC_OK);
+    ac_string_free(json);
+    ac_close(small);
+  }
   return NULL;
 }
 
@@ -137,6 +146,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   database_path = argv[1];
+  snprintf(second_database_path, sizeof second_database_path, "%s-small-stack", database_path);
   core = open_core(base_url, database_path, NULL);
   if (core == NULL) return 1;
 
