@@ -30,7 +30,9 @@ enum CInterface {
     /// The build's own `libAccountCoreC.so`, beside this test binary.
     static var buildLibrary: String { buildDirectory + "/libAccountCoreC.so" }
     /// The optimized library before `build-library` strips it into the
-    /// shipped file: the same code, with its symbols, for valgrind.
+    /// shipped file: the same code, with its symbols, for valgrind. The
+    /// variant `build-library` made last (after the README's command, the
+    /// one with SQLite linked in); memcheck reports nothing on either.
     static let optimizedLibrary = packageRoot + "/.build/shipping/build/release/libAccountCoreC.so"
     /// Memcheck's suppressions, each with its reason.
     static let valgrindSuppressions = packageRoot + "/Tests/valgrind.supp"
