@@ -72,6 +72,17 @@ private func open(_ config_json: UnsafePointer<CChar>?, transport: UnsafePointer
         out_error_json?.pointee = CStrings.copy(argumentError("config_json"))
         return CallStatus.argument.rawValue
     }
+    let status = open(json, transport: transport, out_core, out_error_json)
+    // Freed without recursion: a configuration nested to the parser's limit,
+    // freed the ordinary way, could overflow a small stack (JSONValue.release).
+    JSONValue.release(consume json)
+    return status
+}
+
+/// `open` with the configuration read.
+private func open(_ json: JSONValue, transport: UnsafePointer<ac_transport>?,
+                  _ out_core: UnsafeMutablePointer<OpaquePointer?>,
+                  _ out_error_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> ac_status {
     var endpoint: CTransport?
     if let transport {
         guard let given = CTransport(transport.pointee) else {
@@ -159,24 +170,30 @@ public func ac_call(_ core: OpaquePointer?, _ operation: UnsafePointer<CChar>?, 
         out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidArgument(name: "operation")))))
         return CallStatus.argument.rawValue
     }
-    var arguments: JSONValue?
+    let arguments: JSONValue?
     if arguments_json != nil {
         guard let parsed = CStrings.json(arguments_json) else {
             out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidArgument(name: "arguments")))))
             return CallStatus.argument.rawValue
         }
         arguments = parsed
+    } else {
+        arguments = nil
     }
     let session = handle.session
     // The answer is copied out while the call still counts as in flight.
     // What needs no network is answered on the caller's thread; only what
     // waits for the network goes through the concurrency pool.
-    return handle.call {
+    let status = handle.call {
         let (status, json) = session.performLocally(name, arguments: arguments)
             ?? blocking { [arguments] in await session.perform(name, arguments: arguments) }
         out_json.pointee = CStrings.copy(json)
         return status.rawValue
     }
+    // Freed without recursion: arguments nested to the parser's limit, freed
+    // the ordinary way, could overflow a small stack (JSONValue.release).
+    JSONValue.release(consume arguments)
+    return status
 }
 
 @c @implementation

@@ -2,6 +2,9 @@ import AccountCore
 import FoundationEssentials
 import Testing
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `JSONParser` and `JSONWriter` against the reference they replace:
 /// FoundationEssentials' `JSONDecoder`, and `JSONEncoder` with
@@ -263,6 +266,42 @@ struct JSONCodecTests {
         let value = try JSONParser.parse(Array(Self.nested(512, open: "[", close: "]").utf8))
         #expect(Self.encoded(value) == nil)
         #expect(JSONWriter.write(value) == Array(Self.nested(512, open: "[", close: "]").utf8))
+    }
+
+    /// What the thread of `smallStack` reads and writes.
+    final class SmallStackWork: @unchecked Sendable {
+        let text: [UInt8]
+        var written: [UInt8]?
+        init(_ text: [UInt8]) { self.text = text }
+    }
+
+    @Test("on a thread with a 64 KiB stack, a value nested to the limit is read, written back and freed")
+    func smallStack() throws {
+        // 512 levels, arrays and objects in turn, with a duplicate member on
+        // the way (the later one dropped); a recursive reader, writer or
+        // release overflowed this stack at about 450 levels.
+        let text = Array((String(repeating: #"{"b":1,"a":["#, count: 256) + "1"
+                          + String(repeating: #"],"b":2}"#, count: 256)).utf8)
+        let expected = Array((String(repeating: #"{"a":["#, count: 256) + "1"
+                              + String(repeating: #"],"b":1}"#, count: 256)).utf8)
+        let work = SmallStackWork(text)
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        try #require(pthread_attr_setstacksize(&attributes, 65536) == 0)
+        var thread = pthread_t()
+        let created = pthread_create(&thread, &attributes, { context in
+            guard let context else { return nil }
+            let work = Unmanaged<SmallStackWork>.fromOpaque(context).takeRetainedValue()
+            if let value = try? JSONParser.parse(work.text) {
+                work.written = JSONWriter.write(value)
+                JSONValue.release(consume value)
+            }
+            return nil
+        }, Unmanaged.passRetained(work).toOpaque())
+        try #require(created == 0)
+        pthread_join(thread, nil)
+        #expect(work.written == expected)
     }
 
     @Test("a text longer than the size limit is refused before it is read")

@@ -78,20 +78,16 @@ struct AppTransportTests {
     /// sockets included: no invalid access (a late answer after ac_close,
     /// a request's info read until its answer) and no definite leak (every
     /// request freed once answered). As `FlowTests.flowUnderValgrind`, on
-    /// the build's library without its debug sections.
+    /// the optimized library, with `Tests/valgrind.supp`.
     @Test("under valgrind: no memory errors and no definite leaks", .timeLimit(.minutes(8)),
           .disabled(if: CInterface.librarySanitized, "valgrind and the sanitizers exclude each other"),
           arguments: ["flow", "local"])
     func underValgrind(mode: String) async throws {
-        try #require(fileExists(CInterface.buildLibrary), "no \(CInterface.buildLibrary): build it first (swift build)")
         let directory = try TemporaryDirectory()
-        let stripped = try await execute("objcopy", ["--strip-debug", CInterface.buildLibrary,
-                                                     directory.file("libAccountCoreC.so")])
-        try #require(stripped.status == 0, "objcopy --strip-debug failed: \(stripped.errorOutput)")
+        try await CInterface.libraryForValgrind(in: directory)
         let program = try await CInterface.compile("app_transport", in: directory, helpers: ["http_host"],
                                                    libraryDirectory: directory.path)
-        var arguments = ["--tool=memcheck", "--leak-check=full", "--errors-for-leak-kinds=definite",
-                         "--show-leak-kinds=definite", "--error-exitcode=99", "--num-callers=40", program]
+        var arguments = CInterface.valgrindOptions + [program]
         let harness = try CInterface.emulator()
         if mode == "flow" {
             arguments += ["flow", "thread", harness.harness.emulator.baseURL, harness.token, directory.file("store.sqlite"), "120"]

@@ -29,6 +29,34 @@ enum CInterface {
     static let shippedLibraryWithoutCurl = packageRoot + "/.build/shipping/no-curl/libAccountCoreC.so"
     /// The build's own `libAccountCoreC.so`, beside this test binary.
     static var buildLibrary: String { buildDirectory + "/libAccountCoreC.so" }
+    /// The optimized library before `build-library` strips it into the
+    /// shipped file: the same code, with its symbols, for valgrind. The
+    /// variant `build-library` made last (after the README's command, the
+    /// one with SQLite linked in); memcheck reports nothing on either.
+    static let optimizedLibrary = packageRoot + "/.build/shipping/build/release/libAccountCoreC.so"
+    /// Memcheck's suppressions, each with its reason.
+    static let valgrindSuppressions = packageRoot + "/Tests/valgrind.supp"
+
+    /// A copy of the optimized library in `directory` for memcheck: the code
+    /// apps run, with its symbols (for the suppressions and the reports),
+    /// without its debug sections: valgrind 3.19 cannot read the DWARF 5
+    /// the Swift toolchain's clang writes (forms strx1, addrx: "Possibly
+    /// corrupted debuginfo file ... Giving up").
+    static func libraryForValgrind(in directory: TemporaryDirectory,
+                                   sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try #require(fileExists(optimizedLibrary),
+                     "no \(optimizedLibrary): build it first (bash Sources/AccountCoreC/Shipping/build-library)",
+                     sourceLocation: sourceLocation)
+        let stripped = try await execute("objcopy", ["--strip-debug", optimizedLibrary, directory.file("libAccountCoreC.so")])
+        try #require(stripped.status == 0, "objcopy --strip-debug failed: \(stripped.errorOutput)",
+                     sourceLocation: sourceLocation)
+    }
+
+    /// Memcheck's options for the C interface's runs: no invalid access, no
+    /// use of uninitialized memory, no definite leak, `Tests/valgrind.supp`.
+    static let valgrindOptions = ["--tool=memcheck", "--leak-check=full", "--errors-for-leak-kinds=definite",
+                                  "--show-leak-kinds=definite", "--error-exitcode=99", "--num-callers=40",
+                                  "--suppressions=" + valgrindSuppressions]
 
     /// Whether the tests run against the file built without libcurl:
     /// `ACCOUNTCORE_LIBRARY_VARIANT=no-curl`, as CI's step for it sets, for

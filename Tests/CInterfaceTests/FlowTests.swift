@@ -43,23 +43,12 @@ struct FlowTests {
     func flowUnderValgrind() async throws {
         let (harness, token) = try CInterface.emulator()
         let directory = try TemporaryDirectory()
-        // Valgrind 3.19 cannot read the DWARF 5 the Swift toolchain's clang
-        // writes (forms strx1, addrx: "Possibly corrupted debuginfo file ...
-        // Giving up"), so it runs a copy without debug sections: the same
-        // code, with symbol names (not lines) in its stacks.
-        // It runs the build's library, not the shipped file: memcheck reports
-        // the optimized Swift runtime and libdispatch linked into that file
-        // (reads of whole words past a small string's bytes, "conditional
-        // jump depends on uninitialised value" in a libdispatch worker), with
-        // no symbols to tell them from ours. The other C tests run the file.
-        try #require(fileExists(CInterface.buildLibrary), "no \(CInterface.buildLibrary): build it first (swift build)")
-        let stripped = try await execute("objcopy", ["--strip-debug", CInterface.buildLibrary, directory.file("libAccountCoreC.so")])
-        try #require(stripped.status == 0, "objcopy --strip-debug failed: \(stripped.errorOutput)")
+        // It runs the optimized library the shipped file is stripped from
+        // (CInterface.libraryForValgrind), with the suppressions of
+        // Tests/valgrind.supp, each explained there.
+        try await CInterface.libraryForValgrind(in: directory)
         let program = try await CInterface.compile("flow", in: directory, libraryDirectory: directory.path)
-        var arguments = ["--tool=memcheck", "--leak-check=full", "--errors-for-leak-kinds=definite",
-                         "--show-leak-kinds=definite", "--error-exitcode=99", "--num-callers=40"]
-        let suppressions = CInterface.cSources + "/valgrind.supp"
-        if fileExists(suppressions) { arguments.append("--suppressions=" + suppressions) }
+        var arguments = CInterface.valgrindOptions
         // Memcheck runs the program many times slower (the flow takes some
         // 4 s under it on an idle machine, far more on a busy one): it may
         // wait up to 120 s for the delivery, the whole run up to 300 s.

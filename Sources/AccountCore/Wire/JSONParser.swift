@@ -146,7 +146,13 @@ private let exactPowersOfTen: [Double] = [
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ]
 
-/// A recursive-descent reader over contiguous bytes.
+/// A reader over contiguous bytes.
+///
+/// Arrays and objects are read without recursion: the containers still
+/// open are kept on an explicit stack (`open`), so reading a text nested
+/// to the limit takes the same few frames of the caller's stack as reading
+/// `1`. A C caller's thread may have a small stack (64 KiB), and a
+/// recursive reader ran out of it at about 450 levels.
 private struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     let maximumDepth: Int
@@ -178,19 +184,121 @@ private struct Reader {
         while index < count && bytes[index].isWhitespace { index += 1 }
     }
 
+    /// An array or object still open: what it holds so far, and for an
+    /// object the key of the member being read.
+    struct Container {
+        /// Nil for an array.
+        var key: String?
+        var elements: [JSONValue] = []
+        var members: [(String, JSONValue)] = []
+    }
+
+    /// One value, with everything nested in it.
+    ///
+    /// Reads as the recursive grammar does, in the same order, so that each
+    /// error is the same at the same offset: a container's first byte opens
+    /// it (pushed on `open`), a scalar or an empty container completes a
+    /// value, and a completed value goes into the container on top, which
+    /// then either awaits its next member (after a comma) or closes and is
+    /// itself the completed value.
     mutating func value() throws(JSONSyntaxError) -> JSONValue {
-        skipWhitespace()
-        guard index < count else { throw error(.unexpectedEnd, at: index) }
-        switch bytes[index] {
-        case .openBrace: return try object()
-        case .openBracket: return try array()
-        case .quote: return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case .minus, .zero ... .nine: return try number()
-        case let byte: throw error(.unexpectedByte(byte), at: index)
+        var open: [Container] = []
+        // When the text fails, what was read of it is taken apart here,
+        // without recursion (`JSONValue.release`): releasing a value nested
+        // hundreds deep the ordinary way recurses once per level. A value
+        // completed is in its container, and nowhere else, before anything
+        // can throw.
+        defer {
+            var values: [JSONValue] = []
+            while let container = open.popLast() {
+                values.append(contentsOf: container.elements)
+                values.append(contentsOf: container.members.lazy.map(\.1))
+            }
+            JSONValue.release(consume values)
         }
+        while true {
+            var value: JSONValue
+            switch try nextSignificant() {
+            case .openBrace:
+                try enter()
+                guard try nextSignificant() == .closeBrace else {
+                    open.append(Container(key: try key()))
+                    continue
+                }
+                index += 1
+                depth -= 1
+                value = .object([:])
+            case .openBracket:
+                try enter()
+                guard try nextSignificant() == .closeBracket else {
+                    open.append(Container(key: nil))
+                    continue
+                }
+                index += 1
+                depth -= 1
+                value = .array([])
+            case .quote: value = .string(try string())
+            case UInt8(ascii: "t"): try literal("true"); value = .bool(true)
+            case UInt8(ascii: "f"): try literal("false"); value = .bool(false)
+            case UInt8(ascii: "n"): try literal("null"); value = .null
+            case .minus, .zero ... .nine: value = try number()
+            case let byte: throw error(.unexpectedByte(byte), at: index)
+            }
+            // `value` is complete: into its container, closing each container it completes.
+            closing: while !open.isEmpty {
+                let top = open.count - 1
+                let key = open[top].key
+                if let key { open[top].members.append((key, value)) } else { open[top].elements.append(value) }
+                // The container holds it now, and only the container: when
+                // something below throws, the cleanup above frees it (a
+                // reference kept here would be freed last, recursively).
+                value = .null
+                let close: UInt8 = key == nil ? .closeBracket : .closeBrace
+                switch try nextSignificant() {
+                case .comma:
+                    let comma = index
+                    index += 1
+                    if try nextSignificant() == close { throw error(.trailingComma, at: comma) }
+                    if key != nil { open[top].key = try self.key() }
+                    break closing
+                case close:
+                    index += 1
+                    depth -= 1
+                    var container = open.removeLast()
+                    value = key == nil ? .array(container.elements) : .object(Self.firstWins(&container.members))
+                case let byte:
+                    throw error(.unexpectedByte(byte), at: index)
+                }
+            }
+            if open.isEmpty { return value }
+        }
+    }
+
+    /// An object's members, the first member with a key winning, as with
+    /// JSONDecoder; `members` is left empty, and later members with a key
+    /// already taken are released without recursion.
+    static func firstWins(_ members: inout [(String, JSONValue)]) -> [String: JSONValue] {
+        var object: [String: JSONValue] = Dictionary(minimumCapacity: members.count)
+        var dropped: [JSONValue] = []
+        // From the last member to the first, each taking the place of any
+        // later one with its key: the first stays. Each is moved out, so the
+        // dropped ones are held by `dropped` alone.
+        while let (key, value) = members.popLast() {
+            if let later = object.updateValue(value, forKey: key) { dropped.append(later) }
+        }
+        JSONValue.release(consume dropped)
+        return object
+    }
+
+    /// A member's key and its colon, at the next significant byte.
+    mutating func key() throws(JSONSyntaxError) -> String {
+        let byte = try nextSignificant()
+        guard byte == .quote else { throw error(.unexpectedByte(byte), at: index) }
+        let key = try string()
+        let colon = try nextSignificant()
+        guard colon == .colon else { throw error(.unexpectedByte(colon), at: index) }
+        index += 1
+        return key
     }
 
     mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
@@ -214,61 +322,6 @@ private struct Reader {
         skipWhitespace()
         guard index < count else { throw error(.unexpectedEnd, at: index) }
         return bytes[index]
-    }
-
-    mutating func array() throws(JSONSyntaxError) -> JSONValue {
-        try enter()
-        defer { depth -= 1 }
-        var elements: [JSONValue] = []
-        if try nextSignificant() == .closeBracket {
-            index += 1
-            return .array(elements)
-        }
-        while true {
-            elements.append(try value())
-            switch try nextSignificant() {
-            case .comma:
-                let comma = index
-                index += 1
-                if try nextSignificant() == .closeBracket { throw error(.trailingComma, at: comma) }
-            case .closeBracket:
-                index += 1
-                return .array(elements)
-            case let byte:
-                throw error(.unexpectedByte(byte), at: index)
-            }
-        }
-    }
-
-    mutating func object() throws(JSONSyntaxError) -> JSONValue {
-        try enter()
-        defer { depth -= 1 }
-        var members: [(String, JSONValue)] = []
-        if try nextSignificant() == .closeBrace {
-            index += 1
-            return .object([:])
-        }
-        while true {
-            let byte = try nextSignificant()
-            guard byte == .quote else { throw error(.unexpectedByte(byte), at: index) }
-            let key = try string()
-            let colon = try nextSignificant()
-            guard colon == .colon else { throw error(.unexpectedByte(colon), at: index) }
-            index += 1
-            members.append((key, try value()))
-            switch try nextSignificant() {
-            case .comma:
-                let comma = index
-                index += 1
-                if try nextSignificant() == .closeBrace { throw error(.trailingComma, at: comma) }
-            case .closeBrace:
-                index += 1
-                // The first member with a key wins, as with JSONDecoder.
-                return .object(Dictionary(members, uniquingKeysWith: { first, _ in first }))
-            case let other:
-                throw error(.unexpectedByte(other), at: index)
-            }
-        }
     }
 
     // MARK: Strings

@@ -56,6 +56,34 @@ public enum JSONValue: Hashable, Sendable {
         if case .array(let elements) = self { elements } else { nil }
     }
 
+    /// Lets go of `values` and everything nested in them without
+    /// recursion, on any stack. Pass the last reference (`consume`): what
+    /// is still held elsewhere is left to its other holder.
+    ///
+    /// Releasing a value the ordinary way releases its elements from inside
+    /// the array's own release, a few frames per level: a value nested to
+    /// the parser's limit (512) overflows a small stack (a C caller's
+    /// thread of 64 KiB) just by going out of scope. Here each container
+    /// hands its elements to a worklist before it goes, so no release
+    /// reaches below it.
+    package static func release(_ values: consuming [JSONValue]) {
+        var work = consume values
+        while let value = work.popLast() {
+            switch consume value {
+            case .array(let elements): work.append(contentsOf: elements)
+            case .object(let members): work.append(contentsOf: members.values)
+            case .null, .bool, .integer, .number, .string: break
+            }
+        }
+    }
+
+    /// Lets go of `value` and everything nested in it without recursion
+    /// (`release(_:)` of an array says why); pass the last reference.
+    package static func release(_ value: consuming JSONValue?) {
+        guard let value = consume value else { return }
+        release([consume value])
+    }
+
     /// Whether the value is `null`.
     public var isNull: Bool { self == .null }
 

@@ -27,41 +27,60 @@ package enum JSONWriter {
         return output
     }
 
+    /// What is left to write, last first.
+    private enum Pending {
+        case value(JSONValue)
+        /// A member's key and its colon.
+        case key(String)
+        case byte(UInt8)
+    }
+
+    /// Writes `value` without recursion: an array or object puts what it
+    /// still has to write on `pending` (its elements, commas and closing
+    /// bracket, last first), so a value nested to the parser's limit takes
+    /// no more of the caller's stack than `1`.
     private static func append(_ value: JSONValue, to output: inout [UInt8]) {
-        switch value {
-        case .null:
-            output.append(contentsOf: "null".utf8)
-        case .bool(let flag):
-            output.append(contentsOf: flag ? "true".utf8 : "false".utf8)
-        case .integer(let number):
-            appendInteger(number, to: &output)
-        case .number(let number):
-            guard number.isFinite else {
-                output.append(contentsOf: "null".utf8)
-                return
-            }
-            var text = number.description
-            if text.hasSuffix(".0") { text.removeLast(2) }
-            output.append(contentsOf: text.utf8)
-        case .string(let text):
-            appendString(text, to: &output)
-        case .array(let elements):
-            output.append(UInt8(ascii: "["))
-            for (position, element) in elements.enumerated() {
-                if position > 0 { output.append(UInt8(ascii: ",")) }
-                append(element, to: &output)
-            }
-            output.append(UInt8(ascii: "]"))
-        case .object(let members):
-            output.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (position, member) in sorted.enumerated() {
-                if position > 0 { output.append(UInt8(ascii: ",")) }
-                appendString(member.key, to: &output)
+        var pending: [Pending] = [.value(value)]
+        while let next = pending.popLast() {
+            switch next {
+            case .byte(let byte):
+                output.append(byte)
+            case .key(let key):
+                appendString(key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                append(member.value, to: &output)
+            case .value(.array(let elements)):
+                output.append(UInt8(ascii: "["))
+                pending.append(.byte(UInt8(ascii: "]")))
+                for (position, element) in elements.enumerated().reversed() {
+                    pending.append(.value(element))
+                    if position > 0 { pending.append(.byte(UInt8(ascii: ","))) }
+                }
+            case .value(.object(let members)):
+                output.append(UInt8(ascii: "{"))
+                pending.append(.byte(UInt8(ascii: "}")))
+                let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                for (position, member) in sorted.enumerated().reversed() {
+                    pending.append(.value(member.value))
+                    pending.append(.key(member.key))
+                    if position > 0 { pending.append(.byte(UInt8(ascii: ","))) }
+                }
+            case .value(.null):
+                output.append(contentsOf: "null".utf8)
+            case .value(.bool(let flag)):
+                output.append(contentsOf: flag ? "true".utf8 : "false".utf8)
+            case .value(.integer(let number)):
+                appendInteger(number, to: &output)
+            case .value(.number(let number)):
+                guard number.isFinite else {
+                    output.append(contentsOf: "null".utf8)
+                    continue
+                }
+                var text = number.description
+                if text.hasSuffix(".0") { text.removeLast(2) }
+                output.append(contentsOf: text.utf8)
+            case .value(.string(let text)):
+                appendString(text, to: &output)
             }
-            output.append(UInt8(ascii: "}"))
         }
     }
 

@@ -37,7 +37,9 @@
 ** STRINGS. Every string is UTF-8 and NUL-terminated. Input that is NULL
 ** where a string is required, not UTF-8, not JSON where JSON is required,
 ** or longer than 1 MiB is refused with AC_ERR_ARGUMENT; the library never
-** crashes on bad input.
+** crashes on bad input. So is JSON nested deeper than 512 arrays and
+** objects; up to that depth it is read and freed without recursion, so a
+** thread with a small stack (64 KiB) may call the library.
 */
 #ifndef ACCOUNT_CORE_H
 #define ACCOUNT_CORE_H
