@@ -64,7 +64,14 @@ struct URLAuthority: Equatable {
 
     /// `::1` in any of its spellings (`0:0:0:0:0:0:0:1`, `::0:1`); no zone.
     private static func isIPv6Loopback(_ text: String) -> Bool {
-        let halves = text.split(separator: "::", maxSplits: 1, omittingEmptySubsequences: false)
+        // Split at the first "::" by hand: the collection `split` is the
+        // string-processing module's, which the shipped library leaves out.
+        let characters = Array(text)
+        var halves = [Substring(text)]
+        if let double = characters.indices.dropLast().first(where: { characters[$0] == ":" && characters[$0 + 1] == ":" }) {
+            let cut = text.index(text.startIndex, offsetBy: double)
+            halves = [text[..<cut], text[text.index(cut, offsetBy: 2)...]]
+        }
         func groups(_ part: Substring) -> [Substring]? {
             guard !part.isEmpty else { return [] }
             let groups = part.split(separator: ":", omittingEmptySubsequences: false)
