@@ -65,3 +65,27 @@ struct AcctNetworkEdgeTests {
         #expect(help.contains("--allow-insecure-http"))
     }
 }
+
+/// acct's errors name no path (issue 27, item 11): a store that cannot be
+/// opened is named as "the store's file", never by the path that holds the
+/// user's name.
+@Suite("acct: errors name no path")
+struct AcctPathlessErrorTests {
+    @Test("a store that cannot be opened: which file, not where, in the text and in --json")
+    func noPath() async throws {
+        let acct = try Acct()
+        let marker = "MARKER-u53r-n4me"
+        let place = acct.home.file(marker + "/store.sqlite")
+        _ = try await execute("/bin/mkdir", ["-p", place])
+        var result = try await acct("--db", place, "--offline", "status")
+        #expect(result.status == 6)
+        #expect(!(result.output + result.errorOutput).contains(marker), "\(result.errorOutput)")
+        let (status, json) = try await acct.json("--db", place, "--offline", "status")
+        #expect(status == 6)
+        let detail = json?["error"]?["detail"]?.stringValue ?? ""
+        #expect(detail.hasPrefix("open the store's file: "), "\(detail)")
+        #expect(!detail.contains(marker) && !detail.contains(acct.home.path), "\(detail)")
+        result = try await acct("--db", place, "--offline", "--lang", "tr", "status")
+        #expect(!(result.output + result.errorOutput).contains(marker), "\(result.errorOutput)")
+    }
+}
