@@ -12,8 +12,8 @@ import FoundationNetworking
 /// It behaves as `CurlTransport` does where URLSession lets it: one session
 /// per transport (kept-alive connections), TLS always verified by the
 /// system, no redirect followed (the delegate refuses each: a 3xx is the
-/// answer, so the token goes nowhere else), bodies capped at 1 MiB, a cancelled task answered `.cancelled` at once,
-/// no cookies, no cache. Where it cannot, README.md says so ("Apple
+/// answer, so the token goes nowhere else), bodies capped at 1 MiB, a
+/// cancelled task answered `.cancelled` at once, no cookies, no cache. Where it cannot, README.md says so ("Apple
 /// platforms: URLSession"). On Linux it runs over FoundationNetworking, for
 /// the tests only.
 public final class URLSessionTransport: HTTPTransport {

@@ -419,6 +419,8 @@ public final class AccountClient: Sendable {
             let state = signedIn.withLock { $0 }
             if let refusal = state.refusal(toSendFor: owner) { throw refusal }
             guard let token = state.token else { throw AccountError(.unauthorized, detail: "no access token was given") }
+            // Every door checked it; checked again where it becomes a header.
+            guard BearerToken.isValid(token) else { throw AccountError(.invalidInput(.invalidToken)) }
             // Where the back end can say whose a token is, only a token it
             // confirmed goes (a sign-in or refresh after the check is not).
             if backend.capabilities.profile, operation != .profile, !state.confirmedByServer {
