@@ -98,7 +98,7 @@ const char *ac_status_name(ac_status s);
 **   "baseURL"       "https://..." or "http://..."           (required)
 **                   http:// only to this device's loopback
 **                   (127.0.0.0/8, [::1], localhost) unless
-**                   "allowInsecureHTTP" is true              (since 1.3.0)
+**                   "allowInsecureHTTP" is true             (since 1.3.0)
 **   "databasePath"  the store's file; created 0600          (required)
 **   "account"       the user id of who is signed in, at the back end
 **                   (optional; without it the core learns it from the
@@ -110,7 +110,7 @@ const char *ac_status_name(ac_status s);
 **   "timeoutSeconds" a number from 0.1 to 600               (default 30)
 **   "allowInsecureHTTP" true to allow an http:// "baseURL" to any host:
 **                   the token then travels in clear text    (default false,
-**                                                            since 1.3.0)
+**                                                           since 1.3.0)
 ** An unknown key, a wrong type or a bad value is AC_ERR_ARGUMENT; an
 ** http:// "baseURL" to another host than loopback without
 ** "allowInsecureHTTP" too, error.code "invalidInput" and a message that
