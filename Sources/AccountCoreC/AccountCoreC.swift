@@ -117,13 +117,15 @@ public func ac_close(_ core: OpaquePointer?) {
 @c @implementation
 public func ac_set_token(_ core: OpaquePointer?, _ token: UnsafePointer<CChar>?) -> ac_status {
     guard let handle = handle(core) else { return CallStatus.argument.rawValue }
-    if token == nil {
-        handle.call { handle.session.engine.setToken(nil) }
+    let text = CStrings.read(token)
+    guard token == nil || (text.map { !$0.isEmpty } ?? false) else { return CallStatus.argument.rawValue }
+    do {
+        // A token that is not a bearer token is refused there, before it is kept.
+        try handle.call { () throws(AccountError) in try handle.session.engine.setToken(text) }
         return CallStatus.ok.rawValue
+    } catch {
+        return CallStatus(error).rawValue
     }
-    guard let text = CStrings.read(token), !text.isEmpty else { return CallStatus.argument.rawValue }
-    handle.call { handle.session.engine.setToken(text) }
-    return CallStatus.ok.rawValue
 }
 
 @c @implementation

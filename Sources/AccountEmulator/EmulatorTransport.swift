@@ -14,7 +14,9 @@ import POSIXThread
 public struct EmulatorTransport: HTTPTransport {
     /// The base URL a client of an emulator that does not listen is given:
     /// `.invalid` never resolves, so nothing can reach the network by mistake.
-    public static let baseURL = "http://emulator.invalid"
+    /// `https`, though nothing is encrypted in memory: a client refuses an
+    /// `http://` base URL that is not loopback (`allowInsecureHTTP`).
+    public static let baseURL = "https://emulator.invalid"
 
     let router: Router
     /// Set once the emulator stopped: nothing is reachable any more.

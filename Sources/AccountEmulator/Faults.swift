@@ -31,6 +31,9 @@ struct Fault: Sendable, Hashable {
         /// level) all hold the number 42: a wrong type in a required field
         /// (the mutation is applied).
         case wrongFieldType
+        /// A 302 to the same path with `?redirected=1`, nothing applied: a
+        /// client that followed it would get the real answer from there.
+        case redirect
     }
 
     var method: String

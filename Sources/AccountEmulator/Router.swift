@@ -82,6 +82,10 @@ struct Router: Sendable {
                 response.body = Self.replacingStrings(in: json).encoded
             }
             return .response(response)
+        case .redirect:
+            var headers = HTTPHeaders()
+            headers.set("Location", request.path + "?redirected=1")
+            return .response(HTTPResponse(status: 302, headers: headers))
         }
     }
 

@@ -24,7 +24,7 @@ public struct SessionConfiguration: Sendable {
 
     /// The keys `parse(_:)` knows.
     public static let keys: Set<String> = ["backend", "baseURL", "databasePath", "account", "language", "timezone",
-                                           "platform", "appVersion", "deviceId", "timeoutSeconds"]
+                                           "platform", "appVersion", "deviceId", "timeoutSeconds", "allowInsecureHTTP"]
 
     /// Parses the configuration object of `ac_open`.
     public static func parse(_ json: JSONValue) throws(AccountError) -> SessionConfiguration {
@@ -69,6 +69,10 @@ public struct SessionConfiguration: Sendable {
             }
             client.totalTimeout = seconds
             client.connectTimeout = min(client.connectTimeout, seconds)
+        }
+        if let value = members["allowInsecureHTTP"], !value.isNull {
+            guard case .bool(let allowed) = value else { throw invalid("allowInsecureHTTP") }
+            client.allowInsecureHTTP = allowed
         }
         try client.validate()
         let account = try text("account")

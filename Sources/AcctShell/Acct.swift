@@ -75,6 +75,8 @@ struct Settings {
     var deviceID: String?
     var appVersion: String?
     var offline: Bool
+    /// An `http://` server other than this machine is allowed (`ClientConfiguration.allowInsecureHTTP`).
+    var allowInsecureHTTP: Bool
     var json: Bool
 
     init(_ invocation: Invocation, environment: [String: String]) throws(UsageError) {
@@ -112,6 +114,7 @@ struct Settings {
         deviceID = invocation.deviceID
         appVersion = invocation.appVersion
         offline = invocation.offline
+        allowInsecureHTTP = invocation.allowInsecureHTTP
         json = invocation.json
     }
 }
@@ -171,7 +174,7 @@ struct Runner {
         }
         var client = ClientConfiguration(baseURL: baseURL, language: settings.language, timezone: settings.timezone,
                                          platform: settings.platform, appVersion: settings.appVersion,
-                                         deviceID: settings.deviceID)
+                                         deviceID: settings.deviceID, allowInsecureHTTP: settings.allowInsecureHTTP)
         client.totalTimeout = 30
         let session = try Session(configuration: SessionConfiguration(backend: settings.backend, client: client,
                                                                       databasePath: settings.databasePath,
@@ -244,7 +247,7 @@ struct Runner {
     }
 
     /// A failure: its JSON object with `--json`, else its sentences on stderr.
-    private func report(_ error: AccountError, operation: OperationKind? = nil) {
+    func report(_ error: AccountError, operation: OperationKind? = nil) {
         if settings.json {
             console.line(String(decoding: Session.errorJSON(error, localizer: localizer, operation: operation).encoded,
                                 as: UTF8.self))

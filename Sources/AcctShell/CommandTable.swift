@@ -19,6 +19,7 @@ enum CommandTable {
         OptionSpec("--device-id", .text("D"), help: .helpDeviceId),
         OptionSpec("--app-version", .text("V"), help: .helpAppVersion),
         OptionSpec("--offline", help: .helpOffline),
+        OptionSpec("--allow-insecure-http", help: .helpAllowInsecureHttp),
         OptionSpec("--json", help: .helpJson),
         OptionSpec("--help", alias: "-h", help: .helpHelp),
         OptionSpec("--version", help: .helpVersion),

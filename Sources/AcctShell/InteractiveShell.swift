@@ -82,7 +82,20 @@ struct InteractiveShell {
                 guard command.call != nil else { throw UsageError.unknownCommand(line) }
                 var settings = try Settings(invocation, environment: [:])
                 settings.json = invocation.json
-                last = await Runner(settings: settings, console: console, localizer: localizer).execute(command, in: session)
+                let runner = Runner(settings: settings, console: console, localizer: localizer)
+                if let token = invocation.token {
+                    // A token typed at the prompt is the session's from now
+                    // on, through the core's check: one that is no bearer
+                    // token is refused and never used.
+                    do {
+                        try session.engine.setToken(token)
+                    } catch {
+                        runner.report(error)
+                        last = ExitStatus(CallStatus(error))
+                        continue
+                    }
+                }
+                last = await runner.execute(command, in: session)
             } catch let error as UsageError {
                 console.error(Help.message(for: error, localizer))
                 last = .usage

@@ -19,6 +19,7 @@ struct Invocation {
     var deviceID: String? { values["--device-id"] }
     var appVersion: String? { values["--app-version"] }
     var offline: Bool { flags.contains("--offline") }
+    var allowInsecureHTTP: Bool { flags.contains("--allow-insecure-http") }
     var json: Bool { flags.contains("--json") }
     var help: Bool { flags.contains("--help") }
     var version: Bool { flags.contains("--version") }

@@ -1,9 +1,9 @@
-/// The final response to a `CurlRequest`, after any redirect a GET followed.
+/// The final response to a `CurlRequest` (a 3xx is one: no redirect is followed).
 package struct CurlResponse: Sendable {
     /// The status code (CURLINFO_RESPONSE_CODE).
     package var status: Int
     /// The header fields of the final response only, in the order received;
-    /// an interim (100) or redirect response's fields are not among them.
+    /// an interim (1xx) response's fields are not among them.
     package var headers: [(name: String, value: String)]
     /// The body, at most `CurlSession.Configuration.maxResponseBytes` bytes.
     package var body: [UInt8]

@@ -6,8 +6,8 @@ import POSIXThread
 /// Transfers on one session share its idle handles, so sequential requests
 /// to one host reuse one kept-alive connection; concurrent ones each use a
 /// handle of their own. TLS certificates and host names are always verified.
-/// Only GET and HEAD follow redirects (at most 3); every other method gets
-/// the 3xx response itself. The idle handles, and with them their
+/// No redirect is followed: every method gets the 3xx response itself, so
+/// a request and its token go nowhere else. The idle handles, and with them their
 /// connections, are cleaned up when the session is released.
 package final class CurlSession: Sendable {
     /// The limits every transfer of this session runs with.

@@ -48,7 +48,7 @@ final class CurlTransfer {
     }
 
     /// CURLOPT_HEADERFUNCTION: collects one header line. A status line starts
-    /// a new response (interim 1xx, or the next hop of a redirect), so what
+    /// a new response (after an interim 1xx), so what
     /// was collected is dropped and only the final response's fields remain.
     static let collectHeader: curl_write_callback = { data, size, count, userdata in
         guard let userdata else { return 0 }

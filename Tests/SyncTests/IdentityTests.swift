@@ -263,7 +263,7 @@ struct IdentityTests {
         #expect(try await engine.sync().sent == 0)
         // The host "refreshes" Bob's token with Alice's: what Bob does now
         // is checked first, and refused.
-        engine.setToken(alice.token)
+        try engine.setToken(alice.token)
         await #expect(throws: AccountError.self) { _ = try await engine.requestDeletion() }
         #expect(engine.client.hasAccountMismatch)
         #expect(try await harness.applied().isEmpty)

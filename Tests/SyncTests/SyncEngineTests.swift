@@ -144,7 +144,7 @@ struct SyncEngineTests {
         #expect(try await harness.requestCount() == sent)
 
         let synced = harness.engine.events
-        harness.engine.setToken(try harness.emulator.token(.allmine))
+        try harness.engine.setToken(try harness.emulator.token(.allmine))
         #expect(await firstEvent(of: synced) { $0.isSynced } != nil)
         #expect(try await harness.applied() == ["requestDeletion"])
     }

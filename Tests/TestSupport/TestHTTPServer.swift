@@ -24,11 +24,10 @@ package struct TestHTTPServer: Sendable {
     /// - `/slow?ms=N`: waits for the gate or N ms, then answers "slow done";
     /// - `/bytes?n=N`: N bytes of body;
     /// - `/retry`: 503 with `Retry-After: 120`;
-    /// - `/redirect`: 302 to `/target`, with `X-Hop: first`;
+    /// - `/redirect`: 302 to `/target`, with `X-Hop: first` and a body, "moved";
+    /// - `/moved?status=N`: N (a 3xx) to `/target`;
     /// - `/target`: "target", with `X-Final: yes`;
-    /// - `/loop`: 302 to itself;
     /// - `/to-ftp`: 302 to an ftp:// URL;
-    /// - `/to-slow`: 302 to `/slow?ms=60000`;
     /// - `/elsewhere`: 302 to `/target` on `localhost`, another origin;
     /// - `/cookie`: sets a cookie;
     /// - `/cached`: "cached", cacheable for an hour, with an `ETag`;
@@ -76,14 +75,11 @@ package struct TestHTTPServer: Sendable {
         case "/target":
             headers.add("X-Final", "yes")
             return HTTPResponse(status: 200, headers: headers, body: Array("target".utf8))
-        case "/loop":
-            headers.add("Location", "/loop")
-            return HTTPResponse(status: 302, headers: headers)
+        case "/moved":
+            headers.add("Location", "/target")
+            return HTTPResponse(status: number ?? 301, headers: headers)
         case "/to-ftp":
             headers.add("Location", "ftp://127.0.0.1/file")
-            return HTTPResponse(status: 302, headers: headers)
-        case "/to-slow":
-            headers.add("Location", "/slow?ms=60000")
             return HTTPResponse(status: 302, headers: headers)
         case "/elsewhere":
             let port = request.headers["Host"]?.split(separator: ":").last ?? ""

@@ -8,22 +8,22 @@ import POSIXThread
 /// One request on its way: what the delegate's callbacks collect for it,
 /// and the one answer its caller gets, from whichever comes first: the
 /// task's end, the caller's cancellation, the total timeout, or a rule of
-/// ours (a body too large, a redirect refused).
+/// ours (a body too large).
 ///
-/// FoundationNetworking traps when a cancel reaches a task between a
-/// redirect and its answer ("Received callback for HTTP redirection, but
-/// we're not waiting for it"). So the task is never cancelled while
-/// URLSession may still be acting on a redirect we answered (the cancel
-/// waits for the task's next callback; the caller has its answer at once
-/// all the same), and a redirect asked about after a cancel gets no answer.
+/// No redirect is followed: the request carries the token, and a 3xx must
+/// not take it to another address; the 3xx is the answer. FoundationNetworking
+/// traps when a cancel reaches a task between a redirect and its answer
+/// ("Received callback for HTTP redirection, but we're not waiting for
+/// it"). So the task is never cancelled while URLSession may still be
+/// acting on a redirect we answered (the cancel waits for the task's next
+/// callback; the caller has its answer at once all the same), and a
+/// redirect asked about after a cancel gets no answer.
 final class URLSessionExchange: Sendable {
     /// What the caller waits on.
     typealias Continuation = CheckedContinuation<Result<TransportResponse, TransportFailure>, Never>
 
     /// How to answer URLSession's question whether to follow a redirect.
     enum RedirectAnswer {
-        /// Follow it with this request.
-        case follow(URLRequest)
         /// Do not: the 3xx is the task's final response.
         case refuse
         /// Do not answer at all: the task was cancelled, and an answer now
@@ -41,8 +41,6 @@ final class URLSessionExchange: Sendable {
         var response: HTTPURLResponse?
         /// The body of the current response so far.
         var body: [UInt8] = []
-        /// Redirects followed so far.
-        var redirects = 0
         /// Whether a redirect was answered and no callback came since:
         /// URLSession may still be acting on the answer.
         var redirectAnswered = false
@@ -61,23 +59,17 @@ final class URLSessionExchange: Sendable {
         }
     }
 
-    /// The most redirects a GET or HEAD follows, as `CurlTransport`.
-    static let maxRedirects = 3
-
     /// The task that performs the request.
     let task: URLSessionTask
-    /// The request's method, which decides whether a redirect is followed.
-    let method: String
     /// The most body bytes accepted.
     let maxResponseBytes: Int
     /// The shared state.
     private let state = LockedValue(State())
 
-    /// An exchange of `method` performed by `task`, accepting bodies up to
+    /// An exchange performed by `task`, accepting bodies up to
     /// `maxResponseBytes`.
-    init(task: URLSessionTask, method: String, maxResponseBytes: Int) {
+    init(task: URLSessionTask, maxResponseBytes: Int) {
         self.task = task
-        self.method = method
         self.maxResponseBytes = maxResponseBytes
     }
 
@@ -141,39 +133,21 @@ final class URLSessionExchange: Sendable {
         if !fits { finish(.failure(.tooLarge(maxResponseBytes))) }
     }
 
-    /// Whether and how to follow a redirect to `next`: only a GET or HEAD
-    /// follows, at most `maxRedirects` times, only to http or https, and
-    /// without `Authorization` or `Cookie` to another origin (as curl). A
-    /// refused redirect of a GET or HEAD fails the exchange, as curl's does;
-    /// any other method gets the 3xx itself.
-    func redirect(to next: URLRequest) -> RedirectAnswer {
-        let follows = method == "GET" || method == "HEAD"
-        let acceptable = next.url.map(Self.isHTTP) ?? false
-        let (answer, cancelNow, failure) = state.withLock { state -> (RedirectAnswer, Bool, TransportFailure?) in
+    /// The answer to the redirect `response`: never followed, whatever the
+    /// method (the 3xx is the task's response); no answer at all once the
+    /// task was cancelled. Until the task's next callback, a cancel waits.
+    func redirect(_ response: HTTPURLResponse) -> RedirectAnswer {
+        let (answer, cancelNow) = state.withLock { state -> (RedirectAnswer, Bool) in
             let cancelNow = state.callbackCame()
             // Cancelled: URLSession stopped waiting for the answer.
-            if cancelNow || state.taskCancelled { return (.abandon, cancelNow, nil) }
-            guard follows, state.outcome == nil else { return (.refuse, false, nil) }
-            guard acceptable else {
-                return (.refuse, false, TransportFailure(.invalidRequest,
-                                                         detail: "a redirect to a URL that is not http:// or https://"))
-            }
-            guard state.redirects < Self.maxRedirects else {
-                return (.refuse, false, TransportFailure(.other, detail: "more than \(Self.maxRedirects) redirects"))
-            }
-            state.redirects += 1
+            if cancelNow || state.taskCancelled { return (.abandon, cancelNow) }
+            // The 3xx is the answer, body and all (what came of it so far is kept).
+            state.response = response
             state.redirectAnswered = true
-            return (.follow(next), false, nil)
+            return (.refuse, false)
         }
         if cancelNow { task.cancel() }
-        // The task ends by itself with the 3xx, which the failure outruns.
-        if let failure { finish(.failure(failure), cancelsTask: false) }
-        guard case .follow(var request) = answer else { return answer }
-        if let original = task.originalRequest?.url, let url = next.url, !Self.sameOrigin(original, url) {
-            request.setValue(nil, forHTTPHeaderField: "Authorization")
-            request.setValue(nil, forHTTPHeaderField: "Cookie")
-        }
-        return .follow(request)
+        return answer
     }
 
     /// The task ended, with `error` or with the response collected.
@@ -190,18 +164,6 @@ final class URLSessionExchange: Sendable {
         } else {
             finish(.failure(TransportFailure(.other, detail: "the task ended without a response")), cancelsTask: false)
         }
-    }
-
-    /// Whether `url` is http or https.
-    private static func isHTTP(_ url: URL) -> Bool {
-        let scheme = url.scheme?.lowercased()
-        return scheme == "http" || scheme == "https"
-    }
-
-    /// Whether `left` and `right` have the same scheme, host and port.
-    private static func sameOrigin(_ left: URL, _ right: URL) -> Bool {
-        left.scheme?.lowercased() == right.scheme?.lowercased() && left.host?.lowercased() == right.host?.lowercased()
-            && left.port == right.port
     }
 }
 

@@ -13,7 +13,7 @@ import POSIXThread
 final class URLSessionExchanges: NSObject, URLSessionDataDelegate, Sendable {
     /// The exchanges whose task has not ended, by the task's identifier:
     /// a task may outlive its caller's answer (a cancel deferred past a
-    /// redirect), and its callbacks still go to its exchange.
+    /// refused redirect), and its callbacks still go to its exchange.
     private let exchanges = LockedValue<[Int: URLSessionExchange]>([:])
 
     /// Hands the callbacks of `exchange`'s task to it, until the task ends.
@@ -45,8 +45,7 @@ final class URLSessionExchanges: NSObject, URLSessionDataDelegate, Sendable {
 
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        switch exchange(of: task)?.redirect(to: request) {
-        case .follow(let request): completionHandler(request)
+        switch exchange(of: task)?.redirect(response) {
         case .refuse, nil: completionHandler(nil)
         case .abandon: break
         }

@@ -11,10 +11,9 @@ import FoundationNetworking
 ///
 /// It behaves as `CurlTransport` does where URLSession lets it: one session
 /// per transport (kept-alive connections), TLS always verified by the
-/// system, redirects only for GET and HEAD (at most 3, never to another
-/// scheme than http or https, without `Authorization` to another origin),
-/// bodies capped at 1 MiB, a cancelled task answered `.cancelled` at once,
-/// no cookies, no cache. Where it cannot, README.md says so ("Apple
+/// system, no redirect followed (the delegate refuses each: a 3xx is the
+/// answer, so the token goes nowhere else), bodies capped at 1 MiB, a
+/// cancelled task answered `.cancelled` at once, no cookies, no cache. Where it cannot, README.md says so ("Apple
 /// platforms: URLSession"). On Linux it runs over FoundationNetworking, for
 /// the tests only.
 public final class URLSessionTransport: HTTPTransport {
@@ -60,7 +59,7 @@ public final class URLSessionTransport: HTTPTransport {
         let urlRequest = try URLRequest(validating: request)
         if Task.isCancelled { throw .cancelledByCaller }
         let task = session.dataTask(with: urlRequest)
-        let exchange = URLSessionExchange(task: task, method: request.method, maxResponseBytes: Self.maxResponseBytes)
+        let exchange = URLSessionExchange(task: task, maxResponseBytes: Self.maxResponseBytes)
         exchanges.register(exchange)
         let (exchanges, totalTimeout) = (exchanges, totalTimeout)
         let outcome = await withTaskCancellationHandler {

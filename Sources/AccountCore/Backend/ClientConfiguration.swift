@@ -1,6 +1,7 @@
 /// How a client reaches its back end and presents itself.
 public struct ClientConfiguration: Hashable, Sendable {
     /// `http://` or `https://`, a host, an optional port and path; no query.
+    /// `http://` only to this device's loopback unless `allowInsecureHTTP`.
     public var baseURL: String
     /// The language of texts, sent as `X-Language` where the back end takes it.
     public var language: Language
@@ -16,11 +17,16 @@ public struct ClientConfiguration: Hashable, Sendable {
     public var connectTimeout: Double
     /// Seconds for a whole exchange.
     public var totalTimeout: Double
+    /// Whether an `http://` base URL may name a host other than this
+    /// device's loopback (127.0.0.0/8, `[::1]`, `localhost`): the token
+    /// then travels in clear text. Off unless asked for, as Android's
+    /// cleartext policy and Apple's App Transport Security.
+    public var allowInsecureHTTP: Bool
 
     /// Creates a configuration with the contract's defaults.
     public init(baseURL: String, language: Language = .english, timezone: UTCOffset = .utc,
                 platform: ClientPlatform = .web, appVersion: String? = nil, deviceID: String? = nil,
-                connectTimeout: Double = 10, totalTimeout: Double = 30) {
+                connectTimeout: Double = 10, totalTimeout: Double = 30, allowInsecureHTTP: Bool = false) {
         self.baseURL = baseURL
         self.language = language
         self.timezone = timezone
@@ -29,14 +35,21 @@ public struct ClientConfiguration: Hashable, Sendable {
         self.deviceID = deviceID
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
+        self.allowInsecureHTTP = allowInsecureHTTP
     }
 
     /// Fails, naming the field, for a value that must not leave the device:
     /// a base URL that is not http(s), free text with control characters
     /// (which would split a header) or over 200 characters, a timeout that is
-    /// not a number of seconds from 0.1 to 600.
+    /// not a number of seconds from 0.1 to 600. An `http://` base URL to a
+    /// host other than loopback, without `allowInsecureHTTP`, is
+    /// `invalidInput(.insecureBaseURL)`.
     public func validate() throws(AccountError) {
         guard Self.isHTTPURL(baseURL) else { throw Self.invalid("baseURL") }
+        if baseURL.lowercased().hasPrefix("http://"), !allowInsecureHTTP,
+           !(URLAuthority(url: baseURL)?.isLoopback ?? false) {
+            throw AccountError(.invalidInput(.insecureBaseURL))
+        }
         for (field, value) in [("appVersion", appVersion), ("deviceID", deviceID)] {
             guard let value else { continue }
             guard !value.isEmpty, value.count <= 200,

@@ -85,12 +85,15 @@ public final class AccountClient: Sendable {
     ///
     /// Throws `accountMismatch`, and changes nothing, when the server said
     /// before that `token` is another user's; `invalidInput` for an empty
-    /// `account`, one with control characters or over 256 bytes.
+    /// `account`, one with control characters or over 256 bytes, and
+    /// `invalidInput(.invalidToken)` for a token that is not a bearer token
+    /// (`BearerToken`).
     public func signIn(account userID: String?, token: String?) throws(AccountError) {
         if let userID, userID.isEmpty || userID.utf8.count > 256
             || userID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw AccountError(.invalidInput(.invalidConfiguration(field: "account")))
         }
+        if let token { try BearerToken.validate(token) }
         let named = userID.map { AccountID(backend: backend.name, userID: $0) }
         guard let token else {
             signedIn.withLock { $0 = SignIn(account: named) }
@@ -107,7 +110,15 @@ public final class AccountClient: Sendable {
     /// as after a refresh: the new token is taken to be theirs. Where the
     /// back end can say whose a token is, that is checked before it is sent
     /// for them. With nobody signed in, as `signIn(account: nil, token:)`.
-    public func setToken(_ token: String?) {
+    /// Throws `invalidInput(.invalidToken)`, and changes nothing, for a
+    /// token that is not a bearer token (`BearerToken`).
+    public func setToken(_ token: String?) throws(AccountError) {
+        if let token { try BearerToken.validate(token) }
+        install(token)
+    }
+
+    /// Installs `token`, which `BearerToken` accepted (see `setToken`).
+    private func install(_ token: String?) {
         // Installed only over the sign-in it was worked out from: a sign-in
         // that came meanwhile (another thread, the host) is never undone.
         while true {
@@ -328,16 +339,16 @@ public final class AccountClient: Sendable {
               for owner: AccountID?) async throws(AccountError) -> Exchange {
         let request = try backend.request(for: operation, context: BackendContext(configuration: configuration, now: now))
         var owner = owner
-        if request.authenticated, !hasToken, let tokenRefresher, let fresh = await tokenRefresher() {
+        if request.authenticated, !hasToken, let fresh = await refreshedToken() {
             // The host's first token: the caller's person is whoever it signs in.
             let before = account
-            setToken(fresh)
+            install(fresh)
             if owner == before { owner = account }
         }
         if request.authenticated, operation != .profile { owner = try await confirmIdentity(of: owner) }
         var (response, credential) = try await transmit(request, for: operation, owner: owner, idempotencyKey: idempotencyKey)
-        if response.status == 401, request.authenticated, let tokenRefresher, let fresh = await tokenRefresher() {
-            setToken(fresh)
+        if response.status == 401, request.authenticated, let fresh = await refreshedToken() {
+            install(fresh)
             // A fresh token is checked like any other before it carries anything.
             if operation != .profile { owner = try await confirmIdentity(of: owner) }
             (response, credential) = try await transmit(request, for: operation, owner: owner, idempotencyKey: idempotencyKey)
@@ -351,11 +362,20 @@ public final class AccountClient: Sendable {
         }
         let outcome = try backend.decodeSuccess(response, for: operation,
                                                 context: BackendContext(configuration: configuration, now: now))
-        if let fresh = outcome.freshToken { setToken(fresh) }
+        // A token the server hands out that is no bearer token is not kept:
+        // it would go into the next request's header.
+        if let fresh = outcome.freshToken, BearerToken.isValid(fresh) { install(fresh) }
         if let userID = outcome.userID, let credential, let sentFor = owner {
             owner = try learned(userID: userID, credential: credential, sentFor: sentFor)
         }
         return Exchange(outcome: outcome, account: owner)
+    }
+
+    /// The host's fresh token, when it gives one that is a bearer token: a
+    /// token `BearerToken` refuses is not used, as if none came.
+    private func refreshedToken() async -> String? {
+        guard let tokenRefresher, let fresh = await tokenRefresher(), BearerToken.isValid(fresh) else { return nil }
+        return fresh
     }
 
     /// Whether asking the server whose the token is could tell more: the
@@ -399,6 +419,8 @@ public final class AccountClient: Sendable {
             let state = signedIn.withLock { $0 }
             if let refusal = state.refusal(toSendFor: owner) { throw refusal }
             guard let token = state.token else { throw AccountError(.unauthorized, detail: "no access token was given") }
+            // Every door checked it; checked again where it becomes a header.
+            guard BearerToken.isValid(token) else { throw AccountError(.invalidInput(.invalidToken)) }
             // Where the back end can say whose a token is, only a token it
             // confirmed goes (a sign-in or refresh after the check is not).
             if backend.capabilities.profile, operation != .profile, !state.confirmedByServer {

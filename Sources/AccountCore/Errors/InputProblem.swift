@@ -23,4 +23,12 @@ public enum InputProblem: Error, Hashable, Sendable {
     /// This build has no HTTP client of its own (it was built without
     /// libcurl): the host app must give its transport.
     case transportRequired
+    /// The access token holds a character a bearer token may not (RFC
+    /// 6750's `b64token`: letters, digits, `-._~+/`, then `=` padding):
+    /// refused before it reached a header. Since 1.3.0.
+    case invalidToken
+    /// The base URL is `http://` to a host other than this device's
+    /// loopback, and clear text was not allowed (`allowInsecureHTTP`).
+    /// Since 1.3.0.
+    case insecureBaseURL
 }

@@ -185,6 +185,8 @@ public struct Localizer: Hashable, Sendable {
         case .invalidArgument(let name): text(.inputInvalidArgument, ["argument": name])
         case .credentialsRequired: text(.inputCredentialsRequired)
         case .transportRequired: text(.inputTransportRequired)
+        case .invalidToken: text(.inputInvalidToken)
+        case .insecureBaseURL: text(.inputInsecureBaseURL)
         }
     }
 

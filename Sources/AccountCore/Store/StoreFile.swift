@@ -19,16 +19,16 @@ package enum StoreFile {
         if stat(directory, &info) != 0 {
             let code = errno
             guard code == ENOENT, createDirectory else {
-                throw FileSystemError(operation: "stat", path: directory, errno: code)
+                throw FileSystemError(operation: "stat", file: .directory, errno: code)
             }
             try makeDirectories(directory)
         } else if (info.st_mode & S_IFMT) != S_IFDIR {
-            throw FileSystemError(operation: "stat", path: directory, errno: ENOTDIR)
+            throw FileSystemError(operation: "stat", file: .directory, errno: ENOTDIR)
         }
 
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
         guard descriptor >= 0 else {
-            throw FileSystemError(operation: "open", path: path, errno: errno)
+            throw FileSystemError(operation: "open", file: .store, errno: errno)
         }
         close(descriptor)
     }
@@ -96,7 +96,7 @@ package enum StoreFile {
             try makeDirectories(parent)
         }
         if mkdir(directory, mode_t(0o700)) != 0, errno != EEXIST {
-            throw FileSystemError(operation: "mkdir", path: directory, errno: errno)
+            throw FileSystemError(operation: "mkdir", file: .directory, errno: errno)
         }
     }
 }

@@ -17,12 +17,12 @@ struct DrainLock: Sendable {
     /// Takes the lock if no one holds it; nil when another drain runs.
     func tryAcquire() throws(FileSystemError) -> Held? {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
-        guard descriptor >= 0 else { throw FileSystemError(operation: "open", path: path, errno: errno) }
+        guard descriptor >= 0 else { throw FileSystemError(operation: "open", file: .drainLock, errno: errno) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
             close(descriptor)
             if code == EWOULDBLOCK { return nil }
-            throw FileSystemError(operation: "flock", path: path, errno: code)
+            throw FileSystemError(operation: "flock", file: .drainLock, errno: code)
         }
         return Held(descriptor: descriptor)
     }
@@ -34,7 +34,7 @@ struct DrainLock: Sendable {
     func acquire(waitingUpTo seconds: Double) async throws(FileSystemError) -> Held? {
         if let held = try tryAcquire() { return held }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
-        guard descriptor >= 0 else { throw FileSystemError(operation: "open", path: path, errno: errno) }
+        guard descriptor >= 0 else { throw FileSystemError(operation: "open", file: .drainLock, errno: errno) }
         // Whoever comes first, the lock or the end of the wait, answers.
         let waiting = LockedValue<CheckedContinuation<Held?, Never>?>(nil)
         @Sendable func answer(_ held: Held?) -> Bool {

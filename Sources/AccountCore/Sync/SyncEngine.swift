@@ -159,9 +159,11 @@ public final class SyncEngine: Sendable {
     }
 
     /// Gives the signed-in person a new token (nil clears it), as after a
-    /// refresh; a queue paused for authentication resumes.
-    public func setToken(_ token: String?) {
-        client.setToken(token)
+    /// refresh; a queue paused for authentication resumes. Throws
+    /// `invalidInput(.invalidToken)`, and changes nothing, for a token that
+    /// is not a bearer token (`BearerToken`).
+    public func setToken(_ token: String?) throws(AccountError) {
+        try client.setToken(token)
         guard token != nil else { return }
         resumeAfterSignIn()
     }

@@ -38,6 +38,7 @@ enum ConsoleTexts {
         case .status: .modeStatus
         case .notJSON: .modeNotJSON
         case .wrongFieldType: .modeWrongFieldType
+        case .redirect: .modeRedirect
         }
     }
 

@@ -98,6 +98,9 @@ const char *ac_status_name(ac_status s);
 /* Opens a core. `config_json` is an object with
 **   "backend"       "allmine", "mudbase" or "ovok"          (required)
 **   "baseURL"       "https://..." or "http://..."           (required)
+**                   http:// only to this device's loopback
+**                   (127.0.0.0/8, [::1], localhost) unless
+**                   "allowInsecureHTTP" is true             (since 1.3.0)
 **   "databasePath"  the store's file; created 0600          (required)
 **   "account"       the user id of who is signed in, at the back end
 **                   (optional; without it the core learns it from the
@@ -107,7 +110,13 @@ const char *ac_status_name(ac_status s);
 **   "platform"      "web", "mobile_ios", "mobile_android", ... (default "web")
 **   "appVersion", "deviceId"  free text                     (optional)
 **   "timeoutSeconds" a number from 0.1 to 600               (default 30)
-** An unknown key, a wrong type or a bad value is AC_ERR_ARGUMENT.
+**   "allowInsecureHTTP" true to allow an http:// "baseURL" to any host:
+**                   the token then travels in clear text    (default false,
+**                                                           since 1.3.0)
+** An unknown key, a wrong type or a bad value is AC_ERR_ARGUMENT; an
+** http:// "baseURL" to another host than loopback without
+** "allowInsecureHTTP" too, error.code "invalidInput" and a message that
+** says so (since 1.3.0).
 ** On AC_OK, *out_core is the core, for ac_close(). On failure *out_core is
 ** NULL and, when out_error_json is not NULL, *out_error_json is set to
 ** {"error": {...}} (free it with ac_string_free()); else it is set to NULL.
@@ -136,7 +145,9 @@ void ac_close(ac_core *core);
 ** before sending anything under it, and a token of another user stops
 ** sending ("accountMismatch"). To change users, call ac_sign_in(). With
 ** nobody signed in, as ac_sign_in(core, NULL, token). A queue paused by a
-** 401 resumes. */
+** 401 resumes. Returns AC_OK; AC_ERR_ARGUMENT, with nothing changed, for
+** an empty token or one that is not an RFC 6750 bearer token (see
+** ac_sign_in; since 1.3.0). */
 ac_status ac_set_token(ac_core *core, const char *token);
 
 /* Signs in `account` (the user id at the back end) with `token`, both in
@@ -155,7 +166,11 @@ ac_status ac_set_token(ac_core *core, const char *token);
 **
 ** Returns AC_OK; AC_ERR_ARGUMENT for an empty token, or an account that is
 ** empty, over 256 bytes or holds a control character; AC_ERR_UNAUTHORIZED when the server said before that
-** `token` is another user's (nothing changes); AC_ERR_STORAGE. Since 1.1.0. */
+** `token` is another user's (nothing changes); AC_ERR_STORAGE. Since 1.1.0.
+** A token that is not an RFC 6750 bearer token (b64token: letters, digits,
+** "-", ".", "_", "~", "+", "/", then "=" padding; so no space, CR, LF or
+** other control character) is AC_ERR_ARGUMENT, and nothing changes: it
+** never reaches a header (since 1.3.0). */
 ac_status ac_sign_in(ac_core *core, const char *account, const char *token);
 
 /* Tells the core whether the network is there: 1 online, 0 offline.
@@ -256,6 +271,12 @@ void ac_string_free(char *string);
 **      or "cancelled: ..."). The app should stop the exchange, and must still
 **      answer the request (AC_HTTP_CANCELLED is the natural answer, from
 **      inside cancel or later): the answer is ignored, harmlessly.
+**
+** Redirects: the app's stack must not follow them (turn following off, as
+** the core does for libcurl): a 3xx is answered with ac_http_respond() as
+** it came, and the call gets AC_ERR_UNEXPECTED_RESPONSE, error.detail
+** naming its Location, so the token never goes to another address
+** (since 1.3.0).
 **
 ** A host failure, whatever its kind, is AC_ERR_NETWORK with error.code
 ** "network" for the call (a queued operation stays queued and is retried);

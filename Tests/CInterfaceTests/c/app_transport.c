@@ -386,8 +386,8 @@ static int failures(const char *database_path) {
               "ac_version() is 1.2.0 or later", version);
 
   host h;
-  host_init(&h, FAIL, "http://app.invalid", 30000);
-  ac_core *core = open_with(&h, "http://app.invalid", database_path, NULL);
+  host_init(&h, FAIL, "https://app.invalid", 30000);
+  ac_core *core = open_with(&h, "https://app.invalid", database_path, NULL);
   if (core == NULL) return finish("failures");
   expect_status(ac_set_token(core, "token-of-the-failure-tests-0001"), AC_OK, "ac_set_token", NULL);
 
@@ -457,7 +457,7 @@ static int failures(const char *database_path) {
   pthread_mutex_unlock(&h.lock);
 
   /* Transports the core cannot use are refused at open, naming "transport". */
-  char *config = allmine_config("http://app.invalid", database_path, NULL);
+  char *config = allmine_config("https://app.invalid", database_path, NULL);
   static const char *const names[] = {"version 0", "a version newer than the library's", "a NULL send",
                                       "a NULL cancel"};
   for (int i = 0; i < 4; i++) {
@@ -510,7 +510,7 @@ static void answer_late(host *h, const char *what) {
     if (held.answered) continue;
     char line[200];
     snprintf(line, sizeof line, "%s: the request's info is intact until the answer", what);
-    expect_true(strcmp(held.info->method, "GET") == 0 && strncmp(held.info->url, "http://app.invalid/", 19) == 0, line,
+    expect_true(strcmp(held.info->method, "GET") == 0 && strncmp(held.info->url, "https://app.invalid/", 20) == 0, line,
                 held.info->url);
     ac_http_header header = {"Content-Type", "application/json"};
     const char *body = "{}";
@@ -522,9 +522,9 @@ static void answer_late(host *h, const char *what) {
 static int silent(const char *database_path) {
   /* The call's timeout: the app never answers, the core gives up after 0.5 s. */
   host timing_out;
-  host_init(&timing_out, SILENT, "http://app.invalid", 500);
+  host_init(&timing_out, SILENT, "https://app.invalid", 500);
   timing_out.answer_in_cancel = 1;
-  ac_core *core = open_with(&timing_out, "http://app.invalid", database_path, "\"timeoutSeconds\": 0.5");
+  ac_core *core = open_with(&timing_out, "https://app.invalid", database_path, "\"timeoutSeconds\": 0.5");
   if (core == NULL) return finish("silent");
   expect_status(ac_set_token(core, "token-of-the-silent-tests-00001"), AC_OK, "ac_set_token", NULL);
   char *json = expect_call(core, "profile", NULL, AC_ERR_NETWORK);
@@ -548,10 +548,10 @@ static int silent(const char *database_path) {
 
   /* ac_close while a call waits for an answer that never comes. */
   host closing;
-  host_init(&closing, SILENT, "http://app.invalid", 30000);
+  host_init(&closing, SILENT, "https://app.invalid", 30000);
   char second_path[4200];
   snprintf(second_path, sizeof second_path, "%s-closing", database_path);
-  core = open_with(&closing, "http://app.invalid", second_path, NULL);
+  core = open_with(&closing, "https://app.invalid", second_path, NULL);
   if (core == NULL) return finish("silent");
   expect_status(ac_set_token(core, "token-of-the-silent-tests-00002"), AC_OK, "ac_set_token", NULL);
   pending_call pending = {core, -1, NULL};

@@ -217,6 +217,47 @@ static void bad_configurations(void) {
   snprintf(whole, sizeof whole, "{\"backend\": \"allmine\", \"baseURL\": \"ftp://127.0.0.1/\", \"databasePath\": %s}",
            database_path);
   open_refused("\"baseURL\": \"ftp://...\"", whole);
+  /* Clear text off the device (since 1.3.0), however dressed up as loopback. */
+  static const char *const cleartext[] = {
+      "http://example.com",         "http://127.0.0.1.example.com", "http://localhost.example.com",
+      "http://user@example.com",    "http://127.0.0.1@example.com", "http://[::1]@example.com",
+      "http://0177.0.0.1",          "http://[::2]",
+  };
+  for (size_t i = 0; i < sizeof cleartext / sizeof cleartext[0]; i++) {
+    char what[256];
+    snprintf(whole, sizeof whole, "{\"backend\": \"allmine\", \"baseURL\": \"%s\", \"databasePath\": %s}", cleartext[i],
+             database_path);
+    snprintf(what, sizeof what, "\"baseURL\": \"%s\" without allowInsecureHTTP", cleartext[i]);
+    open_refused(what, whole);
+  }
+  snprintf(whole, sizeof whole,
+           "{\"backend\": \"allmine\", \"baseURL\": \"http://example.com\", \"allowInsecureHTTP\": \"yes\", "
+           "\"databasePath\": %s}",
+           database_path);
+  open_refused("\"allowInsecureHTTP\": \"yes\" (a string)", whole);
+  {
+    /* The refusal names the rule, in the configured language. */
+    char *error = NULL;
+    ac_core *refused = NULL;
+    snprintf(whole, sizeof whole,
+             "{\"backend\": \"allmine\", \"baseURL\": \"http://example.com\", \"language\": \"tr\", "
+             "\"databasePath\": %s}",
+             database_path);
+    expect_status(ac_open(whole, &refused, &error), AC_ERR_ARGUMENT, "ac_open(http://example.com, tr)", error);
+    expect_true(jc_string_is(error, "error.code", "invalidInput"), "the clear-text refusal is invalidInput", error);
+    expect_true(error != NULL && strstr(error, "allowInsecureHTTP") != NULL && strstr(error, "https://") != NULL,
+                "the clear-text refusal says what to do", error);
+    ac_string_free(error);
+    /* Allowed in so many words, it opens (nothing is queued: nothing is sent). */
+    snprintf(whole, sizeof whole,
+             "{\"backend\": \"allmine\", \"baseURL\": \"http://app.invalid\", \"allowInsecureHTTP\": true, "
+             "\"databasePath\": %s}",
+             database_path);
+    error = NULL;
+    expect_status(ac_open(whole, &refused, &error), AC_OK, "ac_open(http://app.invalid, allowInsecureHTTP)", error);
+    ac_string_free(error);
+    ac_close(refused);
+  }
   snprintf(whole, sizeof whole, "{\"backend\": \"allmine\", \"baseURL\": null, \"databasePath\": %s}", database_path);
   open_refused("\"baseURL\": null", whole);
   snprintf(whole, sizeof whole, "{\"baseURL\": %s, \"databasePath\": %s}", base_url, database_path);
@@ -293,6 +334,23 @@ static void bad_calls(ac_core *core) {
   expect_status(ac_set_token(NULL, "token"), AC_ERR_ARGUMENT, "ac_set_token(NULL, \"token\")", NULL);
   expect_status(ac_set_token(core, "tok\xFF\xFEn"), AC_ERR_ARGUMENT, "ac_set_token(core, not UTF-8)", NULL);
   expect_status(ac_set_token(core, big), AC_ERR_ARGUMENT, "ac_set_token(core, 10 MB)", NULL);
+  /* Not an RFC 6750 b64token (since 1.3.0): it never reaches a header. */
+  static const struct {
+    const char *what, *token;
+  } not_bearer[] = {
+      {"CR LF and a field", "tok\r\nX-Injected: yes"}, {"a space", "tok en"}, {"a tab", "tok\ten"},
+      {"a LF", "tok\n"}, {"DEL", "tok\x7F"}, {"a non-ASCII letter", "t\xC3\xB6k"}, {"= not at the end", "a=b"},
+      {"only =", "=="}, {"a comma", "tok,x"},
+  };
+  char line[256];
+  for (size_t i = 0; i < sizeof not_bearer / sizeof not_bearer[0]; i++) {
+    snprintf(line, sizeof line, "ac_set_token(core, a token with %s)", not_bearer[i].what);
+    expect_status(ac_set_token(core, not_bearer[i].token), AC_ERR_ARGUMENT, line, NULL);
+    snprintf(line, sizeof line, "ac_sign_in(core, \"u1\", a token with %s)", not_bearer[i].what);
+    expect_status(ac_sign_in(core, "u1", not_bearer[i].token), AC_ERR_ARGUMENT, line, NULL);
+  }
+  expect_status(ac_set_token(core, "Ab0-._~+/9=="), AC_OK, "ac_set_token(core, letters, digits, -._~+/ and = padding)",
+                NULL);
   expect_status(ac_set_token(core, NULL), AC_OK, "ac_set_token(core, NULL) clears the token", NULL);
 
   /* Signing in: a NULL core, nothing at all, empty, not UTF-8, huge. */

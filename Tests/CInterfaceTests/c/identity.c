@@ -304,6 +304,13 @@ static void edges(void) {
   sign_in_refused(core, "ali\xFF" "ce", alice_token, "an account that is not UTF-8");
   sign_in_refused(core, "ali\nce", alice_token, "an account with a control character");
   sign_in_refused(core, alice_id, "tok\xFF\xFEn", "a token that is not UTF-8");
+  /* Not an RFC 6750 b64token: it would split the Authorization header. */
+  sign_in_refused(core, alice_id, "tok\r\nX-Injected: yes", "Alice's id, a token with CR LF");
+  sign_in_refused(core, NULL, "tok\r\nX-Injected: yes", "NULL, a token with CR LF");
+  sign_in_refused(core, alice_id, "tok en", "a token with a space");
+  sign_in_refused(core, alice_id, "\ttok", "a token with a tab");
+  expect_status(ac_set_token(core, "tok\r\nX-Injected: yes"), AC_ERR_ARGUMENT, "ac_set_token(a token with CR LF)", NULL);
+  expect_status(ac_set_token(core, "tok\x7F"), AC_ERR_ARGUMENT, "ac_set_token(a token with DEL)", NULL);
 
   /* Online, Alice asks for the deletion; offline, she cancels it (queued
   ** with its deadline) and renames herself. */

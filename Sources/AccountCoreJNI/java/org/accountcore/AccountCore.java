@@ -124,7 +124,11 @@ public final class AccountCore implements AutoCloseable {
         return nativeStatusName(status);
     }
 
-    /** The signed-in user's new bearer token (after a refresh); null clears it. ac_set_token(). */
+    /**
+     * The signed-in user's new bearer token (after a refresh); null clears it.
+     * A token outside RFC 6750's b64token (a space, CR, LF, ...) is
+     * AC_ERR_ARGUMENT, nothing changed. ac_set_token().
+     */
     public int setToken(String token) {
         return using(core -> nativeSetToken(core, token));
     }
@@ -132,7 +136,7 @@ public final class AccountCore implements AutoCloseable {
     /**
      * Signs in {@code account} (the user id at the back end; null: learn it
      * from the token) with {@code token} (null: signed in without one).
-     * ac_sign_in().
+     * A token outside RFC 6750's b64token is AC_ERR_ARGUMENT. ac_sign_in().
      */
     public int signIn(String account, String token) {
         return using(core -> nativeSignIn(core, account, token));
