@@ -99,7 +99,8 @@ public final class Session: Sendable {
         case .capabilities:
             return .capabilities(client.capabilities)
         case .outbox(let everyone):
-            return .outbox(try engine.outbox(everyone: everyone))
+            return .outbox(try engine.outbox(everyone: everyone),
+                           unreadable: try engine.unreadableOperations(everyone: everyone))
         case .signOut(let discard):
             return .signedOut(try engine.signOut(discard: discard), discarded: discard)
         case .status:
@@ -141,7 +142,8 @@ public final class Session: Sendable {
         case .sync:
             return .synced(try await engine.sync())
         case .outbox(let everyone):
-            return .outbox(try engine.outbox(everyone: everyone))
+            return .outbox(try engine.outbox(everyone: everyone),
+                           unreadable: try engine.unreadableOperations(everyone: everyone))
         case .signOut(let discard):
             return .signedOut(try engine.signOut(discard: discard), discarded: discard)
         }

@@ -29,6 +29,9 @@ extension AccountError {
             self.init(.storage(Self.storageProblem(forErrno: error.errno)), detail: error.description)
         case let fault as StoreFault:
             self.init(.storage(fault == .fileRemoved ? .fileRemoved : .journalLost))
+        case let error as ForeignSchemaError:
+            self.init(error.missing ? .storage(.damaged) : .storage(.foreignSchema(type: error.type, name: error.name)),
+                      detail: error.description)
         case let error as StoreRecordError:
             self.init(.storage(.unreadableRecord), detail: error.description)
         case is DecodingError, is EncodingError:

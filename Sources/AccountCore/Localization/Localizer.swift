@@ -203,6 +203,7 @@ public struct Localizer: Hashable, Sendable {
         case .unreadableRecord: text(.storageUnreadableRecord)
         case .fileRemoved: text(.storageFileRemoved)
         case .journalLost: text(.storageJournalLost)
+        case .foreignSchema(let type, let name): text(.storageForeignSchema, ["type": type, "name": name])
         }
     }
 }

@@ -53,6 +53,11 @@ public final class AccountStore: Sendable {
         // The first read: a file that is not SQLite, a truncated one or one
         // from a newer build fails here, before anything is written to it.
         try Schema.migrator.checkCompatible(database)
+        // Before anything is written or any trigger could fire: what the
+        // schema history did not make (a planted trigger, view or table) is
+        // refused, naming it. The connection runs no function with side
+        // effects from the file's schema, whatever passes (Database.init).
+        try Schema.migrator.checkSchema(database)
         let mode = try database.scalarText("PRAGMA journal_mode = WAL")
         guard mode == "wal" else {
             throw SQLiteError(code: SQLITE_IOERR, message: "WAL mode refused (journal mode \(mode ?? "none"))")
