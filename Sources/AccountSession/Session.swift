@@ -34,7 +34,8 @@ public final class Session: Sendable {
             throw AccountError(.invalidInput(.transportRequired))
         }
         self.configuration = configuration
-        store = try AccountStore(path: configuration.databasePath, createDirectory: createDirectory)
+        store = try AccountStore(path: configuration.databasePath, createDirectory: createDirectory,
+                                 fingerprintKey: configuration.fingerprintKey)
         client = try AccountClient(backend: configuration.backend, configuration: configuration.client, store: store,
                                    transport: transport, token: token, account: configuration.account, clock: clock)
         engine = SyncEngine(client: client, online: online)

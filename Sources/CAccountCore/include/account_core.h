@@ -175,7 +175,7 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 **
 **   operation          arguments                        result (AC_OK unless said)
 **   "status"           -                                {"deletion", "source": "server"|"cache", "asOf", "queued": [op],
-**                                                        "counts": {"queued", "failed", "missed"}}
+**                                                        "counts": {"queued", "failed", "missed", "unreadable"}}
 **   "profile"          -                                {"profile"}
 **   "stats"            -                                {"stats"}
 **   "capabilities"     -                                {"capabilities"}
@@ -194,11 +194,21 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 ** or null), "remainingDays" (or null), "isLocked", "cancellation":
 ** "api"|"login"|"notCancellable", "wipe"}. An op is {"id", "kind" (the
 ** operation's name), "createdAt", "attempts", "state": "queued"|"sending"|
-** "failed"|"missed", "deadline" (the canCancelUntil a cancel must beat, or
+** "failed"|"missed"|"unreadable", "deadline" (the canCancelUntil a cancel must beat, or
 ** null), "lastError", "account" (the user id of its owner, or null while
 ** nobody has said: then sent only under the token it was made under),
 ** "backend", "held" (true for an earlier store's op whose owner could not
 ** be told: it is never sent under a guess)}.
+** "state": "unreadable" (since 1.3.0) is a row of the store this version
+** cannot read: an operation a newer version wrote, or a damaged row. It is
+** set aside, never blocking the rest: kept in the file as it is, never
+** sent, listed by "outbox" (with "all" too) and in a sign-out's "unsent"
+** with its "id" and its "kind" as stored (which may be a kind this version
+** does not know), "attempts", "deadline" and "lastError" null; "discard":
+** true drops it, audited as the others. Every other operation is sent and
+** reported as if it were not there. A status's "counts" has "unreadable"
+** (since 1.3.0): such rows a sync has met (until then they count as
+** "queued").
 ** A status's "queued" holds the operations that decide what the deletion
 ** becomes: the first queued request (laid over "deletion") and the first
 ** queued cancel (with the deadline it must beat), oldest first; "counts"
