@@ -105,7 +105,25 @@ const char *ac_status_name(ac_status s);
 **   "platform"      "web", "mobile_ios", "mobile_android", ... (default "web")
 **   "appVersion", "deviceId"  free text                     (optional)
 **   "timeoutSeconds" a number from 0.1 to 600               (default 30)
-** An unknown key, a wrong type or a bad value is AC_ERR_ARGUMENT.
+**   "fingerprintKey" 32 bytes in base64, standard alphabet with its padding
+**                   (44 characters): the key of the token fingerprints,
+**                   kept by the app in its Keychain or Keystore (optional;
+**                   without it the store makes one and keeps it in the
+**                   file, as before)                        (since 1.3.0)
+** An unknown key, a wrong type or a bad value is AC_ERR_ARGUMENT; a
+** "fingerprintKey" of another length or not strict base64 is
+** AC_ERR_ARGUMENT, error.code "invalidInput", before any file is touched.
+** With a "fingerprintKey" the store file holds no key (one it held is
+** deleted), so the file alone lets nobody test token guesses; opened with
+** another key than before, every fingerprint the store kept matches no
+** token: whose a token is gets asked again where the back end can say
+** (Allmine), never taken from a fingerprint, and nothing is sent for
+** someone else. Keep the key as long as the store.
+** The store file is opened defensively (SQLITE_DBCONFIG_DEFENSIVE,
+** trusted_schema off), and a file holding a trigger, view, table or index
+** that no version of the core made is refused before anything in it runs
+** or anything is written: AC_ERR_STORAGE, error.detail naming its type and
+** name (since 1.3.0).
 ** On AC_OK, *out_core is the core, for ac_close(). On failure *out_core is
 ** NULL and, when out_error_json is not NULL, *out_error_json is set to
 ** {"error": {...}} (free it with ac_string_free()); else it is set to NULL.
