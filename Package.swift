@@ -189,7 +189,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AcctTests",
-            dependencies: ["AccountCore", "AccountSession", "AcctShell", "AccountEmulator", "TestSupport"],
+            dependencies: ["AccountCore", "AccountSession", "AcctShell", "AccountEmulator", "SQLiteDB", "TestSupport"],
             path: "Tests/AcctTests"
         ),
         // Fuzz targets: libFuzzer entry points (Fuzz/run), replayed by the tests.
