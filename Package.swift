@@ -183,7 +183,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CInterfaceTests",
-            dependencies: ["AccountCore", "AccountEmulator", "TestSupport"],
+            dependencies: ["AccountCore", "AccountEmulator", "SQLiteDB", "TestSupport"],
             path: "Tests/CInterfaceTests",
             exclude: ["c", "java"]
         ),
