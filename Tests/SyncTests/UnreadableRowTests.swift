@@ -99,6 +99,23 @@ struct UnreadableRowTests {
         #expect(status.counts.queued == 4)
     }
 
+    @Test("a row whose id is a blob and whose times are text is set aside, listed and dropped all the same")
+    func wrongTypes() async throws {
+        let harness = try SyncHarness()
+        try harness.store.write { [account = harness.account] database in
+            try database.execute("""
+                INSERT INTO outbox (id, account, idempotency_key, kind, payload, created_at, attempts)
+                VALUES (X'00FF10', ?, X'01', 'cancelDeletion', X'7B7D', 'yesterday', 'many')
+                """, [account.rawValue])
+        }
+        #expect(try harness.engine.unreadableOperations().map(\.kind) == ["cancelDeletion"])
+        #expect(try await harness.engine.requestDeletion().outcome?.deletion?.state == .pending)
+        #expect(try await harness.engine.status().counts == OutboxCounts(unreadable: 1))
+        let signedOut = try harness.engine.signOut(discard: true)
+        #expect(signedOut.unreadable.count == 1)
+        #expect(try harness.store.read { database in try database.scalarInt("SELECT count(*) FROM outbox") } == 0)
+    }
+
     @Test("everyone's outbox lists them too, with their owner and when they were made")
     func everyonesOutbox() async throws {
         let harness = try SyncHarness(online: false)

@@ -42,8 +42,9 @@ extension Database {
         last_error, state, deletion_request_id, deadline, credential, not_before
         """
 
-    /// What a row is read with: `kind` last, to check it is the payload's.
-    private static let selectColumns = outboxColumns + ", kind"
+    /// What a row is read with: `kind`, to check it is the payload's, and
+    /// `seq`, which names a row whatever its other columns hold.
+    private static let selectColumns = outboxColumns + ", kind, seq"
 
     /// Made once: built on each insert, the text would cost more than the
     /// statement it finds.
@@ -99,14 +100,14 @@ extension Database {
     /// A queued row this build cannot read is passed over, its id added to
     /// `unreadable` (for `setAsideUnreadable`), and never sent.
     func nextQueued(for account: AccountID, limit: Int, skipping: Set<UniqueID> = [],
-                    unreadable: inout [String]) throws -> [OutboxOperation] {
-        var passed: [String] = []
+                    unreadable: inout [Int64]) throws -> [OutboxOperation] {
+        var passed: [Int64] = []
         let next = try query("SELECT \(Self.selectColumns) FROM outbox WHERE account = ? AND state = 'queued' ORDER BY seq",
                              [account.rawValue], limit: limit) { row -> OutboxOperation? in
             switch Self.outboxRow(row) {
             case .readable(let operation): return skipping.contains(operation.id) ? nil : operation
             case .unreadable(let operation):
-                passed.append(operation.id)
+                passed.append(operation.sequence)
                 return nil
             }
         }
@@ -117,16 +118,16 @@ extension Database {
     /// The first `limit` queued operations of `account` not in `skipping`,
     /// oldest first, passing over those this build cannot read.
     func nextQueued(for account: AccountID, limit: Int, skipping: Set<UniqueID> = []) throws -> [OutboxOperation] {
-        var unreadable: [String] = []
+        var unreadable: [Int64] = []
         return try nextQueued(for: account, limit: limit, skipping: skipping, unreadable: &unreadable)
     }
 
-    /// Sets aside the queued rows with these ids as `unreadable`: never
-    /// sent, and counted as such (the tally's triggers move them). Nothing
-    /// but their state is written: kind and payload stay as they were.
-    func setAsideUnreadable(ids: [String]) throws {
-        for id in ids {
-            try execute("UPDATE outbox SET state = 'unreadable' WHERE id = ? AND state = 'queued'", [id])
+    /// Sets aside the queued rows at these places (`seq`) as `unreadable`:
+    /// never sent, and counted as such (the tally's triggers move them).
+    /// Nothing but their state is written: kind and payload stay as they were.
+    func setAsideUnreadable(_ rows: [Int64]) throws {
+        for row in rows {
+            try execute("UPDATE outbox SET state = 'unreadable' WHERE seq = ? AND state = 'queued'", [row])
         }
     }
 
@@ -206,7 +207,7 @@ extension Database {
     /// does, and audits it as discarded under its stored kind (an entry a
     /// build that does not know the kind leaves out of the trail it reads).
     func deleteUnreadable(_ operation: UnreadableOperation, discardedAt at: Instant) throws {
-        try execute("DELETE FROM outbox WHERE id = ? AND account = ?", [operation.id, operation.account.rawValue])
+        try execute("DELETE FROM outbox WHERE seq = ? AND account = ?", [operation.sequence, operation.account.rawValue])
         guard changes > 0 else { return }
         try execute("""
             INSERT INTO audit (account, at, action, outcome, operation_id) VALUES (?, ?, ?, ?, ?)
@@ -245,7 +246,7 @@ extension Database {
             return .unreadable(UnreadableOperation(
                 id: row.text(0), account: AccountID(rawValue: row.text(1)),
                 kind: rawKind,
-                createdAt: row.optionalInt64(4).map(Instant.init(millisecondsSince1970:))))
+                createdAt: row.optionalInt64(4).map(Instant.init(millisecondsSince1970:)), sequence: row.int64(14)))
         }
         var operation = OutboxOperation(
             account: AccountID(rawValue: row.text(1)),

@@ -123,12 +123,15 @@ public struct UnreadableOperation: Hashable, Sendable {
     public let kind: String
     /// When it was made, as the row says.
     public let createdAt: Instant?
+    /// Its place in the outbox (`seq`), which names the row whatever its
+    /// other columns hold (an id of the wrong type included).
+    let sequence: Int64
 
-    /// Creates the description of a row set aside.
-    public init(id: String, account: AccountID, kind: String, createdAt: Instant?) {
+    init(id: String, account: AccountID, kind: String, createdAt: Instant?, sequence: Int64) {
         self.id = id
         self.account = account
         self.kind = kind
         self.createdAt = createdAt
+        self.sequence = sequence
     }
 }

@@ -898,7 +898,7 @@ public final class SyncEngine: Sendable {
         guard let owner else { return nil }
         if ahead.isEmpty {
             let (next, unreadable) = try store.read { database in
-                var unreadable: [String] = []
+                var unreadable: [Int64] = []
                 let next = try database.nextQueued(for: owner, limit: Self.window,
                                                    skipping: state.withLock { $0.inFlight }, unreadable: &unreadable)
                 state.withLock { $0.inFlight.formUnion(next.map(\.id)) }
@@ -907,7 +907,7 @@ public final class SyncEngine: Sendable {
             ahead = next
             // What this build cannot read is set aside, not sent, and no
             // longer counted as waiting; what follows it goes on.
-            if !unreadable.isEmpty { try store.write { database in try database.setAsideUnreadable(ids: unreadable) } }
+            if !unreadable.isEmpty { try store.write { database in try database.setAsideUnreadable(unreadable) } }
         }
         return ahead.isEmpty ? nil : ahead.removeFirst()
     }
