@@ -183,19 +183,20 @@ let package = Package(
         ),
         .testTarget(
             name: "CInterfaceTests",
-            dependencies: ["AccountCore", "AccountEmulator", "TestSupport"],
+            dependencies: ["AccountCore", "AccountEmulator", "SQLiteDB", "TestSupport"],
             path: "Tests/CInterfaceTests",
             exclude: ["c", "java"]
         ),
         .testTarget(
             name: "AcctTests",
-            dependencies: ["AccountCore", "AccountSession", "AcctShell", "AccountEmulator", "TestSupport"],
+            dependencies: ["AccountCore", "AccountSession", "AcctShell", "AccountEmulator", "SQLiteDB", "TestSupport"],
             path: "Tests/AcctTests"
         ),
         // Fuzz targets: libFuzzer entry points (Fuzz/run), replayed by the tests.
         .target(
             name: "FuzzTargets",
-            dependencies: ["AccountCore", "AccountCoreC", "CAccountCore", "AccountEmulator", "Allmine", "Mudbase", "Ovok"],
+            dependencies: ["AccountCore", "AccountCoreC", "CAccountCore", "AccountEmulator", "Allmine", "Mudbase", "Ovok",
+                           "AccountSession", "SQLiteDB"],
             path: "Fuzz/Targets"
         ),
         .testTarget(

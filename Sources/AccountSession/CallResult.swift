@@ -30,8 +30,9 @@ public enum CallResult: Sendable {
     case renamed(UsernameChange?)
     /// `sync`: what was sent, and why the rest waits.
     case synced(SyncEngine.SyncReport)
-    /// `outbox`: the operations that wait.
-    case outbox([OutboxOperation])
+    /// `outbox`: the operations that wait, and the rows this build cannot
+    /// read, set aside (kept, never sent).
+    case outbox([OutboxOperation], unreadable: [UnreadableOperation])
     /// `signOut`: who left, what of theirs was not sent, and whether it was
     /// discarded.
     case signedOut(SyncEngine.SignOut, discarded: Bool)

@@ -34,7 +34,8 @@ public final class Session: Sendable {
             throw AccountError(.invalidInput(.transportRequired))
         }
         self.configuration = configuration
-        store = try AccountStore(path: configuration.databasePath, createDirectory: createDirectory)
+        store = try AccountStore(path: configuration.databasePath, createDirectory: createDirectory,
+                                 fingerprintKey: configuration.fingerprintKey)
         client = try AccountClient(backend: configuration.backend, configuration: configuration.client, store: store,
                                    transport: transport, token: token, account: configuration.account, clock: clock)
         engine = SyncEngine(client: client, online: online)
@@ -99,7 +100,8 @@ public final class Session: Sendable {
         case .capabilities:
             return .capabilities(client.capabilities)
         case .outbox(let everyone):
-            return .outbox(try engine.outbox(everyone: everyone))
+            return .outbox(try engine.outbox(everyone: everyone),
+                           unreadable: try engine.unreadableOperations(everyone: everyone))
         case .signOut(let discard):
             return .signedOut(try engine.signOut(discard: discard), discarded: discard)
         case .status:
@@ -141,7 +143,8 @@ public final class Session: Sendable {
         case .sync:
             return .synced(try await engine.sync())
         case .outbox(let everyone):
-            return .outbox(try engine.outbox(everyone: everyone))
+            return .outbox(try engine.outbox(everyone: everyone),
+                           unreadable: try engine.unreadableOperations(everyone: everyone))
         case .signOut(let discard):
             return .signedOut(try engine.signOut(discard: discard), discarded: discard)
         }

@@ -14,17 +14,26 @@ public struct SessionConfiguration: Sendable {
     /// first token (see `AccountClient.signIn(account:token:)`).
     public var account: String?
 
+    /// The key of the token fingerprints, 32 bytes the app keeps outside
+    /// the store (its Keychain or Keystore): then the file holds none, and
+    /// the file alone lets nobody test token guesses. Nil: the store makes
+    /// its own and keeps it in the file. See `AccountStore.init`.
+    public var fingerprintKey: [UInt8]?
+
     /// Creates a configuration.
-    public init(backend: any AccountBackend, client: ClientConfiguration, databasePath: String, account: String? = nil) {
+    public init(backend: any AccountBackend, client: ClientConfiguration, databasePath: String, account: String? = nil,
+                fingerprintKey: [UInt8]? = nil) {
         self.backend = backend
         self.client = client
         self.databasePath = databasePath
         self.account = account
+        self.fingerprintKey = fingerprintKey
     }
 
     /// The keys `parse(_:)` knows.
     public static let keys: Set<String> = ["backend", "baseURL", "databasePath", "account", "language", "timezone",
-                                           "platform", "appVersion", "deviceId", "timeoutSeconds", "allowInsecureHTTP"]
+                                           "platform", "appVersion", "deviceId", "timeoutSeconds", "allowInsecureHTTP",
+                                           "fingerprintKey"]
 
     /// Parses the configuration object of `ac_open`.
     public static func parse(_ json: JSONValue) throws(AccountError) -> SessionConfiguration {
@@ -77,7 +86,16 @@ public struct SessionConfiguration: Sendable {
         try client.validate()
         let account = try text("account")
         if let account, account.isEmpty { throw invalid("account") }
-        return SessionConfiguration(backend: backend, client: client, databasePath: databasePath, account: account)
+        var fingerprintKey: [UInt8]?
+        if let encoded = try text("fingerprintKey") {
+            // Base64 of exactly 32 bytes, standard alphabet, with its padding.
+            guard let key = Base64.decode(encoded), key.count == AccountStore.fingerprintKeyLength else {
+                throw invalid("fingerprintKey")
+            }
+            fingerprintKey = key
+        }
+        return SessionConfiguration(backend: backend, client: client, databasePath: databasePath, account: account,
+                                    fingerprintKey: fingerprintKey)
     }
 
     private static func invalid(_ field: String) -> AccountError {

@@ -27,9 +27,11 @@ extension Session {
         // AC_OK even when some remain (the status is part of ABI 1);
         // "remaining" and "waiting" say what is left and why.
         case .synced(let report): json(report)
-        case .outbox(let operations): ["queued": .array(operations.map(json))]
+        case .outbox(let operations, let unreadable):
+            ["queued": .array(operations.map(json) + unreadable.map(json))]
         case .signedOut(let signedOut, let discarded):
-            ["signedOut": ["account": .string(signedOut.account?.userID), "unsent": .array(signedOut.unsent.map(json)),
+            ["signedOut": ["account": .string(signedOut.account?.userID),
+                           "unsent": .array(signedOut.unsent.map(json) + signedOut.unreadable.map(json)),
                            "discarded": .bool(discarded)]]
         }
     }
@@ -48,6 +50,26 @@ extension Session {
 
     func json(_ operation: OutboxOperation) -> JSONValue {
         streamed { write(operation, to: &$0) }
+    }
+
+    /// A row this build cannot read, in the shape of an operation: its id
+    /// and kind as stored, `"state": "unreadable"`, and null where the row
+    /// cannot say.
+    func json(_ operation: UnreadableOperation) -> JSONValue {
+        streamed { out in
+            out.openObject()
+            out.key("account"); out.string(operation.account.userID)
+            out.key("attempts"); out.integer(nil)
+            out.key("backend"); out.string(operation.account.backend.isEmpty ? nil : operation.account.backend)
+            out.key("createdAt"); out.instant(operation.createdAt)
+            out.key("deadline"); out.instant(nil)
+            out.key("held"); out.bool(operation.account.isHeld)
+            out.key("id"); out.string(operation.id)
+            out.key("kind"); out.string(operation.kind)
+            out.key("lastError"); out.string(nil)
+            out.key("state"); out.string("unreadable")
+            out.closeObject()
+        }
     }
 
     /// What `write` writes, as a value (for the shell and the events, which
@@ -77,6 +99,7 @@ extension Session {
         out.key("failed"); out.integer(report.counts.failed)
         out.key("missed"); out.integer(report.counts.missed)
         out.key("queued"); out.integer(report.counts.queued)
+        out.key("unreadable"); out.integer(report.counts.unreadable)
         out.closeObject()
         out.key("deletion"); write(report.deletion, to: &out)
         out.key("queued"); out.openArray()

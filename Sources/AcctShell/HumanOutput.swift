@@ -70,15 +70,15 @@ struct HumanOutput {
             return [localizer.text(.syncDone, count: report.sent),
                     console.styled(localizer.text(.syncRemaining, count: report.remaining), .yellow),
                     report.holdup.map { localizer.message(for: $0, now: now) }].compactMap { $0 }
-        case .outbox(let operations):
-            guard !operations.isEmpty else { return [localizer.text(.outboxEmpty)] }
-            return operations.flatMap(outboxLines)
+        case .outbox(let operations, let unreadable):
+            guard !operations.isEmpty || !unreadable.isEmpty else { return [localizer.text(.outboxEmpty)] }
+            return operations.flatMap(outboxLines) + unreadable.flatMap(outboxLines)
         case .signedOut(let signedOut, let discarded):
-            guard signedOut.account != nil || !signedOut.unsent.isEmpty else { return [localizer.text(.signoutNobody)] }
-            guard !signedOut.unsent.isEmpty else { return [localizer.text(.signoutDone)] }
-            let count = signedOut.unsent.count
+            let count = signedOut.unsent.count + signedOut.unreadable.count
+            guard signedOut.account != nil || count > 0 else { return [localizer.text(.signoutNobody)] }
+            guard count > 0 else { return [localizer.text(.signoutDone)] }
             return [localizer.text(.signoutDone), console.styled(localizer.text(.signoutUnsent, count: count), .yellow)]
-                + signedOut.unsent.flatMap(outboxLines)
+                + signedOut.unsent.flatMap(outboxLines) + signedOut.unreadable.flatMap(outboxLines)
                 + [discarded ? localizer.text(.signoutDiscarded, count: count) : localizer.text(.signoutKept)]
         }
     }
@@ -189,6 +189,21 @@ struct HumanOutput {
         } else if operation.state == .failed, let error = operation.lastError {
             lines.append(localizer.text(.outboxError, ["error": error]))
         }
+        if showsOwners {
+            lines.append(operation.account.isHeld ? localizer.text(.outboxAccountUnknown)
+                         : operation.account.userID.map { localizer.text(.outboxAccount, ["account": $0]) }
+                         ?? localizer.text(.outboxAccountByToken))
+        }
+        return lines
+    }
+
+    /// A row this build cannot read: its kind as stored (in words when this
+    /// build knows it), set aside, and its id, to name it to support.
+    private func outboxLines(_ operation: UnreadableOperation) -> [String] {
+        var lines = [localizer.text(.outboxLine, ["kind": OperationKind(rawValue: operation.kind).map(kindName) ?? operation.kind,
+                                                  "state": localizer.text(.stateUnreadable),
+                                                  "date": when(operation.createdAt), "deadline": ""]),
+                     localizer.text(.outboxId, ["id": operation.id])]
         if showsOwners {
             lines.append(operation.account.isHeld ? localizer.text(.outboxAccountUnknown)
                          : operation.account.userID.map { localizer.text(.outboxAccount, ["account": $0]) }

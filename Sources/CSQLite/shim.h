@@ -14,4 +14,11 @@ static inline int csqlite_bind_blob(sqlite3_stmt *stmt, int index, const void *b
     return sqlite3_bind_blob(stmt, index, bytes, length, SQLITE_TRANSIENT);
 }
 
+/* sqlite3_db_config is variadic, which Swift cannot call: one typed
+   wrapper for the options that take an int and an int* (SQLite's
+   SQLITE_DBCONFIG_DEFENSIVE, SQLITE_DBCONFIG_TRUSTED_SCHEMA, ...). */
+static inline int csqlite_db_config_int(sqlite3 *db, int option, int value, int *result) {
+    return sqlite3_db_config(db, option, value, result);
+}
+
 #endif

@@ -31,6 +31,21 @@ package final class Database {
             throw error
         }
         sqlite3_extended_result_codes(handle, 1)
+        // SQLite's "defense against the dark arts", for a file that may have
+        // been tampered with: no writes to the schema table or other ways to
+        // corrupt the file by statement (SQLITE_DBCONFIG_DEFENSIVE), and no
+        // function with side effects run from a trigger, view or index the
+        // file holds (trusted_schema off).
+        for (option, value) in [(SQLITE_DBCONFIG_DEFENSIVE, Int32(1)), (SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0)] {
+            var result: Int32 = -1
+            let code = csqlite_db_config_int(handle, option, value, &result)
+            guard code == SQLITE_OK, result == value else {
+                let error = SQLiteError(code: code == SQLITE_OK ? SQLITE_ERROR : code,
+                                        message: "sqlite3_db_config(\(option)) refused")
+                sqlite3_close_v2(handle)
+                throw error
+            }
+        }
         self.handle = handle
         self.path = path
     }
@@ -98,6 +113,22 @@ package final class Database {
         var rows: [Value] = []
         while try statement.step() {
             rows.append(try transform(statement.row))
+        }
+        return rows
+    }
+
+    /// Runs a query and turns rows into values, leaving out those `transform`
+    /// answers nil for, and stops once it has `limit` values (nil: all of
+    /// them): rows left out do not count, as they would against SQL's `LIMIT`.
+    package func query<Value>(
+        _ sql: String, _ values: [any SQLiteBindable] = [], limit: Int?, compacting transform: (Row) throws -> Value?
+    ) throws -> [Value] {
+        let statement = try cached(sql)
+        defer { statement.reset() }
+        try statement.bind(values)
+        var rows: [Value] = []
+        while limit.map({ rows.count < $0 }) ?? true, try statement.step() {
+            if let value = try transform(statement.row) { rows.append(value) }
         }
         return rows
     }

@@ -45,12 +45,47 @@ package struct Migrator: Sendable {
         if found > latestVersion { throw NewerSchemaError(found: found, supported: latestVersion) }
     }
 
+    /// Fails, without writing or running anything, when the file's schema
+    /// is not what this history made at the file's version: a trigger,
+    /// view, table or index that no step created (a planted trigger would
+    /// run on this connection with every write), or a trigger or view
+    /// whose statement differs from the step's. What the history made is
+    /// found by replaying it in memory. Tables and indexes are compared by
+    /// name, type and table, not by their text, which `ALTER TABLE` edits
+    /// and an older SQLite may have edited otherwise; with `trusted_schema`
+    /// off nothing in them runs a function with side effects.
+    ///
+    /// Call it after `checkCompatible` and before anything is written.
+    package func checkSchema(_ database: Database) throws {
+        let version = try database.userVersion()
+        guard version <= latestVersion else { throw NewerSchemaError(found: version, supported: latestVersion) }
+        let reference = try Database(path: ":memory:", create: true)
+        try migrate(reference, upTo: version)
+        let expected = Dictionary(try SchemaObject.all(in: reference).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let found = try SchemaObject.all(in: database)
+        for object in found where !SchemaObject.internalTables.contains(object.name) {
+            guard let made = expected[object.name], made.type == object.type, made.table == object.table,
+                  object.type == "table" || object.type == "index" || made.sql == object.sql else {
+                throw ForeignSchemaError(type: object.type, name: object.name, missing: false)
+            }
+        }
+        let names = Set(found.map(\.name))
+        if let missing = expected.values.sorted(by: { $0.name < $1.name }).first(where: { !names.contains($0.name) }) {
+            throw ForeignSchemaError(type: missing.type, name: missing.name, missing: true)
+        }
+    }
+
     /// Applies every step after the file's version.
     ///
     /// Each step re-reads the version inside its write transaction, so two
     /// processes opening one file at once never apply a step twice.
     package func migrate(_ database: Database) throws {
-        for migration in migrations {
+        try migrate(database, upTo: latestVersion)
+    }
+
+    /// Applies the steps after the file's version, up to `version`.
+    private func migrate(_ database: Database, upTo version: Int) throws {
+        for migration in migrations where migration.version <= version {
             try database.transaction {
                 let current = try database.userVersion()
                 if current > latestVersion { throw NewerSchemaError(found: current, supported: latestVersion) }
@@ -58,6 +93,39 @@ package struct Migrator: Sendable {
                 try database.executeScript(migration.sql)
                 try database.execute("PRAGMA user_version = \(migration.version)")
             }
+        }
+    }
+}
+
+/// The file's schema holds something its history did not make: a trigger,
+/// view, table or index planted in it, or one changed; or misses one the
+/// history made. Names what it found, never the file.
+package struct ForeignSchemaError: Error, Sendable, CustomStringConvertible {
+    /// `table`, `index`, `view` or `trigger`.
+    package let type: String
+    /// Its name in the schema.
+    package let name: String
+    /// The history made it and the file lacks it.
+    package let missing: Bool
+
+    package var description: String {
+        missing ? "\(type) \(name) is missing" : "\(type) \(name) was not made by this store's schema history"
+    }
+}
+
+/// One row of `sqlite_master`.
+struct SchemaObject: Sendable {
+    let type: String
+    let name: String
+    let table: String
+    let sql: String?
+
+    /// Tables SQLite itself may add to any file (`ANALYZE`, `PRAGMA optimize`).
+    static let internalTables: Set<String> = ["sqlite_stat1", "sqlite_stat4"]
+
+    static func all(in database: Database) throws -> [SchemaObject] {
+        try database.query("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name") { row in
+            SchemaObject(type: row.text(0), name: row.text(1), table: row.text(2), sql: row.optionalText(3))
         }
     }
 }

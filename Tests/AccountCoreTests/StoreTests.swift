@@ -54,7 +54,7 @@ struct StoreMigrationTests {
         try store.cache(DeletionStatus.none, for: account, source: .server, asOf: instant)
         #expect(mode(of: path + "-wal") == 0o600)
         #expect(mode(of: path + "-shm") == 0o600)
-        #expect(AccountStore.schemaVersion == 4)
+        #expect(AccountStore.schemaVersion == 5)
     }
 
     @Test("an empty existing file is migrated from version 0")
@@ -63,7 +63,7 @@ struct StoreMigrationTests {
         let path = directory.file("store.sqlite")
         try write([], to: path)
         let store = try AccountStore(path: path)
-        #expect(try store.read { database in try database.userVersion() } == 4)
+        #expect(try store.read { database in try database.userVersion() } == 5)
         #expect(try store.outbox(for: account).isEmpty)
         #expect(try store.auditTrail(for: account).isEmpty)
     }
@@ -75,7 +75,7 @@ struct StoreMigrationTests {
         let fixture = try #require(contents(of: fixtures + "/store-v1.sqlite"))
         try write(fixture, to: path)
         let store = try AccountStore(path: path)
-        #expect(try store.read { database in try database.userVersion() } == 4)
+        #expect(try store.read { database in try database.userVersion() } == 5)
 
         let profile = try #require(try store.cached(AccountProfile.self, for: account))
         #expect(profile.value.username == "fixture_user")
@@ -164,7 +164,7 @@ struct StoreMigrationTests {
         }
         let before = try #require(contents(of: path))
         let mtime = modificationTime(of: path)
-        expectStorageError(.newerSchema(found: 99, supported: 4), opening: path)
+        expectStorageError(.newerSchema(found: 99, supported: AccountStore.schemaVersion), opening: path)
         #expect(contents(of: path) == before)
         #expect(modificationTime(of: path) == mtime)
     }

@@ -82,7 +82,7 @@ struct AcctCommandTests {
         #expect(status == 0)
         #expect(Set(json?.objectValue?.keys ?? [:].keys) == ["deletion", "source", "asOf", "queued", "counts"])
         #expect(json?["source"] == "server")
-        #expect(json?["counts"] == ["queued": 0, "failed": 0, "missed": 0])
+        #expect(json?["counts"] == ["queued": 0, "failed": 0, "missed": 0, "unreadable": 0])
         (status, json) = try await acct.json("delete", "request")
         #expect(json?["deletion"]?["status"] == "pending")
         #expect(json?["deletion"]?["remainingDays"] == 28)
@@ -94,7 +94,7 @@ struct AcctCommandTests {
         // The status lists the queued cancel and counts what waits.
         (status, json) = try await acct.json("--offline", "status")
         #expect(json?["queued"]?.arrayValue?.map { $0["kind"] } == ["cancelDeletion"])
-        #expect(json?["counts"] == ["queued": 1, "failed": 0, "missed": 0])
+        #expect(json?["counts"] == ["queued": 1, "failed": 0, "missed": 0, "unreadable": 0])
         (status, json) = try await acct.json("sync")
         #expect(json == ["sent": 1, "failed": 0, "remaining": 0, "waiting": nil])
         (status, json) = try await acct.json("rename", "ab")

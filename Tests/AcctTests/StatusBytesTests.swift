@@ -38,7 +38,7 @@ struct StatusBytesTests {
         let value = try #require(JSONValue(parsing: bytes))
         #expect(value.encoded == bytes, "\(String(decoding: bytes, as: UTF8.self))")
         #expect(value["queued"]?.arrayValue?.count == 2)
-        #expect(value["counts"] == ["queued": 2, "failed": 1, "missed": 0])
+        #expect(value["counts"] == ["queued": 2, "failed": 1, "missed": 0, "unreadable": 0])
         #expect(value["deletion"]?["isLocked"] == true)
         // The same status, through the typed path the shell uses.
         #expect(session.json(.status(try session.engine.localStatus())) == value)

@@ -22,7 +22,7 @@ struct FuzzReplayTests {
     }
 
     @Test("each target takes its kept inputs without a crash",
-          arguments: ["responses", "http_parser", "ac_call", "username", "json_decoder", "ac_open"])
+          arguments: ["responses", "http_parser", "ac_call", "username", "json_decoder", "ac_open", "store_file"])
     func replay(target: String) async throws {
         let entry: (UnsafePointer<UInt8>?, Int) -> Int32 = switch target {
         case "responses": fuzzResponses
@@ -30,6 +30,7 @@ struct FuzzReplayTests {
         case "ac_call": fuzzACCall
         case "json_decoder": fuzzJSONDecoder
         case "ac_open": fuzzACOpen
+        case "store_file": fuzzStoreFile
         default: fuzzUsername
         }
         let inputs = try await Self.inputs(target)

@@ -28,7 +28,7 @@ public final class AccountClient: Sendable {
     /// The injected clock: the device's time (see `now` for the server's).
     public let clock: any WallClock
     private let signedIn = LockedValue(SignIn.nobody)
-    /// The store's key for token fingerprints, read once.
+    /// The key of the token fingerprints (the app's, or the store's own), read once.
     private let fingerprintKey: [UInt8]
     private let skew = LockedValue(ClockSkew.none)
     private let tokenRefresher: (@Sendable () async -> String?)?
@@ -49,7 +49,7 @@ public final class AccountClient: Sendable {
         self.transport = transport
         self.clock = clock
         self.tokenRefresher = tokenRefresher
-        self.fingerprintKey = try store.read { database in try database.fingerprintKey() }
+        self.fingerprintKey = try store.fingerprintKey()
         if token != nil || account != nil { try signIn(account: account, token: token) }
     }
 

@@ -35,6 +35,9 @@ extension AccountError {
         case StoreFault.journalLost:
             self.init(.storage(.journalLost),
                       detail: "\(StoreFileRole.journal.rawValue) was removed while it held committed transactions")
+        case let error as ForeignSchemaError:
+            self.init(error.missing ? .storage(.damaged) : .storage(.foreignSchema(type: error.type, name: error.name)),
+                      detail: error.description)
         case let error as StoreRecordError:
             self.init(.storage(.unreadableRecord), detail: error.description)
         case is DecodingError, is EncodingError:

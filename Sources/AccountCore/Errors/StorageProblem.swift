@@ -28,4 +28,9 @@ public enum StorageProblem: Hashable, Sendable {
     /// The journal (`-wal`) was removed while it held committed changes:
     /// they are lost, and the store is not opened as if nothing happened.
     case journalLost
+    /// The file holds a trigger, view, table or index (`type`, `name`)
+    /// that no version of AccountCore made: it may have been tampered
+    /// with. It was refused at open, before anything in it ran or anything
+    /// was written.
+    case foreignSchema(type: String, name: String)
 }

@@ -181,6 +181,9 @@ public struct Localizer: Hashable, Sendable {
         case .reasonTooLong(_, let maximum): text(.inputReasonTooLong, count: maximum)
         case .usernameCooldown(let until): text(.inputUsernameCooldown, ["date": dateTime(until)])
         case .rejectedByServer(let status): text(.inputRejectedByServer, ["status": String(status)])
+        // The one setting whose form a sentence can say: a key from the
+        // Keychain or Keystore, encoded by the app.
+        case .invalidConfiguration("fingerprintKey"): text(.inputInvalidFingerprintKey)
         case .invalidConfiguration(let field): text(.inputInvalidConfiguration, ["field": field])
         case .invalidArgument(let name): text(.inputInvalidArgument, ["argument": name])
         case .credentialsRequired: text(.inputCredentialsRequired)
@@ -205,6 +208,7 @@ public struct Localizer: Hashable, Sendable {
         case .unreadableRecord: text(.storageUnreadableRecord)
         case .fileRemoved: text(.storageFileRemoved)
         case .journalLost: text(.storageJournalLost)
+        case .foreignSchema(let type, let name): text(.storageForeignSchema, ["type": type, "name": name])
         }
     }
 }

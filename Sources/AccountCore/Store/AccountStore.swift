@@ -25,6 +25,13 @@ public final class AccountStore: Sendable {
     /// The one connection; touched only while `lock` is held, which is what
     /// makes the unchecked access safe.
     private nonisolated(unsafe) let database: Database
+    /// The key of the token fingerprints when the app keeps it (its
+    /// Keychain or Keystore); nil when the file keeps its own.
+    private let appFingerprintKey: [UInt8]?
+
+    /// The length of a fingerprint key, in bytes (HMAC-SHA256's block of
+    /// randomness the store makes itself when the app gives none).
+    public static let fingerprintKeyLength = 32
 
     /// Opens the store at `path`, creating an empty one when there is no file.
     ///
@@ -32,17 +39,36 @@ public final class AccountStore: Sendable {
     ///   - path: the database file. Its `-wal` and `-shm` files sit beside it.
     ///   - createDirectory: create missing directories (mode 0700). When
     ///     false, a missing directory is `StorageProblem.directoryMissing`.
-    public init(path: String, createDirectory: Bool = false) throws(AccountError) {
+    ///   - fingerprintKey: the key of the token fingerprints, 32 bytes the
+    ///     app keeps outside the file (its Keychain or Keystore), so that
+    ///     the file alone does not let anyone test token guesses. Given,
+    ///     the file holds no key (one it held is deleted); a fingerprint
+    ///     stored under another key matches no token, so whose that token
+    ///     is gets asked again, never guessed. Nil: the file keeps its own
+    ///     key, made once. Another length is
+    ///     `invalidInput(.invalidConfiguration(field: "fingerprintKey"))`,
+    ///     before any file is touched.
+    public init(path: String, createDirectory: Bool = false, fingerprintKey: [UInt8]? = nil) throws(AccountError) {
+        if let fingerprintKey, fingerprintKey.count != Self.fingerprintKeyLength {
+            throw AccountError(.invalidInput(.invalidConfiguration(field: "fingerprintKey")))
+        }
         do {
             try StoreFile.prepare(path: path, createDirectory: createDirectory)
-            self.database = try Self.openDatabase(path: path)
+            self.database = try Self.openDatabase(path: path, keepsKey: fingerprintKey == nil)
             self.path = path
+            self.appFingerprintKey = fingerprintKey
         } catch {
             throw AccountError(mapping: error)
         }
     }
 
-    private static func openDatabase(path: String) throws -> Database {
+    /// The key of the token fingerprints: the app's, or the file's own.
+    package func fingerprintKey() throws(AccountError) -> [UInt8] {
+        if let appFingerprintKey { return appFingerprintKey }
+        return try read { database in try database.fingerprintKey() }
+    }
+
+    private static func openDatabase(path: String, keepsKey: Bool) throws -> Database {
         // A journal removed while it held commits: refuse, before SQLite
         // would open the older file as if it were whole.
         if StoreFile.journalWasLost(path: path) { throw StoreFault.journalLost }
@@ -53,6 +79,11 @@ public final class AccountStore: Sendable {
         // The first read: a file that is not SQLite, a truncated one or one
         // from a newer build fails here, before anything is written to it.
         try Schema.migrator.checkCompatible(database)
+        // Before anything is written or any trigger could fire: what the
+        // schema history did not make (a planted trigger, view or table) is
+        // refused, naming it. The connection runs no function with side
+        // effects from the file's schema, whatever passes (Database.init).
+        try Schema.migrator.checkSchema(database)
         let mode = try database.scalarText("PRAGMA journal_mode = WAL")
         guard mode == "wal" else {
             throw SQLiteError(code: SQLITE_IOERR, message: "WAL mode refused (journal mode \(mode ?? "none"))")
@@ -64,8 +95,26 @@ public final class AccountStore: Sendable {
         // Deleted rows are overwritten with zeros, so a wipe leaves no trace.
         try database.execute("PRAGMA secure_delete = ON")
         try Schema.migrator.migrate(database)
+        try placeFingerprintKey(in: database, keepsKey: keepsKey)
         StoreFile.restrictPermissions(of: path)
         return database
+    }
+
+    /// With the app's key, the file keeps none: a key it held is deleted
+    /// (zeroed by `secure_delete`, and checkpointed out of the WAL).
+    /// Without, the file keeps its own, made once: again when an app that
+    /// gave a key before gives none now.
+    private static func placeFingerprintKey(in database: Database, keepsKey: Bool) throws {
+        let held = try database.scalarInt("SELECT count(*) FROM store_key") ?? 0
+        if keepsKey {
+            guard held == 0 else { return }
+            try database.transaction {
+                try database.execute("INSERT OR IGNORE INTO store_key (id, key) VALUES (1, randomblob(32))")
+            }
+        } else if held > 0 {
+            try database.transaction { try database.execute("DELETE FROM store_key") }
+            _ = try database.scalarInt("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
     }
 
 

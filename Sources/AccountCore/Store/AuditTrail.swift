@@ -67,13 +67,16 @@ extension Database {
                   entry.httpStatus, entry.errorCode?.rawValue, entry.operationID?.uuidString])
     }
 
+    /// The entries of `account`, oldest first. One of an action this build
+    /// does not know (a newer version's operation, discarded unread) is
+    /// left out rather than fail the whole trail.
     func auditEntries(for account: AccountID) throws -> [AuditEntry] {
         try query("""
             SELECT at, action, outcome, http_status, error_code, operation_id
             FROM audit WHERE account = ? ORDER BY seq
-            """, [account.rawValue]) { row in
-            guard let action = OperationKind(rawValue: row.text(1)),
-                  let outcome = AuditEntry.Outcome(rawValue: row.text(2)) else {
+            """, [account.rawValue], limit: nil) { row -> AuditEntry? in
+            guard let action = OperationKind(rawValue: row.text(1)) else { return nil }
+            guard let outcome = AuditEntry.Outcome(rawValue: row.text(2)) else {
                 throw StoreRecordError(table: "audit")
             }
             let errorCode = try row.optionalText(4).map { text in

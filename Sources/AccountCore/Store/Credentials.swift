@@ -25,7 +25,8 @@ struct CredentialOwner: Hashable, Sendable {
 }
 
 extension Database {
-    /// The store's key for fingerprints, made by migration 3.
+    /// The file's own key for fingerprints, made by migration 3 (or at an
+    /// open without the app's key, after one with it deleted it).
     func fingerprintKey() throws -> [UInt8] {
         guard let hex = try scalarText("SELECT hex(key) FROM store_key WHERE id = 1"), hex.utf8.count == 64 else {
             throw StoreRecordError(table: "store_key")

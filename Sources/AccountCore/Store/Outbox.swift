@@ -13,6 +13,14 @@ extension AccountStore {
         try read { database in try database.outboxOperations(for: nil) }
     }
 
+    /// The rows of `account`'s outbox (nil: everyone's) that this build
+    /// cannot read, set aside: a newer version's operation or a damaged
+    /// row, in the order they were made. They are kept as they are and never
+    /// sent; `outbox(for:)` leaves them out.
+    public func unreadableOutbox(for account: AccountID?) throws(AccountError) -> [UnreadableOperation] {
+        try read { database in try database.unreadableOperations(for: account) }
+    }
+
     /// Writes `operations` to the outbox in one durable transaction: all of
     /// them, or none (an import, a migration of another queue).
     package func enqueue(contentsOf operations: [OutboxOperation]) throws(AccountError) {
@@ -33,6 +41,10 @@ extension Database {
         id, account, idempotency_key, payload, created_at, attempts, next_attempt_at,
         last_error, state, deletion_request_id, deadline, credential, not_before
         """
+
+    /// What a row is read with: `kind`, to check it is the payload's, and
+    /// `seq`, which names a row whatever its other columns hold.
+    private static let selectColumns = outboxColumns + ", kind, seq"
 
     /// Made once: built on each insert, the text would cost more than the
     /// statement it finds.
@@ -85,15 +97,45 @@ extension Database {
 
     /// The first `limit` queued operations of `account` that are not in
     /// `skipping` (those a drain has on their way already), oldest first.
-    func nextQueued(for account: AccountID, limit: Int, skipping: Set<UniqueID> = []) throws -> [OutboxOperation] {
-        try query("SELECT \(Self.outboxColumns) FROM outbox WHERE account = ? AND state = 'queued' ORDER BY seq LIMIT ?",
-                  [account.rawValue, skipping.count + limit], row: Self.outboxOperation)
-            .lazy.filter { !skipping.contains($0.id) }.prefix(limit).map { $0 }
+    /// A queued row this build cannot read is passed over, its id added to
+    /// `unreadable` (for `setAsideUnreadable`), and never sent.
+    func nextQueued(for account: AccountID, limit: Int, skipping: Set<UniqueID> = [],
+                    unreadable: inout [Int64]) throws -> [OutboxOperation] {
+        var passed: [Int64] = []
+        let next = try query("SELECT \(Self.selectColumns) FROM outbox WHERE account = ? AND state = 'queued' ORDER BY seq",
+                             [account.rawValue], limit: limit) { row -> OutboxOperation? in
+            switch Self.outboxRow(row) {
+            case .readable(let operation): return skipping.contains(operation.id) ? nil : operation
+            case .unreadable(let operation):
+                passed.append(operation.sequence)
+                return nil
+            }
+        }
+        unreadable += passed
+        return next
     }
 
-    /// The operation with `id`, whoever owns it; nil once it left the outbox.
+    /// The first `limit` queued operations of `account` not in `skipping`,
+    /// oldest first, passing over those this build cannot read.
+    func nextQueued(for account: AccountID, limit: Int, skipping: Set<UniqueID> = []) throws -> [OutboxOperation] {
+        var unreadable: [Int64] = []
+        return try nextQueued(for: account, limit: limit, skipping: skipping, unreadable: &unreadable)
+    }
+
+    /// Sets aside the queued rows at these places (`seq`) as `unreadable`:
+    /// never sent, and counted as such (the tally's triggers move them).
+    /// Nothing but their state is written: kind and payload stay as they were.
+    func setAsideUnreadable(_ rows: [Int64]) throws {
+        for row in rows {
+            try execute("UPDATE outbox SET state = 'unreadable' WHERE seq = ? AND state = 'queued'", [row])
+        }
+    }
+
+    /// The operation with `id`, whoever owns it; nil once it left the
+    /// outbox, or when this build cannot read it.
     func outboxOperation(id: UniqueID) throws -> OutboxOperation? {
-        try query("SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?", [id.uuidString], row: Self.outboxOperation).first
+        try query("SELECT \(Self.selectColumns) FROM outbox WHERE id = ?", [id.uuidString], limit: 1,
+                  compacting: Self.readable).first
     }
 
     /// How many operations of `account` are queued.
@@ -111,7 +153,9 @@ extension Database {
             case .queued?, .sending?: counts.queued += count
             case .failed?: counts.failed += count
             case .missed?: counts.missed += count
-            case nil: throw StoreRecordError(table: "outbox_tally")
+            case nil:
+                guard row.text(0) == Self.unreadableState else { throw StoreRecordError(table: "outbox_tally") }
+                counts.unreadable += count
             }
         }
         return counts
@@ -123,28 +167,86 @@ extension Database {
     /// rest of the queue.
     func queued(_ kind: OperationKind, for account: AccountID, limit: Int?,
                 newestFirst: Bool = false) throws -> [OutboxOperation] {
+        // Rows this build cannot read are passed over: coalescing never
+        // cancels a readable operation against one it cannot read, and the
+        // status never shows one.
         let order = newestFirst ? "DESC" : "ASC"
         return try query("""
-            SELECT \(Self.outboxColumns) FROM outbox
-            WHERE account = ? AND kind = ? AND state = 'queued' ORDER BY seq \(order) LIMIT ?
-            """, [account.rawValue, kind.rawValue, limit ?? -1], row: Self.outboxOperation)
+            SELECT \(Self.selectColumns) FROM outbox
+            WHERE account = ? AND kind = ? AND state = 'queued' ORDER BY seq \(order)
+            """, [account.rawValue, kind.rawValue], limit: limit, compacting: Self.readable)
     }
 
-    /// The operations of `account`, or of everyone when nil, oldest first.
+    /// The operations of `account`, or of everyone when nil, oldest first;
+    /// those this build cannot read are left out (`unreadableOperations`).
     func outboxOperations(for account: AccountID?) throws -> [OutboxOperation] {
-        guard let account else {
-            return try query("SELECT \(Self.outboxColumns) FROM outbox ORDER BY seq", row: Self.outboxOperation)
+        try outboxRows(for: account).compactMap { row in
+            if case .readable(let operation) = row { operation } else { nil }
         }
-        return try query("SELECT \(Self.outboxColumns) FROM outbox WHERE account = ? ORDER BY seq",
-                         [account.rawValue], row: Self.outboxOperation)
     }
 
-    private static func outboxOperation(_ row: Row) throws -> OutboxOperation {
+    /// The rows of `account`, or of everyone when nil, that this build
+    /// cannot read, oldest first.
+    func unreadableOperations(for account: AccountID?) throws -> [UnreadableOperation] {
+        try outboxRows(for: account).compactMap { row in
+            if case .unreadable(let operation) = row { operation } else { nil }
+        }
+    }
+
+    /// The rows of `account` this build cannot read whose state is one of
+    /// `states` (as stored), oldest first.
+    func unreadableOperations(for account: AccountID, inStates states: Set<String>) throws -> [UnreadableOperation] {
+        try query("SELECT \(Self.selectColumns) FROM outbox WHERE account = ? ORDER BY seq", [account.rawValue],
+                  limit: nil) { row -> UnreadableOperation? in
+            guard states.contains(row.text(8)), case .unreadable(let operation) = Self.outboxRow(row) else { return nil }
+            return operation
+        }
+    }
+
+    /// Removes a row this build cannot read, as a sign-out that discards
+    /// does, and audits it as discarded under its stored kind (an entry a
+    /// build that does not know the kind leaves out of the trail it reads).
+    func deleteUnreadable(_ operation: UnreadableOperation, discardedAt at: Instant) throws {
+        try execute("DELETE FROM outbox WHERE seq = ? AND account = ?", [operation.sequence, operation.account.rawValue])
+        guard changes > 0 else { return }
+        try execute("""
+            INSERT INTO audit (account, at, action, outcome, operation_id) VALUES (?, ?, ?, ?, ?)
+            """, [operation.account.rawValue, at.millisecondsSince1970, operation.kind,
+                  AuditEntry.Outcome.discarded.rawValue, UniqueID(uuidString: operation.id)?.uuidString])
+    }
+
+    private func outboxRows(for account: AccountID?) throws -> [OutboxRow] {
+        guard let account else {
+            return try query("SELECT \(Self.selectColumns) FROM outbox ORDER BY seq", row: Self.outboxRow)
+        }
+        return try query("SELECT \(Self.selectColumns) FROM outbox WHERE account = ? ORDER BY seq",
+                         [account.rawValue], row: Self.outboxRow)
+    }
+
+    /// The state of a row set aside (schema version 5); not an
+    /// `OutboxOperation.State`, since such a row is never an operation.
+    static let unreadableState = "unreadable"
+
+    private static func readable(_ row: Row) -> OutboxOperation? {
+        if case .readable(let operation) = outboxRow(row) { operation } else { nil }
+    }
+
+    /// One row of the outbox as this build reads it, never failing: a row
+    /// it cannot read (an id that is not a UUID, a payload of a kind it
+    /// does not know or with members of the wrong type, a kind that is not
+    /// the payload's, a state set aside) is `unreadable`, with what can be
+    /// said of it. Selected with `selectColumns`.
+    private static func outboxRow(_ row: Row) -> OutboxRow {
+        let rawKind = row.text(13)
         guard let id = UniqueID(uuidString: row.text(0)),
               let key = UniqueID(uuidString: row.text(2)),
               let payload = StoreJSON.value(row.text(3)).flatMap(OperationPayload.init(storedJSON:)),
+              rawKind == payload.kind.rawValue,
               let state = OutboxOperation.State(rawValue: row.text(8)) else {
-            throw StoreRecordError(table: "outbox")
+            return .unreadable(UnreadableOperation(
+                id: row.text(0), account: AccountID(rawValue: row.text(1)),
+                kind: rawKind,
+                createdAt: row.optionalInt64(4).map(Instant.init(millisecondsSince1970:)), sequence: row.int64(14)))
         }
         var operation = OutboxOperation(
             account: AccountID(rawValue: row.text(1)),
@@ -159,6 +261,12 @@ extension Database {
         operation.state = state
         operation.credential = row.optionalText(11).map(CredentialFingerprint.init(rawValue:))
         operation.notBefore = row.optionalInt64(12).map(Instant.init(millisecondsSince1970:))
-        return operation
+        return .readable(operation)
     }
+}
+
+/// One outbox row, read or set aside.
+enum OutboxRow {
+    case readable(OutboxOperation)
+    case unreadable(UnreadableOperation)
 }

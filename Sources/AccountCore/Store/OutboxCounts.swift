@@ -8,14 +8,19 @@ public struct OutboxCounts: Hashable, Sendable {
     public var failed: Int
     /// Cancels that could not reach the server before their deadline.
     public var missed: Int
+    /// Set aside as unreadable by this build (a newer version's operation,
+    /// a damaged row): kept, never sent. A row counts here once a drain
+    /// met it; until then, as queued.
+    public var unreadable: Int
 
     /// Creates counts.
-    public init(queued: Int = 0, failed: Int = 0, missed: Int = 0) {
+    public init(queued: Int = 0, failed: Int = 0, missed: Int = 0, unreadable: Int = 0) {
         self.queued = queued
         self.failed = failed
         self.missed = missed
+        self.unreadable = unreadable
     }
 
     /// Every operation counted.
-    public var total: Int { queued + failed + missed }
+    public var total: Int { queued + failed + missed + unreadable }
 }

@@ -108,3 +108,30 @@ public enum OperationPayload: Hashable, Sendable {
         }
     }
 }
+
+/// An outbox row this build cannot read: an operation written by a newer
+/// version (a kind or payload it does not know), or a damaged row. It is
+/// set aside: kept in the file as it is, never sent, listed by the outbox,
+/// and removed only by a sign-out that discards. Every other operation is
+/// sent and reported as if it were not there.
+public struct UnreadableOperation: Hashable, Sendable {
+    /// The row's id as stored (a UUID, unless the row is damaged there).
+    public let id: String
+    /// Whose it is.
+    public let account: AccountID
+    /// The operation's kind as stored, which this build may not know.
+    public let kind: String
+    /// When it was made, as the row says.
+    public let createdAt: Instant?
+    /// Its place in the outbox (`seq`), which names the row whatever its
+    /// other columns hold (an id of the wrong type included).
+    let sequence: Int64
+
+    init(id: String, account: AccountID, kind: String, createdAt: Instant?, sequence: Int64) {
+        self.id = id
+        self.account = account
+        self.kind = kind
+        self.createdAt = createdAt
+        self.sequence = sequence
+    }
+}

@@ -160,5 +160,58 @@ enum Schema {
                 ON CONFLICT (account, state) DO UPDATE SET count = count + 1;
             END;
             """),
+        Migration(version: 5, name: "unreadable operations set aside", sql: """
+            -- An operation this build cannot read (a newer version's payload,
+            -- a damaged row) is set aside as 'unreadable': kept as it is,
+            -- never sent, listed, dropped only by a sign-out that discards.
+            -- A CHECK cannot be altered: the table is made again with the
+            -- new state allowed, its rows copied as they are (the tally
+            -- stays right: no trigger fires on the copy), then its indexes
+            -- and the tally's triggers.
+            CREATE TABLE outbox_v5 (
+                seq                 INTEGER PRIMARY KEY,
+                id                  TEXT NOT NULL UNIQUE,
+                account             TEXT NOT NULL,
+                idempotency_key     TEXT NOT NULL UNIQUE,
+                kind                TEXT NOT NULL,
+                payload             TEXT NOT NULL,
+                created_at          INTEGER NOT NULL,
+                attempts            INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at     INTEGER,
+                last_error          TEXT,
+                state               TEXT NOT NULL DEFAULT 'queued'
+                                    CHECK (state IN ('queued', 'sending', 'failed', 'missed', 'unreadable')),
+                deletion_request_id TEXT,
+                deadline            INTEGER,
+                credential          TEXT,
+                not_before          INTEGER
+            );
+            INSERT INTO outbox_v5 (seq, id, account, idempotency_key, kind, payload, created_at, attempts,
+                                   next_attempt_at, last_error, state, deletion_request_id, deadline,
+                                   credential, not_before)
+            SELECT seq, id, account, idempotency_key, kind, payload, created_at, attempts,
+                   next_attempt_at, last_error, state, deletion_request_id, deadline, credential, not_before
+            FROM outbox;
+            DROP TABLE outbox;
+            ALTER TABLE outbox_v5 RENAME TO outbox;
+            CREATE INDEX outbox_by_account ON outbox (account, seq);
+            CREATE INDEX outbox_queued ON outbox (account, state, seq);
+            CREATE INDEX outbox_by_kind ON outbox (account, kind, state, seq);
+            CREATE TRIGGER outbox_tally_insert AFTER INSERT ON outbox BEGIN
+                INSERT INTO outbox_tally (account, state, count) VALUES (new.account, new.state, 1)
+                ON CONFLICT (account, state) DO UPDATE SET count = count + 1;
+            END;
+            CREATE TRIGGER outbox_tally_delete AFTER DELETE ON outbox BEGIN
+                DELETE FROM outbox_tally WHERE account = old.account AND state = old.state AND count = 1;
+                UPDATE outbox_tally SET count = count - 1 WHERE account = old.account AND state = old.state;
+            END;
+            CREATE TRIGGER outbox_tally_update AFTER UPDATE OF account, state ON outbox
+            WHEN old.account IS NOT new.account OR old.state IS NOT new.state BEGIN
+                DELETE FROM outbox_tally WHERE account = old.account AND state = old.state AND count = 1;
+                UPDATE outbox_tally SET count = count - 1 WHERE account = old.account AND state = old.state;
+                INSERT INTO outbox_tally (account, state, count) VALUES (new.account, new.state, 1)
+                ON CONFLICT (account, state) DO UPDATE SET count = count + 1;
+            END;
+            """),
     ])
 }

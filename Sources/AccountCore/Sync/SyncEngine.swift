@@ -181,6 +181,16 @@ public final class SyncEngine: Sendable {
         /// Their operations still waiting to be sent, each cancel with the
         /// deadline it must beat; removed from the outbox with `discard`.
         public var unsent: [OutboxOperation]
+        /// Their rows this build cannot read (set aside, never sent), but
+        /// those failed or missed; removed with `discard` too.
+        public var unreadable: [UnreadableOperation]
+
+        /// Creates the answer of a sign-out.
+        public init(account: AccountID?, unsent: [OutboxOperation], unreadable: [UnreadableOperation] = []) {
+            self.account = account
+            self.unsent = unsent
+            self.unreadable = unreadable
+        }
     }
 
     /// Signs out: the token is forgotten. Answers what of the person's had
@@ -189,22 +199,28 @@ public final class SyncEngine: Sendable {
     public func signOut(discard: Bool = false) throws(AccountError) -> SignOut {
         guard let account = client.signOut() else { return SignOut(account: nil, unsent: []) }
         let at = now
-        let unsent = try store.write { database -> [OutboxOperation] in
+        let (unsent, unreadable) = try store.write { database -> ([OutboxOperation], [UnreadableOperation]) in
             // One on its way is unsent until its answer comes, and is not
             // discarded: it may be applied already.
             let unsent = overlaySending(try database.outboxOperations(for: account))
                 .filter { $0.state == .queued || $0.state == .sending }
+            // A row set aside, or still queued, that this build cannot read;
+            // a failed or missed one stays, as readable ones do.
+            let unreadable = try database.unreadableOperations(for: account, inStates: ["queued", "unreadable"])
             if discard {
                 for operation in unsent where operation.state == .queued {
                     try database.deleteOutbox(id: operation.id)
                     try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .discarded,
                                                         operationID: operation.id), for: account)
                 }
+                for operation in unreadable {
+                    try database.deleteUnreadable(operation, discardedAt: at)
+                }
             }
-            return unsent
+            return (unsent, unreadable)
         }
         broadcaster.emit(.statusChanged(StatusReport(deletion: .none, source: .cache, asOf: at)))
-        return SignOut(account: account, unsent: unsent)
+        return SignOut(account: account, unsent: unsent, unreadable: unreadable)
     }
 
     /// Drains while the process lives: every `interval` seconds, or sooner
@@ -601,6 +617,15 @@ public final class SyncEngine: Sendable {
         overlaySending(everyone ? try store.outboxOfEveryone() : try queue())
     }
 
+    /// The signed-in person's outbox rows this build cannot read (with
+    /// `everyone`, every owner's): set aside, kept, never sent. None when
+    /// nobody is signed in.
+    public func unreadableOperations(everyone: Bool = false) throws(AccountError) -> [UnreadableOperation] {
+        if everyone { return try store.unreadableOutbox(for: nil) }
+        guard let account else { return [] }
+        return try store.unreadableOutbox(for: account)
+    }
+
     private func overlaySending(_ operations: [OutboxOperation]) -> [OutboxOperation] {
         let inFlight = state.withLock { $0.inFlight }
         return operations.map { operation in
@@ -874,12 +899,17 @@ public final class SyncEngine: Sendable {
         }
         guard let owner else { return nil }
         if ahead.isEmpty {
-            ahead = try store.read { database in
+            let (next, unreadable) = try store.read { database in
+                var unreadable: [Int64] = []
                 let next = try database.nextQueued(for: owner, limit: Self.window,
-                                                   skipping: state.withLock { $0.inFlight })
+                                                   skipping: state.withLock { $0.inFlight }, unreadable: &unreadable)
                 state.withLock { $0.inFlight.formUnion(next.map(\.id)) }
-                return next
+                return (next, unreadable)
             }
+            ahead = next
+            // What this build cannot read is set aside, not sent, and no
+            // longer counted as waiting; what follows it goes on.
+            if !unreadable.isEmpty { try store.write { database in try database.setAsideUnreadable(unreadable) } }
         }
         return ahead.isEmpty ? nil : ahead.removeFirst()
     }

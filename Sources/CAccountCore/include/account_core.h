@@ -113,10 +113,27 @@ const char *ac_status_name(ac_status s);
 **   "allowInsecureHTTP" true to allow an http:// "baseURL" to any host:
 **                   the token then travels in clear text    (default false,
 **                                                           since 1.3.0)
+**   "fingerprintKey" 32 bytes in base64, standard alphabet with its padding
+**                   (44 characters): the key of the token fingerprints,
+**                   kept by the app in its Keychain or Keystore (optional;
+**                   without it the store makes one and keeps it in the
+**                   file, as before)                        (since 1.3.0)
 ** An unknown key, a wrong type or a bad value is AC_ERR_ARGUMENT; an
 ** http:// "baseURL" to another host than loopback without
 ** "allowInsecureHTTP" too, error.code "invalidInput" and a message that
-** says so (since 1.3.0).
+** says so (since 1.3.0); so is a "fingerprintKey" of another length or
+** not strict base64, before any file is touched (since 1.3.0).
+** With a "fingerprintKey" the store file holds no key (one it held is
+** deleted), so the file alone lets nobody test token guesses; opened with
+** another key than before, every fingerprint the store kept matches no
+** token: whose a token is gets asked again where the back end can say
+** (Allmine), never taken from a fingerprint, and nothing is sent for
+** someone else. Keep the key as long as the store.
+** The store file is opened defensively (SQLITE_DBCONFIG_DEFENSIVE,
+** trusted_schema off), and a file holding a trigger, view, table or index
+** that no version of the core made is refused before anything in it runs
+** or anything is written: AC_ERR_STORAGE, error.detail naming its type and
+** name (since 1.3.0).
 ** On AC_OK, *out_core is the core, for ac_close(). On failure *out_core is
 ** NULL and, when out_error_json is not NULL, *out_error_json is set to
 ** {"error": {...}} (free it with ac_string_free()); else it is set to NULL.
@@ -192,7 +209,7 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 **
 **   operation          arguments                        result (AC_OK unless said)
 **   "status"           -                                {"deletion", "source": "server"|"cache", "asOf", "queued": [op],
-**                                                        "counts": {"queued", "failed", "missed"}}
+**                                                        "counts": {"queued", "failed", "missed", "unreadable"}}
 **   "profile"          -                                {"profile"}
 **   "stats"            -                                {"stats"}
 **   "capabilities"     -                                {"capabilities"}
@@ -211,11 +228,21 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 ** or null), "remainingDays" (or null), "isLocked", "cancellation":
 ** "api"|"login"|"notCancellable", "wipe"}. An op is {"id", "kind" (the
 ** operation's name), "createdAt", "attempts", "state": "queued"|"sending"|
-** "failed"|"missed", "deadline" (the canCancelUntil a cancel must beat, or
+** "failed"|"missed"|"unreadable", "deadline" (the canCancelUntil a cancel must beat, or
 ** null), "lastError", "account" (the user id of its owner, or null while
 ** nobody has said: then sent only under the token it was made under),
 ** "backend", "held" (true for an earlier store's op whose owner could not
 ** be told: it is never sent under a guess)}.
+** "state": "unreadable" (since 1.3.0) is a row of the store this version
+** cannot read: an operation a newer version wrote, or a damaged row. It is
+** set aside, never blocking the rest: kept in the file as it is, never
+** sent, listed by "outbox" (with "all" too) and in a sign-out's "unsent"
+** with its "id" and its "kind" as stored (which may be a kind this version
+** does not know), "attempts", "deadline" and "lastError" null; "discard":
+** true drops it, audited as the others. Every other operation is sent and
+** reported as if it were not there. A status's "counts" has "unreadable"
+** (since 1.3.0): such rows a sync has met (until then they count as
+** "queued").
 ** A status's "queued" holds the operations that decide what the deletion
 ** becomes: the first queued request (laid over "deletion") and the first
 ** queued cancel (with the deadline it must beat), oldest first; "counts"
