@@ -202,7 +202,8 @@ let package = Package(
         // Fuzz targets: libFuzzer entry points (Fuzz/run), replayed by the tests.
         .target(
             name: "FuzzTargets",
-            dependencies: ["AccountCore", "AccountCoreC", "CAccountCore", "AccountEmulator", "Allmine", "Mudbase", "Ovok"],
+            dependencies: ["AccountCore", "AccountCoreC", "CAccountCore", "AccountEmulator", "Allmine", "Mudbase", "Ovok",
+                           "POSIXThread"],
             path: "Fuzz/Targets"
         ),
         .testTarget(

@@ -22,13 +22,14 @@ struct FuzzReplayTests {
     }
 
     @Test("each target takes its kept inputs without a crash",
-          arguments: ["responses", "http_parser", "ac_call", "username", "json_decoder"])
+          arguments: ["responses", "http_parser", "ac_call", "username", "json_decoder", "app_transport"])
     func replay(target: String) async throws {
         let entry: (UnsafePointer<UInt8>?, Int) -> Int32 = switch target {
         case "responses": fuzzResponses
         case "http_parser": fuzzHTTPParser
         case "ac_call": fuzzACCall
         case "json_decoder": fuzzJSONDecoder
+        case "app_transport": fuzzAppTransport
         default: fuzzUsername
         }
         let inputs = try await Self.inputs(target)
