@@ -246,7 +246,7 @@ let package = Package(
         // and URLSession (FoundationNetworking on Linux).
         .testTarget(
             name: "HTTPTransportTests",
-            dependencies: ["AccountCore", "CurlTransport", "URLSessionTransport", "AccountEmulator", "TestSupport"],
+            dependencies: ["AccountCore", "CurlTransport", "URLSessionTransport", "AccountEmulator", "HTTPLimits", "TestSupport"],
             path: "Tests/HTTPTransportTests"
         ),
         .testTarget(
