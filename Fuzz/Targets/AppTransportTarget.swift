@@ -25,6 +25,10 @@ private final class FuzzHost: @unchecked Sendable {
         var issued: [UInt] = []
         /// Handles whose answer the library took (AC_OK): any later answer is refused.
         var taken: Set<UInt> = []
+        /// ac_close was called (by one thread; another's ac_close then
+        /// returns at once, before the first is done).
+        var closing = false
+        /// That first ac_close returned.
         var closed = false
         var cancels = 0
     }
@@ -177,12 +181,16 @@ public func fuzzAppTransport(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
     return 0
 }
 
-/// Closes the core unless the script did, then marks it closed.
+/// Closes the core; the first call marks it closed once its ac_close
+/// returned. A later one (or one racing it) is a second ac_close, which
+/// must be harmless.
 private func closeOnce(host: FuzzHost, core: UInt) {
-    let first = host.lock.withLock { state -> Bool in !state.closed }
-    guard first else { return }
+    let first = host.lock.withLock { state -> Bool in
+        defer { state.closing = true }
+        return !state.closing
+    }
     ac_close(OpaquePointer(bitPattern: core))
-    host.lock.withLock { $0.closed = true }
+    if first { host.lock.withLock { $0.closed = true } }
 }
 
 /// The operations of `script` at indexes `half`, `half + 2`, ...: each op
