@@ -1,6 +1,7 @@
 import AccountCore
 import AccountSession
 import CAccountCore
+import Dispatch
 import HostTransport
 import Libc
 
@@ -49,11 +50,20 @@ private func closedError() -> JSONValue {
 /// (and `ac_close` waits for it) or finds nothing; it never runs on a core
 /// being torn down.
 private func withCore<Value>(_ core: OpaquePointer?, _ body: (CoreHandle) -> Value) -> Value? {
-    guard let handle = cores.withValue(UInt(bitPattern: core), { handle in handle.enter(); return handle }) else {
-        return nil
+    let value: Value
+    let inFlight: DispatchGroup
+    do {
+        guard let handle = cores.withValue(UInt(bitPattern: core), { handle in handle.enter(); return handle }) else {
+            return nil
+        }
+        inFlight = handle.inFlight
+        value = body(handle)
     }
-    defer { handle.leave() }
-    return body(handle)
+    // The call lets go of the core before it stops counting: the last
+    // reference is always ac_close's, dropped on its thread before it
+    // returns, never a racing caller's after.
+    inFlight.leave()
+    return value
 }
 
 @c @implementation

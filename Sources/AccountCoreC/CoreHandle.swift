@@ -13,9 +13,9 @@ final class CoreHandle: Sendable {
     let session: Session
     /// The app's transport, closed first by `close`.
     private let transport: HostTransport<CTransport>?
-    /// The calls in flight: each enters on its way in and leaves on its way
-    /// out, and `close` waits on it.
-    private let inFlight = DispatchGroup()
+    /// The calls in flight: each enters on its way in (`enter`) and leaves
+    /// on its way out, and `close` waits on it.
+    let inFlight = DispatchGroup()
     private let handler = LockedValue(HandlerState())
     private let events: LockedValue<Task<Void, Never>?> = LockedValue(nil)
 
@@ -99,14 +99,9 @@ final class CoreHandle: Sendable {
         return !wait.inside
     }
 
-    /// Counts a call in flight, until `leave`.
+    /// Counts a call in flight, until it leaves `inFlight`.
     func enter() {
         inFlight.enter()
-    }
-
-    /// Ends a call counted by `enter`.
-    func leave() {
-        inFlight.leave()
     }
 
     /// Cancels what the app's transport has not answered (the calls waiting
