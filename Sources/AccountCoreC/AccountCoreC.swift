@@ -1,6 +1,7 @@
 import AccountCore
 import AccountSession
 import CAccountCore
+import Dispatch
 import HostTransport
 import Libc
 
@@ -25,8 +26,44 @@ private func argumentError(_ field: String) -> JSONValue {
                       localizer: Localizer(language: .english))
 }
 
-private func handle(_ core: OpaquePointer?) -> CoreHandle? {
-    core.map { Unmanaged<CoreHandle>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
+/// Every open core. An `ac_core *` is a handle of this registry, never the
+/// address of a `CoreHandle`: a call on a closed core, a second `ac_close`
+/// or a value never issued finds nothing (`AC_ERR_ARGUMENT`), where a
+/// pointer would be memory already freed. A registry rather than handles
+/// kept forever and marked closed: nothing leaks per core, and a garbage
+/// value is never dereferenced.
+private let cores = HandleRegistry<CoreHandle>(tag: 0xC0)
+
+/// `{"error": ...}` for a call on a core that is not open (closed, or never one).
+private func closedError() -> JSONValue {
+    Session.errorJSON(AccountError(.invalidInput(.invalidArgument(name: "core")),
+                                   detail: "closed: no open core has this handle (closed with ac_close, or never opened)"),
+                      localizer: Localizer(language: .english))
+}
+
+/// Runs `body` with the open core of `core`, counted as a call in flight,
+/// or returns nil when `core` names no open core.
+///
+/// The call is counted under the registry's lock, in the same step as the
+/// lookup: `ac_close` takes the core out under that lock before it waits
+/// for the calls in flight, so a call racing it either was counted first
+/// (and `ac_close` waits for it) or finds nothing; it never runs on a core
+/// being torn down.
+private func withCore<Value>(_ core: OpaquePointer?, _ body: (CoreHandle) -> Value) -> Value? {
+    let value: Value
+    let inFlight: DispatchGroup
+    do {
+        guard let handle = cores.withValue(UInt(bitPattern: core), { handle in handle.enter(); return handle }) else {
+            return nil
+        }
+        inFlight = handle.inFlight
+        value = body(handle)
+    }
+    // The call lets go of the core before it stops counting: the last
+    // reference is always ac_close's, dropped on its thread before it
+    // returns, never a racing caller's after.
+    inFlight.leave()
+    return value
 }
 
 @c @implementation
@@ -97,7 +134,14 @@ private func open(_ json: JSONValue, transport: UnsafePointer<ac_transport>?,
             HostTransport(endpoint: $0, timeoutMilliseconds: Int((configuration.client.totalTimeout * 1_000).rounded()))
         }
         let session = try Session(configuration: configuration, transport: host, automaticSync: true)
-        out_core.pointee = OpaquePointer(Unmanaged.passRetained(CoreHandle(session: session, transport: host)).toOpaque())
+        let handle = CoreHandle(session: session, transport: host)
+        guard let issued = cores.issue(handle) else {
+            handle.close()
+            out_error_json?.pointee = CStrings.copy(Session.errorJSON(
+                AccountError(.internal, detail: "too many cores open at once"), localizer: Localizer(language: .english)))
+            return CallStatus.internal.rawValue
+        }
+        out_core.pointee = OpaquePointer(bitPattern: issued)
         return CallStatus.ok.rawValue
     } catch {
         let localizer = Localizer(language: json["language"]?.stringValue.flatMap(Language.init(rawValue:)) ?? .english)
@@ -108,55 +152,60 @@ private func open(_ json: JSONValue, transport: UnsafePointer<ac_transport>?,
 
 @c @implementation
 public func ac_close(_ core: OpaquePointer?) {
-    guard let core else { return }
-    let unmanaged = Unmanaged<CoreHandle>.fromOpaque(UnsafeRawPointer(core))
-    unmanaged.takeUnretainedValue().close()
-    unmanaged.release()
+    // Taken out first: from now on every call on this handle, and a second
+    // ac_close, finds nothing; the calls counted before are waited for.
+    cores.take(UInt(bitPattern: core))?.close()
 }
 
 @c @implementation
 public func ac_set_token(_ core: OpaquePointer?, _ token: UnsafePointer<CChar>?) -> ac_status {
-    guard let handle = handle(core) else { return CallStatus.argument.rawValue }
-    let text = CStrings.read(token)
-    guard token == nil || (text.map { !$0.isEmpty } ?? false) else { return CallStatus.argument.rawValue }
-    do {
-        // A token that is not a bearer token is refused there, before it is kept.
-        try handle.call { () throws(AccountError) in try handle.session.engine.setToken(text) }
-        return CallStatus.ok.rawValue
-    } catch {
-        return CallStatus(error).rawValue
-    }
+    withCore(core) { handle -> ac_status in
+        let text = CStrings.read(token)
+        guard token == nil || (text.map { !$0.isEmpty } ?? false) else { return CallStatus.argument.rawValue }
+        do throws(AccountError) {
+            // A token that is not a bearer token is refused there, before it is kept.
+            try handle.session.engine.setToken(text)
+            return CallStatus.ok.rawValue
+        } catch {
+            return CallStatus(error).rawValue
+        }
+    } ?? CallStatus.argument.rawValue
 }
 
 @c @implementation
 public func ac_sign_in(_ core: OpaquePointer?, _ account: UnsafePointer<CChar>?,
                        _ token: UnsafePointer<CChar>?) -> ac_status {
-    guard let handle = handle(core), account != nil || token != nil else { return CallStatus.argument.rawValue }
+    guard account != nil || token != nil else { return CallStatus.argument.rawValue }
     let name = CStrings.read(account), text = CStrings.read(token)
     guard account == nil || name != nil, token == nil || (text.map { !$0.isEmpty } ?? false) else {
         return CallStatus.argument.rawValue
     }
-    do {
-        try handle.call { () throws(AccountError) in try handle.session.signIn(account: name, token: text) }
-        return CallStatus.ok.rawValue
-    } catch {
-        return CallStatus(error).rawValue
-    }
+    return withCore(core) { handle in
+        do throws(AccountError) {
+            try handle.session.signIn(account: name, token: text)
+            return CallStatus.ok.rawValue
+        } catch {
+            return CallStatus(error).rawValue
+        }
+    } ?? CallStatus.argument.rawValue
 }
 
 @c @implementation
 public func ac_set_online(_ core: OpaquePointer?, _ online: Int32) -> ac_status {
-    guard let handle = handle(core), online == 0 || online == 1 else { return CallStatus.argument.rawValue }
-    handle.call { handle.session.engine.setOnline(online == 1) }
-    return CallStatus.ok.rawValue
+    guard online == 0 || online == 1 else { return CallStatus.argument.rawValue }
+    return withCore(core) { handle in
+        handle.session.engine.setOnline(online == 1)
+        return CallStatus.ok.rawValue
+    } ?? CallStatus.argument.rawValue
 }
 
 @c @implementation
 public func ac_set_event_handler(_ core: OpaquePointer?, _ handler: ac_event_handler?,
                                  _ context: UnsafeMutableRawPointer?) -> ac_status {
-    guard let handle = handle(core) else { return CallStatus.argument.rawValue }
-    handle.setHandler(handler.map { CoreHandle.EventHandler(function: $0, context: context) })
-    return CallStatus.ok.rawValue
+    withCore(core) { handle in
+        handle.setHandler(handler.map { CoreHandle.EventHandler(function: $0, context: context) })
+        return CallStatus.ok.rawValue
+    } ?? CallStatus.argument.rawValue
 }
 
 @c @implementation
@@ -164,37 +213,36 @@ public func ac_call(_ core: OpaquePointer?, _ operation: UnsafePointer<CChar>?, 
                     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> ac_status {
     out_json?.pointee = nil
     guard let out_json else { return CallStatus.argument.rawValue }
-    guard let handle = handle(core) else {
-        out_json.pointee = CStrings.copy(argumentError("core"))
-        return CallStatus.argument.rawValue
-    }
-    guard let name = CStrings.read(operation) else {
-        out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidArgument(name: "operation")))))
-        return CallStatus.argument.rawValue
-    }
-    let arguments: JSONValue?
-    if arguments_json != nil {
-        guard let parsed = CStrings.json(arguments_json) else {
-            out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidArgument(name: "arguments")))))
+    let status = withCore(core) { handle -> ac_status in
+        guard let name = CStrings.read(operation) else {
+            out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidArgument(name: "operation")))))
             return CallStatus.argument.rawValue
         }
-        arguments = parsed
-    } else {
-        arguments = nil
-    }
-    let session = handle.session
-    // The answer is copied out while the call still counts as in flight.
-    // What needs no network is answered on the caller's thread; only what
-    // waits for the network goes through the concurrency pool.
-    let status = handle.call {
+        var arguments: JSONValue?
+        if arguments_json != nil {
+            guard let parsed = CStrings.json(arguments_json) else {
+                out_json.pointee = CStrings.copy(handle.session.json(AccountError(.invalidInput(.invalidArgument(name: "arguments")))))
+                return CallStatus.argument.rawValue
+            }
+            arguments = parsed
+        }
+        let session = handle.session
+        // The answer is copied out while the call still counts as in flight.
+        // What needs no network is answered on the caller's thread; only what
+        // waits for the network goes through the concurrency pool.
         let (status, json) = session.performLocally(name, arguments: arguments)
             ?? blocking { [arguments] in await session.perform(name, arguments: arguments) }
         out_json.pointee = CStrings.copy(json)
+        // Freed without recursion: arguments nested to the parser's limit,
+        // freed the ordinary way, could overflow a small stack
+        // (JSONValue.release).
+        JSONValue.release(consume arguments)
         return status.rawValue
     }
-    // Freed without recursion: arguments nested to the parser's limit, freed
-    // the ordinary way, could overflow a small stack (JSONValue.release).
-    JSONValue.release(consume arguments)
+    guard let status else {
+        out_json.pointee = CStrings.copy(closedError())
+        return CallStatus.argument.rawValue
+    }
     return status
 }
 
@@ -206,16 +254,18 @@ public func ac_string_free(_ string: UnsafeMutablePointer<CChar>?) {
 @c @implementation
 public func ac_http_respond(_ request: OpaquePointer?, _ status: Int32, _ headers: UnsafePointer<ac_http_header>?,
                             _ header_count: Int, _ body: UnsafePointer<UInt8>?, _ body_length: Int) -> ac_status {
-    guard let request else { return CallStatus.argument.rawValue }
+    // The handle first: a second answer, one after ac_close or a value never
+    // issued is refused before any of the app's buffers is read.
+    guard let exchange = CTransport.exchange(answering: request) else { return CallStatus.argument.rawValue }
     let answer = CAnswer.response(status: status, headers: headers, count: header_count, body: body, length: body_length)
-    CTransport.exchange(answering: request).answer(answer.outcome)
+    exchange.answer(answer.outcome)
     return answer.malformed ? CallStatus.argument.rawValue : CallStatus.ok.rawValue
 }
 
 @c @implementation
 public func ac_http_fail(_ request: OpaquePointer?, _ failure: ac_http_failure, _ detail: UnsafePointer<CChar>?) -> ac_status {
-    guard let request else { return CallStatus.argument.rawValue }
+    guard let exchange = CTransport.exchange(answering: request) else { return CallStatus.argument.rawValue }
     let answer = CAnswer.failure(failure, detail: detail)
-    CTransport.exchange(answering: request).answer(.failure(answer.0))
+    exchange.answer(.failure(answer.0))
     return answer.unknown ? CallStatus.argument.rawValue : CallStatus.ok.rawValue
 }

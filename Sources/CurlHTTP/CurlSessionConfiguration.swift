@@ -1,3 +1,5 @@
+import HTTPLimits
+
 extension CurlSession {
     /// Limits that apply to every transfer of a session.
     package struct Configuration: Sendable {
@@ -7,7 +9,7 @@ extension CurlSession {
         package var totalTimeout: Double = 30
         /// The largest response body accepted; a larger one fails with
         /// `.responseTooLarge`.
-        package var maxResponseBytes: Int = 1 << 20
+        package var maxResponseBytes: Int = HTTPResponseLimits.maximumBodyBytes
 
         /// The defaults: 10 s to connect, 30 s in all, 1 MiB of body.
         package init() {}

@@ -1,4 +1,5 @@
 import CCurl
+import HTTPLimits
 
 /// What curl's callbacks collect during one transfer; reached from them
 /// through their userdata pointer. Used on the transfer's thread only.
@@ -7,7 +8,10 @@ final class CurlTransfer {
     let maxResponseBytes: Int
     /// The most header bytes of one response accepted: curl limits only
     /// each line, and a server must not make us collect fields without end.
-    static let maxHeaderBytes = 256 * 1024
+    /// The same for every transport (`HTTPResponseLimits`).
+    static let maxHeaderBytes = HTTPResponseLimits.maximumHeaderBytes
+    /// The most header fields of one response accepted (`HTTPResponseLimits`).
+    static let maxHeaderCount = HTTPResponseLimits.maximumHeaderCount
     /// Polled by the progress callback; true aborts the transfer.
     let isCancelled: () -> Bool
     /// The body of the current response.
@@ -71,7 +75,7 @@ final class CurlTransfer {
     }
 
     /// Takes one raw header line (with its CRLF); false when the response's
-    /// header block grew past `maxHeaderBytes`.
+    /// header block grew past `maxHeaderBytes` or `maxHeaderCount` fields.
     private func receive(headerLine line: [UInt8]) -> Bool {
         var end = line.endIndex
         while end > line.startIndex, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
@@ -96,6 +100,10 @@ final class CurlTransfer {
             return true
         }
         guard let colon = content.firstIndex(of: UInt8(ascii: ":")) else { return true }
+        guard headers.count < Self.maxHeaderCount else {
+            exceededLimit = true
+            return false
+        }
         let name = String(decoding: content[content.startIndex..<colon], as: UTF8.self)
         headers.append((name: name, value: Self.trimmed(content[(colon + 1)...])))
         return true

@@ -46,7 +46,7 @@ struct AppTransportTests {
         #expect(result.status == 0, "\(CInterface.describe(result, seconds: 60))")
     }
 
-    @Test("a transport that never answers: the call's timeout, then ac_close cancelling, and late answers ignored")
+    @Test("a transport that never answers: the call's timeout, then ac_close cancelling, and late answers refused")
     func silent() async throws {
         let directory = try TemporaryDirectory()
         let program = try await CInterface.compile("app_transport", in: directory, helpers: ["http_host"])

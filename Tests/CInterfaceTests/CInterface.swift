@@ -118,13 +118,16 @@ enum CInterface {
     /// each of `helpers`) into `directory`, linked to the library in
     /// `libraryDirectory` (the build's, unless a test made a copy) with an
     /// rpath, warning-free under `strictFlags`.
+    /// `compiler` replaces the default (`CInterface.compiler`), and
+    /// `includes` are searched for headers before the test sources.
     static func compile(_ name: String, in directory: TemporaryDirectory, helpers: [String] = [],
                         libraryDirectory: String = CInterface.libraryDirectory,
+                        compiler: (program: String, flags: [String]) = CInterface.compiler, includes: [String] = [],
                         sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
         try requireLibrary(sourceLocation: sourceLocation)
         let output = directory.file(name)
         let sources = ([name, "expect", "json_check"] + helpers).map { cSources + "/\($0).c" }
-        let arguments = strictFlags + ["-g", "-I" + includeDirectory, "-I" + cSources] + sources
+        let arguments = strictFlags + ["-g", "-I" + includeDirectory] + includes.map { "-I" + $0 } + ["-I" + cSources] + sources
             + ["-L" + libraryDirectory, "-lAccountCoreC", "-Wl,-rpath," + libraryDirectory, "-lpthread", "-o", output]
         let result = try await execute(compiler.program, compiler.flags + arguments)
         try #require(result.status == 0, "cc \(name).c failed:\n\(result.errorOutput)\(result.output)",

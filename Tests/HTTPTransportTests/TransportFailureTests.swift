@@ -1,5 +1,6 @@
 import AccountCore
 import AccountEmulator
+import HTTPLimits
 import Testing
 import TestSupport
 
@@ -37,6 +38,31 @@ struct TransportFailureTests {
         }
         let failure = await transport.failure(of: TransportRequest(method: "GET", url: test.base + "/bytes?n=\(2 << 20)"))
         #expect(failure?.kind == .responseTooLarge)
+        let after = try await transport.send(TransportRequest(method: "GET", url: test.base + "/bytes?n=3"))
+        #expect(after.body == Array("aaa".utf8))
+    }
+
+    @Test("header fields over the one cap of every transport (HTTPResponseLimits: count, bytes): .responseTooLarge",
+          arguments: TransportKind.underTest)
+    func headerCap(_ kind: TransportKind) async throws {
+        let test = try TestHTTPServer()
+        defer { test.stop() }
+        let transport = kind.make()
+        // Within the caps (the server adds a few fields of its own).
+        let many = try await transport.send(TransportRequest(method: "GET", url: test.base + "/fields?n=400"))
+        #expect(many.headers.filter { $0.name.lowercased().hasPrefix("x-field-") }.count == 400)
+        let large = try await transport.send(TransportRequest(method: "GET", url: test.base + "/large-fields?n=2"))
+        #expect(large.headers.filter { $0.name.lowercased().hasPrefix("x-large-") }.count == 2)
+        // Over them.
+        let tooMany = await transport.failure(of: TransportRequest(
+            method: "GET", url: test.base + "/fields?n=\(HTTPResponseLimits.maximumHeaderCount + 1)"))
+        #expect(tooMany?.kind == .responseTooLarge, "\(String(describing: tooMany))")
+        // 4 fields of 64 KiB: over the cap by their names and separators
+        // alone, and under libcurl's own total (300 KiB), which URLSession's
+        // FoundationNetworking would otherwise hit first, as an unknown error.
+        let tooLarge = await transport.failure(of: TransportRequest(
+            method: "GET", url: test.base + "/large-fields?n=\(HTTPResponseLimits.maximumHeaderBytes / (64 * 1024))"))
+        #expect(tooLarge?.kind == .responseTooLarge, "\(String(describing: tooLarge))")
         let after = try await transport.send(TransportRequest(method: "GET", url: test.base + "/bytes?n=3"))
         #expect(after.body == Array("aaa".utf8))
     }

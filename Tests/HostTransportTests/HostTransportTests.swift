@@ -158,7 +158,17 @@ struct HostTransportTests {
         let call = Task { await Self.failure { () throws(TransportFailure) in try await transport.send(Self.request) } }
         var iterator = endpoint.sent.makeAsyncIterator()
         let exchange = try #require(await iterator.next())
-        transport.close()
+        // On a thread of its own: close waits for the call to settle, which
+        // needs the cooperative pool this test's thread belongs to (two
+        // threads on a 2-CPU machine; a run was seen to stall with the other
+        // one blocked too).
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let started = DetachedThread.detach {
+                transport.close()
+                done.resume()
+            }
+            if !started { transport.close(); done.resume() }
+        }
         // close returned: the call was settled and the app told before.
         #expect(endpoint.calls.withLock { ($0.sends, $0.cancels) } == (1, 1))
         #expect(await call.value == TransportFailure(.cancelled, detail: "cancelled: the core was closed"))

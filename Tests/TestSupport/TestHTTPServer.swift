@@ -65,6 +65,15 @@ package struct TestHTTPServer: Sendable {
             return HTTPResponse(status: 200, headers: headers, body: Array("slow done".utf8))
         case "/bytes":
             return HTTPResponse(status: 200, headers: headers, body: [UInt8](repeating: 0x61, count: number ?? 0))
+        case "/fields":
+            // n header fields of distinct names (URLSession joins repeated ones).
+            for index in 0..<(number ?? 0) { headers.add("X-Field-\(index)", "v") }
+            return HTTPResponse(status: 200, headers: headers, body: Array("fields".utf8))
+        case "/large-fields":
+            // n header fields of 64 KiB each.
+            let value = String(repeating: "v", count: 64 * 1024)
+            for index in 0..<(number ?? 0) { headers.add("X-Large-\(index)", value) }
+            return HTTPResponse(status: 200, headers: headers, body: Array("large fields".utf8))
         case "/retry":
             headers.add("Retry-After", "120")
             return HTTPResponse(status: 503, headers: headers, body: Array("busy".utf8))

@@ -3,6 +3,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HTTPLimits
 import POSIXThread
 
 /// One request on its way: what the delegate's callbacks collect for it,
@@ -117,6 +118,7 @@ final class URLSessionExchange: Sendable {
             return state.callbackCame()
         }
         if cancelNow { task.cancel() }
+        if let tooMany = Self.headerExcess(response.headerFields) { finish(.failure(tooMany)) }
         if response.expectedContentLength > Int64(maxResponseBytes) { finish(.failure(.tooLarge(maxResponseBytes))) }
     }
 
@@ -164,6 +166,23 @@ final class URLSessionExchange: Sendable {
         } else {
             finish(.failure(TransportFailure(.other, detail: "the task ended without a response")), cancelsTask: false)
         }
+    }
+
+    /// The failure for header fields over the limits every transport
+    /// keeps (`HTTPResponseLimits`), or nil when they are within them.
+    /// URLSession has read them already; the core does not take them.
+    static func headerExcess(_ fields: [(name: String, value: String)]) -> TransportFailure? {
+        guard fields.count <= HTTPResponseLimits.maximumHeaderCount else {
+            return TransportFailure(.responseTooLarge, detail: "more than \(HTTPResponseLimits.maximumHeaderCount) header fields")
+        }
+        let bytes = fields.reduce(0) {
+            $0 + HTTPResponseLimits.wireBytes(nameBytes: $1.name.utf8.count, valueBytes: $1.value.utf8.count)
+        }
+        guard bytes <= HTTPResponseLimits.maximumHeaderBytes else {
+            return TransportFailure(.responseTooLarge,
+                                    detail: "header fields of more than \(HTTPResponseLimits.maximumHeaderBytes) bytes")
+        }
+        return nil
     }
 }
 

@@ -4,6 +4,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HTTPLimits
 
 /// The core's HTTP over the system's `URLSession`, for Apple platforms,
 /// where there is no libcurl: an app plugs it into `Session` or
@@ -24,8 +25,8 @@ public final class URLSessionTransport: HTTPTransport {
     /// Seconds an exchange may take in all, connecting included.
     private let totalTimeout: Double
 
-    /// The largest response body accepted, as `CurlTransport`'s.
-    static let maxResponseBytes = 1 << 20
+    /// The largest response body accepted, as every transport's (`HTTPResponseLimits`).
+    static let maxResponseBytes = HTTPResponseLimits.maximumBodyBytes
 
     /// A transport with `totalTimeout` seconds for a whole exchange.
     ///

@@ -40,6 +40,14 @@
 ** crashes on bad input. So is JSON nested deeper than 512 arrays and
 ** objects; up to that depth it is read and freed without recursion, so a
 ** thread with a small stack (64 KiB) may call the library.
+**
+** HANDLES. An ac_core * or ac_http_request * is a value the library looks
+** up, never a pointer it follows: a handle already closed or answered, or
+** one it never issued (NULL, garbage, another kind's), is refused with
+** AC_ERR_ARGUMENT and nothing else happens, as SQLite answers misuse with
+** SQLITE_MISUSE. Do not rely on this to find a core's state: a handle
+** value may, after some 4 billion others (65 536 on 32-bit platforms), be
+** issued again.
 */
 #ifndef ACCOUNT_CORE_H
 #define ACCOUNT_CORE_H
@@ -150,10 +158,17 @@ ac_status ac_open(const char *config_json, ac_core **out_core, char **out_error_
 ** (cancelling a transfer under way: its operation stays queued, and is sent
 ** again with the same key), releases the store. When it returns, the core's
 ** connections and its file are closed. NULL is a harmless no-op.
-** `core` is invalid after. With an app's transport, ac_close() first cancels
-** every request the app has not answered (each call waiting for one ends
-** with AC_ERR_NETWORK) and returns only once no callback of the transport
-** runs, nor will again; see ac_open_with_transport(). */
+** `core` is closed after: every call on it is refused with AC_ERR_ARGUMENT
+** (ac_call's *out_json says error.code "invalidInput", error.detail
+** "closed: ..."), and a second ac_close() on it does nothing, also while
+** the first still runs (it then returns at once, before the first). A call
+** racing ac_close() on another thread either runs before the core closes
+** (ac_close() waits for it) or is refused; it never runs on a closing core.
+** With an app's transport, ac_close() first cancels every request the app
+** has not answered (each call waiting for one ends with AC_ERR_NETWORK),
+** returns only once no callback of the transport runs, nor will again, and
+** forgets those requests: an answer to one of them after that is refused
+** with AC_ERR_ARGUMENT; see ac_open_with_transport(). */
 void ac_close(ac_core *core);
 
 /* Gives the signed-in user a new bearer token (after a refresh), kept in
@@ -200,7 +215,12 @@ ac_status ac_set_online(ac_core *core, int32_t online);
 
 /* Sets the function that receives events (NULL removes it). Events:
 ** operationQueued, operationSynced, operationFailed, syncPaused,
-** statusChanged, deadlineApproaching. */
+** statusChanged, deadlineApproaching. Returns once no call of the previous
+** handler runs any more (waiting for one under way), so the app may free
+** the previous context at once. Called from inside the handler itself (on
+** the thread running it), it cannot wait for that call: it sets the new
+** handler and returns AC_OK at once; the previous context is then in use
+** until the handler returns. AC_ERR_ARGUMENT on a closed core. */
 ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *context);
 
 /* Runs one operation. `arguments_json` is an object, or NULL for none.
@@ -295,9 +315,11 @@ void ac_string_free(char *string);
 **      of the configuration, which the core enforces itself), or ac_close().
 **      It then calls cancel(context, request), at most once, and the call
 **      that made the request gets AC_ERR_NETWORK (error.detail "timeout: ..."
-**      or "cancelled: ..."). The app should stop the exchange, and must still
-**      answer the request (AC_HTTP_CANCELLED is the natural answer, from
-**      inside cancel or later): the answer is ignored, harmlessly.
+**      or "cancelled: ..."). The app should stop the exchange, and should
+**      still answer the request (AC_HTTP_CANCELLED is the natural answer,
+**      from inside cancel or later): the answer is taken and ignored, which
+**      frees the request at once; one that never comes is freed by
+**      ac_close(). Answering again later is refused, harmlessly.
 **
 ** Redirects: the app's stack must not follow them (turn following off, as
 ** the core does for libcurl): a 3xx is answered with ac_http_respond() as
@@ -311,14 +333,24 @@ void ac_string_free(char *string);
 ** "cancelled: ", "interrupted: ", "other: ", then the app's detail.
 **
 ** OWNERSHIP. `info` and everything it points to belong to the library and
-** stay valid, unchanged, until the app has answered the request (even after
-** cancel): the app may read them on another thread while it sends. The
-** `request` handle is valid from send until the app's answer returns;
-** answering twice, or touching the handle after answering, is undefined. In
-** cancel, `request` is valid for the call even if another thread of the app
-** answered it meanwhile. What the app passes to ac_http_respond() and
-** ac_http_fail() is only read during the call. The ac_transport passed to
-** ac_open_with_transport() is copied; its `context` must stay valid until
+** stay valid, unchanged, until the first of: the app's answer to the
+** request is taken, or ac_close() returns. An app that answers from cancel
+** while its exchange may still run elsewhere copies in send what the
+** exchange needs (as the sample in docs/c-interface.md does); after
+** ac_close() returns it reads no `info` any more. (A request the app never
+** answers is freed by ac_close(), not kept for an answer that may never
+** come.)
+**
+** ANSWERS. The `request` handle is answered once: its first answer is
+** taken; a second answer, an answer after ac_close() returned, and a
+** handle the library never issued (NULL, garbage, a core's) are refused
+** with AC_ERR_ARGUMENT, reading nothing the app passed and changing
+** nothing. So an app that answers in cancel and again when its own
+** exchange ends is safe: cancel's answer is taken, the later one refused.
+** In cancel, `request` has not been answered yet unless another thread of
+** the app answered it meanwhile. What the app passes to ac_http_respond()
+** and ac_http_fail() is only read during the call. The ac_transport passed
+** to ac_open_with_transport() is copied; its `context` must stay valid until
 ** ac_close() returns.
 **
 ** THREADS. send and cancel run on the library's threads (cancel also on the
@@ -389,14 +421,27 @@ typedef struct ac_transport {
 ac_status ac_open_with_transport(const char *config_json, const ac_transport *transport, ac_core **out_core,
                                  char **out_error_json);
 
-/* Answers `request` with the final response: `status` (100 to 599),
+/* Answers `request` with the final response: `status` (200 to 599),
 ** `header_count` header fields (NULL when 0), and `body_length` bytes of
-** body (NULL when 0; at most 1 MiB, else the call fails as the answer was
-** too large). Returns AC_OK, whether or not the core still wanted the answer
-** (after cancel, it is ignored). A malformed answer (a status out of range,
-** a NULL name or value, NULL with a length) still answers the request, as a
-** failure, and returns AC_ERR_ARGUMENT; so does a NULL `request`, which
-** answers nothing. Buffers are only read during the call. Since 1.2.0. */
+** body (NULL when 0). Returns AC_OK, whether or not the core still wanted
+** the answer (after cancel, it is ignored).
+**
+** Limits, the same for every transport of the core (libcurl's too): at
+** most 500 header fields, and 262 144 bytes of them counted as on the wire
+** (each name, value, ": " and CRLF); at most 1 MiB of body. Over them the
+** call that made the request fails as the answer was too large
+** (error.detail "responseTooLarge: ..."), and AC_OK is returned; fields
+** are read only as far as the limits allow.
+**
+** A malformed answer still answers the request, as a failure
+** (error.detail "other: the app's transport answered ..."), and returns
+** AC_ERR_ARGUMENT: a status out of range; a 1xx, which is not a final
+** response (the app's stack must wait for the final one); a NULL name or
+** value; NULL with a length; a `header_count` or `body_length` over
+** PTRDIFF_MAX, which no buffer has (SIZE_MAX, say: an `n - 1` with n 0),
+** refused before anything is read. A `request` already answered, closed or
+** never issued is refused with AC_ERR_ARGUMENT before anything is read
+** (see ANSWERS above). Buffers are only read during the call. Since 1.2.0. */
 ac_status ac_http_respond(ac_http_request *request, int32_t status, const ac_http_header *headers,
                           size_t header_count, const uint8_t *body, size_t body_length);
 
@@ -405,7 +450,8 @@ ac_status ac_http_respond(ac_http_request *request, int32_t status, const ac_htt
 ** for none; never put a header or a body in it, it is shown in
 ** error.detail). Returns AC_OK, whether or not the
 ** core still wanted the answer; an unknown kind answers as AC_HTTP_OTHER
-** and returns AC_ERR_ARGUMENT; a NULL `request` answers nothing and returns
+** and returns AC_ERR_ARGUMENT; a `request` already answered, closed or
+** never issued (NULL included) answers nothing and returns
 ** AC_ERR_ARGUMENT. Since 1.2.0. */
 ac_status ac_http_fail(ac_http_request *request, ac_http_failure failure, const char *detail);
 
