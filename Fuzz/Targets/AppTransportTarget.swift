@@ -141,7 +141,7 @@ public func fuzzAppTransport(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
 
     var transport = ac_transport(version: UInt32(AC_TRANSPORT_VERSION), context: context.toOpaque(),
                                  send: fuzzSend, cancel: fuzzCancel)
-    let config = #"{"backend":"allmine","baseURL":"http://app.invalid","databasePath":"\#(appTransportStore)","timeoutSeconds":\#(timeout)}"#
+    let config = #"{"backend":"allmine","baseURL":"https://app.invalid","databasePath":"\#(appTransportStore)","timeoutSeconds":\#(timeout)}"#
     var opened: OpaquePointer?
     var error: UnsafeMutablePointer<CChar>?
     precondition(ac_open_with_transport(config, &transport, &opened, &error) == 0, "ac_open_with_transport")

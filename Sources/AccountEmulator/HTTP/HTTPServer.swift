@@ -82,6 +82,12 @@ package final class HTTPServer: Sendable {
     /// Connections accepted and not yet closed; 0 once `stop()` returned.
     package var openConnectionCount: Int { context.openConnectionCount }
 
+    /// Waits, blocking the calling thread, until every connection accepted
+    /// so far has closed, at most `seconds`; false when one is still open.
+    package func waitUntilNoOpenConnections(seconds: Double) -> Bool {
+        context.waitUntilNoConnections(seconds: seconds)
+    }
+
     /// Stops gracefully, and returns when every thread of the server ended.
     ///
     /// New connections are refused; idle kept-alive connections are closed;

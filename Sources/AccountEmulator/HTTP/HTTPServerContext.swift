@@ -24,6 +24,9 @@ final class HTTPServerContext: Sendable {
     private let lastConnectionID = Atomic<Int>(0)
     /// Connections accepted and not yet closed.
     private let openConnections = Atomic<Int>(0)
+    /// Entered for each connection accepted, left when it closes: what
+    /// waits for every connection to close waits on it.
+    private let connections = DispatchGroup()
     /// Entered for the accepting thread and each connection thread, left
     /// when one ends: `stop()` waits on it.
     let threads = DispatchGroup()
@@ -88,11 +91,19 @@ final class HTTPServerContext: Sendable {
     /// Counts a connection as open, until `connectionClosed()`.
     func connectionOpened() {
         openConnections.wrappingAdd(1, ordering: .relaxed)
+        connections.enter()
     }
 
     /// Counts a connection as closed.
     func connectionClosed() {
         openConnections.wrappingSubtract(1, ordering: .relaxed)
+        connections.leave()
+    }
+
+    /// Waits until no connection is open, at most `seconds`; false when one
+    /// still is.
+    func waitUntilNoConnections(seconds: Double) -> Bool {
+        connections.wait(timeout: .now() + seconds) == .success
     }
 
     /// Connections accepted and not yet closed.

@@ -92,7 +92,7 @@ static const ac_http_header response_headers[] = {{"Content-Type", "application/
 
 int my_stack_perform(const char *method, const char *url, const ac_http_header *headers, size_t header_count,
                      const uint8_t *body, size_t body_length, uint32_t timeout_ms, my_response *response) {
-  int ok = method != NULL && url != NULL && strncmp(url, "http://app.invalid/", 19) == 0 && timeout_ms == 100 &&
+  int ok = method != NULL && url != NULL && strncmp(url, "https://app.invalid/", 20) == 0 && timeout_ms == 100 &&
            (header_count == 0 || headers != NULL) && (body_length == 0 || body != NULL);
   for (size_t i = 0; ok && i < header_count; i++) ok = headers[i].name != NULL && headers[i].value != NULL;
   pthread_mutex_lock(&lock);
@@ -130,7 +130,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   int requests = atoi(argv[2]);
-  char *config = allmine_config("http://app.invalid", argv[1], "\"timeoutSeconds\": 0.1");
+  char *config = allmine_config("https://app.invalid", argv[1], "\"timeoutSeconds\": 0.1");
   ac_core *core = NULL;
   char *error = NULL;
   ac_status opened = my_open(config, &core, &error);

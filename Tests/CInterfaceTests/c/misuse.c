@@ -90,7 +90,7 @@ static ac_http_request *wait_for_request(host *h, int index) {
 }
 
 static ac_core *open_with(host *h, const char *database_path, const char *extra) {
-  char *config = allmine_config("http://app.invalid", database_path, extra);
+  char *config = allmine_config("https://app.invalid", database_path, extra);
   ac_transport transport = {AC_TRANSPORT_VERSION, h, host_send, host_cancel};
   ac_core *core = NULL;
   char *error = NULL;
