@@ -54,22 +54,16 @@ struct DocSampleTests {
         #expect(result.output.contains("doc_sample: all"), "\(result.output)")
     }
 
-    /// As `AppTransportTests.underValgrind`: the build's library without its
-    /// debug sections (valgrind cannot read the toolchain's DWARF 5).
+    /// As `AppTransportTests.underValgrind`: the optimized library apps run
+    /// (`CInterface.libraryForValgrind`), with `Tests/valgrind.supp`.
     @Test("the sample holds 100 requests answered after the timeout under valgrind", .timeLimit(.minutes(8)),
           .disabled(if: CInterface.librarySanitized, "valgrind and the sanitizers exclude each other"))
     func underValgrind() async throws {
-        try #require(fileExists(CInterface.buildLibrary), "no \(CInterface.buildLibrary): build it first (swift build)")
         let directory = try TemporaryDirectory()
-        let stripped = try await execute("objcopy", ["--strip-debug", CInterface.buildLibrary,
-                                                     directory.file("libAccountCoreC.so")])
-        try #require(stripped.status == 0, "objcopy --strip-debug failed: \(stripped.errorOutput)")
+        try await CInterface.libraryForValgrind(in: directory)
         let program = try await Self.compileSample(in: directory, compiler: CInterface.compiler,
                                                    libraryDirectory: directory.path)
-        var arguments = ["--tool=memcheck", "--leak-check=full", "--errors-for-leak-kinds=definite",
-                         "--show-leak-kinds=definite", "--error-exitcode=99", "--num-callers=40"]
-        let suppressions = CInterface.cSources + "/valgrind.supp"
-        if fileExists(suppressions) { arguments.append("--suppressions=" + suppressions) }
+        var arguments = CInterface.valgrindOptions
         arguments += [program, directory.file("store.sqlite"), Self.requests]
         let result = try await CInterface.run("valgrind", arguments, seconds: 400)
         #expect(result.status != 99 && result.errorOutput.contains("ERROR SUMMARY: 0 errors"),
