@@ -32,7 +32,7 @@ public enum Acct {
         do {
             let invocation = try Invocation.parse(arguments)
             let settings = try Settings(invocation, environment: environment)
-            localizer = Localizer(language: settings.language, offset: settings.timezone)
+            localizer = Localizer(language: settings.language, zone: settings.zone)
             if invocation.version {
                 console.line("acct \(version)")
                 return ExitStatus.done.rawValue
@@ -70,7 +70,8 @@ struct Settings {
     /// The prompt's history: `$XDG_STATE_HOME/acct/history`.
     var historyPath: String
     var language: Language
-    var timezone: UTCOffset
+    /// Where dates are shown: `--timezone`'s fixed offset, else the system's zone.
+    var zone: any OffsetZone
     var platform: ClientPlatform
     var deviceID: String?
     var appVersion: String?
@@ -103,9 +104,12 @@ struct Settings {
         } else {
             language = Language.fromEnvironment(environment)
         }
-        let zone = value(invocation.timezone, "ACCT_TIMEZONE") ?? "UTC"
-        guard let offset = UTCOffset(zone) else { throw .badValue(option: "--timezone", value: zone) }
-        timezone = offset
+        if let text = value(invocation.timezone, "ACCT_TIMEZONE") {
+            guard let offset = UTCOffset(text) else { throw .badTimezone(text) }
+            zone = offset
+        } else {
+            zone = SystemZone()
+        }
         let platformName = invocation.platform ?? "web"
         guard let parsedPlatform = ClientPlatform(rawValue: platformName) else {
             throw .badValue(option: "--platform", value: platformName)
@@ -172,7 +176,9 @@ struct Runner {
                 emulator = started
             }
         }
-        var client = ClientConfiguration(baseURL: baseURL, language: settings.language, timezone: settings.timezone,
+        // X-Timezone is the offset in force now (sent only if the server lists it).
+        let offsetNow = settings.zone.offset(at: SystemClock().now())
+        var client = ClientConfiguration(baseURL: baseURL, language: settings.language, timezone: offsetNow,
                                          platform: settings.platform, appVersion: settings.appVersion,
                                          deviceID: settings.deviceID, allowInsecureHTTP: settings.allowInsecureHTTP)
         client.totalTimeout = 30

@@ -13,7 +13,7 @@ enum CommandTable {
         OptionSpec("--account", .text("ID"), variable: "ACCT_ACCOUNT", help: .helpAccount),
         OptionSpec("--db", .path("PATH"), variable: "ACCT_DB", help: .helpDb),
         OptionSpec("--lang", .choice("en|tr", Language.allCases.map(\.rawValue)), variable: "ACCT_LANG", help: .helpLang),
-        OptionSpec("--timezone", .choice("UTC±HH:MM", UTCOffset.all.map(\.description)), variable: "ACCT_TIMEZONE",
+        OptionSpec("--timezone", .text("UTC±HH:MM"), variable: "ACCT_TIMEZONE",
                    help: .helpTimezone),
         OptionSpec("--platform", .choice("P", ClientPlatform.allCases.map(\.rawValue)), help: .helpPlatform),
         OptionSpec("--device-id", .text("D"), help: .helpDeviceId),

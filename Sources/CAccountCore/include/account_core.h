@@ -360,7 +360,9 @@ typedef struct ac_http_request_info {
 /* Why no response came, for ac_http_fail(). Append only. */
 typedef int32_t ac_http_failure;
 enum {
-  AC_HTTP_NO_CONNECTION = 1, /* no network; the host did not resolve, refused, or is unreachable */
+  AC_HTTP_NO_CONNECTION = 1, /* no network; the host did not resolve, refused, or is unreachable:
+                                nothing left the device (the core counts the request as not sent;
+                                once a connection was made, answer TIMEOUT, TLS or INTERRUPTED) */
   AC_HTTP_TIMEOUT = 2,       /* the app's own connect or read timeout ran out */
   AC_HTTP_TLS = 3,           /* the TLS handshake or the certificate (or pin) check failed */
   AC_HTTP_CANCELLED = 4,     /* the exchange was cancelled (after cancel(), or by the app) */
