@@ -72,6 +72,9 @@ struct Settings {
     var language: Language
     /// Where dates are shown: `--timezone`'s fixed offset, else the system's zone.
     var zone: any OffsetZone
+    /// The device's clock: the system's, or one that starts at `ACCT_NOW`
+    /// (an ISO 8601 instant, for tests and demos) and runs from there.
+    var clock: any WallClock
     var platform: ClientPlatform
     var deviceID: String?
     var appVersion: String?
@@ -109,6 +112,12 @@ struct Settings {
             zone = offset
         } else {
             zone = SystemZone()
+        }
+        if let text = environment["ACCT_NOW"], !text.isEmpty {
+            guard let start = ISO8601.parse(text) else { throw .badValue(option: "ACCT_NOW", value: text) }
+            clock = SkewCorrectedClock(base: SystemClock(), skew: ClockSkew(serverTime: start, observedAt: SystemClock().now()))
+        } else {
+            clock = SystemClock()
         }
         let platformName = invocation.platform ?? "web"
         guard let parsedPlatform = ClientPlatform(rawValue: platformName) else {
@@ -177,7 +186,7 @@ struct Runner {
             }
         }
         // X-Timezone is the offset in force now (sent only if the server lists it).
-        let offsetNow = settings.zone.offset(at: SystemClock().now())
+        let offsetNow = settings.zone.offset(at: settings.clock.now())
         var client = ClientConfiguration(baseURL: baseURL, language: settings.language, timezone: offsetNow,
                                          platform: settings.platform, appVersion: settings.appVersion,
                                          deviceID: settings.deviceID, allowInsecureHTTP: settings.allowInsecureHTTP)
@@ -185,7 +194,8 @@ struct Runner {
         let session = try Session(configuration: SessionConfiguration(backend: settings.backend, client: client,
                                                                       databasePath: settings.databasePath,
                                                                       account: account),
-                                  token: token, online: !settings.offline, automaticSync: backgroundSync,
+                                  token: token, clock: settings.clock, online: !settings.offline,
+                                  automaticSync: backgroundSync,
                                   createDirectory: true)
         return (session, emulator)
     }
@@ -258,7 +268,7 @@ struct Runner {
             console.line(String(decoding: Session.errorJSON(error, localizer: localizer, operation: operation).encoded,
                                 as: UTF8.self))
         } else {
-            let output = HumanOutput(localizer: localizer, console: console, now: SystemClock().now())
+            let output = HumanOutput(localizer: localizer, console: console, now: settings.clock.now())
             for line in output.lines(for: error, operation: operation) { console.error(line) }
         }
     }
