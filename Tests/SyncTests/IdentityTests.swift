@@ -431,3 +431,35 @@ struct IdentityTests {
         #expect(report.sent == 1, "\(report)")
     }
 }
+
+/// A transport whose every exchange fails the same way.
+private struct FailingTransport: HTTPTransport {
+    let kind: TransportFailure.Kind
+    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+        throw TransportFailure(kind, detail: "always \(kind.rawValue)")
+    }
+}
+
+@Suite("Sync engine: what never left the device still cancels out")
+struct NeverSentTests {
+    @Test("after attempts that failed so, a request and its cancel cancel out only when nothing could have left",
+          arguments: [(TransportFailure.Kind.noConnection, true), (.timeout, false), (.tls, false), (.interrupted, false),
+                      (.cancelled, false), (.other, false)])
+    func failureKinds(kind: TransportFailure.Kind, cancelsOut: Bool) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let client = try AccountClient(backend: AllmineBackend(),
+                                       configuration: ClientConfiguration(baseURL: "https://api.allmine.example"),
+                                       store: store, transport: FailingTransport(kind: kind), token: "t0ken",
+                                       account: "user-1")
+        let engine = SyncEngine(client: client, online: true)
+        let request = try #require(try await engine.requestDeletion().queuedOperation)
+        let tried = try #require(try store.outboxOfEveryone().first)
+        #expect(tried.id == request.id)
+        #expect(tried.attempts >= 1, "\(tried)")
+        #expect(tried.mayHaveBeenSent == !cancelsOut, "\(tried)")
+        let cancel = try await engine.cancelDeletion()
+        #expect(cancel.isCoalesced == cancelsOut)
+        #expect(try store.outboxOfEveryone().map(\.kind) == (cancelsOut ? [] : [.requestDeletion, .cancelDeletion]))
+    }
+}
