@@ -100,8 +100,10 @@ public struct AllmineBackend: AccountBackend {
     /// contract's values; free text was checked for control characters.
     static func headers(_ configuration: ClientConfiguration) -> [String: String] {
         var headers = ["X-Language": configuration.language.rawValue,
-                       "X-Timezone": configuration.timezone.description,
                        "X-Platform": configuration.platform.rawValue]
+        // An offset the server does not list is left out (its default),
+        // never sent to be refused with a 400.
+        if configuration.timezone.isServerAccepted { headers["X-Timezone"] = configuration.timezone.description }
         if let version = configuration.appVersion { headers["X-App-Version"] = version }
         if let device = configuration.deviceID { headers["X-Device-ID"] = device }
         return headers

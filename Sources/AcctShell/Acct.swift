@@ -32,7 +32,7 @@ public enum Acct {
         do {
             let invocation = try Invocation.parse(arguments)
             let settings = try Settings(invocation, environment: environment)
-            localizer = Localizer(language: settings.language, offset: settings.timezone)
+            localizer = Localizer(language: settings.language, zone: settings.zone)
             if invocation.version {
                 console.line("acct \(version)")
                 return ExitStatus.done.rawValue
@@ -70,7 +70,11 @@ struct Settings {
     /// The prompt's history: `$XDG_STATE_HOME/acct/history`.
     var historyPath: String
     var language: Language
-    var timezone: UTCOffset
+    /// Where dates are shown: `--timezone`'s fixed offset, else the system's zone.
+    var zone: any OffsetZone
+    /// The device's clock: the system's, or one that starts at `ACCT_NOW`
+    /// (an ISO 8601 instant, for tests and demos) and runs from there.
+    var clock: any WallClock
     var platform: ClientPlatform
     var deviceID: String?
     var appVersion: String?
@@ -103,9 +107,18 @@ struct Settings {
         } else {
             language = Language.fromEnvironment(environment)
         }
-        let zone = value(invocation.timezone, "ACCT_TIMEZONE") ?? "UTC"
-        guard let offset = UTCOffset(zone) else { throw .badValue(option: "--timezone", value: zone) }
-        timezone = offset
+        if let text = value(invocation.timezone, "ACCT_TIMEZONE") {
+            guard let offset = UTCOffset(text) else { throw .badTimezone(text) }
+            zone = offset
+        } else {
+            zone = SystemZone()
+        }
+        if let text = environment["ACCT_NOW"], !text.isEmpty {
+            guard let start = ISO8601.parse(text) else { throw .badValue(option: "ACCT_NOW", value: text) }
+            clock = SkewCorrectedClock(base: SystemClock(), skew: ClockSkew(serverTime: start, observedAt: SystemClock().now()))
+        } else {
+            clock = SystemClock()
+        }
         let platformName = invocation.platform ?? "web"
         guard let parsedPlatform = ClientPlatform(rawValue: platformName) else {
             throw .badValue(option: "--platform", value: platformName)
@@ -172,14 +185,17 @@ struct Runner {
                 emulator = started
             }
         }
-        var client = ClientConfiguration(baseURL: baseURL, language: settings.language, timezone: settings.timezone,
+        // X-Timezone is the offset in force now (sent only if the server lists it).
+        let offsetNow = settings.zone.offset(at: settings.clock.now())
+        var client = ClientConfiguration(baseURL: baseURL, language: settings.language, timezone: offsetNow,
                                          platform: settings.platform, appVersion: settings.appVersion,
                                          deviceID: settings.deviceID, allowInsecureHTTP: settings.allowInsecureHTTP)
         client.totalTimeout = 30
         let session = try Session(configuration: SessionConfiguration(backend: settings.backend, client: client,
                                                                       databasePath: settings.databasePath,
                                                                       account: account),
-                                  token: token, online: !settings.offline, automaticSync: backgroundSync,
+                                  token: token, clock: settings.clock, online: !settings.offline,
+                                  automaticSync: backgroundSync,
                                   createDirectory: true)
         return (session, emulator)
     }
@@ -252,7 +268,7 @@ struct Runner {
             console.line(String(decoding: Session.errorJSON(error, localizer: localizer, operation: operation).encoded,
                                 as: UTF8.self))
         } else {
-            let output = HumanOutput(localizer: localizer, console: console, now: SystemClock().now())
+            let output = HumanOutput(localizer: localizer, console: console, now: settings.clock.now())
             for line in output.lines(for: error, operation: operation) { console.error(line) }
         }
     }

@@ -13,8 +13,9 @@ enum CommandTable {
         OptionSpec("--account", .text("ID"), variable: "ACCT_ACCOUNT", help: .helpAccount),
         OptionSpec("--db", .path("PATH"), variable: "ACCT_DB", help: .helpDb),
         OptionSpec("--lang", .choice("en|tr", Language.allCases.map(\.rawValue)), variable: "ACCT_LANG", help: .helpLang),
-        OptionSpec("--timezone", .choice("UTC±HH:MM", UTCOffset.all.map(\.description)), variable: "ACCT_TIMEZONE",
-                   help: .helpTimezone),
+        // Tab offers the servers' 37 offsets; any other real one is taken too.
+        OptionSpec("--timezone", .choice("UTC±HH:MM", UTCOffset.serverAccepted.map(\.description)),
+                   variable: "ACCT_TIMEZONE", help: .helpTimezone),
         OptionSpec("--platform", .choice("P", ClientPlatform.allCases.map(\.rawValue)), help: .helpPlatform),
         OptionSpec("--device-id", .text("D"), help: .helpDeviceId),
         OptionSpec("--app-version", .text("V"), help: .helpAppVersion),

@@ -60,6 +60,7 @@ enum Help {
         case .unknownOption(let option): localizer.text(.usageUnknownOption, ["option": option])
         case .missingValue(let option): localizer.text(.usageMissingValue, ["option": option])
         case .badValue(let option, let value): localizer.text(.usageBadValue, ["option": option, "value": value])
+        case .badTimezone(let value): localizer.text(.usageBadTimezone, ["value": value])
         case .missingArgument(let command, let argument):
             localizer.text(.usageMissingArgument, ["command": command, "argument": argument])
         case .incompleteCommand(let command, let choices):

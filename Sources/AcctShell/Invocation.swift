@@ -69,6 +69,8 @@ enum UsageError: Error, Equatable {
     case unknownOption(String)
     case missingValue(option: String)
     case badValue(option: String, value: String)
+    /// `--timezone` (or `ACCT_TIMEZONE`) that is no offset from UTC-12:00 to UTC+14:00.
+    case badTimezone(String)
     case missingArgument(command: String, argument: String)
     /// `delete` alone: which of its commands.
     case incompleteCommand(String, choices: [String])

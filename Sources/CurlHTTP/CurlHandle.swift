@@ -150,6 +150,14 @@ final class CurlHandle: @unchecked Sendable {
         return code
     }
 
+    /// CURLINFO_REQUEST_SIZE: the bytes of request curl sent during the last
+    /// transfer, over every connection it tried (0 when none left).
+    func requestBytesSent() -> Int {
+        var size = 0
+        guard ccurl_getinfo_long(easy, CURLINFO_REQUEST_SIZE, &size) == CURLE_OK else { return 0 }
+        return size
+    }
+
     /// What curl wrote to the error buffer during the last transfer.
     var errorDetail: String {
         errorBuffer[Int(CURL_ERROR_SIZE) - 1] = 0

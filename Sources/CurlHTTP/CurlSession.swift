@@ -92,7 +92,17 @@ package final class CurlSession: Sendable {
             try handle.configure(for: request, configuration: configuration, transfer: transfer, headerList: headerList)
             let code = try handle.run(isCancelled: isCancelled)
             guard code == CURLE_OK else {
-                throw CurlError(curlCode: code, detail: handle.errorDetail, exceededLimit: transfer.exceededLimit)
+                let error = CurlError(curlCode: code, detail: handle.errorDetail, exceededLimit: transfer.exceededLimit)
+                // A kept-alive connection that died under the request is
+                // retried by curl on a new one; if that connect fails, the
+                // request may still have reached the server on the first:
+                // then it is not "could not connect" (nothing sent) but a send
+                // that failed.
+                if error.kind == .couldNotConnect || error.kind == .couldNotResolve, handle.requestBytesSent() > 0 {
+                    throw CurlError(kind: .sendFailed, code: error.code,
+                                    message: error.message + " (after the request was sent on a kept-alive connection)")
+                }
+                throw error
             }
             return CurlResponse(status: try handle.responseCode(), headers: transfer.headers, body: transfer.body)
         }

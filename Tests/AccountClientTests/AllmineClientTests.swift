@@ -262,3 +262,18 @@ struct AllmineClientTests {
         await expectError(.network) { () async throws(AccountError) in try await engine.stats() }
     }
 }
+
+@Suite("Client: X-Timezone only for the offsets the server lists")
+struct AllmineTimezoneHeaderTests {
+    @Test("UTC+05:45 and UTC+03:00 are sent; UTC-08:00, UTC-02:30 and UTC+05:20 are left out (the server's default), never a 400",
+          arguments: [("UTC+05:45", true), ("UTC+03:00", true), ("UTC", true), ("UTC-08:00", false), ("UTC-02:30", false),
+                      ("UTC+05:20", false)])
+    func header(offset text: String, sent: Bool) throws {
+        let offset = try #require(UTCOffset(text))
+        let configuration = ClientConfiguration(baseURL: "https://api.allmine.example", timezone: offset)
+        let request = try AllmineBackend().request(for: .profile,
+                                                   context: BackendContext(configuration: configuration, now: Instant(secondsSince1970: 0)))
+        #expect(request.headers["X-Timezone"] == (sent ? offset.description : nil))
+        #expect(request.headers["X-Language"] == "en")
+    }
+}

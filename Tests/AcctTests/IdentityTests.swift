@@ -195,6 +195,27 @@ struct AcctIdentityTests {
         #expect(json?["queued"] == [])
     }
 
+    @Test("a request refused by a closed port, then its cancel: they cancel out, and the live server sees neither")
+    func refusedRequestCancelsOut() async throws {
+        let harness = try Harness()
+        let erin = try await harness.makeUser("erin")
+        let live = try Typist(harness)
+        let away = live.at("http://127.0.0.1:1")
+
+        var result = try await away("--token", erin.token, "delete", "request")
+        #expect(result.status == 3, "\(result.errorOutput)")
+        result = try await away("--token", erin.token, "delete", "cancel")
+        #expect(result.status == 0, "\(result.output)\(result.errorOutput)")
+        #expect(try await away("--token", erin.token, "outbox", "--all").output == "Nothing is queued.\n")
+        result = try await live("--token", erin.token, "sync")
+        #expect(result.status == 0, "\(result.errorOutput)")
+        #expect(result.output == "0 changes sent.\n")
+        #expect(try await harness.mutations().isEmpty)
+        let writes = try await harness.writes()
+        #expect(writes.isEmpty, "\(writes)")
+        #expect(try await harness.serverUser(erin)["deletion"]?["status"] == "none")
+    }
+
     @Test("a request queued against an unreachable base URL with a new token is sent once on the live one")
     func baseURLChangeRequest() async throws {
         let harness = try Harness()

@@ -190,3 +190,60 @@ struct MessageTests {
         #expect(Language.fromEnvironment(variables) == language)
     }
 }
+
+/// Los Angeles in 2027 as a zone with one rule: winter time (-08:00) until
+/// 14 March 2027, 10:00 UTC, summer time (-07:00) after.
+private struct ChangingZone: OffsetZone {
+    static let change = Instant(secondsSince1970: 1_805_018_400) // 2027-03-14T10:00:00Z
+    func offset(at instant: Instant) -> UTCOffset {
+        UTCOffset(minutes: instant.millisecondsSince1970 < Self.change.millisecondsSince1970 ? -480 : -420) ?? .utc
+    }
+}
+
+@Suite("Localization: offsets and zones")
+struct ZoneTests {
+    @Test("any real offset parses: UTC-08:00, UTC+05:45, UTC-02:30, the ends, odd minutes",
+          arguments: [("UTC-08:00", -480), ("UTC+05:45", 345), ("UTC-02:30", -150), ("UTC", 0), ("UTC+00:00", 0),
+                      ("UTC-12:00", -720), ("UTC+14:00", 840), ("UTC+05:20", 320)])
+    func accepted(text: String, minutes: Int) throws {
+        let offset = try #require(UTCOffset(text))
+        #expect(offset.minutes == minutes)
+        #expect(UTCOffset(minutes: minutes) == offset)
+    }
+
+    @Test("out of range or not an offset is refused",
+          arguments: ["UTC+15:00", "UTC-12:30", "UTC+14:01", "UTC+05:60", "UTC+5:45", "utc+05:45", "GMT+03:00",
+                      "+03:00", "UTC+05:45 ", "Europe/Istanbul", "", "UTC+0a:00"])
+    func refused(text: String) {
+        #expect(UTCOffset(text) == nil)
+    }
+
+    @Test("only the contract's 37 offsets are sent as X-Timezone")
+    func serverAccepted() throws {
+        #expect(UTCOffset.serverAccepted.count == 37)
+        #expect(try #require(UTCOffset("UTC+05:45")).isServerAccepted)
+        #expect(try #require(UTCOffset("UTC+03:00")).isServerAccepted)
+        #expect(!(try #require(UTCOffset("UTC-08:00")).isServerAccepted))
+        #expect(!(try #require(UTCOffset("UTC-02:30")).isServerAccepted))
+        #expect(!(try #require(UTCOffset("UTC+05:20")).isServerAccepted))
+        #expect(UTCOffset.serverAccepted.allSatisfy { UTCOffset($0.description) == $0 })
+    }
+
+    @Test("each date shows the offset in force at it: across a daylight-saving change, an hour apart")
+    func daylightSaving() throws {
+        let firstOfMarch = Instant(secondsSince1970: 1_803_895_200) // 2027-03-01T10:00:00Z
+        let deadline = firstOfMarch.adding(seconds: 30 * 86_400)
+        let english = Localizer(language: .english, zone: ChangingZone())
+        #expect(english.dateTime(firstOfMarch) == "March 1, 2027, 2:00 AM (UTC-08:00)")
+        #expect(english.dateTime(deadline) == "March 31, 2027, 3:00 AM (UTC-07:00)")
+        #expect(Localizer(language: .turkish, zone: ChangingZone()).dateTime(deadline) == "31 Mart 2027 03:00 (UTC-07:00)")
+        // A fixed offset shows the same instant an hour off.
+        let fixed = Localizer(language: .english, offset: try #require(UTCOffset("UTC-08:00")))
+        #expect(fixed.dateTime(deadline) == "March 31, 2027, 2:00 AM (UTC-08:00)")
+        // The last minute before the change and the first after it.
+        let before = ChangingZone.change.adding(seconds: -60)
+        #expect(english.dateTime(before) == "March 14, 2027, 1:59 AM (UTC-08:00)")
+        #expect(english.dateTime(ChangingZone.change) == "March 14, 2027, 3:00 AM (UTC-07:00)")
+        #expect(english.relativeDay(deadline, from: firstOfMarch) == "in 30 days")
+    }
+}

@@ -168,6 +168,50 @@ struct IdentityTests {
         #expect(try await harness.user(alice.id)["deletion"]?["status"] == "cancelled")
     }
 
+    @Test("a request refused before sending (connection refused) and its cancel cancel out: the server sees neither", arguments: Transport.allCases)
+    func refusedConnectionCancelsOut(_ transport: Transport) async throws {
+        let scene = try await AliceAndBob(transport)
+        let (harness, alice, store) = (scene.harness, scene.alice, scene.store)
+        // Over curl 127.0.0.1:1 refuses the connection; in memory any URL
+        // but the emulator's is no connection.
+        let refused = try device(harness, store: store, baseURL: "http://127.0.0.1:1", token: alice.token)
+        let request = try #require(try await refused.requestDeletion().queuedOperation)
+        _ = try await refused.sync()
+        let tried = try #require(try store.outboxOfEveryone().first)
+        #expect(tried.id == request.id)
+        #expect(tried.attempts >= 1 && tried.attemptsNotSent == tried.attempts, "\(tried)")
+        #expect(!tried.mayHaveBeenSent)
+        #expect(try await refused.cancelDeletion().isCoalesced)
+        #expect(try store.outboxOfEveryone().isEmpty)
+
+        let live = try device(harness, store: store, token: alice.token)
+        #expect(try await live.sync() == .init(sent: 0, failed: 0, remaining: 0))
+        #expect(try await harness.applied().isEmpty)
+        #expect(try await harness.requests().filter { $0["method"] != "GET" }.isEmpty)
+        #expect(try await harness.user(alice.id)["deletion"]?["status"] == "none")
+    }
+
+    @Test("a request whose connection broke after it was made may have been sent: its cancel follows it", arguments: Transport.allCases)
+    func interruptedRequestStaysSent(_ transport: Transport) async throws {
+        let scene = try await AliceAndBob(transport)
+        let (harness, alice, store) = (scene.harness, scene.alice, scene.store)
+        // Every try closes (curl may retry once on a kept-alive connection).
+        try await harness.inject("closeBeforeAnswer", "POST", "/api/v1/users/me/account-deletion", count: 10)
+        let engine = try device(harness, store: store, token: alice.token)
+        let request = try #require(try await engine.requestDeletion().queuedOperation)
+        let tried = try #require(try store.outboxOfEveryone().first)
+        #expect(tried.id == request.id && tried.attempts == 1 && tried.attemptsNotSent == 0, "\(tried)")
+        #expect(tried.mayHaveBeenSent)
+        engine.setOnline(false)
+        #expect(try await engine.cancelDeletion().queuedOperation != nil)
+        #expect(try store.outboxOfEveryone().map(\.kind) == [.requestDeletion, .cancelDeletion])
+        try await harness.control("DELETE", "faults")
+        engine.setOnline(true)
+        await engine.settled()
+        _ = try await engine.sync()
+        #expect(try await harness.applied().map(\.action) == ["requestDeletion", "cancelDeletion"])
+    }
+
     @Test("Allmine: queued under a token nobody confirmed, synced by another user: nothing sent; by the first: once", arguments: Transport.allCases)
     func unconfirmedAllmine(_ transport: Transport) async throws {
         let scene = try await AliceAndBob(transport)
@@ -385,5 +429,37 @@ struct IdentityTests {
         harness.clock.advance(by: 2)
         report = try await engine.sync()
         #expect(report.sent == 1, "\(report)")
+    }
+}
+
+/// A transport whose every exchange fails the same way.
+private struct FailingTransport: HTTPTransport {
+    let kind: TransportFailure.Kind
+    func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+        throw TransportFailure(kind, detail: "always \(kind.rawValue)")
+    }
+}
+
+@Suite("Sync engine: what never left the device still cancels out")
+struct NeverSentTests {
+    @Test("after attempts that failed so, a request and its cancel cancel out only when nothing could have left",
+          arguments: [(TransportFailure.Kind.noConnection, true), (.timeout, false), (.tls, false), (.interrupted, false),
+                      (.cancelled, false), (.other, false)])
+    func failureKinds(kind: TransportFailure.Kind, cancelsOut: Bool) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"))
+        let client = try AccountClient(backend: AllmineBackend(),
+                                       configuration: ClientConfiguration(baseURL: "https://api.allmine.example"),
+                                       store: store, transport: FailingTransport(kind: kind), token: "t0ken",
+                                       account: "user-1")
+        let engine = SyncEngine(client: client, online: true)
+        let request = try #require(try await engine.requestDeletion().queuedOperation)
+        let tried = try #require(try store.outboxOfEveryone().first)
+        #expect(tried.id == request.id)
+        #expect(tried.attempts >= 1, "\(tried)")
+        #expect(tried.mayHaveBeenSent == !cancelsOut, "\(tried)")
+        let cancel = try await engine.cancelDeletion()
+        #expect(cancel.isCoalesced == cancelsOut)
+        #expect(try store.outboxOfEveryone().map(\.kind) == (cancelsOut ? [] : [.requestDeletion, .cancelDeletion]))
     }
 }

@@ -5,7 +5,8 @@ public struct ClientConfiguration: Hashable, Sendable {
     public var baseURL: String
     /// The language of texts, sent as `X-Language` where the back end takes it.
     public var language: Language
-    /// The offset dates are shown in, sent as `X-Timezone`.
+    /// The user's offset now, sent as `X-Timezone` when the server accepts
+    /// it (`UTCOffset.isServerAccepted`), else left out.
     public var timezone: UTCOffset
     /// The platform, sent as `X-Platform`.
     public var platform: ClientPlatform

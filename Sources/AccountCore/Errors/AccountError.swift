@@ -53,11 +53,21 @@ public struct AccountError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Seconds the server asked to wait before trying again (`Retry-After`,
     /// on 429 and 503 alike); nil when it said nothing.
     public let retryAfter: Int?
+    /// The request failed before any byte could reach the server (the
+    /// connection was refused, the host did not resolve, no route): what it
+    /// carried was certainly not applied. A timeout or a broken connection
+    /// is not this: bytes may have left.
+    let notSent: Bool
 
     /// Creates an error.
     public init(_ reason: Reason, detail: String? = nil, retryAfter: Int? = nil) {
+        self.init(reason, detail: detail, retryAfter: retryAfter, notSent: false)
+    }
+
+    init(_ reason: Reason, detail: String? = nil, retryAfter: Int? = nil, notSent: Bool) {
         self.reason = reason
         self.detail = detail
+        self.notSent = notSent
         if case .rateLimited(let seconds) = reason, retryAfter == nil {
             self.retryAfter = seconds
         } else {

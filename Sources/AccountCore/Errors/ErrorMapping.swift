@@ -27,7 +27,10 @@ extension AccountError {
                       detail: "schema version \(error.found), this build knows up to \(error.supported)")
         case let failure as TransportFailure:
             // The transport's own text is the detail: it never holds a header or a body.
-            self.init(.network, detail: failure.detail)
+            // Only a connection never made is known not to have carried
+            // the request: a timeout, a TLS failure after connecting or a
+            // broken connection may have.
+            self.init(.network, detail: failure.detail, notSent: failure.kind == .noConnection)
         case let error as FileSystemError:
             self.init(.storage(Self.storageProblem(forErrno: error.errno)), detail: error.description)
         case StoreFault.fileRemoved:

@@ -5,16 +5,23 @@
 /// The tables come from `Localization/*.json`, compiled into the core at
 /// build time. The message shown for an error is always ours; what the
 /// server said stays in `AccountError.detail`.
-public struct Localizer: Hashable, Sendable {
+public struct Localizer: Sendable {
     /// The language of the texts.
     public let language: Language
-    /// The offset dates are shown in.
-    public let offset: UTCOffset
+    /// What gives the offset dates are shown in: each date is shown with the
+    /// offset in force at that instant, so a deadline after a
+    /// daylight-saving change shows its own.
+    public let zone: any OffsetZone
 
-    /// Creates a localizer.
+    /// Creates a localizer showing dates at one fixed offset.
     public init(language: Language, offset: UTCOffset = .utc) {
+        self.init(language: language, zone: offset)
+    }
+
+    /// Creates a localizer showing dates in `zone`.
+    public init(language: Language, zone: any OffsetZone) {
         self.language = language
-        self.offset = offset
+        self.zone = zone
     }
 
     // MARK: Texts
@@ -69,16 +76,16 @@ public struct Localizer: Hashable, Sendable {
 
     // MARK: Dates
 
-    /// The local calendar date and time of `date` in `offset`.
+    /// The local calendar date and time of `date`, at the offset in force then.
     private func local(_ date: Instant) -> (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, dayNumber: Int64) {
-        let milliseconds = date.millisecondsSince1970 + Int64(offset.minutes) * 60_000
+        let milliseconds = date.millisecondsSince1970 + Int64(zone.offset(at: date).minutes) * 60_000
         let (dayNumber, millisecondOfDay) = ISO8601.floorDivision(milliseconds, millisecondsPerDay)
         let (year, month, day) = ISO8601.civilDate(fromDaysSince1970: dayNumber)
         let minuteOfDay = millisecondOfDay / 60_000
         return (year, month, day, minuteOfDay / 60, minuteOfDay % 60, dayNumber)
     }
 
-    /// "May 1, 2026" / "1 Mayıs 2026", in `offset`.
+    /// "May 1, 2026" / "1 Mayıs 2026", in `zone`.
     public func date(_ date: Instant) -> String {
         let parts = local(date)
         return text(.formatDate, ["day": String(parts.day), "month": monthName(parts.month), "year": String(parts.year)])
@@ -94,11 +101,11 @@ public struct Localizer: Hashable, Sendable {
         case .turkish:
             "\(parts.hour < 10 ? "0" : "")\(parts.hour):\(minute)"
         }
-        return text(.formatDateTime, ["date": self.date(date), "time": time, "offset": offset.description])
+        return text(.formatDateTime, ["date": self.date(date), "time": time, "offset": zone.offset(at: date).description])
     }
 
     /// "today", "tomorrow", "in 28 days", "yesterday", "3 days ago", counted
-    /// in calendar days of `offset`, not in 24-hour spans.
+    /// in calendar days of `zone`, not in 24-hour spans.
     public func relativeDay(_ date: Instant, from now: Instant) -> String {
         let days = Int(local(date).dayNumber - local(now).dayNumber)
         return switch days {

@@ -39,7 +39,7 @@ extension AccountStore {
 extension Database {
     private static let outboxColumns = """
         id, account, idempotency_key, payload, created_at, attempts, next_attempt_at,
-        last_error, state, deletion_request_id, deadline, credential, not_before
+        last_error, state, deletion_request_id, deadline, credential, not_before, attempts_not_sent
         """
 
     /// What a row is read with: `kind`, to check it is the payload's, and
@@ -50,7 +50,7 @@ extension Database {
     /// statement it finds.
     private static let insertSQL = """
         INSERT INTO outbox (\(outboxColumns), kind)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     func insertOutbox(_ operation: OutboxOperation) throws {
@@ -60,19 +60,19 @@ extension Database {
                      operation.attempts, operation.nextAttemptAt?.millisecondsSince1970, operation.lastError,
                      operation.state.rawValue, operation.deletionRequestID, operation.deadline?.millisecondsSince1970,
                      operation.credential?.rawValue, operation.notBefore?.millisecondsSince1970,
-                     operation.kind.rawValue])
+                     operation.attemptsNotSent, operation.kind.rawValue])
     }
 
     /// Saves the mutable fields of `operation` (attempts, schedule, error, state).
     func updateOutbox(_ operation: OutboxOperation) throws {
         try execute("""
             UPDATE outbox SET attempts = ?, next_attempt_at = ?, not_before = ?, last_error = ?, state = ?,
-                              deletion_request_id = ?, deadline = ?
+                              deletion_request_id = ?, deadline = ?, attempts_not_sent = ?
             WHERE id = ?
             """, [operation.attempts, operation.nextAttemptAt?.millisecondsSince1970,
                   operation.notBefore?.millisecondsSince1970, operation.lastError,
                   operation.state.rawValue, operation.deletionRequestID, operation.deadline?.millisecondsSince1970,
-                  operation.id.uuidString])
+                  operation.attemptsNotSent, operation.id.uuidString])
     }
 
     /// Forgets the backoff of `account`'s queued operations (the network came
@@ -237,7 +237,7 @@ extension Database {
     /// the payload's, a state set aside) is `unreadable`, with what can be
     /// said of it. Selected with `selectColumns`.
     private static func outboxRow(_ row: Row) -> OutboxRow {
-        let rawKind = row.text(13)
+        let rawKind = row.text(14)
         guard let id = UniqueID(uuidString: row.text(0)),
               let key = UniqueID(uuidString: row.text(2)),
               let payload = StoreJSON.value(row.text(3)).flatMap(OperationPayload.init(storedJSON:)),
@@ -246,7 +246,7 @@ extension Database {
             return .unreadable(UnreadableOperation(
                 id: row.text(0), account: AccountID(rawValue: row.text(1)),
                 kind: rawKind,
-                createdAt: row.optionalInt64(4).map(Instant.init(millisecondsSince1970:)), sequence: row.int64(14)))
+                createdAt: row.optionalInt64(4).map(Instant.init(millisecondsSince1970:)), sequence: row.int64(15)))
         }
         var operation = OutboxOperation(
             account: AccountID(rawValue: row.text(1)),
@@ -261,6 +261,7 @@ extension Database {
         operation.state = state
         operation.credential = row.optionalText(11).map(CredentialFingerprint.init(rawValue:))
         operation.notBefore = row.optionalInt64(12).map(Instant.init(millisecondsSince1970:))
+        operation.attemptsNotSent = Int(row.int64(13))
         return .readable(operation)
     }
 }

@@ -29,8 +29,12 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
     public let payload: OperationPayload
     /// When the user did it.
     public let createdAt: Instant
-    /// How many times it was sent.
+    /// How many times it was tried.
     public var attempts: Int
+    /// How many of `attempts` failed before any byte could reach the server
+    /// (connection refused, the host did not resolve, no route). While every
+    /// attempt is such, the operation was never sent: it may still cancel out.
+    public var attemptsNotSent: Int
     /// Not to be sent before this instant by the automatic timer (the
     /// backoff after a failure); a sync the user asks for goes sooner. On
     /// the device's clock, as the wait is the device's.
@@ -60,6 +64,7 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
         self.payload = payload
         self.createdAt = createdAt
         self.attempts = 0
+        self.attemptsNotSent = 0
         self.nextAttemptAt = nil
         self.notBefore = nil
         self.lastError = nil
@@ -70,6 +75,11 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
 
     /// The kind of operation, named as the C interface's `ac_call` names it.
     public var kind: OperationKind { payload.kind }
+
+    /// Whether a request for it may have reached the server: an attempt
+    /// that was not refused before sending (a timeout, a broken connection,
+    /// an answer). Such an operation may be applied already.
+    public var mayHaveBeenSent: Bool { attempts > attemptsNotSent }
 }
 
 /// The operations the core performs, by their `ac_call` names.

@@ -213,5 +213,13 @@ enum Schema {
                 ON CONFLICT (account, state) DO UPDATE SET count = count + 1;
             END;
             """),
+        Migration(version: 6, name: "attempts that never left the device", sql: """
+            -- Of an operation's attempts, those that failed before any byte
+            -- could reach the server (connection refused, the host did not
+            -- resolve, no route). An operation all of whose attempts are
+            -- such was never sent, and may still cancel out. Rows of earlier
+            -- stores count every attempt as maybe sent: the safe reading.
+            ALTER TABLE outbox ADD COLUMN attempts_not_sent INTEGER NOT NULL DEFAULT 0;
+            """),
     ])
 }

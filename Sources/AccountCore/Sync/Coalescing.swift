@@ -1,8 +1,9 @@
 import SQLiteDB
 
 /// What may cancel out in the outbox before it is sent. Only operations that
-/// never left the device (no attempt yet, not on their way) are touched: one
-/// that was sent may already be applied, even if its answer was lost.
+/// never left the device (no attempt yet, or only attempts refused before any
+/// byte was sent; not on their way) are touched: one that may have been sent
+/// may already be applied, even if its answer was lost.
 enum Coalescing {
     /// What to do with the queue when `new` is added to it.
     struct Plan: Equatable {
@@ -44,8 +45,9 @@ extension Coalescing.Neighbours {
     /// The neighbours of a new operation of `account`, leaving out those in
     /// `inFlight` (on their way: they may be applied already).
     init(reading database: Database, for account: AccountID, inFlight: Set<OutboxOperation.ID>) throws {
-        // Never sent: queued, no attempt yet, not on its way.
-        func unsent(_ operation: OutboxOperation) -> Bool { operation.attempts == 0 && !inFlight.contains(operation.id) }
+        // Never sent: queued, no attempt that may have reached the server
+        // (one refused before sending does not count), not on its way.
+        func unsent(_ operation: OutboxOperation) -> Bool { !operation.mayHaveBeenSent && !inFlight.contains(operation.id) }
         let skip = inFlight.count
         lastUnsentRequest = try database.queued(.requestDeletion, for: account, limit: skip + 1, newestFirst: true)
             .first { !inFlight.contains($0.id) }.flatMap { unsent($0) ? $0.id : nil }

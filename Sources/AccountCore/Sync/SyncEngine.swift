@@ -944,6 +944,7 @@ public final class SyncEngine: Sendable {
         case .transient(let retryAfter):
             var retry = operation
             retry.attempts += 1
+            if error.notSent { retry.attemptsNotSent += 1 }
             var generator = SystemRandomNumberGenerator()
             // In whole milliseconds, as the store keeps it, so what the
             // user is told is what the outbox says.

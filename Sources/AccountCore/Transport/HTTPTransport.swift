@@ -70,7 +70,10 @@ public struct TransportResponse: Sendable {
 public struct TransportFailure: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong.
     public enum Kind: String, Hashable, Sendable, CaseIterable {
-        /// No connection: the host did not resolve, refused, or is unreachable.
+        /// No connection: the host did not resolve, refused, or is
+        /// unreachable. Nothing left the device: the core counts the request
+        /// as not sent (it may still cancel out). Once a connection was made,
+        /// a failure is `timeout`, `tls` or `interrupted` instead.
         case noConnection
         /// A connect or total timeout ran out.
         case timeout

@@ -178,7 +178,7 @@ struct AllmineBackend {
     /// headers, where present, hold values of the contract's lists.
     static func headersAreValid(_ headers: HTTPHeaders) -> Bool {
         headers["X-Language"].map { Language(rawValue: $0) != nil } ?? true
-            && headers["X-Timezone"].map { UTCOffset($0) != nil } ?? true
+            && headers["X-Timezone"].map { UTCOffset($0)?.isServerAccepted == true } ?? true
             && headers["X-Platform"].map { ClientPlatform(rawValue: $0) != nil } ?? true
     }
 }

@@ -114,7 +114,12 @@ const char *ac_status_name(ac_status s);
 **                   (optional; without it the core learns it from the
 **                   first token, see ac_sign_in)            (since 1.1.0)
 **   "language"      "en" or "tr"                            (default "en")
-**   "timezone"      "UTC", "UTC+03:00", ...                 (default "UTC")
+**   "timezone"      "UTC", "UTC+03:00", "UTC-08:00", "UTC+05:45": any
+**                   offset UTC-12:00 to UTC+14:00, minutes 00 to 59
+**                   (since 1.3.0; before, only the servers' 37). Dates in
+**                   messages show it; it is sent as X-Timezone only when
+**                   the server lists it, else left out (the server's
+**                   default), never refused                 (default "UTC")
 **   "platform"      "web", "mobile_ios", "mobile_android", ... (default "web")
 **   "appVersion", "deviceId"  free text                     (optional)
 **   "timeoutSeconds" a number from 0.1 to 600               (default 30)
@@ -392,7 +397,9 @@ typedef struct ac_http_request_info {
 /* Why no response came, for ac_http_fail(). Append only. */
 typedef int32_t ac_http_failure;
 enum {
-  AC_HTTP_NO_CONNECTION = 1, /* no network; the host did not resolve, refused, or is unreachable */
+  AC_HTTP_NO_CONNECTION = 1, /* no network; the host did not resolve, refused, or is unreachable:
+                                nothing left the device (the core counts the request as not sent;
+                                once a connection was made, answer TIMEOUT, TLS or INTERRUPTED) */
   AC_HTTP_TIMEOUT = 2,       /* the app's own connect or read timeout ran out */
   AC_HTTP_TLS = 3,           /* the TLS handshake or the certificate (or pin) check failed */
   AC_HTTP_CANCELLED = 4,     /* the exchange was cancelled (after cancel(), or by the app) */

@@ -192,7 +192,7 @@ static void bad_configurations(void) {
       {"\"timeoutSeconds\": \"10\" (a string)", ", \"timeoutSeconds\": \"10\""},
       {"\"language\": true (a boolean)", ", \"language\": true"},
       {"\"appVersion\": 7 (a number)", ", \"appVersion\": 7"},
-      {"\"timezone\": \"UTC+05:15\" (not an offset)", ", \"timezone\": \"UTC+05:15\""},
+      {"\"timezone\": \"UTC+15:00\" (past UTC+14:00)", ", \"timezone\": \"UTC+15:00\""},
       {"\"timezone\": \"Europe/Istanbul\"", ", \"timezone\": \"Europe/Istanbul\""},
       {"\"language\": \"de\"", ", \"language\": \"de\""},
       {"\"timeoutSeconds\": 0.05 (below 0.1)", ", \"timeoutSeconds\": 0.05"},
