@@ -174,7 +174,9 @@ struct Runner {
         }
         var client = ClientConfiguration(baseURL: baseURL, language: settings.language, timezone: settings.timezone,
                                          platform: settings.platform, appVersion: settings.appVersion,
-                                         deviceID: settings.deviceID, allowInsecureHTTP: settings.allowInsecureHTTP)
+                                         deviceID: settings.deviceID, allowInsecureHTTP: settings.allowInsecureHTTP,
+                                         // The embedded emulator is development; a URL by its host.
+                                         environment: settings.server == nil ? .development : nil)
         client.totalTimeout = 30
         let session = try Session(configuration: SessionConfiguration(backend: settings.backend, client: client,
                                                                       databasePath: settings.databasePath,
@@ -234,7 +236,8 @@ struct Runner {
             console.line(String(decoding: session.json(result).encoded, as: UTF8.self))
         } else {
             let output = HumanOutput(localizer: localizer, console: console, now: session.client.now,
-                                     backendName: session.client.backend.name, showsOwners: call == .outbox(everyone: true))
+                                     backendName: session.client.backend.name, showsOwners: call == .outbox(everyone: true),
+                                     environment: session.configuration.environment)
             for line in output.lines(for: result, of: call) { console.line(line) }
         }
         return ExitStatus(result)
