@@ -220,9 +220,11 @@ enum Schema {
             -- environment it was made in. '' is a row of an earlier store:
             -- the first configuration that opens the file gives it its own
             -- (`AccountStore.init`), in the same process, before any read;
-            -- `environment_unnamed` has a row until it has.
+            -- `environment_unnamed` has a row until it has (none in a
+            -- store with no rows to give one).
             CREATE TABLE environment_unnamed (id INTEGER PRIMARY KEY CHECK (id = 1));
-            INSERT INTO environment_unnamed (id) VALUES (1);
+            INSERT INTO environment_unnamed (id)
+            SELECT 1 WHERE EXISTS (SELECT 1 FROM outbox) OR EXISTS (SELECT 1 FROM cache) OR EXISTS (SELECT 1 FROM audit);
             ALTER TABLE outbox ADD COLUMN environment TEXT NOT NULL DEFAULT '';
             ALTER TABLE audit ADD COLUMN environment TEXT NOT NULL DEFAULT '';
 

@@ -638,12 +638,15 @@ public final class SyncEngine: Sendable {
         }
     }
 
-    /// Removes failed and missed operations the user has seen.
+    /// Removes failed and missed operations the user has seen: those of the
+    /// store's environment, the ones counted and shown as such here (the
+    /// other's are held, and only a discarding sign-out drops them).
     public func dismissFailed() throws(AccountError) {
         guard let account else { return }
         try store.write { database in
-            try database.execute("DELETE FROM outbox WHERE account = ? AND state IN ('failed', 'missed')",
-                                 [account.rawValue])
+            try database.execute("""
+                DELETE FROM outbox WHERE account = ? AND environment = ? AND state IN ('failed', 'missed')
+                """, [account.rawValue, store.environment.rawValue])
         }
     }
 
