@@ -123,6 +123,25 @@ struct EnvironmentTests {
         #expect(try await mutatingRequests(old).isEmpty)
     }
 
+    @Test("dismissing failures drops this environment's only; the other's stay held")
+    func dismissStaysInItsEnvironment() async throws {
+        let harness = try Harness()
+        let directory = try TemporaryDirectory()
+        let store = try AccountStore(path: directory.file("store.sqlite"), environment: .production)
+        let account = AccountID(backend: "allmine", userID: "u-shared")
+        for environment in ServerEnvironment.allCases {
+            var failed = OutboxOperation(account: account, payload: .cancelDeletion, createdAt: start, environment: environment)
+            failed.state = .failed
+            try store.enqueue(failed)
+        }
+        let engine = try device(harness, store: store, token: nil, account: "u-shared", online: false,
+                                environment: .production)
+        #expect(try engine.localStatus().counts == OutboxCounts(failed: 1, held: 1))
+        try engine.dismissFailed()
+        #expect(try store.outboxOfEveryone().map(\.environment) == [.development])
+        #expect(try engine.localStatus().counts == OutboxCounts(held: 1))
+    }
+
     @Test("a configuration naming one environment is refused over a store of the other")
     func mismatchRefused() throws {
         let harness = try Harness()
