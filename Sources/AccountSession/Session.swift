@@ -35,12 +35,13 @@ public final class Session: Sendable {
         }
         self.configuration = configuration
         store = try AccountStore(path: configuration.databasePath, createDirectory: createDirectory,
-                                 fingerprintKey: configuration.fingerprintKey)
+                                 fingerprintKey: configuration.fingerprintKey, environment: configuration.environment)
         client = try AccountClient(backend: configuration.backend, configuration: configuration.client, store: store,
                                    transport: transport, token: token, account: configuration.account, clock: clock)
         engine = SyncEngine(client: client, online: online)
         localizer = Localizer(language: configuration.client.language, offset: configuration.client.timezone)
-        capabilitiesJSON = JSONValue.object(["capabilities": Self.json(client.capabilities, backend: client.backend.name)]).encoded
+        capabilitiesJSON = JSONValue.object(["capabilities": Self.json(client.capabilities, backend: client.backend.name,
+                                                                       environment: configuration.environment)]).encoded
         if automaticSync { engine.startAutomaticSync() }
     }
 

@@ -30,10 +30,15 @@ public struct SessionConfiguration: Sendable {
         self.fingerprintKey = fingerprintKey
     }
 
+    /// The environment the session works in: the configuration's
+    /// `environment`, else development on loopback and production anywhere
+    /// else. What the store holds from the other is never sent nor shown.
+    public var environment: ServerEnvironment { client.effectiveEnvironment }
+
     /// The keys `parse(_:)` knows.
     public static let keys: Set<String> = ["backend", "baseURL", "databasePath", "account", "language", "timezone",
                                            "platform", "appVersion", "deviceId", "timeoutSeconds", "allowInsecureHTTP",
-                                           "fingerprintKey"]
+                                           "fingerprintKey", "environment"]
 
     /// Parses the configuration object of `ac_open`.
     public static func parse(_ json: JSONValue) throws(AccountError) -> SessionConfiguration {
@@ -82,6 +87,10 @@ public struct SessionConfiguration: Sendable {
         if let value = members["allowInsecureHTTP"], !value.isNull {
             guard case .bool(let allowed) = value else { throw invalid("allowInsecureHTTP") }
             client.allowInsecureHTTP = allowed
+        }
+        if let environment = try text("environment") {
+            guard let named = ServerEnvironment(rawValue: environment) else { throw invalid("environment") }
+            client.environment = named
         }
         try client.validate()
         let account = try text("account")

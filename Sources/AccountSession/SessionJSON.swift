@@ -97,11 +97,13 @@ extension Session {
         out.key("asOf"); out.instant(report.asOf)
         out.key("counts"); out.openObject()
         out.key("failed"); out.integer(report.counts.failed)
+        out.key("held"); out.integer(report.counts.held)
         out.key("missed"); out.integer(report.counts.missed)
         out.key("queued"); out.integer(report.counts.queued)
         out.key("unreadable"); out.integer(report.counts.unreadable)
         out.closeObject()
         out.key("deletion"); write(report.deletion, to: &out)
+        out.key("environment"); out.string(store.environment.rawValue)
         out.key("queued"); out.openArray()
         for operation in report.queued { write(operation, to: &out) }
         out.closeArray()
@@ -130,7 +132,11 @@ extension Session {
         out.key("backend"); out.string(operation.account.backend.isEmpty ? nil : operation.account.backend)
         out.key("createdAt"); out.instant(operation.createdAt)
         out.key("deadline"); out.instant(operation.deadline)
-        out.key("held"); out.bool(operation.account.isHeld)
+        // Made in the other environment: held here, never sent, with why.
+        let heldHere = operation.environment != store.environment
+        out.key("environment"); out.string(operation.environment.rawValue)
+        out.key("held"); out.bool(operation.account.isHeld || heldHere)
+        out.key("heldReason"); out.string(heldHere ? localizer.heldReason(madeIn: operation.environment) : nil)
         out.key("id"); out.string(operation.id.description)
         out.key("kind"); out.string(operation.kind.rawValue)
         out.key("lastError"); out.string(operation.lastError)
@@ -183,11 +189,16 @@ extension Session {
     }
 
     func json(_ capabilities: BackendCapabilities) -> JSONValue {
-        Self.json(capabilities, backend: client.backend.name)
+        Self.json(capabilities, backend: client.backend.name, environment: store.environment)
     }
 
-    static func json(_ capabilities: BackendCapabilities, backend: String) -> JSONValue {
-        ["backend": .string(backend), "profile": .bool(capabilities.profile), "stats": .bool(capabilities.stats),
+    /// The back end's capabilities, the session's environment, and
+    /// `mutating`: the calls the back end offers that change data on the
+    /// server (what a production server warns about).
+    static func json(_ capabilities: BackendCapabilities, backend: String, environment: ServerEnvironment) -> JSONValue {
+        ["backend": .string(backend), "environment": .string(environment.rawValue),
+         "mutating": .array(OperationKind.allCases.filter(capabilities.offers).map { .string($0.rawValue) }),
+         "profile": .bool(capabilities.profile), "stats": .bool(capabilities.stats),
          "deletionStatus": .bool(capabilities.deletionStatus), "requestDeletion": .bool(capabilities.requestDeletion),
          "cancellation": .string(capabilities.cancellation.rawValue), "finalizeNow": .bool(capabilities.finalizeNow),
          "rename": .bool(capabilities.rename), "erase": .bool(capabilities.erase),

@@ -189,7 +189,9 @@ struct Runner {
         let offsetNow = settings.zone.offset(at: settings.clock.now())
         var client = ClientConfiguration(baseURL: baseURL, language: settings.language, timezone: offsetNow,
                                          platform: settings.platform, appVersion: settings.appVersion,
-                                         deviceID: settings.deviceID, allowInsecureHTTP: settings.allowInsecureHTTP)
+                                         deviceID: settings.deviceID, allowInsecureHTTP: settings.allowInsecureHTTP,
+                                         // The embedded emulator is development; a URL by its host.
+                                         environment: settings.server == nil ? .development : nil)
         client.totalTimeout = 30
         let session = try Session(configuration: SessionConfiguration(backend: settings.backend, client: client,
                                                                       databasePath: settings.databasePath,
@@ -250,7 +252,8 @@ struct Runner {
             console.line(String(decoding: session.json(result).encoded, as: UTF8.self))
         } else {
             let output = HumanOutput(localizer: localizer, console: console, now: session.client.now,
-                                     backendName: session.client.backend.name, showsOwners: call == .outbox(everyone: true))
+                                     backendName: session.client.backend.name, showsOwners: call == .outbox(everyone: true),
+                                     environment: session.configuration.environment)
             for line in output.lines(for: result, of: call) { console.line(line) }
         }
         return ExitStatus(result)

@@ -13,6 +13,9 @@ struct HumanOutput {
     var backendName = ""
     /// Whether outbox lines name each operation's owner (`outbox --all`).
     var showsOwners = false
+    /// The session's environment: an operation made in the other is shown
+    /// as held, with why.
+    var environment: ServerEnvironment?
 
     /// The lines for a failure: what happened, and what to do about a 401.
     func lines(for error: AccountError, operation: OperationKind?) -> [String] {
@@ -188,6 +191,9 @@ struct HumanOutput {
             lines.append(localizer.text(.missedCancel, ["date": when(operation.deadline)]))
         } else if operation.state == .failed, let error = operation.lastError {
             lines.append(localizer.text(.outboxError, ["error": error]))
+        }
+        if let environment, operation.environment != environment {
+            lines.append("  " + localizer.heldReason(madeIn: operation.environment))
         }
         if showsOwners {
             lines.append(operation.account.isHeld ? localizer.text(.outboxAccountUnknown)

@@ -60,7 +60,7 @@ struct OutboxTallyTests {
                 continue
             }
             for owner in owners {
-                let tally = try store.read { database in try database.outboxCounts(for: owner) }
+                let tally = try store.read { database in try database.outboxCounts(for: owner, in: .production) }
                 #expect(tally == (try scanned(store, owner)), "step \(step), \(owner)")
             }
         }
@@ -74,7 +74,7 @@ struct OutboxTallyTests {
         try write(try #require(contents(of: fixtures + "/store-v1.sqlite")), to: path)
         let store = try AccountStore(path: path)
         // The version 1 fixture holds a queued cancel and a queued rename.
-        #expect(try store.read { database in try database.outboxCounts(for: account) } == OutboxCounts(queued: 2))
+        #expect(try store.read { database in try database.outboxCounts(for: account, in: .production) } == OutboxCounts(queued: 2))
         try store.wipe(account)
         #expect(try store.read { database in try database.scalarInt("SELECT count(*) FROM outbox_tally") } == 0)
     }

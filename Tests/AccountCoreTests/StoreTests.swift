@@ -54,7 +54,7 @@ struct StoreMigrationTests {
         try store.cache(DeletionStatus.none, for: account, source: .server, asOf: instant)
         #expect(mode(of: path + "-wal") == 0o600)
         #expect(mode(of: path + "-shm") == 0o600)
-        #expect(AccountStore.schemaVersion == 6)
+        #expect(AccountStore.schemaVersion == 7)
     }
 
     @Test("an empty existing file is migrated from version 0")
@@ -63,7 +63,7 @@ struct StoreMigrationTests {
         let path = directory.file("store.sqlite")
         try write([], to: path)
         let store = try AccountStore(path: path)
-        #expect(try store.read { database in try database.userVersion() } == 6)
+        #expect(try store.read { database in try database.userVersion() } == 7)
         #expect(try store.outbox(for: account).isEmpty)
         #expect(try store.auditTrail(for: account).isEmpty)
     }
@@ -75,7 +75,7 @@ struct StoreMigrationTests {
         let fixture = try #require(contents(of: fixtures + "/store-v1.sqlite"))
         try write(fixture, to: path)
         let store = try AccountStore(path: path)
-        #expect(try store.read { database in try database.userVersion() } == 6)
+        #expect(try store.read { database in try database.userVersion() } == 7)
 
         let profile = try #require(try store.cached(AccountProfile.self, for: account))
         #expect(profile.value.username == "fixture_user")

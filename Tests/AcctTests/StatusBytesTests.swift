@@ -21,24 +21,26 @@ struct StatusBytesTests {
             try database.saveCache(DeletionStatus(state: .pending, requestedAt: start,
                                                   scheduledFor: start.adding(seconds: 28 * 86_400),
                                                   canCancelUntil: start.adding(seconds: 28 * 86_400), isLocked: true),
-                                   for: account, source: .server, asOf: start)
+                                   for: account, in: session.store.environment, source: .server, asOf: start)
         }
         var failed = OutboxOperation(account: account, payload: .requestDeletion(reason: "bye\n\u{1}", days: nil, wipe: nil),
-                                     createdAt: start)
+                                     createdAt: start, environment: session.store.environment)
         failed.state = .failed
         failed.lastError = "conflict: 409: \"already\" \\ pending"
         try session.store.enqueue(failed)
         try session.store.enqueue(OutboxOperation(account: account, payload: .requestDeletion(reason: nil, days: nil, wipe: nil),
-                                                  createdAt: start.adding(seconds: 1)))
+                                                  createdAt: start.adding(seconds: 1),
+                                                  environment: session.store.environment))
         try session.store.enqueue(OutboxOperation(account: account, payload: .cancelDeletion, createdAt: start.adding(seconds: 2),
-                                                  deadline: start.adding(seconds: 28 * 86_400)))
+                                                  deadline: start.adding(seconds: 28 * 86_400),
+                                                  environment: session.store.environment))
 
         let (status, bytes) = try #require(session.performLocally("status", arguments: nil))
         #expect(status == .ok)
         let value = try #require(JSONValue(parsing: bytes))
         #expect(value.encoded == bytes, "\(String(decoding: bytes, as: UTF8.self))")
         #expect(value["queued"]?.arrayValue?.count == 2)
-        #expect(value["counts"] == ["queued": 2, "failed": 1, "missed": 0, "unreadable": 0])
+        #expect(value["counts"] == ["queued": 2, "failed": 1, "missed": 0, "unreadable": 0, "held": 0])
         #expect(value["deletion"]?["isLocked"] == true)
         // The same status, through the typed path the shell uses.
         #expect(session.json(.status(try session.engine.localStatus())) == value)

@@ -55,13 +55,14 @@ struct StoreEdgeTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("store.sqlite")
         let owner = EmulatedBackend.allmine.demoAccount
-        _ = try AccountStore(path: path)
+        // The C program opens it on loopback: development.
+        _ = try AccountStore(path: path, environment: .development)
         do {
             let raw = try Database(path: path, create: false)
             try raw.execute("""
-                INSERT INTO outbox (id, account, idempotency_key, kind, payload, created_at)
+                INSERT INTO outbox (id, account, idempotency_key, kind, payload, created_at, environment)
                 VALUES ('7D0C2B1A-0000-4000-8000-00000000F001', ?, '7D0C2B1A-0000-4000-8000-00000000E001',
-                        'transferAccount', '{"transferAccount":{"to":"x"}}', 0)
+                        'transferAccount', '{"transferAccount":{"to":"x"}}', 0, 'development')
                 """, [owner.rawValue])
         }
         let result = try await run("unreadable", harness: harness, token: token, path: path,

@@ -49,9 +49,11 @@ struct AliceAndBob {
 /// One device: a store file, and an engine on it at `baseURL`, signed in as
 /// `account` (nil: learned) with `token`.
 func device(_ harness: Harness, store: AccountStore, baseURL: String? = nil, backend: any AccountBackend = AllmineBackend(),
-            token: String?, account: String? = nil, online: Bool = true) throws -> SyncEngine {
+            token: String?, account: String? = nil, online: Bool = true,
+            environment: ServerEnvironment? = nil) throws -> SyncEngine {
     let client = try AccountClient(backend: backend,
-                                   configuration: ClientConfiguration(baseURL: baseURL ?? harness.emulator.baseURL),
+                                   configuration: ClientConfiguration(baseURL: baseURL ?? harness.emulator.baseURL,
+                                                                      environment: environment),
                                    store: store, transport: harness.transport(), token: token, account: account,
                                    clock: harness.clock)
     return SyncEngine(client: client, online: online)

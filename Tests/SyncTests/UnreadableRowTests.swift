@@ -19,8 +19,8 @@ private func plantBadRows(in store: AccountStore, for account: AccountID) throws
     try store.write { database in
         for (index, row) in badRows.enumerated() {
             try database.execute("""
-                INSERT INTO outbox (id, account, idempotency_key, kind, payload, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO outbox (id, account, idempotency_key, kind, payload, created_at, environment)
+                VALUES (?, ?, ?, ?, ?, ?, 'production')
                 """, [row.id, account.rawValue, "7D0C2B1A-0000-4000-8000-00000000E00\(index)", row.kind, row.payload,
                       start.millisecondsSince1970])
         }
@@ -104,8 +104,8 @@ struct UnreadableRowTests {
         let harness = try SyncHarness()
         try harness.store.write { [account = harness.account] database in
             try database.execute("""
-                INSERT INTO outbox (id, account, idempotency_key, kind, payload, created_at, attempts)
-                VALUES (X'00FF10', ?, X'01', 'cancelDeletion', X'7B7D', 'yesterday', 'many')
+                INSERT INTO outbox (id, account, idempotency_key, kind, payload, created_at, attempts, environment)
+                VALUES (X'00FF10', ?, X'01', 'cancelDeletion', X'7B7D', 'yesterday', 'many', 'production')
                 """, [account.rawValue])
         }
         #expect(try harness.engine.unreadableOperations().map(\.kind) == ["cancelDeletion"])

@@ -47,6 +47,18 @@ public struct BackendCapabilities: Hashable, Sendable {
         self.locksAccount = locksAccount
     }
 
+    /// Whether the back end offers `kind`, an operation that changes data
+    /// on the server.
+    public func offers(_ kind: OperationKind) -> Bool {
+        switch kind {
+        case .requestDeletion: requestDeletion
+        case .cancelDeletion: cancellation != .notCancellable
+        case .finalizeDeletion: finalizeNow
+        case .erase: erase
+        case .changeUsername: rename
+        }
+    }
+
     /// Whether `operation` can be asked of this back end at all.
     public func allows(_ operation: BackendOperation) -> Bool {
         switch operation {

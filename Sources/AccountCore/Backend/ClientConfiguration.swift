@@ -23,11 +23,22 @@ public struct ClientConfiguration: Hashable, Sendable {
     /// then travels in clear text. Off unless asked for, as Android's
     /// cleartext policy and Apple's App Transport Security.
     public var allowInsecureHTTP: Bool
+    /// The environment the configuration names; nil: none named, and
+    /// `effectiveEnvironment` follows the base URL.
+    public var environment: ServerEnvironment?
+
+    /// The environment the core works in: the one named, else development
+    /// on loopback and production anywhere else
+    /// (`ServerEnvironment.unnamed(baseURL:)`).
+    public var effectiveEnvironment: ServerEnvironment {
+        environment ?? ServerEnvironment.unnamed(baseURL: baseURL)
+    }
 
     /// Creates a configuration with the contract's defaults.
     public init(baseURL: String, language: Language = .english, timezone: UTCOffset = .utc,
                 platform: ClientPlatform = .web, appVersion: String? = nil, deviceID: String? = nil,
-                connectTimeout: Double = 10, totalTimeout: Double = 30, allowInsecureHTTP: Bool = false) {
+                connectTimeout: Double = 10, totalTimeout: Double = 30, allowInsecureHTTP: Bool = false,
+                environment: ServerEnvironment? = nil) {
         self.baseURL = baseURL
         self.language = language
         self.timezone = timezone
@@ -37,6 +48,7 @@ public struct ClientConfiguration: Hashable, Sendable {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.allowInsecureHTTP = allowInsecureHTTP
+        self.environment = environment
     }
 
     /// Fails, naming the field, for a value that must not leave the device:

@@ -37,12 +37,17 @@ public final class AccountClient: Sendable {
     /// signed in as `account` (the back end's user id) with `token` when
     /// given (see `signIn(account:token:)`). Throws
     /// `invalidInput(.invalidConfiguration)` for a configuration value that
-    /// must not leave the device.
+    /// must not leave the device, and for an `environment` the
+    /// configuration names that is not the store's (the store's is the one
+    /// operations are made, sent and shown in).
     public init(backend: any AccountBackend, configuration: ClientConfiguration, store: AccountStore,
                 transport: any HTTPTransport, token: String? = nil, account: String? = nil,
                 clock: any WallClock = SystemClock(),
                 tokenRefresher: (@Sendable () async -> String?)? = nil) throws(AccountError) {
         try configuration.validate()
+        if let named = configuration.environment, named != store.environment {
+            throw AccountError(.invalidInput(.invalidConfiguration(field: "environment")))
+        }
         self.backend = backend
         self.configuration = configuration
         self.store = store

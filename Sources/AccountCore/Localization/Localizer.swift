@@ -28,6 +28,12 @@ public struct Localizer: Sendable {
 
     /// The text of `key`, its `{name}` placeholders filled from `arguments`;
     /// `count` chooses the plural form and fills `{count}`.
+    /// Why an operation made in `environment` is held in the other: never
+    /// sent there, kept until sent from its own or discarded.
+    package func heldReason(madeIn environment: ServerEnvironment) -> String {
+        text(environment == .development ? .outboxHeldFromDevelopment : .outboxHeldFromProduction)
+    }
+
     package func text(_ key: TextKey, _ arguments: [String: String] = [:], count: Int? = nil) -> String {
         guard let entry = TextTables.entry(key, language: language.rawValue) ?? TextTables.entry(key, language: "en") else {
             return key.rawValue
@@ -191,6 +197,7 @@ public struct Localizer: Sendable {
         // The one setting whose form a sentence can say: a key from the
         // Keychain or Keystore, encoded by the app.
         case .invalidConfiguration("fingerprintKey"): text(.inputInvalidFingerprintKey)
+        case .invalidConfiguration("environment"): text(.inputInvalidEnvironment)
         case .invalidConfiguration(let field): text(.inputInvalidConfiguration, ["field": field])
         case .invalidArgument(let name): text(.inputInvalidArgument, ["argument": name])
         case .credentialsRequired: text(.inputCredentialsRequired)

@@ -28,6 +28,9 @@ public final class AccountStore: Sendable {
     /// The key of the token fingerprints when the app keeps it (its
     /// Keychain or Keystore); nil when the file keeps its own.
     private let appFingerprintKey: [UInt8]?
+    /// The environment this store works in: what it sends, counts and
+    /// shows is what was made in it; rows of the other are held.
+    public let environment: ServerEnvironment
 
     /// The length of a fingerprint key, in bytes (HMAC-SHA256's block of
     /// randomness the store makes itself when the app gives none).
@@ -48,14 +51,20 @@ public final class AccountStore: Sendable {
     ///     key, made once. Another length is
     ///     `invalidInput(.invalidConfiguration(field: "fingerprintKey"))`,
     ///     before any file is touched.
-    public init(path: String, createDirectory: Bool = false, fingerprintKey: [UInt8]? = nil) throws(AccountError) {
+    ///   - environment: the environment of the configuration. What it
+    ///     queues, caches and audits records it; the other environment's
+    ///     rows are kept, never sent nor shown as its own. Rows of a store
+    ///     from before schema version 7, which recorded none, take this one.
+    public init(path: String, createDirectory: Bool = false, fingerprintKey: [UInt8]? = nil,
+                environment: ServerEnvironment = .production) throws(AccountError) {
         if let fingerprintKey, fingerprintKey.count != Self.fingerprintKeyLength {
             throw AccountError(.invalidInput(.invalidConfiguration(field: "fingerprintKey")))
         }
         do {
             try StoreFile.prepare(path: path, createDirectory: createDirectory)
-            self.database = try Self.openDatabase(path: path, keepsKey: fingerprintKey == nil)
+            self.database = try Self.openDatabase(path: path, keepsKey: fingerprintKey == nil, environment: environment)
             self.path = path
+            self.environment = environment
             self.appFingerprintKey = fingerprintKey
         } catch {
             throw AccountError(mapping: error)
@@ -68,7 +77,7 @@ public final class AccountStore: Sendable {
         return try read { database in try database.fingerprintKey() }
     }
 
-    private static func openDatabase(path: String, keepsKey: Bool) throws -> Database {
+    private static func openDatabase(path: String, keepsKey: Bool, environment: ServerEnvironment) throws -> Database {
         // A journal removed while it held commits: refuse, before SQLite
         // would open the older file as if it were whole.
         if StoreFile.journalWasLost(path: path) { throw StoreFault.journalLost }
@@ -96,6 +105,7 @@ public final class AccountStore: Sendable {
         try database.execute("PRAGMA secure_delete = ON")
         try Schema.migrator.migrate(database)
         try placeFingerprintKey(in: database, keepsKey: keepsKey)
+        try adoptUnnamedRows(in: database, environment: environment)
         StoreFile.restrictPermissions(of: path)
         return database
     }
@@ -117,6 +127,26 @@ public final class AccountStore: Sendable {
         }
     }
 
+
+    /// Rows of a store from before schema version 7 recorded no
+    /// environment (''): they take the one of the first configuration that
+    /// opens the file. A cached value already kept under that name (only
+    /// after an interrupted open) is the newer and stays.
+    private static func adoptUnnamedRows(in database: Database, environment: ServerEnvironment) throws {
+        // Asked of a one-row table, so that an open does not read the outbox.
+        guard try database.scalarInt("SELECT count(*) FROM environment_unnamed") ?? 0 > 0 else { return }
+        try database.transaction {
+            try database.execute("""
+                DELETE FROM cache WHERE environment = '' AND EXISTS (
+                    SELECT 1 FROM cache AS named
+                    WHERE named.account = cache.account AND named.entry = cache.entry AND named.environment = ?)
+                """, [environment.rawValue])
+            for table in ["cache", "outbox", "audit"] {
+                try database.execute("UPDATE \(table) SET environment = ? WHERE environment = ''", [environment.rawValue])
+            }
+            try database.execute("DELETE FROM environment_unnamed")
+        }
+    }
 
     /// The schema version this build writes.
     public static var schemaVersion: Int { Schema.migrator.latestVersion }

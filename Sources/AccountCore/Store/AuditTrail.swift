@@ -47,34 +47,37 @@ public struct AuditEntry: Hashable, Sendable {
 }
 
 extension AccountStore {
-    /// The audit trail of `account`, oldest first.
+    /// The audit trail of `account` in the store's environment, oldest
+    /// first: what was done against the other environment's servers is
+    /// kept, and not shown here.
     public func auditTrail(for account: AccountID) throws(AccountError) -> [AuditEntry] {
-        try read { database in try database.auditEntries(for: account) }
+        try read { database in try database.auditEntries(for: account, in: environment) }
     }
 
-    /// Appends `entry` to the audit trail of `account`.
+    /// Appends `entry` to the audit trail of `account`, in the store's
+    /// environment.
     func record(_ entry: AuditEntry, for account: AccountID) throws(AccountError) {
-        try write { database in try database.insertAudit(entry, for: account) }
+        try write { database in try database.insertAudit(entry, for: account, in: environment) }
     }
 }
 
 extension Database {
-    func insertAudit(_ entry: AuditEntry, for account: AccountID) throws {
+    func insertAudit(_ entry: AuditEntry, for account: AccountID, in environment: ServerEnvironment) throws {
         try execute("""
-            INSERT INTO audit (account, at, action, outcome, http_status, error_code, operation_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO audit (account, at, action, outcome, http_status, error_code, operation_id, environment)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, [account.rawValue, entry.at.millisecondsSince1970, entry.action.rawValue, entry.outcome.rawValue,
-                  entry.httpStatus, entry.errorCode?.rawValue, entry.operationID?.uuidString])
+                  entry.httpStatus, entry.errorCode?.rawValue, entry.operationID?.uuidString, environment.rawValue])
     }
 
     /// The entries of `account`, oldest first. One of an action this build
     /// does not know (a newer version's operation, discarded unread) is
     /// left out rather than fail the whole trail.
-    func auditEntries(for account: AccountID) throws -> [AuditEntry] {
+    func auditEntries(for account: AccountID, in environment: ServerEnvironment) throws -> [AuditEntry] {
         try query("""
             SELECT at, action, outcome, http_status, error_code, operation_id
-            FROM audit WHERE account = ? ORDER BY seq
-            """, [account.rawValue], limit: nil) { row -> AuditEntry? in
+            FROM audit WHERE account = ? AND environment = ? ORDER BY seq
+            """, [account.rawValue, environment.rawValue], limit: nil) { row -> AuditEntry? in
             guard let action = OperationKind(rawValue: row.text(1)) else { return nil }
             guard let outcome = AuditEntry.Outcome(rawValue: row.text(2)) else {
                 throw StoreRecordError(table: "audit")

@@ -40,32 +40,37 @@ extension AccountStore {
     public func cached<Value: CacheableValue & Hashable>(
         _ type: Value.Type, for account: AccountID
     ) throws(AccountError) -> Cached<Value>? {
-        try read { database in try database.cachedValue(type, for: account) }
+        try read { database in try database.cachedValue(type, for: account, in: environment) }
     }
 
     /// Records `value` as the last known `Value` of `account`.
     func cache<Value: CacheableValue>(
         _ value: Value, for account: AccountID, source: CacheSource, asOf: Instant
     ) throws(AccountError) {
-        try write { database in try database.saveCache(value, for: account, source: source, asOf: asOf) }
+        try write { database in
+            try database.saveCache(value, for: account, in: environment, source: source, asOf: asOf)
+        }
     }
 }
 
 extension Database {
+    /// Keyed by environment too: what a development server said of a person
+    /// is never shown for production, and the other way round.
     func saveCache<Value: CacheableValue>(
-        _ value: Value, for account: AccountID, source: CacheSource, asOf: Instant
+        _ value: Value, for account: AccountID, in environment: ServerEnvironment, source: CacheSource, asOf: Instant
     ) throws {
         try execute("""
-            INSERT INTO cache (account, entry, value, as_of, source) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (account, entry) DO UPDATE SET
+            INSERT INTO cache (account, environment, entry, value, as_of, source) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (account, environment, entry) DO UPDATE SET
                 value = excluded.value, as_of = excluded.as_of, source = excluded.source
-            """, [account.rawValue, Value.cacheEntry.rawValue, StoreJSON.text(value.storedJSON),
+            """, [account.rawValue, environment.rawValue, Value.cacheEntry.rawValue, StoreJSON.text(value.storedJSON),
                   asOf.millisecondsSince1970, source.rawValue])
     }
 
-    func cachedValue<Value: CacheableValue & Hashable>(_ type: Value.Type, for account: AccountID) throws -> Cached<Value>? {
-        try query("SELECT value, as_of, source FROM cache WHERE account = ? AND entry = ?",
-                  [account.rawValue, Value.cacheEntry.rawValue]) { row in
+    func cachedValue<Value: CacheableValue & Hashable>(_ type: Value.Type, for account: AccountID,
+                                                       in environment: ServerEnvironment) throws -> Cached<Value>? {
+        try query("SELECT value, as_of, source FROM cache WHERE account = ? AND environment = ? AND entry = ?",
+                  [account.rawValue, environment.rawValue, Value.cacheEntry.rawValue]) { row in
             guard let source = CacheSource(rawValue: row.text(2)) else { throw StoreRecordError(table: "cache") }
             guard let value = StoreJSON.value(row.text(0)).flatMap(Value.init(storedJSON:)) else {
                 throw StoreRecordError(table: "cache")

@@ -103,15 +103,17 @@ extension Database {
     func setAside(madeUnder fingerprint: CredentialFingerprint, notOwnedBy account: AccountID,
                   reason: String, at: Instant) throws {
         let operations = try query("""
-            SELECT id, account, kind FROM outbox WHERE credential = ? AND account != ? AND state = 'queued'
+            SELECT id, account, kind, environment FROM outbox WHERE credential = ? AND account != ? AND state = 'queued'
             """, [fingerprint.rawValue, account.rawValue]) { row in
-            (id: row.text(0), owner: AccountID(rawValue: row.text(1)), kind: OperationKind(rawValue: row.text(2)))
+            (id: row.text(0), owner: AccountID(rawValue: row.text(1)), kind: OperationKind(rawValue: row.text(2)),
+             environment: ServerEnvironment(rawValue: row.text(3)))
         }
         for operation in operations {
             try execute("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?", [reason, operation.id])
-            if let kind = operation.kind {
+            if let kind = operation.kind, let environment = operation.environment {
                 try insertAudit(AuditEntry(at: at, action: kind, outcome: .refused, errorCode: .accountMismatch,
-                                           operationID: UniqueID(uuidString: operation.id)), for: operation.owner)
+                                           operationID: UniqueID(uuidString: operation.id)), for: operation.owner,
+                                in: environment)
             }
         }
     }

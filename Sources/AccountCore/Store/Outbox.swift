@@ -44,13 +44,13 @@ extension Database {
 
     /// What a row is read with: `kind`, to check it is the payload's, and
     /// `seq`, which names a row whatever its other columns hold.
-    private static let selectColumns = outboxColumns + ", kind, seq"
+    private static let selectColumns = outboxColumns + ", kind, seq, environment"
 
     /// Made once: built on each insert, the text would cost more than the
     /// statement it finds.
     private static let insertSQL = """
-        INSERT INTO outbox (\(outboxColumns), kind)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO outbox (\(outboxColumns), kind, environment)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     func insertOutbox(_ operation: OutboxOperation) throws {
@@ -60,7 +60,7 @@ extension Database {
                      operation.attempts, operation.nextAttemptAt?.millisecondsSince1970, operation.lastError,
                      operation.state.rawValue, operation.deletionRequestID, operation.deadline?.millisecondsSince1970,
                      operation.credential?.rawValue, operation.notBefore?.millisecondsSince1970,
-                     operation.attemptsNotSent, operation.kind.rawValue])
+                     operation.attemptsNotSent, operation.kind.rawValue, operation.environment.rawValue])
     }
 
     /// Saves the mutable fields of `operation` (attempts, schedule, error, state).
@@ -77,9 +77,10 @@ extension Database {
 
     /// Forgets the backoff of `account`'s queued operations (the network came
     /// back); a server's `Retry-After` stays.
-    func resetBackoff(for account: AccountID) throws {
-        try execute("UPDATE outbox SET next_attempt_at = NULL WHERE account = ? AND state = 'queued'",
-                    [account.rawValue])
+    func resetBackoff(for account: AccountID, in environment: ServerEnvironment) throws {
+        try execute("""
+            UPDATE outbox SET next_attempt_at = NULL WHERE account = ? AND environment = ? AND state = 'queued'
+            """, [account.rawValue, environment.rawValue])
     }
 
     /// Removes the operation with `id`; true when there was one.
@@ -91,19 +92,22 @@ extension Database {
 
     /// The first queued operation of `account`, the only one a drain needs:
     /// reading the whole outbox for each send would make a drain quadratic.
-    func nextQueued(for account: AccountID) throws -> OutboxOperation? {
-        try nextQueued(for: account, limit: 1).first
+    func nextQueued(for account: AccountID, in environment: ServerEnvironment) throws -> OutboxOperation? {
+        try nextQueued(for: account, in: environment, limit: 1).first
     }
 
-    /// The first `limit` queued operations of `account` that are not in
-    /// `skipping` (those a drain has on their way already), oldest first.
+    /// The first `limit` queued operations of `account` made in
+    /// `environment` that are not in `skipping` (those a drain has on their
+    /// way already), oldest first. Those of the other environment are held:
+    /// never returned, so never sent.
     /// A queued row this build cannot read is passed over, its id added to
     /// `unreadable` (for `setAsideUnreadable`), and never sent.
-    func nextQueued(for account: AccountID, limit: Int, skipping: Set<UniqueID> = [],
-                    unreadable: inout [Int64]) throws -> [OutboxOperation] {
+    func nextQueued(for account: AccountID, in environment: ServerEnvironment, limit: Int,
+                    skipping: Set<UniqueID> = [], unreadable: inout [Int64]) throws -> [OutboxOperation] {
         var passed: [Int64] = []
-        let next = try query("SELECT \(Self.selectColumns) FROM outbox WHERE account = ? AND state = 'queued' ORDER BY seq",
-                             [account.rawValue], limit: limit) { row -> OutboxOperation? in
+        let next = try query("""
+            SELECT \(Self.selectColumns) FROM outbox WHERE account = ? AND environment = ? AND state = 'queued' ORDER BY seq
+            """, [account.rawValue, environment.rawValue], limit: limit) { row -> OutboxOperation? in
             switch Self.outboxRow(row) {
             case .readable(let operation): return skipping.contains(operation.id) ? nil : operation
             case .unreadable(let operation):
@@ -117,9 +121,10 @@ extension Database {
 
     /// The first `limit` queued operations of `account` not in `skipping`,
     /// oldest first, passing over those this build cannot read.
-    func nextQueued(for account: AccountID, limit: Int, skipping: Set<UniqueID> = []) throws -> [OutboxOperation] {
+    func nextQueued(for account: AccountID, in environment: ServerEnvironment, limit: Int,
+                    skipping: Set<UniqueID> = []) throws -> [OutboxOperation] {
         var unreadable: [Int64] = []
-        return try nextQueued(for: account, limit: limit, skipping: skipping, unreadable: &unreadable)
+        return try nextQueued(for: account, in: environment, limit: limit, skipping: skipping, unreadable: &unreadable)
     }
 
     /// Sets aside the queued rows at these places (`seq`) as `unreadable`:
@@ -138,17 +143,22 @@ extension Database {
                   compacting: Self.readable).first
     }
 
-    /// How many operations of `account` are queued.
-    func queuedCount(for account: AccountID) throws -> Int {
-        try outboxCounts(for: account).queued
+    /// How many operations of `account` made in `environment` are queued.
+    func queuedCount(for account: AccountID, in environment: ServerEnvironment) throws -> Int {
+        try outboxCounts(for: account, in: environment).queued
     }
 
     /// How many operations of `account` are in each state, from the tally
-    /// the outbox's triggers keep (schema version 4): one row per state.
-    func outboxCounts(for account: AccountID) throws -> OutboxCounts {
+    /// the outbox's triggers keep (schema version 4; per environment since
+    /// 7): those made in `environment` by state, those of the other as held.
+    func outboxCounts(for account: AccountID, in environment: ServerEnvironment) throws -> OutboxCounts {
         var counts = OutboxCounts()
-        _ = try query("SELECT state, count FROM outbox_tally WHERE account = ?", [account.rawValue]) { row in
+        _ = try query("SELECT state, count, environment FROM outbox_tally WHERE account = ?", [account.rawValue]) { row in
             let count = Int(row.int64(1))
+            guard row.text(2) == environment.rawValue else {
+                counts.held += count
+                return
+            }
             switch OutboxOperation.State(rawValue: row.text(0)) {
             case .queued?, .sending?: counts.queued += count
             case .failed?: counts.failed += count
@@ -165,7 +175,7 @@ extension Database {
     /// of them), oldest first (`newestFirst`: the last ones, newest first),
     /// by index: what the status and coalescing need, without reading the
     /// rest of the queue.
-    func queued(_ kind: OperationKind, for account: AccountID, limit: Int?,
+    func queued(_ kind: OperationKind, for account: AccountID, in environment: ServerEnvironment, limit: Int?,
                 newestFirst: Bool = false) throws -> [OutboxOperation] {
         // Rows this build cannot read are passed over: coalescing never
         // cancels a readable operation against one it cannot read, and the
@@ -173,8 +183,8 @@ extension Database {
         let order = newestFirst ? "DESC" : "ASC"
         return try query("""
             SELECT \(Self.selectColumns) FROM outbox
-            WHERE account = ? AND kind = ? AND state = 'queued' ORDER BY seq \(order)
-            """, [account.rawValue, kind.rawValue], limit: limit, compacting: Self.readable)
+            WHERE account = ? AND environment = ? AND kind = ? AND state = 'queued' ORDER BY seq \(order)
+            """, [account.rawValue, environment.rawValue, kind.rawValue], limit: limit, compacting: Self.readable)
     }
 
     /// The operations of `account`, or of everyone when nil, oldest first;
@@ -210,9 +220,10 @@ extension Database {
         try execute("DELETE FROM outbox WHERE seq = ? AND account = ?", [operation.sequence, operation.account.rawValue])
         guard changes > 0 else { return }
         try execute("""
-            INSERT INTO audit (account, at, action, outcome, operation_id) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO audit (account, at, action, outcome, operation_id, environment) VALUES (?, ?, ?, ?, ?, ?)
             """, [operation.account.rawValue, at.millisecondsSince1970, operation.kind,
-                  AuditEntry.Outcome.discarded.rawValue, UniqueID(uuidString: operation.id)?.uuidString])
+                  AuditEntry.Outcome.discarded.rawValue, UniqueID(uuidString: operation.id)?.uuidString,
+                  operation.environment])
     }
 
     private func outboxRows(for account: AccountID?) throws -> [OutboxRow] {
@@ -242,11 +253,13 @@ extension Database {
               let key = UniqueID(uuidString: row.text(2)),
               let payload = StoreJSON.value(row.text(3)).flatMap(OperationPayload.init(storedJSON:)),
               rawKind == payload.kind.rawValue,
-              let state = OutboxOperation.State(rawValue: row.text(8)) else {
+              let state = OutboxOperation.State(rawValue: row.text(8)),
+              let environment = ServerEnvironment(rawValue: row.text(16)) else {
             return .unreadable(UnreadableOperation(
                 id: row.text(0), account: AccountID(rawValue: row.text(1)),
                 kind: rawKind,
-                createdAt: row.optionalInt64(4).map(Instant.init(millisecondsSince1970:)), sequence: row.int64(15)))
+                createdAt: row.optionalInt64(4).map(Instant.init(millisecondsSince1970:)), sequence: row.int64(15),
+                environment: row.text(16)))
         }
         var operation = OutboxOperation(
             account: AccountID(rawValue: row.text(1)),
@@ -254,7 +267,7 @@ extension Database {
             createdAt: Instant(millisecondsSince1970: row.int64(4)),
             deletionRequestID: row.optionalText(9),
             deadline: row.optionalInt64(10).map(Instant.init(millisecondsSince1970:)),
-            id: id, idempotencyKey: key)
+            id: id, idempotencyKey: key, environment: environment)
         operation.attempts = Int(row.int64(5))
         operation.nextAttemptAt = row.optionalInt64(6).map(Instant.init(millisecondsSince1970:))
         operation.lastError = row.optionalText(7)

@@ -12,9 +12,14 @@ public struct OutboxCounts: Hashable, Sendable {
     /// a damaged row): kept, never sent. A row counts here once a drain
     /// met it; until then, as queued.
     public var unreadable: Int
+    /// Made in the other environment (a development server's, seen from
+    /// production, or the other way round): kept, never sent from here,
+    /// whatever their state; not counted in the others.
+    public var held: Int
 
     /// Creates counts.
-    public init(queued: Int = 0, failed: Int = 0, missed: Int = 0, unreadable: Int = 0) {
+    public init(queued: Int = 0, failed: Int = 0, missed: Int = 0, unreadable: Int = 0, held: Int = 0) {
+        self.held = held
         self.queued = queued
         self.failed = failed
         self.missed = missed
@@ -22,5 +27,5 @@ public struct OutboxCounts: Hashable, Sendable {
     }
 
     /// Every operation counted.
-    public var total: Int { queued + failed + missed + unreadable }
+    public var total: Int { queued + failed + missed + unreadable + held }
 }

@@ -23,6 +23,9 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
     public internal(set) var account: AccountID
     /// The credential it was made under; nil in rows of earlier stores.
     var credential: CredentialFingerprint?
+    /// The environment it was made in: it is only ever sent to a server of
+    /// that environment; under another it is held.
+    public internal(set) var environment: ServerEnvironment
     /// Sent as `Idempotency-Key` with every attempt.
     public let idempotencyKey: UniqueID
     /// What to do.
@@ -55,9 +58,11 @@ public struct OutboxOperation: Hashable, Sendable, Identifiable {
     public init(
         account: AccountID, payload: OperationPayload, createdAt: Instant,
         deletionRequestID: String? = nil, deadline: Instant? = nil,
-        id: UniqueID = UniqueID(), idempotencyKey: UniqueID = UniqueID()
+        id: UniqueID = UniqueID(), idempotencyKey: UniqueID = UniqueID(),
+        environment: ServerEnvironment = .production
     ) {
         self.id = id
+        self.environment = environment
         self.account = account
         self.credential = nil
         self.idempotencyKey = idempotencyKey
@@ -136,8 +141,11 @@ public struct UnreadableOperation: Hashable, Sendable {
     /// Its place in the outbox (`seq`), which names the row whatever its
     /// other columns hold (an id of the wrong type included).
     let sequence: Int64
+    /// The environment it was made in, as stored.
+    let environment: String
 
-    init(id: String, account: AccountID, kind: String, createdAt: Instant?, sequence: Int64) {
+    init(id: String, account: AccountID, kind: String, createdAt: Instant?, sequence: Int64, environment: String) {
+        self.environment = environment
         self.id = id
         self.account = account
         self.kind = kind

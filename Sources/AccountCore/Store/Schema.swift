@@ -221,5 +221,80 @@ enum Schema {
             -- stores count every attempt as maybe sent: the safe reading.
             ALTER TABLE outbox ADD COLUMN attempts_not_sent INTEGER NOT NULL DEFAULT 0;
             """),
+        Migration(version: 7, name: "environments", sql: """
+            -- What was made against a development server is never sent to,
+            -- or shown for, production, and the other way round: every
+            -- queued operation, cached value and audit entry records the
+            -- environment it was made in. '' is a row of an earlier store:
+            -- the first configuration that opens the file gives it its own
+            -- (`AccountStore.init`), in the same process, before any read;
+            -- `environment_unnamed` has a row until it has (none in a
+            -- store with no rows to give one).
+            CREATE TABLE environment_unnamed (id INTEGER PRIMARY KEY CHECK (id = 1));
+            INSERT INTO environment_unnamed (id)
+            SELECT 1 WHERE EXISTS (SELECT 1 FROM outbox) OR EXISTS (SELECT 1 FROM cache) OR EXISTS (SELECT 1 FROM audit);
+            ALTER TABLE outbox ADD COLUMN environment TEXT NOT NULL DEFAULT '';
+            ALTER TABLE audit ADD COLUMN environment TEXT NOT NULL DEFAULT '';
+
+            -- One cached value per account, environment and kind: the key
+            -- cannot be altered, so the table is made again.
+            CREATE TABLE cache_v6 (
+                account     TEXT NOT NULL,
+                environment TEXT NOT NULL DEFAULT '',
+                entry       TEXT NOT NULL CHECK (entry IN ('profile', 'deletion', 'usernameCooldown')),
+                value       TEXT NOT NULL,
+                as_of       INTEGER NOT NULL,
+                source      TEXT NOT NULL CHECK (source IN ('server', 'local')),
+                PRIMARY KEY (account, environment, entry)
+            ) WITHOUT ROWID;
+            INSERT INTO cache_v6 (account, entry, value, as_of, source)
+            SELECT account, entry, value, as_of, source FROM cache;
+            DROP TABLE cache;
+            ALTER TABLE cache_v6 RENAME TO cache;
+
+            -- The tally counts per environment too: the status counts what
+            -- this environment can send, and the rest as held.
+            DROP TRIGGER outbox_tally_insert;
+            DROP TRIGGER outbox_tally_delete;
+            DROP TRIGGER outbox_tally_update;
+            DROP TABLE outbox_tally;
+            CREATE TABLE outbox_tally (
+                account     TEXT NOT NULL,
+                environment TEXT NOT NULL,
+                state       TEXT NOT NULL,
+                count       INTEGER NOT NULL CHECK (count > 0),
+                PRIMARY KEY (account, environment, state)
+            ) WITHOUT ROWID;
+            INSERT INTO outbox_tally (account, environment, state, count)
+            SELECT account, environment, state, count(*) FROM outbox GROUP BY account, environment, state;
+            CREATE TRIGGER outbox_tally_insert AFTER INSERT ON outbox BEGIN
+                INSERT INTO outbox_tally (account, environment, state, count)
+                VALUES (new.account, new.environment, new.state, 1)
+                ON CONFLICT (account, environment, state) DO UPDATE SET count = count + 1;
+            END;
+            CREATE TRIGGER outbox_tally_delete AFTER DELETE ON outbox BEGIN
+                DELETE FROM outbox_tally
+                WHERE account = old.account AND environment = old.environment AND state = old.state AND count = 1;
+                UPDATE outbox_tally SET count = count - 1
+                WHERE account = old.account AND environment = old.environment AND state = old.state;
+            END;
+            CREATE TRIGGER outbox_tally_update AFTER UPDATE OF account, state, environment ON outbox
+            WHEN old.account IS NOT new.account OR old.state IS NOT new.state
+                 OR old.environment IS NOT new.environment BEGIN
+                DELETE FROM outbox_tally
+                WHERE account = old.account AND environment = old.environment AND state = old.state AND count = 1;
+                UPDATE outbox_tally SET count = count - 1
+                WHERE account = old.account AND environment = old.environment AND state = old.state;
+                INSERT INTO outbox_tally (account, environment, state, count)
+                VALUES (new.account, new.environment, new.state, 1)
+                ON CONFLICT (account, environment, state) DO UPDATE SET count = count + 1;
+            END;
+            DROP INDEX outbox_queued;
+            CREATE INDEX outbox_queued ON outbox (account, environment, state, seq);
+            DROP INDEX outbox_by_kind;
+            CREATE INDEX outbox_by_kind ON outbox (account, environment, kind, state, seq);
+            DROP INDEX audit_by_account;
+            CREATE INDEX audit_by_account ON audit (account, environment, seq);
+            """),
     ])
 }

@@ -43,16 +43,18 @@ enum Coalescing {
 
 extension Coalescing.Neighbours {
     /// The neighbours of a new operation of `account`, leaving out those in
-    /// `inFlight` (on their way: they may be applied already).
-    init(reading database: Database, for account: AccountID, inFlight: Set<OutboxOperation.ID>) throws {
+    /// `inFlight` (on their way: they may be applied already). Only those
+    /// made in `environment`: one never cancels out a held operation.
+    init(reading database: Database, for account: AccountID, in environment: ServerEnvironment,
+         inFlight: Set<OutboxOperation.ID>) throws {
         // Never sent: queued, no attempt that may have reached the server
         // (one refused before sending does not count), not on its way.
         func unsent(_ operation: OutboxOperation) -> Bool { !operation.mayHaveBeenSent && !inFlight.contains(operation.id) }
         let skip = inFlight.count
-        lastUnsentRequest = try database.queued(.requestDeletion, for: account, limit: skip + 1, newestFirst: true)
+        lastUnsentRequest = try database.queued(.requestDeletion, for: account, in: environment, limit: skip + 1, newestFirst: true)
             .first { !inFlight.contains($0.id) }.flatMap { unsent($0) ? $0.id : nil }
-        hasQueuedCancel = try database.queued(.cancelDeletion, for: account, limit: skip + 1)
+        hasQueuedCancel = try database.queued(.cancelDeletion, for: account, in: environment, limit: skip + 1)
             .contains { !inFlight.contains($0.id) }
-        unsentRenames = try database.queued(.changeUsername, for: account, limit: nil).filter(unsent).map(\.id)
+        unsentRenames = try database.queued(.changeUsername, for: account, in: environment, limit: nil).filter(unsent).map(\.id)
     }
 }

@@ -13,10 +13,10 @@ struct QueueSummary: Sendable {
     /// How many operations are in each state.
     var counts: OutboxCounts
 
-    init(reading database: Database, for account: AccountID) throws {
-        firstRequest = try database.queued(.requestDeletion, for: account, limit: 1).first
-        firstCancel = try database.queued(.cancelDeletion, for: account, limit: 1).first
-        counts = try database.outboxCounts(for: account)
+    init(reading database: Database, for account: AccountID, in environment: ServerEnvironment) throws {
+        firstRequest = try database.queued(.requestDeletion, for: account, in: environment, limit: 1).first
+        firstCancel = try database.queued(.cancelDeletion, for: account, in: environment, limit: 1).first
+        counts = try database.outboxCounts(for: account, in: environment)
     }
 
     /// The operations the status lists, oldest first.

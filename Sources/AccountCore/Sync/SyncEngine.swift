@@ -144,7 +144,7 @@ public final class SyncEngine: Sendable {
             return online && !state.online
         }
         if cameBack {
-            if let account { try? store.write { database in try database.resetBackoff(for: account) } }
+            if let account { try? store.write { database in try database.resetBackoff(for: account, in: store.environment) } }
             syncInBackground()
         } else if !online {
             broadcaster.emit(.syncPaused(.offline))
@@ -211,7 +211,8 @@ public final class SyncEngine: Sendable {
                 for operation in unsent where operation.state == .queued {
                     try database.deleteOutbox(id: operation.id)
                     try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .discarded,
-                                                        operationID: operation.id), for: account)
+                                                        operationID: operation.id), for: account,
+                                             in: operation.environment)
                 }
                 for operation in unreadable {
                     try database.deleteUnreadable(operation, discardedAt: at)
@@ -269,7 +270,7 @@ public final class SyncEngine: Sendable {
     }
 
     private func secondsUntilDue() throws(AccountError) -> Double? {
-        guard let account, let head = try store.read({ database in try database.nextQueued(for: account) }) else {
+        guard let account, let head = try store.read({ database in try database.nextQueued(for: account, in: store.environment) }) else {
             return nil
         }
         return (head.dueAt(explicit: false) ?? deviceNow).seconds(since: deviceNow)
@@ -389,18 +390,19 @@ public final class SyncEngine: Sendable {
         }
         let deadline = try operation.kind == .cancelDeletion ? localStatus().deletion.canCancelUntil : nil
         var operationToQueue = OutboxOperation(account: account, payload: payload, createdAt: now,
-                                               deletionRequestID: nil, deadline: deadline)
+                                               deletionRequestID: nil, deadline: deadline,
+                                               environment: store.environment)
         operationToQueue.credential = signIn.credential
         let plan = try store.write { database in
             // The ones on their way are left out: never cancelled out.
-            let neighbours = try Coalescing.Neighbours(reading: database, for: account,
+            let neighbours = try Coalescing.Neighbours(reading: database, for: account, in: store.environment,
                                                        inFlight: state.withLock { $0.inFlight })
             let plan = Coalescing.plan(adding: operationToQueue, to: neighbours)
             for id in plan.remove { try database.deleteOutbox(id: id) }
             if plan.insertNew { try database.insertOutbox(operationToQueue) }
             try database.insertAudit(AuditEntry(at: now, action: operationToQueue.kind,
                                                 outcome: plan.insertNew ? .queued : .coalesced,
-                                                operationID: operationToQueue.id), for: account)
+                                                operationID: operationToQueue.id), for: account, in: store.environment)
             return plan
         }
         // From here the operation is on disk: it will not be lost, and the
@@ -497,7 +499,7 @@ public final class SyncEngine: Sendable {
         let exchange = try await client.send(operation, idempotencyKey: nil, for: account)
         if let owner = exchange.account {
             let at = deviceNow
-            try store.write { database in try database.remember(exchange.outcome, for: owner, asOf: at) }
+            try store.write { database in try database.remember(exchange.outcome, for: owner, in: store.environment, asOf: at) }
         }
         return exchange.outcome
     }
@@ -521,8 +523,9 @@ public final class SyncEngine: Sendable {
         guard let answeredFor = exchange.account else { return exchange.outcome }
         let at = now
         try store.write { database in
-            try database.remember(exchange.outcome, for: answeredFor, asOf: at)
-            try database.insertAudit(AuditEntry(at: at, action: kind, outcome: .succeeded, httpStatus: 200), for: answeredFor)
+            try database.remember(exchange.outcome, for: answeredFor, in: store.environment, asOf: at)
+            try database.insertAudit(AuditEntry(at: at, action: kind, outcome: .succeeded, httpStatus: 200), for: answeredFor,
+                                     in: store.environment)
         }
         if kind == .finalizeDeletion || kind == .erase {
             // The account is gone or going: no trace of it stays on the device.
@@ -549,7 +552,7 @@ public final class SyncEngine: Sendable {
         do {
             let asOf = deviceNow
             guard let deletion = try await read(.deletionStatus).deletion else { return try localStatus() }
-            let summary = try store.read { database in try QueueSummary(reading: database, for: account) }
+            let summary = try store.read { database in try QueueSummary(reading: database, for: account, in: store.environment) }
             return overlaid(StatusReport(deletion: deletion, source: .server, asOf: asOf), with: summary)
         } catch where error.code == .network {
             return try localStatus()
@@ -583,8 +586,8 @@ public final class SyncEngine: Sendable {
             }
             try database.checkInPlace()
             let inputs = StatusInputs(account: account, stamp: stamp,
-                                      cached: try database.cachedValue(DeletionStatus.self, for: account),
-                                      summary: try QueueSummary(reading: database, for: account))
+                                      cached: try database.cachedValue(DeletionStatus.self, for: account, in: store.environment),
+                                      summary: try QueueSummary(reading: database, for: account, in: store.environment))
             statusInputs.withLock { $0 = inputs }
             return (inputs.cached, inputs.summary)
         }
@@ -635,12 +638,15 @@ public final class SyncEngine: Sendable {
         }
     }
 
-    /// Removes failed and missed operations the user has seen.
+    /// Removes failed and missed operations the user has seen: those of the
+    /// store's environment, the ones counted and shown as such here (the
+    /// other's are held, and only a discarding sign-out drops them).
     public func dismissFailed() throws(AccountError) {
         guard let account else { return }
         try store.write { database in
-            try database.execute("DELETE FROM outbox WHERE account = ? AND state IN ('failed', 'missed')",
-                                 [account.rawValue])
+            try database.execute("""
+                DELETE FROM outbox WHERE account = ? AND environment = ? AND state IN ('failed', 'missed')
+                """, [account.rawValue, store.environment.rawValue])
         }
     }
 
@@ -754,7 +760,7 @@ public final class SyncEngine: Sendable {
         }
         if let owner = account {
             do {
-                report.remaining = try store.read { database in try database.queuedCount(for: owner) }
+                report.remaining = try store.read { database in try database.queuedCount(for: owner, in: store.environment) }
             } catch where immediateDelivery != nil {
                 // Likewise: a submission asks only what became of its own
                 // operation, not what is left.
@@ -901,7 +907,7 @@ public final class SyncEngine: Sendable {
         if ahead.isEmpty {
             let (next, unreadable) = try store.read { database in
                 var unreadable: [Int64] = []
-                let next = try database.nextQueued(for: owner, limit: Self.window,
+                let next = try database.nextQueued(for: owner, in: store.environment, limit: Self.window,
                                                    skipping: state.withLock { $0.inFlight }, unreadable: &unreadable)
                 state.withLock { $0.inFlight.formUnion(next.map(\.id)) }
                 return (next, unreadable)
@@ -993,7 +999,8 @@ public final class SyncEngine: Sendable {
             try database.updateOutbox(operation)
             try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: outcome,
                                                 httpStatus: error.httpStatus, errorCode: error.code,
-                                                operationID: operation.id), for: operation.account)
+                                                operationID: operation.id), for: operation.account,
+                                         in: operation.environment)
         }
         return operation
     }
@@ -1006,10 +1013,10 @@ public final class SyncEngine: Sendable {
             for answer in answers {
                 let operation = answer.operation
                 try database.deleteOutbox(id: operation.id)
-                try database.remember(answer.outcome, for: operation.account, asOf: at)
+                try database.remember(answer.outcome, for: operation.account, in: operation.environment, asOf: at)
                 try database.insertAudit(AuditEntry(at: at, action: operation.kind, outcome: .succeeded,
                                                     httpStatus: answer.httpStatus, operationID: operation.id),
-                                         for: operation.account)
+                                         for: operation.account, in: operation.environment)
             }
             // Under the store's lock, as they were marked.
             state.withLock { state in answers.forEach { state.inFlight.remove($0.operation.id) } }
@@ -1024,7 +1031,8 @@ public final class SyncEngine: Sendable {
         try store.write { database in
             try database.updateOutbox(missed)
             try database.insertAudit(AuditEntry(at: now, action: operation.kind, outcome: .missed,
-                                                operationID: operation.id), for: operation.account)
+                                                operationID: operation.id), for: operation.account,
+                                         in: operation.environment)
         }
         release(operation)
         broadcaster.emit(.operationFailed(missed, AccountError(.conflict, detail: missed.lastError)))
@@ -1033,7 +1041,7 @@ public final class SyncEngine: Sendable {
     /// Announces, once each, queued cancels within 24 hours of their deadline.
     private func announceDeadlines() {
         guard let account,
-              let cancels = try? store.read({ database in try database.queued(.cancelDeletion, for: account, limit: nil) })
+              let cancels = try? store.read({ database in try database.queued(.cancelDeletion, for: account, in: store.environment, limit: nil) })
         else { return }
         let due = cancels.filter { operation in
             guard let deadline = operation.deadline else { return false }

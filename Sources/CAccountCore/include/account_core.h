@@ -131,11 +131,25 @@ const char *ac_status_name(ac_status s);
 **                   kept by the app in its Keychain or Keystore (optional;
 **                   without it the store makes one and keeps it in the
 **                   file, as before)                        (since 1.3.0)
+**   "environment"   "production" or "development": whether the server
+**                   holds real people's data (default: "development" when
+**                   "baseURL" is this device's loopback, as for
+**                   "allowInsecureHTTP", else "production") (since 1.3.0)
 ** An unknown key, a wrong type or a bad value is AC_ERR_ARGUMENT; an
 ** http:// "baseURL" to another host than loopback without
 ** "allowInsecureHTTP" too, error.code "invalidInput" and a message that
 ** says so (since 1.3.0); so is a "fingerprintKey" of another length or
-** not strict base64, before any file is touched (since 1.3.0).
+** not strict base64, before any file is touched (since 1.3.0); so is an
+** "environment" other than "production" or "development" (since 1.3.0).
+** Nothing crosses between environments (since 1.3.0): every queued
+** operation, cached value and audit entry of the store records the
+** environment it was made in. A sync sends only what was made in the
+** core's environment; an op of the other is held: kept, never sent, listed
+** by "outbox" with "held" and "heldReason", counted as "held", and dropped
+** by "signOut" with "discard". A status or profile cached in one is never
+** shown in the other. Changing "baseURL" within one environment keeps and
+** delivers the queue. The rows of a store made before 1.3.0 take the
+** environment of the first configuration that opens it.
 ** With a "fingerprintKey" the store file holds no key (one it held is
 ** deleted), so the file alone lets nobody test token guesses; opened with
 ** another key than before, every fingerprint the store kept matches no
@@ -234,10 +248,12 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 **
 **   operation          arguments                        result (AC_OK unless said)
 **   "status"           -                                {"deletion", "source": "server"|"cache", "asOf", "queued": [op],
-**                                                        "counts": {"queued", "failed", "missed", "unreadable"}}
+**                                                        "counts": {"queued", "failed", "missed", "unreadable", "held"},
+**                                                        "environment"}
 **   "profile"          -                                {"profile"}
 **   "stats"            -                                {"stats"}
-**   "capabilities"     -                                {"capabilities"}
+**   "capabilities"     -                                {"capabilities"}, with "environment" and
+**                                                        "mutating": the operations offered that change data
 **   "requestDeletion"  {"reason"?, "days"?, "wipe"?}    {"deletion"}; AC_QUEUED: {"queued": op, "deletion"}
 **   "cancelDeletion"   {"email"?, "password"?}          {"deletion"}; AC_QUEUED: {"queued": op, "deletion"}
 **   "finalizeDeletion" -                                {"finalized": deletion + "userId"}
@@ -257,7 +273,11 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 ** null), "lastError", "account" (the user id of its owner, or null while
 ** nobody has said: then sent only under the token it was made under),
 ** "backend", "held" (true for an earlier store's op whose owner could not
-** be told: it is never sent under a guess)}.
+** be told: it is never sent under a guess; since 1.3.0 also for an op made
+** in the other environment), "environment" (since 1.3.0: "production" or
+** "development", the one it was made in), "heldReason" (since 1.3.0: why
+** an op of the other environment is held, in the core's language, else
+** null)}.
 ** "state": "unreadable" (since 1.3.0) is a row of the store this version
 ** cannot read: an operation a newer version wrote, or a damaged row. It is
 ** set aside, never blocking the rest: kept in the file as it is, never
@@ -267,7 +287,13 @@ ac_status ac_set_event_handler(ac_core *core, ac_event_handler handler, void *co
 ** true drops it, audited as the others. Every other operation is sent and
 ** reported as if it were not there. A status's "counts" has "unreadable"
 ** (since 1.3.0): such rows a sync has met (until then they count as
-** "queued").
+** "queued"), and "held" (since 1.3.0): the user's operations made in the
+** other environment, whatever their state, counted in no other member.
+** A status's "environment" and the capabilities' "environment" are the
+** core's (since 1.3.0); the capabilities' "mutating" lists the operations
+** the back end offers that change data on the server, by their ac_call
+** names ("requestDeletion", "cancelDeletion", "finalizeDeletion",
+** "erase", "changeUsername"; since 1.3.0).
 ** A status's "queued" holds the operations that decide what the deletion
 ** becomes: the first queued request (laid over "deletion") and the first
 ** queued cancel (with the deadline it must beat), oldest first; "counts"

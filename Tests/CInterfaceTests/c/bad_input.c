@@ -201,6 +201,9 @@ static void bad_configurations(void) {
       {"\"account\": \"\" (empty)", ", \"account\": \"\""},
       {"\"account\": 7 (a number)", ", \"account\": 7"},
       {"\"account\": \"a\\nb\" (a control character)", ", \"account\": \"a\\nb\""},
+      {"\"environment\": \"staging\" (since 1.3.0)", ", \"environment\": \"staging\""},
+      {"\"environment\": \"Production\" (not its case)", ", \"environment\": \"Production\""},
+      {"\"environment\": true (a boolean)", ", \"environment\": true"},
   };
   for (size_t i = 0; i < sizeof bad_members / sizeof bad_members[0]; i++) {
     config = config_with(bad_members[i].members);

@@ -122,12 +122,25 @@ int main(int argc, char **argv) {
   expect_true(jc_array_count(json, "queued") == 0, "status online: nothing queued", json);
   ac_string_free(json);
 
+  /* On loopback, unnamed: development, said by the status and the
+  ** capabilities, which list the calls that change data. */
+  json = expect_call(core, "capabilities", NULL, AC_OK);
+  expect_true(jc_string_is(json, "capabilities.environment", "development"), "capabilities: environment", json);
+  expect_true(jc_array_count(json, "capabilities.mutating") == 4, "capabilities: Allmine's four mutating calls", json);
+  expect_true(jc_string_is(json, "capabilities.mutating.0", "requestDeletion"), "capabilities: mutating.0", json);
+  ac_string_free(json);
+  json = expect_call(core, "status", NULL, AC_OK);
+  expect_true(jc_string_is(json, "environment", "development"), "status: environment is development", json);
+  ac_string_free(json);
+
   /* Offline: the cancel is kept with the deadline it must beat. */
   expect_status(ac_set_online(core, 0), AC_OK, "ac_set_online(core, 0)", NULL);
   json = expect_call(core, "cancelDeletion", NULL, AC_QUEUED);
   expect_true(jc_string_is(json, "queued.kind", "cancelDeletion"), "offline cancel: queued.kind is cancelDeletion", json);
   expect_true(jc_is_string(json, "queued.deadline"), "offline cancel: queued.deadline is set (not null)", json);
   expect_true(jc_string_is(json, "queued.state", "queued"), "offline cancel: queued.state is queued", json);
+  expect_true(jc_string_is(json, "queued.environment", "development"), "offline cancel: made in development", json);
+  expect_true(jc_is_null(json, "queued.heldReason"), "offline cancel: not held", json);
   expect_true(jc_string_is(json, "deletion.status", "pending"),
               "offline cancel: the deletion still reads pending until the server has it", json);
   ac_string_free(json);
