@@ -5,7 +5,7 @@ import Ovok
 
 /// The version of AccountCore, as `ac_version()` and `acct --version`
 /// report it: the one place it is written.
-public let accountCoreVersion = "1.2.0"
+public let accountCoreVersion = "1.3.0"
 
 /// The back ends this build carries, by the name a configuration gives.
 public enum BackendCatalog {

@@ -273,7 +273,7 @@ struct AcctFailureTests {
     @Test("--help and --version")
     func helpAndVersion() async throws {
         let acct = try Acct()
-        #expect(try await acct("--version").output == "acct 1.2.0\n")
+        #expect(try await acct("--version").output == "acct 1.3.0\n")
         let help = try await acct("--help").output
         for command in ["status", "whoami", "stats", "delete request", "delete cancel", "delete finalize", "erase",
                         "rename", "sync", "outbox", "capabilities", "shell", "serve", "--offline", "--json", "[ACCT_SERVER]"] {
