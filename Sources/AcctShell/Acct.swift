@@ -62,7 +62,16 @@ public enum Acct {
 /// The options, resolved: command line first, then the environment, then
 /// the defaults.
 struct Settings {
+    /// The base URL: `--server`'s, or that of the server it names in `servers.json`.
     var server: String?
+    /// What the production line and warning call the server: its name in
+    /// `servers.json`, else its URL; the embedded emulator when none.
+    var serverName: String
+    /// The environment `servers.json` names for the server; nil takes the
+    /// core's rule (the embedded emulator and loopback development, the rest production).
+    var serverEnvironment: ServerEnvironment?
+    /// `servers.json`, where `--server NAME` is looked up and `acct servers` reads.
+    var serversPath: String
     var backend: any AccountBackend
     var token: String?
     var account: String?
@@ -82,13 +91,27 @@ struct Settings {
     /// An `http://` server other than this machine is allowed (`ClientConfiguration.allowInsecureHTTP`).
     var allowInsecureHTTP: Bool
     var json: Bool
+    /// `--yes`: a command that asks before it acts is confirmed already.
+    var yes: Bool
 
     init(_ invocation: Invocation, environment: [String: String]) throws(UsageError) {
         func value(_ option: String?, _ variable: String) -> String? {
             option ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
         }
         server = value(invocation.server, "ACCT_SERVER")
-        let backendName = value(invocation.backend, "ACCT_BACKEND") ?? "allmine"
+        serversPath = ServerDirectory.path(environment: environment)
+        serverName = server ?? "embedded"
+        var namedBackend: String?
+        if let name = server, !name.contains("://") {
+            // Not a URL: a name from servers.json.
+            guard let named = try ServerDirectory.load(path: serversPath).first(where: { $0.name == name }) else {
+                throw .badValue(option: "--server", value: name)
+            }
+            server = named.url
+            namedBackend = named.backend
+            serverEnvironment = named.environment
+        }
+        let backendName = value(invocation.backend, "ACCT_BACKEND") ?? namedBackend ?? "allmine"
         guard let backend = BackendCatalog.backend(named: backendName) else {
             throw .badValue(option: "--backend", value: backendName)
         }
@@ -129,6 +152,7 @@ struct Settings {
         offline = invocation.offline
         allowInsecureHTTP = invocation.allowInsecureHTTP
         json = invocation.json
+        yes = invocation.yes
     }
 }
 
@@ -140,6 +164,7 @@ struct Runner {
 
     func run(_ command: Command) async -> ExitStatus {
         if case .serve(let port) = command { return serve(port: port) }
+        if command == .servers { return listServers() }
         if case .completion(let shell) = command {
             console.line(CompletionScript.script(for: shell))
             return .done
@@ -156,9 +181,16 @@ struct Runner {
             return .unreachable
         }
         defer { emulator?.stop() }
+        let production = session.configuration.environment == .production
+        if production, !settings.json {
+            // The first line names production, as the prompt does.
+            console.line(localizer.text(.productionLine, ["environment": console.styled("production", .red),
+                                                          "server": settings.serverName]))
+        }
         if command == .shell {
             return await InteractiveShell(session: session, console: console, localizer: localizer,
-                                          historyPath: settings.historyPath).run()
+                                          historyPath: settings.historyPath,
+                                          productionServer: production ? settings.serverName : nil).run()
         }
         return await execute(command, in: session)
     }
@@ -191,7 +223,7 @@ struct Runner {
                                          platform: settings.platform, appVersion: settings.appVersion,
                                          deviceID: settings.deviceID, allowInsecureHTTP: settings.allowInsecureHTTP,
                                          // The embedded emulator is development; a URL by its host.
-                                         environment: settings.server == nil ? .development : nil)
+                                         environment: settings.server == nil ? .development : settings.serverEnvironment)
         client.totalTimeout = 30
         let session = try Session(configuration: SessionConfiguration(backend: settings.backend, client: client,
                                                                       databasePath: settings.databasePath,
@@ -205,6 +237,27 @@ struct Runner {
     /// Runs `command` and prints its answer; returns the exit status.
     func execute(_ command: Command, in session: Session) async -> ExitStatus {
         guard var call = command.call else { return .usage }
+        let canAsk = console.inputIsTerminal && !settings.json
+        // The seeds' warning: what changes data on production is said
+        // first, and sent only when confirmed (asked here, or `--yes`).
+        let warnsProduction = session.configuration.environment == .production
+            && call.kind.map(session.client.backend.capabilities.offers) == true
+        if warnsProduction {
+            let warning = localizer.text(.productionWarning, ["server": settings.serverName])
+            console.error(warning)
+            if !settings.yes {
+                guard canAsk else {
+                    console.error(Help.message(for: .confirmationNeeded(command: command.name), localizer))
+                    return .usage
+                }
+                // Finalize and erase ask their own question below.
+                if !command.asksItself,
+                   !ask(localizer.text(.productionConfirm, ["answer": localizer.text(.confirmAnswer)])) {
+                    console.line(localizer.text(.confirmCancelled))
+                    return .refused
+                }
+            }
+        }
         switch command {
         case .deleteCancel(let email?):
             // One line, never echoed, never kept.
@@ -218,7 +271,6 @@ struct Runner {
         case .erase(let confirmation, _, let confirmed):
             // Asked on a terminal only; elsewhere `--yes` is the answer, or
             // nothing is done. A phrase the core refuses is not asked about.
-            let canAsk = console.inputIsTerminal && !settings.json
             guard confirmed || canAsk else {
                 console.error(Help.message(for: .confirmationNeeded(command: "erase"), localizer))
                 return .usage
@@ -257,6 +309,36 @@ struct Runner {
             for line in output.lines(for: result, of: call) { console.line(line) }
         }
         return ExitStatus(result)
+    }
+
+    /// `acct servers`: the embedded emulator and the servers of `servers.json`.
+    private func listServers() -> ExitStatus {
+        let named: [NamedServer]
+        do {
+            named = try ServerDirectory.load(path: settings.serversPath)
+        } catch {
+            console.error(Help.message(for: error, localizer))
+            return .usage
+        }
+        let rows = [["embedded", settings.backend.name, localizer.text(.serversEmbeddedUrl), ServerEnvironment.development.rawValue]]
+            + named.map { [$0.name, $0.backend, $0.url, ($0.environment ?? .unnamed(baseURL: $0.url)).rawValue] }
+        if settings.json {
+            // The embedded emulator's URL is its port of the moment: none.
+            let list: [JSONValue] = rows.enumerated().map { index, row in
+                ["name": .string(row[0]), "backend": .string(row[1]), "url": index == 0 ? .null : .string(row[2]),
+                 "environment": .string(row[3])]
+            }
+            console.line(String(decoding: JSONValue.object(["servers": .array(list), "path": .string(settings.serversPath)]).encoded, as: UTF8.self))
+            return .done
+        }
+        let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            var line = ""
+            for column in 0..<3 { line += row[column] + String(repeating: " ", count: widths[column] - row[column].count + 2) }
+            let environment = row[3] == "production" ? console.styled(row[3], .red) : row[3]
+            console.line(line + environment)
+        }
+        return .done
     }
 
     /// Asks `question` and reads the answer: true for the language's "yes".

@@ -18,6 +18,7 @@ enum Command: Equatable {
     case shell
     case serve(port: UInt16)
     case completion(CompletionScript.Shell)
+    case servers
 
     /// The command `invocation` names, with its options checked against
     /// `CommandTable`: an option of another command is a usage error, not
@@ -69,6 +70,7 @@ enum Command: Equatable {
         case "outbox": self = .outbox(all: flag("--all"))
         case "signout": self = .signout(discard: flag("--discard"))
         case "capabilities": self = .capabilities
+        case "servers": self = .servers
         case "shell": self = .shell
         case "serve": self = .serve(port: try number("--port") ?? 0)
         case "completion":
@@ -100,7 +102,37 @@ enum Command: Equatable {
         case .outbox(let all): .outbox(everyone: all)
         case .signout(let discard): .signOut(discard: discard)
         case .capabilities: .capabilities
-        case .shell, .serve, .completion: nil
+        case .shell, .serve, .completion, .servers: nil
+        }
+    }
+
+    /// The command's words, as the help names it (`delete request`).
+    var name: String {
+        switch self {
+        case .status: "status"
+        case .whoami: "whoami"
+        case .stats: "stats"
+        case .deleteRequest: "delete request"
+        case .deleteCancel: "delete cancel"
+        case .deleteFinalize: "delete finalize"
+        case .erase: "erase"
+        case .rename: "rename"
+        case .sync: "sync"
+        case .outbox: "outbox"
+        case .signout: "signout"
+        case .capabilities: "capabilities"
+        case .shell: "shell"
+        case .serve: "serve"
+        case .completion: "completion"
+        case .servers: "servers"
+        }
+    }
+
+    /// The command asks its own question before it acts (`delete finalize`, `erase`).
+    var asksItself: Bool {
+        switch self {
+        case .deleteFinalize, .erase: true
+        default: false
         }
     }
 }

@@ -7,7 +7,7 @@ import AccountSession
 enum CommandTable {
     /// The options every command takes, in the order the help lists them.
     static let globalOptions: [OptionSpec] = [
-        OptionSpec("--server", .text("URL"), variable: "ACCT_SERVER", help: .helpServer),
+        OptionSpec("--server", .text("URL|NAME"), variable: "ACCT_SERVER", help: .helpServer),
         OptionSpec("--backend", .choice("NAME", BackendCatalog.names), variable: "ACCT_BACKEND", help: .helpBackend),
         OptionSpec("--token", .text("T"), variable: "ACCT_TOKEN", help: .helpToken),
         OptionSpec("--account", .text("ID"), variable: "ACCT_ACCOUNT", help: .helpAccount),
@@ -36,12 +36,12 @@ enum CommandTable {
         CommandSpec(["whoami"], summary: .helpWhoami, details: .detailsWhoami, examples: ["acct whoami"]),
         CommandSpec(["stats"], summary: .helpStats, details: .detailsStats, examples: ["acct stats"]),
         CommandSpec(["delete", "request"], options: [
-            reason, OptionSpec("--days", .text("N"), help: .optionDays), OptionSpec("--wipe", help: .optionWipe),
+            reason, OptionSpec("--days", .text("N"), help: .optionDays), OptionSpec("--wipe", help: .optionWipe), yes,
         ], summary: .helpDeleteRequest, details: .detailsDeleteRequest,
         examples: ["acct delete request", "acct delete request --reason \"moving on\"",
                    "acct --backend ovok delete request --days 10 --wipe"]),
         CommandSpec(["delete", "cancel"], options: [
-            OptionSpec("--email", .text("E"), help: .optionEmail), OptionSpec("--password-stdin", help: .optionPasswordStdin),
+            OptionSpec("--email", .text("E"), help: .optionEmail), OptionSpec("--password-stdin", help: .optionPasswordStdin), yes,
         ], summary: .helpDeleteCancel, details: .detailsDeleteCancel,
         examples: ["acct delete cancel", "acct --offline delete cancel",
                    "acct --backend ovok delete cancel --email max@example.com --password-stdin"]),
@@ -54,7 +54,7 @@ enum CommandTable {
         ], summary: .helpErase, details: .detailsErase,
         examples: ["acct --backend mudbase erase --confirm DELETE_MY_ACCOUNT",
                    "acct --backend mudbase erase --confirm DELETE_MY_ACCOUNT --yes"]),
-        CommandSpec(["rename"], argument: ArgumentSpec("NEW-USERNAME"), summary: .helpRename, details: .detailsRename,
+        CommandSpec(["rename"], argument: ArgumentSpec("NEW-USERNAME"), options: [yes], summary: .helpRename, details: .detailsRename,
                     examples: ["acct rename new_name", "acct --offline rename new_name"]),
         CommandSpec(["sync"], summary: .helpSync, details: .detailsSync, examples: ["acct sync", "acct --json sync"]),
         CommandSpec(["outbox"], options: [OptionSpec("--all", help: .optionAll)], summary: .helpOutbox,
@@ -63,6 +63,8 @@ enum CommandTable {
                     details: .detailsSignout, examples: ["acct signout", "acct signout --discard"]),
         CommandSpec(["capabilities"], summary: .helpCapabilities, details: .detailsCapabilities,
                     examples: ["acct capabilities", "acct --backend ovok --lang tr capabilities"]),
+        CommandSpec(["servers"], summary: .helpServers, details: .detailsServers,
+                    examples: ["acct servers", "acct --server staging status", "acct --json servers"]),
         CommandSpec(["shell"], summary: .helpShell, details: .detailsShell, examples: ["acct shell", "acct --lang tr"]),
         CommandSpec(["serve"], options: [OptionSpec("--port", .text("N"), help: .optionPort)], summary: .helpServe,
                     details: .detailsServe, examples: ["acct serve", "acct serve --port 8080"]),

@@ -1,4 +1,5 @@
 import AccountCore
+import AccountSession
 
 /// `acct --help`, `acct help COMMAND` (and `acct COMMAND --help`), and the
 /// messages of usage errors, in the chosen language, from `CommandTable`;
@@ -67,6 +68,12 @@ enum Help {
             localizer.text(.usageIncompleteCommand, ["command": command, "choices": choices.joined(separator: ", ")])
         case .passwordNeedsStdin: localizer.text(.usagePasswordStdin)
         case .confirmationNeeded(let command): localizer.text(.usageConfirmationNeeded, ["command": command])
+        case .serversFile(let path, nil, ""): localizer.text(.usageServersNotJson, ["path": path])
+        case .serversFile(let path, nil, _): localizer.text(.usageServersNoServers, ["path": path])
+        case .serversFile(let path, let server?, ""): localizer.text(.usageServersEntry, ["path": path, "server": server])
+        case .serversFile(let path, let server?, let key):
+            localizer.text(.usageServersKey, ["path": path, "server": server, "key": key,
+                                              "backends": BackendCatalog.names.joined(separator: ", ")])
         }
     }
 }

@@ -13,6 +13,8 @@ struct InteractiveShell {
     let localizer: Localizer
     /// The history file; nil keeps none.
     let historyPath: String?
+    /// The server's name when it is production: the prompt says so.
+    var productionServer: String? = nil
 
     func run() async -> ExitStatus {
         let editor = console.inputIsTerminal && console.outputIsTerminal
@@ -25,11 +27,13 @@ struct InteractiveShell {
         console.line(localizer.text(.helpShellHelp))
         var history = History(path: editor == nil ? nil : historyPath)
         var warnedAboutHistory = false
+        // Against production the prompt names it (red on a colour terminal).
+        let prompt = productionServer.map { "acct [" + console.styled("production", .red) + " " + $0 + "]> " } ?? "acct> "
         var last = ExitStatus.done
         while true {
             var line: String
             if let editor {
-                switch await editor.readLine(prompt: "acct> ", history: history.entries) {
+                switch await editor.readLine(prompt: prompt, history: history.entries) {
                 case .line(let text): line = text
                 case .interrupted: continue
                 case .endOfInput:
@@ -37,7 +41,7 @@ struct InteractiveShell {
                     return last
                 }
             } else {
-                console.raw("acct> ")
+                console.raw(prompt)
                 guard let text = console.readLine() else {
                     console.line("")
                     return last
@@ -82,6 +86,7 @@ struct InteractiveShell {
                 guard command.call != nil else { throw UsageError.unknownCommand(line) }
                 var settings = try Settings(invocation, environment: [:])
                 settings.json = invocation.json
+                settings.serverName = productionServer ?? settings.serverName
                 let runner = Runner(settings: settings, console: console, localizer: localizer)
                 if let token = invocation.token {
                     // A token typed at the prompt is the session's from now

@@ -21,6 +21,7 @@ struct Invocation {
     var offline: Bool { flags.contains("--offline") }
     var allowInsecureHTTP: Bool { flags.contains("--allow-insecure-http") }
     var json: Bool { flags.contains("--json") }
+    var yes: Bool { flags.contains("--yes") }
     var help: Bool { flags.contains("--help") }
     var version: Bool { flags.contains("--version") }
 
@@ -78,4 +79,7 @@ enum UsageError: Error, Equatable {
     /// A command that asks before it acts cannot ask (no terminal, or
     /// `--json`), and `--yes` was not given.
     case confirmationNeeded(command: String)
+    /// `servers.json` is malformed: at `server` (nil: the file itself) and
+    /// `key` (empty: the whole entry or the file).
+    case serversFile(path: String, server: String?, key: String)
 }

@@ -88,7 +88,17 @@ struct LineRendering: Equatable, Sendable {
             position.column += width
             return placed
         }
-        for character in prompt { _ = place(character) }
+        // A prompt's colour (ESC [ … letter) takes no column.
+        var inEscape = false
+        for character in prompt {
+            if character == "\u{1B}" {
+                inEscape = true
+            } else if inEscape {
+                inEscape = !character.isLetter
+            } else {
+                _ = place(character)
+            }
+        }
         let positions = line.characters.map(place)
         return (positions, position)
     }
