@@ -8,7 +8,7 @@ import AccountCore
 struct Completion {
     /// Where the words are typed: after `acct` in a shell, or at `acct`'s
     /// own prompt (which knows `online`, `history`, ... and has no
-    /// `shell`, `serve` or `completion`).
+    /// `shell`, `serve`, `completion` or `servers`).
     enum Context {
         case commandLine
         case prompt
@@ -70,7 +70,7 @@ struct Completion {
         if positional.isEmpty, context == .prompt {
             candidates = CommandTable.shellWords.map { Candidate(text: $0) }
         }
-        let hidden: Set<String> = context == .prompt ? ["shell", "serve", "completion"] : []
+        let hidden: Set<String> = context == .prompt ? ["shell", "serve", "completion", "servers"] : []
         for spec in CommandTable.commands(under: positional) where spec.words.count > positional.count {
             let word = spec.words[positional.count]
             guard !hidden.contains(word), !candidates.contains(where: { $0.text == word }) else { continue }

@@ -37,7 +37,7 @@ struct CompletionTests {
     func prompt() {
         #expect(texts([], "o", .prompt) == ["online", "offline", "outbox"])
         #expect(texts([], "s", .prompt) == ["status", "stats", "sync", "signout"])
-        #expect(texts([], "s") == ["status", "stats", "sync", "signout", "shell", "serve"])
+        #expect(texts([], "s") == ["status", "stats", "sync", "signout", "servers", "shell", "serve"])
     }
 
     @Test("what the scripts read: bash's split --name=value, zsh's descriptions, fish's tabs")
@@ -104,9 +104,9 @@ struct HelpAndWordsTests {
     }
 
     @Test("acct help CMD and acct CMD --help, in English and Turkish",
-          arguments: [("en_US.UTF-8", "usage: acct [options] delete request [--reason T] [--days N] [--wipe]",
+          arguments: [("en_US.UTF-8", "usage: acct [options] delete request [--reason T] [--days N] [--wipe]\n    [--yes]",
                        "  --wipe      wipe your data with the account (Ovok)"),
-                      ("tr_TR.UTF-8", "kullanım: acct [seçenekler] delete request [--reason T] [--days N] [--wipe]",
+                      ("tr_TR.UTF-8", "kullanım: acct [seçenekler] delete request [--reason T] [--days N] [--wipe]\n    [--yes]",
                        "  --wipe      hesapla birlikte verilerinizi de silin (Ovok)")])
     func commandHelp(language: String, usage: String, wipe: String) async throws {
         let acct = try Acct(language: language)

@@ -57,9 +57,10 @@ struct AcctNetworkEdgeTests {
         result = try await acct("--server", "http://127.0.0.1.example.invalid:9", "--lang", "tr", "--token", "t0ken", "whoami")
         #expect(result.status == 1)
         #expect(result.errorOutput.hasPrefix("Sunucu adresi şifrelemesiz http://"), "\(result.errorOutput)")
-        // Allowed, it is tried (and is not there: unreachable, 4).
+        // Allowed, it is tried (and is not there: unreachable, 4). An
+        // unnamed remote server is production: the request needs --yes.
         result = try await acct("--server", "http://192.0.2.1:9", "--allow-insecure-http", "--token", "t0ken", "--offline",
-                                "delete", "request")
+                                "delete", "request", "--yes")
         #expect(result.status == 3, "\(result.errorOutput)")
         let help = try await acct("--help").output
         #expect(help.contains("--allow-insecure-http"))
