@@ -5,9 +5,20 @@ import FoundationEssentials
 /// make users and tokens, move the clock, set the finalize-now flag, read
 /// the logs, inject faults; and the web console over it
 /// (`/__emulator/console`, `WebConsole`). Its own requests are not logged.
-/// A call that a browser sends from a page of another origin (its `Origin`
-/// is not the emulator's own) is refused with 403, so a web site cannot
-/// drive it.
+///
+/// A web site cannot drive it from the developer's browser:
+/// - the server answers only to its own name (`Host` 127.0.0.1:P,
+///   localhost:P or [::1]:P, else 421, `HTTPHostCheck`), so a page cannot
+///   reach it under a name of its own resolved to loopback (DNS rebinding);
+/// - a call whose `Origin` is not the emulator's own is refused with 403;
+/// - a call that changes something (any method but GET and HEAD) must be
+///   sent with `Content-Type: application/json` (parameters such as
+///   `charset` allowed), else 415 and nothing changes: a page of another
+///   origin cannot send that type without a CORS preflight, which the
+///   emulator never grants.
+///
+/// In memory (`EmulatorTransport`) the same rules apply but the name one:
+/// nothing there is reached by a name.
 ///
 /// | call | body | answer |
 /// |---|---|---|
@@ -21,6 +32,9 @@ import FoundationEssentials
 /// | `GET /__emulator/mutations?after=SEQ` | | `{"mutations": [...]}`, those after `SEQ` (default: all) |
 /// | `GET /__emulator/requests?after=SEQ`, `DELETE` | | `{"requests": [...]}`, those after `SEQ` (default: all) |
 /// | `GET`/`POST`/`DELETE /__emulator/faults` | `{"method", "path", "mode", "count"?, "retryAfter"?, "delayMs"?, "status"?}` | `{"faults": [...]}` |
+///
+/// Every POST, PUT and DELETE above carries `Content-Type: application/json`,
+/// also those without a body (`deletion-job`, `DELETE requests`, `DELETE faults`).
 struct ControlAPI: Sendable {
     static let prefix = "/__emulator/"
 
@@ -34,6 +48,9 @@ struct ControlAPI: Sendable {
             return failure(403, "a control call from a page of another origin is refused")
         }
         if let page = WebConsole.response(to: request) { return page }
+        if request.method != "GET", request.method != "HEAD", !Self.isJSON(request.headers["Content-Type"]) {
+            return failure(415, "a control call that changes something is sent with Content-Type: application/json")
+        }
         let body = request.body.isEmpty ? JSONValue.object([:]) : JSONValue(parsing: request.body)
         guard let body, body.objectValue != nil else { return failure(400, "the body must be a JSON object") }
         do {
@@ -43,6 +60,14 @@ struct ControlAPI: Sendable {
         } catch {
             return failure(500, String(describing: error))
         }
+    }
+
+    /// Whether `contentType` is `application/json`, whatever its parameters
+    /// (`; charset=utf-8`) and the case of the type.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        return String(type).trimmingHTTPWhitespace().asciiCaseInsensitiveEquals("application/json")
     }
 
     private func route(_ request: HTTPRequest, _ body: JSONValue) throws -> HTTPResponse {

@@ -11,6 +11,11 @@ import POSIXThread
 /// `applyThenClose`) is an `interrupted` failure, as a broken connection is
 /// over HTTP. There is no timeout: a `delay` fault is waited out. The
 /// request log shows connection id 0.
+///
+/// The HTTP server's edge is not crossed: no `Host` is checked (nothing is
+/// reached by a name in memory, so there is nothing to rebind) and no
+/// connection counted. The control API's own rules still hold, the
+/// `Content-Type: application/json` of its writes among them.
 public struct EmulatorTransport: HTTPTransport {
     /// The base URL a client of an emulator that does not listen is given:
     /// `.invalid` never resolves, so nothing can reach the network by mistake.

@@ -65,7 +65,8 @@ struct KeepAliveLoadTests {
     /// process for each of 400 calls would take most of the test's time.
     private static func control(_ harness: ClientHarness, _ method: String, _ path: String) async throws -> JSONValue {
         let emulator = harness.emulator.emulator
-        let reply = try await emulator.transport.send(TransportRequest(method: method, url: EmulatorTransport.baseURL + "/__emulator/" + path))
+        let reply = try await emulator.transport.send(TransportRequest(method: method, url: EmulatorTransport.baseURL + "/__emulator/" + path,
+                                                                       headers: [("Content-Type", "application/json")]))
         #expect(reply.status == 200, "\(method) \(path): \(String(decoding: reply.body, as: UTF8.self))")
         return JSONValue(parsing: reply.body) ?? .null
     }

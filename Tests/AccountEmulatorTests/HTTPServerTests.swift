@@ -77,9 +77,10 @@ func testHandler(log: HTTPRequestLog) -> HTTPHandler {
     }
 }
 
-/// A GET of `path` as raw bytes, with a Host header.
-func rawGet(_ path: String, version: String = "HTTP/1.1", extra: String = "") -> String {
-    "GET \(path) \(version)\r\nHost: test\r\n\(extra)\r\n"
+/// A GET of `path` as raw bytes, with the Host the server on `port`
+/// answers to (it refuses any other).
+func rawGet(_ port: UInt16, _ path: String, version: String = "HTTP/1.1", extra: String = "") -> String {
+    "GET \(path) \(version)\r\nHost: 127.0.0.1:\(port)\r\n\(extra)\r\n"
 }
 
 @Suite("HTTP server")
@@ -161,7 +162,7 @@ struct HTTPServerTests {
         let connection = try HTTPRawConnection(port: server.port)
         var ids: [String] = []
         for index in 1...3 {
-            try connection.send(rawGet("/\(index)"))
+            try connection.send(rawGet(server.port, "/\(index)"))
             let response = try #require(connection.readResponse())
             #expect(response.status == 200)
             #expect(response.text == "hello /\(index)")
@@ -173,7 +174,7 @@ struct HTTPServerTests {
         #expect(Set(log.all.map(\.connectionID)).count == 1)
 
         let other = try HTTPRawConnection(port: server.port)
-        try other.send(rawGet("/other"))
+        try other.send(rawGet(server.port, "/other"))
         let response = try #require(other.readResponse())
         #expect(response.headers["X-Connection-ID"] != ids.first)
     }
@@ -183,32 +184,38 @@ struct HTTPServerTests {
         let (server, _) = try makeTestServer()
         defer { server.stop() }
         let client = try HTTPRawConnection(port: server.port)
-        try client.send(rawGet("/", extra: "Connection: close\r\n"))
+        try client.send(rawGet(server.port, "/", extra: "Connection: close\r\n"))
         #expect(client.readResponse()?.headers["Connection"] == "close")
         #expect(client.waitForClose())
 
         let handler = try HTTPRawConnection(port: server.port)
-        try handler.send(rawGet("/close"))
+        try handler.send(rawGet(server.port, "/close"))
         let response = try #require(handler.readResponse())
         #expect(response.text == "bye")
         #expect(response.headers.values("Connection") == ["close"])
         #expect(handler.waitForClose())
     }
 
-    @Test("HTTP/1.0 closes unless it asks for keep-alive; Host is optional there")
+    @Test("HTTP/1.0 closes unless it asks for keep-alive; without Host it is refused by the server, not the parser")
     func http10() throws {
-        let (server, _) = try makeTestServer()
+        let (server, log) = try makeTestServer()
         defer { server.stop() }
         let plain = try HTTPRawConnection(port: server.port)
-        try plain.send("GET /old HTTP/1.0\r\n\r\n")
+        try plain.send("GET /old HTTP/1.0\r\nHost: localhost:\(server.port)\r\n\r\n")
         let response = try #require(plain.readResponse())
         #expect(response.status == 200)
         #expect(response.headers["Connection"] == "close")
         #expect(plain.waitForClose())
 
+        let nameless = try HTTPRawConnection(port: server.port)
+        try nameless.send("GET /nameless HTTP/1.0\r\n\r\n")
+        #expect(nameless.readResponse()?.status == 400)
+        #expect(nameless.waitForClose())
+        #expect(log.all.map(\.path) == ["/old"])
+
         let kept = try HTTPRawConnection(port: server.port)
         for _ in 0..<2 {
-            try kept.send("GET /old HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
+            try kept.send("GET /old HTTP/1.0\r\nHost: localhost:\(server.port)\r\nConnection: Keep-Alive\r\n\r\n")
             #expect(kept.readResponse()?.headers["Connection"] == "keep-alive")
         }
     }
@@ -219,9 +226,9 @@ struct HTTPServerTests {
         defer { server.stop() }
         let connection = try HTTPRawConnection(port: server.port)
         // The slow first request makes the others wait in the buffer.
-        try connection.send(rawGet("/slow?ms=100") + rawGet("/b")
-                            + "POST /c HTTP/1.1\r\nHost: test\r\nContent-Length: 4\r\n\r\nbody"
-                            + "HEAD /d HTTP/1.1\r\nHost: test\r\n\r\n" + rawGet("/e"))
+        try connection.send(rawGet(server.port, "/slow?ms=100") + rawGet(server.port, "/b")
+                            + "POST /c HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nContent-Length: 4\r\n\r\nbody"
+                            + "HEAD /d HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\n\r\n" + rawGet(server.port, "/e"))
         let texts = (0..<3).map { _ in connection.readResponse()?.text }
         #expect(texts == ["slow done", "hello /b", "body"])
         // HEAD announces the length but sends no body, or /e would not parse.
@@ -249,7 +256,7 @@ struct HTTPServerTests {
         defer { server.stop() }
         let connections = try (0..<100).map { _ in try HTTPRawConnection(port: server.port) }
         for (index, connection) in connections.enumerated() {
-            try connection.send(rawGet("/\(index)"))
+            try connection.send(rawGet(server.port, "/\(index)"))
         }
         for (index, connection) in connections.enumerated() {
             let response = connection.readResponse(timeout: 20)
@@ -327,7 +334,7 @@ struct HTTPServerTests {
         let (server, log) = try makeTestServer { $0.requestTimeout = 0.3 }
         defer { server.stop() }
         let connection = try HTTPRawConnection(port: server.port)
-        let request = Array((rawGet("/", extra: "X-Filler: " + String(repeating: "z", count: 200) + "\r\n")).utf8)
+        let request = Array((rawGet(server.port, "/", extra: "X-Filler: " + String(repeating: "z", count: 200) + "\r\n")).utf8)
         var response: HTTPWireResponse?
         // One byte per 20 ms: the whole request would take 5 s.
         for byte in request {
@@ -346,7 +353,7 @@ struct HTTPServerTests {
         let (server, _) = try makeTestServer { $0.idleTimeout = 0.3 }
         defer { server.stop() }
         let connection = try HTTPRawConnection(port: server.port)
-        try connection.send(rawGet("/"))
+        try connection.send(rawGet(server.port, "/"))
         #expect(connection.readResponse()?.headers["Connection"] == "keep-alive")
         #expect(connection.waitForClose())
         // Closed without a word: an unasked 408 could be taken for the
@@ -361,7 +368,7 @@ struct HTTPServerTests {
         let (server, _) = try makeTestServer()
         defer { server.stop() }
         let connection = try HTTPRawConnection(port: server.port)
-        try connection.send(rawGet("/raw") + rawGet("/forged") + rawGet("/nocontent") + rawGet("/invalid-header"))
+        try connection.send(rawGet(server.port, "/raw") + rawGet(server.port, "/forged") + rawGet(server.port, "/nocontent") + rawGet(server.port, "/invalid-header"))
 
         let raw = try #require(connection.readResponse())
         #expect(raw.headers["Content-Type"] == nil)
@@ -390,7 +397,7 @@ struct HTTPServerTests {
         let (server, _) = try makeTestServer()
         defer { server.stop() }
         let connection = try HTTPRawConnection(port: server.port)
-        try connection.send(rawGet("/drop"))
+        try connection.send(rawGet(server.port, "/drop"))
         #expect(connection.waitForClose())
         #expect(connection.unreadBytes.isEmpty)
         let curl = try await HTTPTestProcess.curl(["http://127.0.0.1:\(server.port)/drop"])
@@ -430,7 +437,7 @@ struct HTTPServerTests {
         let server = try HTTPServer(configuration: open) { _ in .response(HTTPResponse(status: 200)) }
         defer { server.stop() }
         let connection = try HTTPRawConnection(port: server.port)
-        try connection.send(rawGet("/"))
+        try connection.send(rawGet(server.port, "/"))
         #expect(connection.readResponse()?.status == 200)
     }
 
@@ -478,11 +485,11 @@ struct HTTPServerTests {
             return inner(request)
         })
         let idle = try HTTPRawConnection(port: server.port)
-        try idle.send(rawGet("/"))
+        try idle.send(rawGet(server.port, "/"))
         #expect(idle.readResponse()?.status == 200)
 
         let slow = try HTTPRawConnection(port: server.port)
-        try slow.send(rawGet("/slow?ms=300"))
+        try slow.send(rawGet(server.port, "/slow?ms=300"))
         #expect(started.wait(timeout: .now() + 5) == .success)
         server.stop()
 
@@ -502,7 +509,7 @@ struct HTTPServerTests {
     func stopWhileReceiving() throws {
         let (server, log) = try makeTestServer { $0.requestTimeout = 5 }
         let connection = try HTTPRawConnection(port: server.port)
-        try connection.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 4\r\n\r\nab")
+        try connection.send("POST /echo HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nContent-Length: 4\r\n\r\nab")
         // Wait until the server has read the first part, or stop could see
         // an idle connection and close it.
         usleep(100_000)
@@ -532,7 +539,7 @@ struct HTTPServerTests {
         holder.withLock { $0 = server }
         defer { holder.withLock { $0 = nil } }
         let connection = try HTTPRawConnection(port: server.port)
-        try connection.send(rawGet("/shutdown"))
+        try connection.send(rawGet(server.port, "/shutdown"))
         let response = connection.readResponse()
         #expect(response?.text == "bye")
         #expect(response?.headers["Connection"] == "close")
@@ -548,7 +555,7 @@ struct HTTPServerTests {
         var server: HTTPServer? = try makeTestServer { $0.idleTimeout = 30 }.0
         let port = try #require(server?.port)
         let connection = try HTTPRawConnection(port: port)
-        try connection.send(rawGet("/"))
+        try connection.send(rawGet(port, "/"))
         #expect(connection.readResponse()?.status == 200)
         server = nil
         #expect(connection.waitForClose(timeout: 10))

@@ -181,7 +181,7 @@ struct PromptTerminalTests {
         #expect(try await serve.waitFor("(Ctrl-C stops it)"))
         let url = serve.output.components(separatedBy: "listening at ").last?.components(separatedBy: " ").first ?? ""
         let user = try #require(Emulator.demoUserID(of: .allmine))
-        let reply = try await execute("curl", ["-s", "-X", "POST", "-d", "{\"userId\":\"\(user)\"}", url + "/__emulator/tokens"])
+        let reply = try await execute("curl", ["-s", "-X", "POST", "-H", "Content-Type: application/json", "-d", "{\"userId\":\"\(user)\"}", url + "/__emulator/tokens"])
         let token = try #require(JSONValue(parsing: Array(reply.output.utf8))?["token"]?.stringValue, "\(reply.output)")
 
         let prompt = try Prompt(acct, ["--server", url, "--token", token, "--account", user, "shell"])

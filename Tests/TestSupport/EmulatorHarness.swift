@@ -71,7 +71,10 @@ public final class Harness: Sendable {
                     sourceLocation: sourceLocation)
             return JSONValue(parsing: reply.body) ?? .null
         }
-        let reply = try await curl(method, "/__emulator/" + path, body: body.map { String(decoding: $0.encoded, as: UTF8.self) })
+        // A write is JSON even without a body (deletion-job): the control API refuses any other type.
+        let headers = body == nil && method != "GET" ? ["Content-Type": "application/json"] : [:]
+        let reply = try await curl(method, "/__emulator/" + path, headers: headers,
+                                   body: body.map { String(decoding: $0.encoded, as: UTF8.self) })
         #expect((200..<300).contains(reply.status), "\(method) \(path): \(reply.text)", sourceLocation: sourceLocation)
         return reply.json ?? .null
     }

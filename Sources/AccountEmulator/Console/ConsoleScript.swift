@@ -52,13 +52,12 @@ enum ConsoleScript {
           const date = (iso) => (iso ? dates.format(new Date(iso)) + " UTC" : "–");
           const clockTime = (iso) => (iso ? iso.slice(11, 23) : "–");
 
-          /** One control call; the answer's JSON, or an Error with the emulator's reason. */
+          /** One control call; the answer's JSON, or an Error with the emulator's reason.
+              A call that changes something is JSON, body or not: the emulator refuses any other type (415). */
           async function call(method, path, body) {
             const init = { method, cache: "no-store", headers: {} };
-            if (body !== undefined) {
-              init.headers["Content-Type"] = "application/json";
-              init.body = JSON.stringify(body);
-            }
+            if (method !== "GET") init.headers["Content-Type"] = "application/json";
+            if (body !== undefined) init.body = JSON.stringify(body);
             const response = await fetch(api + path, init);
             let json = null;
             try {

@@ -2,7 +2,7 @@ import POSIXThread
 import Libc
 
 /// The accepting thread: hands each new connection a thread of its own,
-/// until the server stops.
+/// until the server stops; beyond `maxConnections`, answers 503 itself.
 enum HTTPAcceptor {
     /// Accepts on `listener` until `context` is stopping, then closes it, so
     /// that connecting is refused from then on. Runs on its own thread.
@@ -43,9 +43,37 @@ enum HTTPAcceptor {
             case .failure(.listenerBroken):
                 return false
             case .success(let descriptor):
-                start(descriptor, context: context)
+                if context.isFull {
+                    refuseBusy(descriptor)
+                } else {
+                    start(descriptor, context: context)
+                }
             }
         }
+    }
+
+    /// The whole answer to a connection beyond the cap.
+    private static let busyResponse = HTTPResponseEncoder.encode(
+        HTTPResponse(status: 503, headers: ["Content-Type": "text/plain; charset=utf-8", "Retry-After": "1"],
+                     body: Array("503 Service Unavailable: too many open connections; try again\n".utf8)),
+        keepAlive: false, isHeadRequest: false)
+
+    /// Answers `descriptor` 503 and closes it, on the accepting thread and
+    /// without waiting: one `send` into the new socket's empty buffer, which
+    /// a response this small fits. Whatever the client already sent is read
+    /// and dropped first, since closing with unread bytes resets the
+    /// connection and can destroy the answer before the client reads it.
+    private static func refuseBusy(_ descriptor: Int32) {
+        _ = busyResponse.withUnsafeBytes { raw in
+            send(descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+        }
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        // Bounded: only what has already arrived, at most 64 KiB.
+        for _ in 0..<16 {
+            let count = scratch.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if count <= 0 { break }
+        }
+        HTTPSocket.closeNow(descriptor)
     }
 
     /// Serves `descriptor` on a new thread; closes it when there is none.

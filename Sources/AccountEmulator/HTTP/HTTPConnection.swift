@@ -62,6 +62,12 @@ final class HTTPConnection {
                 case .request(var request, let consumed):
                     buffer.removeFirst(consumed)
                     request.connectionID = id
+                    // Before the handler: a request for another name
+                    // changes nothing and learns nothing.
+                    if let refusal = context.hostCheck.refusal(for: request) {
+                        return respond(refusal, keepAlive: false, isHeadRequest: request.method == "HEAD")
+                            ? .afterResponse : .immediately
+                    }
                     guard case .response(let response) = context.handler(request) else { return .immediately }
                     let handlerWantsClose = response.headers.values("Connection").contains {
                         $0.containsHeaderToken("close")

@@ -9,6 +9,13 @@ import Libc
 /// broken clients are cut off by `requestTimeout` and `idleTimeout` and
 /// answered 4xx where that helps them; they never hold up other connections.
 ///
+/// It answers only to its own name: a request whose `Host` is not
+/// `127.0.0.1:P`, `localhost:P` or `[::1]:P` is refused (421, or 400
+/// without `Host`) before the handler sees it, so that a web page cannot
+/// reach it by DNS rebinding (`HTTPHostCheck`). Beyond `maxConnections`
+/// open connections, a new one is answered 503 by the accepting thread and
+/// closed, with no thread started for it.
+///
 /// Serving starts in `init`; `stop()` (or dropping the server) ends it.
 package final class HTTPServer: Sendable {
     /// How and where the server listens, and what it tolerates.
@@ -31,6 +38,10 @@ package final class HTTPServer: Sendable {
         /// a slower client is answered 408 and closed. Also how long a client
         /// may take no bytes of a response before the connection is dropped.
         package var requestTimeout: Double = 10
+        /// Connections open at once; one more is answered 503 with
+        /// `Retry-After` and closed at once, so that a flood of connections
+        /// cannot make the server start a thread for each.
+        package var maxConnections: Int = 256
 
         /// The defaults: loopback, a free port.
         package init() {}
@@ -61,9 +72,16 @@ package final class HTTPServer: Sendable {
         guard address.isLoopback || configuration.allowNonLoopback else {
             throw HTTPServerError(.nonLoopbackAddress, operation: "host", detail: configuration.host)
         }
-        let context = try HTTPServerContext(configuration: configuration, handler: handler)
         let (listener, port) = try HTTPSocket.openListener(on: address, port: configuration.port,
                                                           host: configuration.host)
+        let context: HTTPServerContext
+        do {
+            let hostCheck = HTTPHostCheck(host: configuration.host, port: port, isLoopback: address.isLoopback)
+            context = try HTTPServerContext(configuration: configuration, hostCheck: hostCheck, handler: handler)
+        } catch {
+            HTTPSocket.closeNow(listener)
+            throw error
+        }
         context.threads.enter()
         guard DetachedThread.detach({ HTTPAcceptor.run(listener: listener, context: context) }) else {
             HTTPSocket.closeNow(listener)
@@ -81,6 +99,12 @@ package final class HTTPServer: Sendable {
 
     /// Connections accepted and not yet closed; 0 once `stop()` returned.
     package var openConnectionCount: Int { context.openConnectionCount }
+
+    /// Waits, blocking the calling thread, until at most `limit` connections
+    /// are open, at most `seconds`; false when more still are.
+    package func waitUntilOpenConnections(atMost limit: Int, seconds: Double) -> Bool {
+        context.waitUntilOpenConnections(atMost: limit, seconds: seconds)
+    }
 
     /// Waits, blocking the calling thread, until every connection accepted
     /// so far has closed, at most `seconds`; false when one is still open.
@@ -120,6 +144,10 @@ package final class HTTPServer: Sendable {
         if configuration.maxBodyBytes < 0 {
             throw HTTPServerError(.invalidConfiguration, operation: "maxBodyBytes",
                                   detail: "must not be negative, is \(configuration.maxBodyBytes)")
+        }
+        if configuration.maxConnections <= 0 {
+            throw HTTPServerError(.invalidConfiguration, operation: "maxConnections",
+                                  detail: "must be positive, is \(configuration.maxConnections)")
         }
         for (name, seconds) in [("idleTimeout", configuration.idleTimeout),
                                 ("requestTimeout", configuration.requestTimeout)] {

@@ -11,6 +11,8 @@ final class HTTPServerContext: Sendable {
     let configuration: HTTPServer.Configuration
     /// Answers requests.
     let handler: HTTPHandler
+    /// The names the server answers to.
+    let hostCheck: HTTPHostCheck
     /// The parser's limits, from the configuration.
     let limits: HTTPRequestParser.Limits
     /// Read end of the stop signal: readable once the server is stopping, and
@@ -30,13 +32,18 @@ final class HTTPServerContext: Sendable {
     /// Entered for the accepting thread and each connection thread, left
     /// when one ends: `stop()` waits on it.
     let threads = DispatchGroup()
+    /// One semaphore for each thread waiting in `waitUntilOpenConnections`,
+    /// signalled whenever a connection closes.
+    private let closeWaiters = LockedValue<[DispatchSemaphore]>([])
     /// The connection threads running now, so that `stop()` called from a
     /// handler knows not to wait for its own thread.
     private let connectionThreads = LockedValue<Set<pthread_t>>([])
 
-    /// A context for a server with `configuration` and `handler`.
-    init(configuration: HTTPServer.Configuration, handler: @escaping HTTPHandler) throws(HTTPServerError) {
+    /// A context for a server with `configuration`, `hostCheck` and `handler`.
+    init(configuration: HTTPServer.Configuration, hostCheck: HTTPHostCheck,
+         handler: @escaping HTTPHandler) throws(HTTPServerError) {
         self.configuration = configuration
+        self.hostCheck = hostCheck
         self.handler = handler
         limits = HTTPRequestParser.Limits(maxHeaderBytes: configuration.maxHeaderBytes,
                                           maxBodyBytes: configuration.maxBodyBytes)
@@ -98,6 +105,26 @@ final class HTTPServerContext: Sendable {
     func connectionClosed() {
         openConnections.wrappingSubtract(1, ordering: .relaxed)
         connections.leave()
+        closeWaiters.withLock { waiters in waiters.forEach { $0.signal() } }
+    }
+
+    /// Whether `maxConnections` are open: a new one is refused. Only the
+    /// accepting thread opens connections, so the count cannot pass the
+    /// cap between this check and `connectionOpened()`.
+    var isFull: Bool { openConnectionCount >= configuration.maxConnections }
+
+    /// Waits until at most `limit` connections are open, at most `seconds`;
+    /// false when more still are.
+    func waitUntilOpenConnections(atMost limit: Int, seconds: Double) -> Bool {
+        let deadline = DispatchTime.now() + seconds
+        let closed = DispatchSemaphore(value: 0)
+        // Registered before the count is read, so no close is missed.
+        closeWaiters.withLock { $0.append(closed) }
+        defer { closeWaiters.withLock { $0.removeAll { $0 === closed } } }
+        while openConnectionCount > limit {
+            if closed.wait(timeout: deadline) == .timedOut { return openConnectionCount <= limit }
+        }
+        return true
     }
 
     /// Waits until no connection is open, at most `seconds`; false when one
