@@ -161,6 +161,13 @@ struct HostCheckTests {
         #expect(charset.status == 200, "\(charset.text)")
         // Reads need no type.
         #expect(try Self.send(port, "GET", "/__emulator/users", host: host, contentType: nil)?.status == 200)
+        // The preflight a page of another origin would need to send the type is never granted.
+        let preflight = try HTTPRawConnection(port: port)
+        try preflight.send("OPTIONS /__emulator/clock HTTP/1.1\r\nHost: \(host)\r\nOrigin: http://evil.example\r\n"
+                           + "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\n\r\n")
+        let answer = try #require(preflight.readResponse())
+        #expect(!(200..<300).contains(answer.status))
+        #expect(!answer.headers.contains { $0.name.lowercased().hasPrefix("access-control-") })
     }
 
     @Test("in memory there is no Host to check; the control API's writes are still JSON only")
