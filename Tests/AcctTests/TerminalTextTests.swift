@@ -284,6 +284,29 @@ struct TerminalTextTests {
 
     // MARK: The prompt
 
+    @Test("the line editor draws a control as its escape, wrapped where the terminal wraps it, the cursor after it")
+    func drawingEscaped() {
+        var rendering = LineRendering(columns: 10)
+        var line = LineBuffer("abcd\u{1B}")
+        var screen = Screen(columns: 10)
+        let drawn = rendering.redraw(prompt: "> ", line: line)
+        screen.feed(drawn)
+        // `\u{1B}` takes six columns, and wraps in its middle as the terminal wraps it.
+        #expect(screen.lines == [#"> abcd\u{1"#, "B}"])
+        #expect(screen.cursor == (1, 2))
+        #expect(!drawn.contains("d\u{1B}"))
+        // On the control, the cursor is on its escape's first column.
+        line.moveLeft()
+        screen.feed(rendering.redraw(prompt: "> ", line: line))
+        #expect(screen.cursor == (0, 6))
+        line = LineBuffer("\u{202E}x")
+        screen = Screen(columns: 20)
+        rendering = LineRendering(columns: 20)
+        screen.feed(rendering.redraw(prompt: "> ", line: line))
+        #expect(screen.lines == [#"> \u{202E}x"#])
+        #expect(screen.cursor == (0, 11))
+    }
+
     @Test("a history line with controls is drawn escaped at the prompt, and named escaped when it is run")
     func historyAtThePrompt() async throws {
         let acct = try Acct()
