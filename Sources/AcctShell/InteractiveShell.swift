@@ -28,7 +28,7 @@ struct InteractiveShell {
         var history = History(path: editor == nil ? nil : historyPath)
         var warnedAboutHistory = false
         // Against production the prompt names it (red on a colour terminal).
-        let prompt = productionServer.map { "acct [" + console.styled("production", .red) + ConsoleText(" " + $0) + "]> " } ?? "acct> "
+        let prompt = productionServer.map { "acct [" + console.styled("production", .red) + " " + $0 + "]> " } ?? "acct> "
         var last = ExitStatus.done
         while true {
             var line: String

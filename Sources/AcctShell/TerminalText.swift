@@ -96,6 +96,16 @@ struct ConsoleText: Equatable, Sendable, ExpressibleByStringLiteral {
         return joined
     }
 
+    /// `left`, then `right` as plain text.
+    static func + (left: ConsoleText, right: String) -> ConsoleText {
+        left + ConsoleText(right)
+    }
+
+    /// `left` as plain text, then `right`.
+    static func + (left: String, right: ConsoleText) -> ConsoleText {
+        ConsoleText(left) + right
+    }
+
     /// `template` (a text of the language tables, its placeholders
     /// unfilled) with each `{name}` replaced by `values[name]`, styles kept.
     static func filling(_ template: String, with values: [String: ConsoleText]) -> ConsoleText {
