@@ -245,7 +245,7 @@ struct Runner {
             && call.kind.map(session.client.backend.capabilities.offers) == true
         if warnsProduction {
             let warning = localizer.text(.productionWarning, ["server": settings.serverName])
-            console.error(warning)
+            console.error(ConsoleText(warning))
             if !settings.yes {
                 guard canAsk else {
                     console.error(Help.message(for: .confirmationNeeded(command: command.name), localizer))

@@ -19,26 +19,28 @@ final class Console: Sendable {
         color = outputIsTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
     }
 
-    /// Writes `text` and a newline to standard output, escaped
-    /// (`TerminalText`): our own newlines and tabs work, every other control
-    /// is shown, never obeyed.
+    /// Writes `text`, one line of output, and a newline to standard output,
+    /// escaped (`ConsoleText.rendered`): a newline or tab in it, from
+    /// outside, is shown too.
     func line(_ text: ConsoleText) {
         write(text.rendered(color: color) + "\n", to: 1)
     }
 
-    /// Writes `text` and a newline to standard output, escaped.
+    /// Writes `text` and a newline to standard output, escaped
+    /// (`TerminalText`): the newlines and tabs of our own text (help, a
+    /// completion script) work, every other control is shown, never obeyed.
     func line(_ text: String) {
-        line(ConsoleText(text))
+        write(TerminalText.escaped(text) + "\n", to: 1)
     }
 
-    /// Writes `text` and a newline to standard error, escaped.
+    /// Writes `text`, one line, and a newline to standard error, escaped.
     func error(_ text: ConsoleText) {
         write(text.rendered(color: color) + "\n", to: 2)
     }
 
-    /// Writes `text` and a newline to standard error, escaped.
+    /// Writes `text` and a newline to standard error, escaped, its newlines and tabs kept.
     func error(_ text: String) {
-        error(ConsoleText(text))
+        write(TerminalText.escaped(text) + "\n", to: 2)
     }
 
     /// Writes `text` to standard output, escaped, with no newline (a
@@ -47,15 +49,15 @@ final class Console: Sendable {
         write(text.rendered(color: color), to: 1)
     }
 
-    /// Writes `text` to standard output, escaped, with no newline.
+    /// Writes `text` to standard output, escaped, its newlines and tabs kept, with no newline.
     func raw(_ text: String) {
-        raw(ConsoleText(text))
+        write(TerminalText.escaped(text), to: 1)
     }
 
     /// Writes `text` over the line the cursor is on (a progress line),
     /// escaped: a carriage return, then the text.
     func overwrite(_ text: ConsoleText) {
-        write("\r" + text.rendered(color: color, keepingLineBreaks: false), to: 1)
+        write("\r" + text.rendered(color: color), to: 1)
     }
 
     /// Writes `value` and a newline to standard output as JSON, with every

@@ -62,11 +62,12 @@ enum TerminalText {
     }
 }
 
-/// Text acct writes to the console: parts of plain text, some in one of
-/// acct's own styles. The console shows each part's text escaped
-/// (`TerminalText.escaped`), and puts the style around it after, when
-/// colour is on: text from outside can never carry a style or any other
-/// control, whatever it holds.
+/// One line acct writes to the console (a sentence of `HumanOutput`, an
+/// error, the prompt, an event): parts of plain text, some in one of acct's
+/// own styles. The console shows each part's text escaped, a newline or tab
+/// in it too (`TerminalText.escaped`), and puts the style around it after,
+/// when colour is on: text from outside can never carry a style or any
+/// other control, nor start a line that seems acct's own.
 struct ConsoleText: Equatable, Sendable, ExpressibleByStringLiteral {
     private struct Part: Equatable, Sendable {
         var text: String
@@ -126,7 +127,7 @@ struct ConsoleText: Equatable, Sendable, ExpressibleByStringLiteral {
 
     /// What the terminal is sent: each part escaped, then styled when
     /// `color`.
-    func rendered(color: Bool, keepingLineBreaks: Bool = true) -> String {
+    func rendered(color: Bool, keepingLineBreaks: Bool = false) -> String {
         parts.map { part in
             let text = TerminalText.escaped(part.text, keepingLineBreaks: keepingLineBreaks)
             guard color, let style = part.style, !text.isEmpty else { return text }

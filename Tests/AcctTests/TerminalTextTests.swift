@@ -37,7 +37,7 @@ private struct HostileServer {
     private static func answer(_ request: HTTPRequest) -> HTTPResponse {
         switch (request.method, request.path) {
         case ("GET", "/api/v1/users/me"):
-            return envelope(200, ["id": .string("id" + hostile), "username": .string("mal" + hostile), "isLocked": false,
+            return envelope(200, ["id": .string("id" + hostile), "username": .string("mal" + hostile + "\nDeleted.\t!"), "isLocked": false,
                                   "usernameChangedAt": .string(hostile), "nextUsernameChangeAllowedAt": .string(hostile),
                                   "displayName": .string(hostile), "email": .string(hostile)])
         case ("GET", "/api/v1/users/me/account-deletion"):
@@ -157,6 +157,7 @@ struct TerminalTextTests {
 
     @Test("console text: outside text in a style or around it is escaped, our styles only with colour")
     func consoleText() {
+        #expect(ConsoleText("a\nb\tc").rendered(color: false) == #"a\u{A}b\u{9}c"#)
         let line = ConsoleText("mal" + hostile, .red) + ConsoleText(" \u{1B}[31m") + "!"
         #expect(line.rendered(color: false) == "mal" + shown + #" \u{1B}[31m!"#)
         #expect(line.rendered(color: true) == "\u{1B}[31mmal" + shown + "\u{1B}[0m" + #" \u{1B}[31m!"#)
@@ -217,7 +218,9 @@ struct TerminalTextTests {
                                  uniquingKeysWith: { first, _ in first })
         let whoami = try #require(outputs["whoami"])
         #expect(whoami.0 == 0)
-        #expect(whoami.1 == (language == "tr" ? "Kullanıcı adı: " : "Username: ") + "mal" + shown + "\r\n", "\(whoami.1)")
+        // A newline from the server is shown too: it cannot forge a line of acct's.
+        #expect(whoami.1 == (language == "tr" ? "Kullanıcı adı: " : "Username: ") + "mal" + shown + #"\u{A}Deleted.\u{9}!"# + "\r\n",
+                "\(whoami.1)")
         let rename = try #require(outputs["rename new_name"])
         #expect(rename.0 == 0)
         #expect(rename.1.contains("new" + shown), "\(rename.1)")
@@ -264,7 +267,7 @@ struct TerminalTextTests {
         #expect(forbidden(result.output).isEmpty && !result.output.unicodeScalars.dropLast().contains { $0.value < 0x20 },
                 "\(result.output)")
         var json = try #require(JSONValue(parsing: Array(result.output.utf8)))
-        #expect(json["profile"]?["username"] == .string("mal" + hostile), "\(json)")
+        #expect(json["profile"]?["username"] == .string("mal" + hostile + "\nDeleted.\t!"), "\(json)")
         #expect(json["profile"]?["id"] == .string("id" + hostile), "\(json)")
         #expect(try await acct(Array(allmine.dropFirst()) + ["--offline", "delete", "cancel"]).status == 3)
         _ = try await acct(allmine + ["sync"])

@@ -50,7 +50,7 @@ final class LineEditor: Sendable {
     /// of its own, never on the concurrency pool.
     func readLine(prompt: ConsoleText, history: [String]) async -> Result {
         // Escaped (a server's name may be in it) and styled once; the rendering skips the styles.
-        let prompt = prompt.rendered(color: console.color, keepingLineBreaks: false)
+        let prompt = prompt.rendered(color: console.color)
         return await withCheckedContinuation { continuation in
             let started = DetachedThread.detach {
                 continuation.resume(returning: self.readBlocking(prompt: prompt, history: history))
