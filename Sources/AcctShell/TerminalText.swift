@@ -6,8 +6,9 @@
 /// the bidirectional overrides make text read other than it is. So every
 /// such character is shown instead as `\u{HEX}`, the way Swift writes it in
 /// a string literal, in capitals: ESC is `\u{1B}`, BEL `\u{7}`, the CSI
-/// `\u{9B}`, the right-to-left override `\u{202E}`; a newline or tab from
-/// outside is `\u{A}` or `\u{9}`. A backslash is shown as it is.
+/// `\u{9B}`, the right-to-left override `\u{202E}`; a newline or tab inside
+/// one of acct's lines (`ConsoleText`) is `\u{A}` or `\u{9}`, so that it
+/// cannot forge a line. A backslash is shown as it is.
 ///
 /// `Console` writes every text through `escaped`, so no path to the
 /// terminal forgets it; acct's own styles (`ConsoleText`) and the line
