@@ -184,8 +184,9 @@ struct Runner {
         let production = session.configuration.environment == .production
         if production, !settings.json {
             // The first line names production, as the prompt does.
-            console.line(localizer.text(.productionLine, ["environment": console.styled("production", .red),
-                                                          "server": settings.serverName]))
+            // Its placeholders filled as console text: the style is ours, the name escaped.
+            console.line(ConsoleText.filling(localizer.text(.productionLine), with: [
+                "environment": console.styled("production", .red), "server": ConsoleText(settings.serverName)]))
         }
         if command == .shell {
             return await InteractiveShell(session: session, console: console, localizer: localizer,
@@ -244,7 +245,7 @@ struct Runner {
             && call.kind.map(session.client.backend.capabilities.offers) == true
         if warnsProduction {
             let warning = localizer.text(.productionWarning, ["server": settings.serverName])
-            console.error(warning)
+            console.error(ConsoleText(warning))
             if !settings.yes {
                 guard canAsk else {
                     console.error(Help.message(for: .confirmationNeeded(command: command.name), localizer))
@@ -301,7 +302,7 @@ struct Runner {
         }
         progress?.finish()
         if settings.json {
-            console.line(String(decoding: session.json(result).encoded, as: UTF8.self))
+            console.json(session.json(result))
         } else {
             let output = HumanOutput(localizer: localizer, console: console, now: session.client.now,
                                      backendName: session.client.backend.name, showsOwners: call == .outbox(everyone: true),
@@ -328,15 +329,17 @@ struct Runner {
                 ["name": .string(row[0]), "backend": .string(row[1]), "url": index == 0 ? .null : .string(row[2]),
                  "environment": .string(row[3])]
             }
-            console.line(String(decoding: JSONValue.object(["servers": .array(list), "path": .string(settings.serversPath)]).encoded, as: UTF8.self))
+            console.json(["servers": .array(list), "path": .string(settings.serversPath)])
             return .done
         }
-        let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
+        // Escaped before the columns are measured: a name is one line, as wide as it is shown.
+        let shown = rows.map { $0.map { TerminalText.escaped($0, keepingLineBreaks: false) } }
+        let widths = (0..<3).map { column in shown.map { $0[column].count }.max() ?? 0 }
+        for row in shown {
             var line = ""
             for column in 0..<3 { line += row[column] + String(repeating: " ", count: widths[column] - row[column].count + 2) }
-            let environment = row[3] == "production" ? console.styled(row[3], .red) : row[3]
-            console.line(line + environment)
+            let environment = row[3] == "production" ? console.styled(row[3], .red) : ConsoleText(row[3])
+            console.line(ConsoleText(line) + environment)
         }
         return .done
     }
@@ -350,8 +353,7 @@ struct Runner {
     /// A failure: its JSON object with `--json`, else its sentences on stderr.
     func report(_ error: AccountError, operation: OperationKind? = nil) {
         if settings.json {
-            console.line(String(decoding: Session.errorJSON(error, localizer: localizer, operation: operation).encoded,
-                                as: UTF8.self))
+            console.json(Session.errorJSON(error, localizer: localizer, operation: operation))
         } else {
             let output = HumanOutput(localizer: localizer, console: console, now: settings.clock.now())
             for line in output.lines(for: error, operation: operation) { console.error(line) }
@@ -400,7 +402,7 @@ final class SyncProgress: Sendable {
             for await event in events {
                 guard case .operationSynced = event else { continue }
                 sent += 1
-                console.raw("\r" + localizer.text(.syncProgress, ["sent": String(sent), "total": String(max(total, sent))]))
+                console.overwrite(ConsoleText(localizer.text(.syncProgress, ["sent": String(sent), "total": String(max(total, sent))])))
             }
         }
     }

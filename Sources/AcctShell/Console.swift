@@ -1,5 +1,6 @@
-import POSIXThread
+import AccountCore
 import Libc
+import POSIXThread
 
 /// Standard input, output and error, and what kind of thing they are.
 final class Console: Sendable {
@@ -18,18 +19,57 @@ final class Console: Sendable {
         color = outputIsTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
     }
 
-    /// Writes `text` and a newline to standard output.
+    /// Writes `text`, one line of output, and a newline to standard output,
+    /// escaped (`ConsoleText.rendered`): a newline or tab in it, from
+    /// outside, is shown too.
+    func line(_ text: ConsoleText) {
+        write(text.rendered(color: color) + "\n", to: 1)
+    }
+
+    /// Writes `text` and a newline to standard output, escaped
+    /// (`TerminalText`): the newlines and tabs of our own text (help, a
+    /// completion script) work, every other control is shown, never obeyed.
     func line(_ text: String) {
-        write(text + "\n", to: 1)
+        write(TerminalText.escaped(text) + "\n", to: 1)
     }
 
-    /// Writes `text` and a newline to standard error.
+    /// Writes `text`, one line, and a newline to standard error, escaped.
+    func error(_ text: ConsoleText) {
+        write(text.rendered(color: color) + "\n", to: 2)
+    }
+
+    /// Writes `text` and a newline to standard error, escaped, its newlines and tabs kept.
     func error(_ text: String) {
-        write(text + "\n", to: 2)
+        write(TerminalText.escaped(text) + "\n", to: 2)
     }
 
-    /// Writes `text` as is to standard output (a prompt, a progress line).
+    /// Writes `text` to standard output, escaped, with no newline (a
+    /// prompt, a question).
+    func raw(_ text: ConsoleText) {
+        write(text.rendered(color: color), to: 1)
+    }
+
+    /// Writes `text` to standard output, escaped, its newlines and tabs kept, with no newline.
     func raw(_ text: String) {
+        write(TerminalText.escaped(text), to: 1)
+    }
+
+    /// Writes `text` over the line the cursor is on (a progress line),
+    /// escaped: a carriage return, then the text.
+    func overwrite(_ text: ConsoleText) {
+        write("\r" + text.rendered(color: color), to: 1)
+    }
+
+    /// Writes `value` and a newline to standard output as JSON, with every
+    /// control escaped as JSON escapes it (`TerminalText.json`).
+    func json(_ value: JSONValue) {
+        write(TerminalText.json(String(decoding: value.encoded, as: UTF8.self)) + "\n", to: 1)
+    }
+
+    /// Writes what the line editor drew, as it is: its own cursor moves and
+    /// clears around text it escaped itself (`LineEditor`, `LineRendering`).
+    /// Nothing else writes through here.
+    func drawing(_ text: String) {
         write(text, to: 1)
     }
 
@@ -50,13 +90,14 @@ final class Console: Sendable {
         Swift.readLine(strippingNewline: true)
     }
 
-    /// `text` in `style` when colour is on.
-    func styled(_ text: String, _ style: Style) -> String {
-        color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    /// `text` in `style`: the style is put around it as it is written, when
+    /// colour is on.
+    func styled(_ text: String, _ style: Style) -> ConsoleText {
+        ConsoleText(text, style)
     }
 
     /// ANSI styles.
-    enum Style: String {
+    enum Style: String, Sendable {
         case bold = "1"
         case red = "31"
         case green = "32"

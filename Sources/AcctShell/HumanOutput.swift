@@ -18,20 +18,20 @@ struct HumanOutput {
     var environment: ServerEnvironment?
 
     /// The lines for a failure: what happened, and what to do about a 401.
-    func lines(for error: AccountError, operation: OperationKind?) -> [String] {
+    func lines(for error: AccountError, operation: OperationKind?) -> [ConsoleText] {
         var lines = [console.styled(localizer.message(for: error, operation: operation), .red)]
-        if CallStatus(error) == .unauthorized { lines.append(localizer.text(.nextSignIn)) }
+        if CallStatus(error) == .unauthorized { lines.append(ConsoleText(localizer.text(.nextSignIn))) }
         return lines
     }
 
     /// The lines for `result`, the answer to `call`.
-    func lines(for result: CallResult, of call: Call) -> [String] {
+    func lines(for result: CallResult, of call: Call) -> [ConsoleText] {
         switch result {
         case .status(let report):
             var lines = deletion(report.deletion, queued: report.queued)
             // The status lists what decides the deletion; the rest is counted.
             let more = report.counts.total - report.queued.count
-            if more > 0 { lines.append(localizer.text(.statusMoreInOutbox, count: more)) }
+            if more > 0 { lines.append(ConsoleText(localizer.text(.statusMoreInOutbox, count: more))) }
             if report.source == .cache, report.deletion.state != .none || !report.queued.isEmpty {
                 lines.append(console.styled(localizer.text(.statusFromCache, ["date": localizer.dateTime(report.asOf)]), .dim))
             }
@@ -44,15 +44,15 @@ struct HumanOutput {
             guard operation.kind == .requestDeletion, let status else { return [queuedLine(operation)] }
             return [queuedLine(operation)] + deletion(status, queued: [operation])
         case .coalesced(let status):
-            guard let status else { return [localizer.text(.queuedOperation)] }
-            return [localizer.text(.queuedCoalesced)] + deletion(status, queued: [])
+            guard let status else { return [ConsoleText(localizer.text(.queuedOperation))] }
+            return [ConsoleText(localizer.text(.queuedCoalesced))] + deletion(status, queued: [])
         case .finalized:
             return [console.styled(localizer.text(.statusFinalized), .bold)]
         case .erased(let status, let details):
             // What it cannot undo was said before it was done (`erasurePlan`).
-            return [localizer.text(.eraseDone, ["date": when(status.scheduledFor)])] + erasureDetails(details)
+            return plain([localizer.text(.eraseDone, ["date": when(status.scheduledFor)])] + erasureDetails(details))
         case .renamed(let change):
-            return [localizer.text(.renameDone, ["name": change?.newUsername ?? ""])]
+            return [ConsoleText(localizer.text(.renameDone, ["name": change?.newUsername ?? ""]))]
         case .profile(let profile):
             var lines: [String] = []
             if let name = profile.username { lines.append(localizer.text(.profileUsername, ["value": name])) }
@@ -61,48 +61,49 @@ struct HumanOutput {
             if let next = profile.nextUsernameChangeAllowedAt, next > now {
                 lines.append(localizer.text(.profileNextRename, ["date": localizer.dateTime(next)]))
             }
-            return lines
+            return plain(lines)
         case .stats(let stats):
-            return [localizer.text(.statsLine, ["followers": localizer.number(stats.followers),
+            return [ConsoleText(localizer.text(.statsLine, ["followers": localizer.number(stats.followers),
                                                 "following": localizer.number(stats.following),
-                                                "streams": localizer.number(stats.liveStreams)])]
+                                                "streams": localizer.number(stats.liveStreams)]))]
         case .capabilities(let capabilities):
-            return capabilityLines(capabilities)
+            return plain(capabilityLines(capabilities))
         case .synced(let report):
-            guard report.remaining > 0 else { return [localizer.text(.syncDone, count: report.sent)] }
-            return [localizer.text(.syncDone, count: report.sent),
+            guard report.remaining > 0 else { return [ConsoleText(localizer.text(.syncDone, count: report.sent))] }
+            return [ConsoleText(localizer.text(.syncDone, count: report.sent)),
                     console.styled(localizer.text(.syncRemaining, count: report.remaining), .yellow),
-                    report.holdup.map { localizer.message(for: $0, now: now) }].compactMap { $0 }
+                    report.holdup.map { ConsoleText(localizer.message(for: $0, now: now)) }].compactMap { $0 }
         case .outbox(let operations, let unreadable):
-            guard !operations.isEmpty || !unreadable.isEmpty else { return [localizer.text(.outboxEmpty)] }
-            return operations.flatMap(outboxLines) + unreadable.flatMap(outboxLines)
+            guard !operations.isEmpty || !unreadable.isEmpty else { return [ConsoleText(localizer.text(.outboxEmpty))] }
+            return plain(operations.flatMap(outboxLines) + unreadable.flatMap(outboxLines))
         case .signedOut(let signedOut, let discarded):
             let count = signedOut.unsent.count + signedOut.unreadable.count
-            guard signedOut.account != nil || count > 0 else { return [localizer.text(.signoutNobody)] }
-            guard count > 0 else { return [localizer.text(.signoutDone)] }
-            return [localizer.text(.signoutDone), console.styled(localizer.text(.signoutUnsent, count: count), .yellow)]
-                + signedOut.unsent.flatMap(outboxLines) + signedOut.unreadable.flatMap(outboxLines)
-                + [discarded ? localizer.text(.signoutDiscarded, count: count) : localizer.text(.signoutKept)]
+            guard signedOut.account != nil || count > 0 else { return [ConsoleText(localizer.text(.signoutNobody))] }
+            guard count > 0 else { return [ConsoleText(localizer.text(.signoutDone))] }
+            let unsent: [String] = signedOut.unsent.flatMap(outboxLines) + signedOut.unreadable.flatMap(outboxLines)
+            let fate = discarded ? localizer.text(.signoutDiscarded, count: count) : localizer.text(.signoutKept)
+            return [ConsoleText(localizer.text(.signoutDone)), console.styled(localizer.text(.signoutUnsent, count: count), .yellow)]
+                + plain(unsent + [fate])
         }
     }
 
     /// The status of a deletion: what will happen, when, what to do.
-    func deletion(_ deletion: DeletionStatus, queued: [OutboxOperation]) -> [String] {
+    func deletion(_ deletion: DeletionStatus, queued: [OutboxOperation]) -> [ConsoleText] {
         switch deletion.state {
         case .pending:
             var lines = [console.styled(localizer.text(.statusPending, ["date": when(deletion.scheduledFor)]), .yellow)]
             var details: [String] = []
             if let days = deletion.remainingDays(at: now) { details.append(localizer.daysLeft(days)) }
             if deletion.isLocked { details.append(localizer.text(.statusLocked)) }
-            if !details.isEmpty { lines.append(details.joined(separator: " · ")) }
-            if deletion.wipesData { lines.append(localizer.text(.statusWipe)) }
+            if !details.isEmpty { lines.append(ConsoleText(details.joined(separator: " · "))) }
+            if deletion.wipesData { lines.append(ConsoleText(localizer.text(.statusWipe))) }
             let cancels = queued.filter { $0.kind == .cancelDeletion }
             if deletion.cancellation == .notCancellable {
-                lines.append(localizer.text(.statusNotCancellable))
+                lines.append(ConsoleText(localizer.text(.statusNotCancellable)))
             } else if let until = deletion.canCancelUntil, cancels.isEmpty {
-                lines.append(localizer.text(.deadlineCancelBy, ["date": localizer.dateTime(until),
-                                                                "relative": localizer.relativeDay(until, from: now)]))
-                lines.append(localizer.text(.nextCancel))
+                lines.append(ConsoleText(localizer.text(.deadlineCancelBy, ["date": localizer.dateTime(until),
+                                                                            "relative": localizer.relativeDay(until, from: now)])))
+                lines.append(ConsoleText(localizer.text(.nextCancel)))
             }
             return lines + cancels.map(queuedLine)
         case .cancelled:
@@ -110,16 +111,21 @@ struct HumanOutput {
         case .finalized:
             return [console.styled(localizer.text(.statusFinalized), .bold)]
         case .none:
-            return [localizer.text(.statusNone)] + queued.map(queuedLine)
+            return [ConsoleText(localizer.text(.statusNone))] + queued.map(queuedLine)
         }
     }
 
+    /// Lines with no style of ours.
+    private func plain(_ lines: [String]) -> [ConsoleText] {
+        lines.map { ConsoleText($0) }
+    }
+
     /// "Saved; it will be sent…", with the deadline of a cancel.
-    func queuedLine(_ operation: OutboxOperation) -> String {
+    func queuedLine(_ operation: OutboxOperation) -> ConsoleText {
         if operation.kind == .cancelDeletion, let deadline = operation.deadline {
             return console.styled(localizer.text(.queuedCancel, ["date": localizer.dateTime(deadline)]), .yellow)
         }
-        return localizer.text(.queuedOperation)
+        return ConsoleText(localizer.text(.queuedOperation))
     }
 
     /// What the back end can do, a sentence each, in the reader's language:

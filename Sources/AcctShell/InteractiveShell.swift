@@ -19,7 +19,7 @@ struct InteractiveShell {
     func run() async -> ExitStatus {
         let editor = console.inputIsTerminal && console.outputIsTerminal
             ? LineEditor(console: console, localizer: localizer) : nil
-        let say: @Sendable (String) -> Void = { text in
+        let say: @Sendable (ConsoleText) -> Void = { text in
             if let editor { editor.printAbove(text) } else { console.line(text) }
         }
         let printer = printEvents(say)
@@ -112,7 +112,7 @@ struct InteractiveShell {
     }
 
     /// Prints the engine's events as they come, through `say`.
-    private func printEvents(_ say: @escaping @Sendable (String) -> Void) -> Task<Void, Never> {
+    private func printEvents(_ say: @escaping @Sendable (ConsoleText) -> Void) -> Task<Void, Never> {
         let output = HumanOutput(localizer: localizer, console: console, now: session.client.now)
         let events = session.engine.events
         return Task { [console, localizer] in
@@ -125,12 +125,12 @@ struct InteractiveShell {
                         "kind": output.kindName(operation.kind),
                         "reason": localizer.message(for: error, operation: operation.kind)]), .red))
                 case .syncPaused(.authenticationRequired):
-                    say(localizer.text(.syncPausedAuthentication))
+                    say(ConsoleText(localizer.text(.syncPausedAuthentication)))
                 case .syncPaused(.accountMismatch):
-                    say(localizer.text(.syncPausedAccountMismatch))
+                    say(ConsoleText(localizer.text(.syncPausedAccountMismatch)))
                 case .deadlineApproaching(let operation):
                     if let deadline = operation.deadline {
-                        say(localizer.text(.queuedCancel, ["date": localizer.dateTime(deadline)]))
+                        say(ConsoleText(localizer.text(.queuedCancel, ["date": localizer.dateTime(deadline)])))
                     }
                 default:
                     break

@@ -48,8 +48,10 @@ final class LineEditor: Sendable {
     /// Reads one line after `prompt`, with `history` for the arrows and
     /// Ctrl-R. The terminal is raw only meanwhile. The wait is on a thread
     /// of its own, never on the concurrency pool.
-    func readLine(prompt: String, history: [String]) async -> Result {
-        await withCheckedContinuation { continuation in
+    func readLine(prompt: ConsoleText, history: [String]) async -> Result {
+        // Escaped (a server's name may be in it) and styled once; the rendering skips the styles.
+        let prompt = prompt.rendered(color: console.color)
+        return await withCheckedContinuation { continuation in
             let started = DetachedThread.detach {
                 continuation.resume(returning: self.readBlocking(prompt: prompt, history: history))
             }
@@ -59,10 +61,10 @@ final class LineEditor: Sendable {
 
     /// Prints `text` and a new line above the line being edited, which is
     /// drawn again below; without one, just prints it.
-    func printAbove(_ text: String) {
+    func printAbove(_ text: ConsoleText) {
         state.withLock { state in
             guard var active = state.active else { return console.line(text) }
-            console.raw(active.rendering.clear() + text + "\n" + redraw(&active))
+            console.drawing(active.rendering.clear() + text.rendered(color: console.color) + "\n" + redraw(&active))
             state.active = active
         }
     }
@@ -74,7 +76,7 @@ final class LineEditor: Sendable {
         state.withLock { state in
             var active = Active(editing: LineEditing(history: history), prompt: prompt,
                                 rendering: LineRendering(columns: TerminalMode.columns(output)))
-            console.raw(redraw(&active))
+            console.drawing(redraw(&active))
             state.active = active
         }
         var bytes = [UInt8](repeating: 0, count: 4096)
@@ -121,7 +123,7 @@ final class LineEditor: Sendable {
                 text = redraw(&active)
                 result = nil
             }
-            console.raw(text)
+            console.drawing(text)
             if let result {
                 state.active = nil
                 return result
@@ -147,8 +149,10 @@ final class LineEditor: Sendable {
             active.editing.complete(replacing: length, with: shared)
             return redraw(&active)
         }
-        let listed = TextLayout.grid(candidates.map(\.text), width: active.rendering.columns).joined(separator: "\n")
-        return active.rendering.clear() + visiblePrompt(active) + buffer.text + "\n" + listed + "\n" + redraw(&active)
+        let listed = TextLayout.grid(candidates.map { TerminalText.escaped($0.text, keepingLineBreaks: false) },
+                                     width: active.rendering.columns).joined(separator: "\n")
+        return active.rendering.clear() + visiblePrompt(active) + TerminalText.escaped(buffer.text, keepingLineBreaks: false)
+            + "\n" + listed + "\n" + redraw(&active)
     }
 
     private func redraw(_ active: inout Active) -> String {
@@ -156,9 +160,10 @@ final class LineEditor: Sendable {
         return active.rendering.redraw(prompt: visiblePrompt(active), line: active.editing.buffer)
     }
 
-    /// The prompt, or during Ctrl-R the search and what was typed of it.
+    /// The prompt, or during Ctrl-R the search and what was typed of it,
+    /// escaped.
     private func visiblePrompt(_ active: Active) -> String {
         guard let search = active.editing.search else { return active.prompt }
-        return localizer.text(.editorSearch, ["query": search.query])
+        return TerminalText.escaped(localizer.text(.editorSearch, ["query": search.query]), keepingLineBreaks: false)
     }
 }

@@ -1,8 +1,10 @@
 /// What to write to a terminal to show a prompt and a line, wrapped over
 /// as many rows as it needs, with the cursor where it belongs. Each redraw
 /// starts from the row the previous one left the cursor on, so it needs to
-/// know nothing else of the screen. A pure value, tested without a
-/// terminal.
+/// know nothing else of the screen. The line is drawn escaped
+/// (`TerminalText`): a control in it, from a history file or a paste, is
+/// shown, never obeyed, and takes the columns its escape takes. A pure
+/// value, tested without a terminal.
 struct LineRendering: Equatable, Sendable {
     /// The terminal's width.
     private(set) var columns: Int
@@ -28,7 +30,7 @@ struct LineRendering: Equatable, Sendable {
     /// Redraws `prompt` and `line` from the prompt's first row, and puts
     /// the cursor on the line's cursor.
     mutating func redraw(prompt: String, line: LineBuffer) -> String {
-        var output = moveToStart() + "\u{1B}[J" + prompt + line.text
+        var output = moveToStart() + "\u{1B}[J" + prompt + TerminalText.escaped(line.text, keepingLineBreaks: false)
         let (positions, end) = layout(prompt: prompt, line: line)
         // After the last column the terminal waits to wrap; a new line
         // makes the position definite.
@@ -88,6 +90,13 @@ struct LineRendering: Equatable, Sendable {
             position.column += width
             return placed
         }
+        // A control is drawn as its escape, which may wrap in its middle.
+        func placeEscaped(_ character: Character) -> Position {
+            let shown = TerminalText.escaped(String(character), keepingLineBreaks: false)
+            guard shown != String(character) else { return place(character) }
+            let first = shown.map(place)
+            return first[0]
+        }
         // A prompt's colour (ESC [ … letter) takes no column.
         var inEscape = false
         for character in prompt {
@@ -99,7 +108,7 @@ struct LineRendering: Equatable, Sendable {
                 _ = place(character)
             }
         }
-        let positions = line.characters.map(place)
+        let positions = line.characters.map(placeEscaped)
         return (positions, position)
     }
 }
