@@ -85,10 +85,11 @@ struct InteractiveShell {
                 let command = try Command(invocation)
                 guard command.call != nil else { throw UsageError.unknownCommand(line) }
                 var settings = try Settings(invocation, environment: [:])
+                try settings.readTokenFromInput(localizer)
                 settings.json = invocation.json
                 settings.serverName = productionServer ?? settings.serverName
                 let runner = Runner(settings: settings, console: console, localizer: localizer)
-                if let token = invocation.token {
+                if let token = settings.token {
                     // A token typed at the prompt is the session's from now
                     // on, through the core's check: one that is no bearer
                     // token is refused and never used.
