@@ -31,6 +31,10 @@ public enum Acct {
         }
         do {
             let invocation = try Invocation.parse(arguments)
+            // `--lang` is the language of what Settings refuses, too (a token file).
+            if let language = invocation.language.flatMap(Language.init(rawValue:)) {
+                localizer = Localizer(language: language)
+            }
             let settings = try Settings(invocation, environment: environment)
             localizer = Localizer(language: settings.language, zone: settings.zone)
             if invocation.version {

@@ -1,12 +1,15 @@
 import Libc
 
 /// A secret (a password, a token) read from standard input. On a terminal
-/// it is asked for and typed unseen: the prompt goes to the terminal and
+/// it is asked for and typed unseen: the prompt goes to the terminal, and
 /// echo is off while the line is read, as `getpass(3)` and `sudo` do. The
-/// terminal is put back as it was when the line ends, at the end of input,
-/// on a read error and on Ctrl-C (SIGINT), SIGTERM, SIGHUP or SIGQUIT,
-/// which then end `acct` with 128 + the signal's number (130 for Ctrl-C).
-/// Off a terminal it reads one line, as any other input.
+/// line is read key by key (backspace and Ctrl-U edit it), so Ctrl-C is
+/// seen as a key even where no signal would come (a terminal that is not
+/// the controlling one): the terminal is put back and `acct` ends with 130,
+/// as a shell reports SIGINT. The terminal is put back as well when the
+/// line ends, at the end of input (Ctrl-D), on a read error, and on
+/// SIGINT, SIGTERM, SIGHUP or SIGQUIT (then `acct` ends with 128 + the
+/// signal's number). Off a terminal it reads one line, as any other input.
 enum SecretInput {
     /// One line of standard input without its newline; nil at its end.
     /// `prompt` is shown only on a terminal.
@@ -16,9 +19,13 @@ enum SecretInput {
             return Swift.readLine(strippingNewline: true)
         }
         var unseen = original
-        // The typed characters are not shown; Enter still moves to the next row.
-        unseen.c_lflag &= ~tcflag_t(ECHO | ECHOE | ECHOK)
-        unseen.c_lflag |= tcflag_t(ECHONL | ICANON | ISIG)
+        // Key by key, nothing shown; the keys that signal are read as keys.
+        unseen.c_lflag &= ~tcflag_t(ECHO | ECHOE | ECHOK | ECHONL | ICANON | ISIG | IEXTEN)
+        unseen.c_iflag |= tcflag_t(ICRNL)
+        withUnsafeMutableBytes(of: &unseen.c_cc) { characters in
+            characters[Int(VMIN)] = 1
+            characters[Int(VTIME)] = 0
+        }
         // The handlers know the terminal to put back before echo goes off.
         terminalBeforeSecret = original
         var handler = sigaction()
@@ -39,7 +46,51 @@ enum SecretInput {
         guard tcsetattr(0, TCSADRAIN, &unseen) == 0 else { return nil }
         // Echo is off before the prompt shows: nothing typed after it is seen.
         writeToTerminal(prompt)
-        return Swift.readLine(strippingNewline: true)
+        let line = readKeys()
+        // Enter is not echoed either: the next output starts on a row of its own.
+        writeToTerminal("\n")
+        switch line {
+        case .line(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .endOfInput: return nil
+        case .interrupted:
+            _ = tcsetattr(0, TCSADRAIN, &original)
+            exit(130)
+        }
+    }
+
+    /// What the keys typed came to.
+    private enum Typed {
+        case line([UInt8])
+        case endOfInput
+        case interrupted
+    }
+
+    /// Reads keys up to Enter: backspace takes back a character, Ctrl-U
+    /// the whole line, Ctrl-D on an empty line is the end of input, Ctrl-C
+    /// gives up.
+    private static func readKeys() -> Typed {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let count = Libc.read(0, &byte, 1)
+            if count < 0, errno == EINTR { continue }
+            guard count == 1 else { return line.isEmpty ? .endOfInput : .line(line) }
+            switch byte {
+            case 0x0A, 0x0D:
+                return .line(line)
+            case 0x03:
+                return .interrupted
+            case 0x04:
+                if line.isEmpty { return .endOfInput }
+            case 0x7F, 0x08:
+                // A whole character: its continuation bytes, then its first.
+                while let last = line.popLast(), last & 0xC0 == 0x80 {}
+            case 0x15:
+                line.removeAll()
+            default:
+                line.append(byte)
+            }
+        }
     }
 
     /// Writes `text` to the controlling terminal (`/dev/tty`), else to
