@@ -235,4 +235,20 @@ struct PromptTerminalTests {
         let path = acct.home.file(".local/state/acct/history")
         #expect(contents(of: path) == Array("stats\nexit\n".utf8))
     }
+
+    @Test("--token-stdin at the prompt asks for the token and takes it unseen; the line is kept, the token not")
+    func tokenTypedAtThePrompt() async throws {
+        let acct = try Acct()
+        let prompt = try Prompt(acct)
+        #expect(try await prompt.waitForLine("acct> "))
+        prompt.type("status --token-stdin\r")
+        #expect(try await prompt.terminal.waitFor("Bearer token: "))
+        #expect(!prompt.terminal.echoes)
+        // A token the server does not know: the session's from now on.
+        #expect(try await prompt.run("s3cr3t-t0ken", answer: "Your session has ended."), "\(prompt.terminal.output)")
+        #expect(!prompt.terminal.output.contains("s3cr3t"))
+        prompt.type("exit\r")
+        #expect(try await prompt.terminal.wait() == 5)
+        #expect(contents(of: acct.home.file(".local/state/acct/history")) == Array("status --token-stdin\nexit\n".utf8))
+    }
 }

@@ -53,6 +53,20 @@ struct SecretTerminalTests {
         #expect(status.output.contains("left"), "\(status.output)")
     }
 
+    @Test("SIGTERM (or SIGINT from elsewhere) while the password is typed: echo on again, exit 128 + the signal",
+          arguments: [SIGTERM, SIGINT])
+    func signalRestoresEcho(signal: Int32) async throws {
+        let acct = try Acct()
+        let email = Emulator.ovokDemoCredentials.email
+        let terminal = try PseudoTerminal(Acct.binary, ["--backend", "ovok", "delete", "cancel", "--email", email,
+                                                        "--password-stdin"], environment: acct.environment)
+        #expect(try await terminal.waitFor("Password for \(email): "))
+        #expect(!terminal.echoes)
+        terminal.signal(signal)
+        #expect(try await terminal.wait() == 128 + signal)
+        #expect(terminal.echoes)
+    }
+
     @Test("Ctrl-D at the password's prompt: echo on again, the empty password refused by the server")
     func endOfInputRestoresEcho() async throws {
         let acct = try Acct()

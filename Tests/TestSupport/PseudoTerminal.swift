@@ -101,6 +101,11 @@ public final class PseudoTerminal {
         }
     }
 
+    /// Sends the program `signal` (as `kill` does).
+    public func signal(_ signal: Int32) {
+        kill(pid, signal)
+    }
+
     /// Lets a paused program go on (SIGCONT).
     public func resume() {
         kill(pid, SIGCONT)
