@@ -140,12 +140,13 @@ struct Settings {
         tokenFromInput = invocation.tokenStdin
         if let path = invocation.tokenFile {
             token = try TokenFile.read(path)
-        } else if invocation.tokenStdin {
-            token = nil
-        } else if let path = invocation.token == nil ? value(nil, "ACCT_TOKEN_FILE") : nil {
+        } else if invocation.tokenStdin || invocation.token != nil {
+            // `--token-stdin`'s is read once the command is known to run.
+            token = invocation.token
+        } else if let path = value(nil, "ACCT_TOKEN_FILE") {
             token = try TokenFile.read(path)
         } else {
-            token = value(invocation.token, "ACCT_TOKEN")
+            token = value(nil, "ACCT_TOKEN")
         }
         account = value(invocation.account, "ACCT_ACCOUNT")
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
