@@ -31,6 +31,10 @@ public enum Acct {
         }
         do {
             let invocation = try Invocation.parse(arguments)
+            // `--lang` is the language of what Settings refuses, too (a token file).
+            if let language = invocation.language.flatMap(Language.init(rawValue:)) {
+                localizer = Localizer(language: language)
+            }
             let settings = try Settings(invocation, environment: environment)
             localizer = Localizer(language: settings.language, zone: settings.zone)
             if invocation.version {
@@ -41,6 +45,11 @@ public enum Acct {
                 console.line(try Help.text(for: topic, localizer))
                 return ExitStatus.done.rawValue
             }
+            if invocation.token != nil, console.inputIsTerminal || isatty(2) == 1 {
+                // Said once, where a person reads it: the command line is
+                // in /proc/PID/cmdline for every user of the machine.
+                console.error(localizer.text(.warningTokenOnCommandLine))
+            }
             let command: Command
             if invocation.words.isEmpty {
                 guard console.inputIsTerminal else { throw UsageError.unknownCommand("") }
@@ -48,7 +57,9 @@ public enum Acct {
             } else {
                 command = try Command(invocation)
             }
-            return await Runner(settings: settings, console: console, localizer: localizer).run(command).rawValue
+            var resolved = settings
+            try resolved.readTokenFromInput(localizer)
+            return await Runner(settings: resolved, console: console, localizer: localizer).run(command).rawValue
         } catch let error as UsageError {
             console.error(Help.message(for: error, localizer))
             return ExitStatus.usage.rawValue
@@ -73,7 +84,11 @@ struct Settings {
     /// `servers.json`, where `--server NAME` is looked up and `acct servers` reads.
     var serversPath: String
     var backend: any AccountBackend
+    /// The bearer token: `--token-file`'s, `--token-stdin`'s (read by
+    /// `readTokenFromInput`), `--token`'s, else `ACCT_TOKEN_FILE`'s or `ACCT_TOKEN`.
     var token: String?
+    /// `--token-stdin`: the token is the first line of standard input.
+    var tokenFromInput: Bool
     var account: String?
     var databasePath: String
     /// The prompt's history: `$XDG_STATE_HOME/acct/history`.
@@ -116,7 +131,23 @@ struct Settings {
             throw .badValue(option: "--backend", value: backendName)
         }
         self.backend = backend
-        token = value(invocation.token, "ACCT_TOKEN")
+        // One source of the token, and one reader of standard input.
+        let sources = ["--token-file", "--token-stdin", "--token"].filter(invocation.given.contains)
+        if sources.count > 1 { throw .conflictingOptions(sources[0], sources[1]) }
+        if invocation.tokenStdin, invocation.given.contains("--password-stdin") {
+            throw .conflictingOptions("--token-stdin", "--password-stdin")
+        }
+        tokenFromInput = invocation.tokenStdin
+        if let path = invocation.tokenFile {
+            token = try TokenFile.read(path)
+        } else if invocation.tokenStdin || invocation.token != nil {
+            // `--token-stdin`'s is read once the command is known to run.
+            token = invocation.token
+        } else if let path = value(nil, "ACCT_TOKEN_FILE") {
+            token = try TokenFile.read(path)
+        } else {
+            token = value(nil, "ACCT_TOKEN")
+        }
         account = value(invocation.account, "ACCT_ACCOUNT")
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? ".") + "/.local/share"
@@ -153,6 +184,16 @@ struct Settings {
         allowInsecureHTTP = invocation.allowInsecureHTTP
         json = invocation.json
         yes = invocation.yes
+    }
+}
+
+extension Settings {
+    /// `--token-stdin`: the token is one line of standard input, asked for
+    /// and typed unseen on a terminal (`SecretInput`).
+    mutating func readTokenFromInput(_ localizer: Localizer) throws(UsageError) {
+        guard tokenFromInput else { return }
+        guard let line = SecretInput.readLine(prompt: localizer.text(.promptToken) + " ") else { throw .tokenStdinEmpty }
+        token = line
     }
 }
 
@@ -261,8 +302,9 @@ struct Runner {
         }
         switch command {
         case .deleteCancel(let email?):
-            // One line, never echoed, never kept.
-            call = .cancelDeletion(credentials: LoginCredentials(email: email, password: console.readLine() ?? ""))
+            // One line, asked for and typed unseen on a terminal, never kept.
+            let password = SecretInput.readLine(prompt: localizer.text(.promptPassword, ["email": email]) + " ")
+            call = .cancelDeletion(credentials: LoginCredentials(email: email, password: password ?? ""))
         case .deleteFinalize(let confirmed):
             if !confirmed, console.inputIsTerminal, !settings.json,
                !ask(localizer.text(.confirmFinalize, ["answer": localizer.text(.confirmAnswer)])) {

@@ -9,6 +9,9 @@ enum CommandTable {
     static let globalOptions: [OptionSpec] = [
         OptionSpec("--server", .text("URL|NAME"), variable: "ACCT_SERVER", help: .helpServer),
         OptionSpec("--backend", .choice("NAME", BackendCatalog.names), variable: "ACCT_BACKEND", help: .helpBackend),
+        // The safe ways first: a token on the command line is seen by every user of the machine.
+        OptionSpec("--token-file", .path("PATH"), variable: "ACCT_TOKEN_FILE", help: .helpTokenFile),
+        OptionSpec("--token-stdin", help: .helpTokenStdin),
         OptionSpec("--token", .text("T"), variable: "ACCT_TOKEN", help: .helpToken),
         OptionSpec("--account", .text("ID"), variable: "ACCT_ACCOUNT", help: .helpAccount),
         OptionSpec("--db", .path("PATH"), variable: "ACCT_DB", help: .helpDb),

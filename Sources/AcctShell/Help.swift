@@ -67,6 +67,14 @@ enum Help {
         case .incompleteCommand(let command, let choices):
             localizer.text(.usageIncompleteCommand, ["command": command, "choices": choices.joined(separator: ", ")])
         case .passwordNeedsStdin: localizer.text(.usagePasswordStdin)
+        case .conflictingOptions(let first, let second):
+            localizer.text(.usageConflictingOptions, ["first": first, "second": second])
+        case .tokenFile(let path, .unreadable): localizer.text(.usageTokenFileUnreadable, ["path": path])
+        case .tokenFile(let path, .symbolicLink): localizer.text(.usageTokenFileSymlink, ["path": path])
+        case .tokenFile(let path, .notRegularFile): localizer.text(.usageTokenFileNotRegular, ["path": path])
+        case .tokenFile(let path, .notOwned): localizer.text(.usageTokenFileNotOwned, ["path": path])
+        case .tokenFile(let path, .openToOthers(let mode)): localizer.text(.usageTokenFileOpen, ["path": path, "mode": mode])
+        case .tokenStdinEmpty: localizer.text(.usageTokenStdinEmpty)
         case .confirmationNeeded(let command): localizer.text(.usageConfirmationNeeded, ["command": command])
         case .serversFile(let path, nil, ""): localizer.text(.usageServersNotJson, ["path": path])
         case .serversFile(let path, nil, _): localizer.text(.usageServersNoServers, ["path": path])

@@ -24,7 +24,7 @@ struct InteractiveShell {
         }
         let printer = printEvents(say)
         defer { printer.cancel() }
-        console.line(localizer.text(.helpShellHelp))
+        for line in Self.intro(localizer) { console.line(line) }
         var history = History(path: editor == nil ? nil : historyPath)
         var warnedAboutHistory = false
         // Against production the prompt names it (red on a colour terminal).
@@ -48,7 +48,9 @@ struct InteractiveShell {
                 }
                 line = text
             }
-            line = String(line.drop { $0 == " " })
+            // Blanks around a line are no part of it: Tab's space after
+            // `history` or a space typed before `status` change nothing.
+            line = Self.trimmingBlanks(line)
             if line.hasPrefix("!"), let number = Int(line.dropFirst()), history.entries.indices.contains(number - 1) {
                 line = history.entries[number - 1]
                 console.line(line)
@@ -79,16 +81,17 @@ struct InteractiveShell {
                 let invocation = try Invocation.parse(CommandWords.split(line))
                 if let topic = Help.topic(of: invocation) {
                     console.line(try Help.text(for: topic, localizer))
-                    if topic.isEmpty { console.line(localizer.text(.helpShellHelp)) }
+                    if topic.isEmpty { for line in Self.intro(localizer) { console.line(line) } }
                     continue
                 }
                 let command = try Command(invocation)
                 guard command.call != nil else { throw UsageError.unknownCommand(line) }
                 var settings = try Settings(invocation, environment: [:])
+                try settings.readTokenFromInput(localizer)
                 settings.json = invocation.json
                 settings.serverName = productionServer ?? settings.serverName
                 let runner = Runner(settings: settings, console: console, localizer: localizer)
-                if let token = invocation.token {
+                if let token = settings.token {
                     // A token typed at the prompt is the session's from now
                     // on, through the core's check: one that is no bearer
                     // token is refused and never used.
@@ -109,6 +112,18 @@ struct InteractiveShell {
                 last = .refused
             }
         }
+    }
+
+    /// What the prompt says first (and after `help`): its own words and
+    /// keys, wrapped to 80 columns.
+    static func intro(_ localizer: Localizer) -> [String] {
+        TextLayout.wrap(localizer.text(.helpShellHelp))
+    }
+
+    /// `line` without the spaces and tabs before and after it.
+    static func trimmingBlanks(_ line: String) -> String {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        return String(line.drop(while: isBlank).reversed().drop(while: isBlank).reversed())
     }
 
     /// Prints the engine's events as they come, through `say`.

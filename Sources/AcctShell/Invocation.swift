@@ -11,6 +11,8 @@ struct Invocation {
     var server: String? { values["--server"] }
     var backend: String? { values["--backend"] }
     var token: String? { values["--token"] }
+    var tokenFile: String? { values["--token-file"] }
+    var tokenStdin: Bool { flags.contains("--token-stdin") }
     var account: String? { values["--account"] }
     var database: String? { values["--db"] }
     var language: String? { values["--lang"] }
@@ -76,6 +78,14 @@ enum UsageError: Error, Equatable {
     /// `delete` alone: which of its commands.
     case incompleteCommand(String, choices: [String])
     case passwordNeedsStdin
+    /// Two options that cannot be used together (two sources of the token,
+    /// or two readers of standard input).
+    case conflictingOptions(String, String)
+    /// The token file is refused: it is not the user's own regular file
+    /// with no permission for group or others, or it cannot be read.
+    case tokenFile(path: String, problem: TokenFileProblem)
+    /// `--token-stdin`, and standard input ended before a line.
+    case tokenStdinEmpty
     /// A command that asks before it acts cannot ask (no terminal, or
     /// `--json`), and `--yes` was not given.
     case confirmationNeeded(command: String)

@@ -28,6 +28,11 @@ struct CompletionTests {
         #expect(texts(["--timezone"], "UTC+05") == ["UTC+05:00", "UTC+05:30", "UTC+05:45"])
         #expect(texts(["erase", "--confirm"], "") == ["DELETE_MY_ACCOUNT"])
         #expect(texts(["completion"], "") == ["bash", "zsh", "fish"])
+        // The safe ways to give a token come first; a file's path is the shell's to complete.
+        #expect(texts(["status"], "--tok") == ["--token-file", "--token-stdin", "--token"])
+        #expect(texts(["--token-file"], "") == [])
+        #expect(texts(["--token-stdin"], "wh") == ["whoami"])
+        #expect(texts(["history"], "", .prompt) == [])
         #expect(texts(["help"], "del") == ["delete"])
         #expect(texts(["help", "delete"], "f") == ["finalize"])
         #expect(texts(["rename"], "") == [])

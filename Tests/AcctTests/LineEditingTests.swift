@@ -210,3 +210,53 @@ struct HistoryFileTests {
         #expect(history.entries == ["status"])
     }
 }
+
+@Suite("acct's prompt: what the history never keeps, and the intro")
+struct TokenShapeTests {
+    private let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+
+    @Test("a JWT or a b64token of 32 characters or more, anywhere in the line, is not kept",
+          arguments: [
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "  eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1In0.  ",
+            "whoami eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln",
+            "status \"Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln\"",
+            "x=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln",
+            "mF_9.B5f-4.1JqM/AbCdEfGhIjKlMnOpQrStUv+wx==",
+            "rename 0123456789abcdef0123456789abcdef",
+            "delete request --reason ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            "status --device-id=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+          ])
+    func tokenShaped(line: String) {
+        #expect(!History.mayKeep(line))
+    }
+
+    @Test("ordinary lines are kept: commands, numbers, user names, e-mail addresses, host names, UUIDs, paths",
+          arguments: [
+            "delete request --days 30", "delete request --reason \"moving on, thank you for everything\"",
+            "rename max_mustermann_2026", "delete cancel --email max.mustermann@example.com --password-stdin",
+            "erase --confirm DELETE_MY_ACCOUNT --yes", "status --timezone UTC+05:45", "help delete request",
+            "status --device-id 123e4567-e89b-12d3-a456-426614174000", "whoami --token-file /home/max/.config/acct/token-of-production",
+            "status --db=/home/max/.local/share/acct/a-rather-long-store-name.sqlite", "!12", "history",
+            "rename example.com.tr", "status --server https://api.example.com", "a.b.c", "eyJ.x.y",
+          ])
+    func ordinary(line: String) {
+        #expect(History.mayKeep(line))
+    }
+
+    @Test("the intro fits 80 columns in English and Turkish, and says all it said", arguments: Language.allCases)
+    func intro(language: Language) {
+        let localizer = Localizer(language: language)
+        let lines = InteractiveShell.intro(localizer)
+        #expect(lines.count > 1)
+        for line in lines { #expect(DisplayWidth.of(line) <= 80, "\(DisplayWidth.of(line)): \(line)") }
+        #expect(lines.joined(separator: " ") == localizer.text(.helpShellHelp))
+    }
+
+    @Test("blanks around a line are trimmed, those inside kept")
+    func trimming() {
+        #expect(InteractiveShell.trimmingBlanks(" \thistory \t") == "history")
+        #expect(InteractiveShell.trimmingBlanks("delete  request ") == "delete  request")
+        #expect(InteractiveShell.trimmingBlanks("   ") == "")
+    }
+}

@@ -202,4 +202,53 @@ struct PromptTerminalTests {
         prompt.type("exit\r")
         #expect(try await prompt.terminal.wait() == 0)
     }
+
+    @Test("hist<Tab><Enter> lists the history; built-ins and commands with blanks around them work")
+    func builtInsWithBlanks() async throws {
+        let acct = try Acct()
+        let prompt = try Prompt(acct)
+        #expect(try await prompt.waitForLine("acct> "))
+        #expect(try await prompt.run(" status ", answer: "No deletion has been requested."), "\(prompt.screen.lines)")
+        prompt.type("hist\t")
+        #expect(try await prompt.waitForLine("acct> history "))
+        #expect(try await prompt.run("", answer: "2  history"), "\(prompt.screen.lines)")
+        #expect(prompt.screen.lines.contains("1  status"), "\(prompt.screen.lines)")
+        #expect(try await prompt.run("  offline\t", answer: "Offline: what you do is saved and sent later."))
+        #expect(try await prompt.run("online ", answer: "Online."))
+        prompt.type(" exit \r")
+        #expect(try await prompt.terminal.wait() == 0)
+        let path = acct.home.file(".local/state/acct/history")
+        #expect(contents(of: path) == Array("status\nhistory\noffline\nonline\nexit\n".utf8))
+    }
+
+    @Test("a JWT pasted at the prompt, bare or after a command, never reaches the history file")
+    func pastedTokenNotKept() async throws {
+        let acct = try Acct()
+        let prompt = try Prompt(acct)
+        #expect(try await prompt.waitForLine("acct> "))
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl"
+        #expect(try await prompt.run(jwt, answer: "Unknown command"), "\(prompt.terminal.output)")
+        #expect(try await prompt.run("whoami " + jwt, answer: "acct> "), "\(prompt.terminal.output)")
+        #expect(try await prompt.run("stats", answer: "Followers: 128"))
+        prompt.type("exit\r")
+        _ = try await prompt.terminal.wait()
+        let path = acct.home.file(".local/state/acct/history")
+        #expect(contents(of: path) == Array("stats\nexit\n".utf8))
+    }
+
+    @Test("--token-stdin at the prompt asks for the token and takes it unseen; the line is kept, the token not")
+    func tokenTypedAtThePrompt() async throws {
+        let acct = try Acct()
+        let prompt = try Prompt(acct)
+        #expect(try await prompt.waitForLine("acct> "))
+        prompt.type("status --token-stdin\r")
+        #expect(try await prompt.terminal.waitFor("Bearer token: "))
+        #expect(!prompt.terminal.echoes)
+        // A token the server does not know: the session's from now on.
+        #expect(try await prompt.run("s3cr3t-t0ken", answer: "Your session has ended."), "\(prompt.terminal.output)")
+        #expect(!prompt.terminal.output.contains("s3cr3t"))
+        prompt.type("exit\r")
+        #expect(try await prompt.terminal.wait() == 5)
+        #expect(contents(of: acct.home.file(".local/state/acct/history")) == Array("status --token-stdin\nexit\n".utf8))
+    }
 }

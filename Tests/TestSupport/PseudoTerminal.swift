@@ -55,6 +55,15 @@ public final class PseudoTerminal {
         _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
     }
 
+    /// Whether the terminal echoes what is typed now (its `ECHO` mode, read
+    /// through the master side, which answers for the pair; still readable
+    /// after the program ended).
+    public var echoes: Bool {
+        var attributes = termios()
+        guard tcgetattr(master, &attributes) == 0 else { return false }
+        return attributes.c_lflag & tcflag_t(ECHO) != 0
+    }
+
     /// Everything the program wrote so far.
     public var output: String { String(decoding: received, as: UTF8.self) }
 
@@ -90,6 +99,11 @@ public final class PseudoTerminal {
             var status: Int32 = 0
             while waitpid(pid, &status, WUNTRACED) < 0 && errno == EINTR {}
         }
+    }
+
+    /// Sends the program `signal` (as `kill` does).
+    public func signal(_ signal: Int32) {
+        kill(pid, signal)
     }
 
     /// Lets a paused program go on (SIGCONT).
