@@ -40,12 +40,16 @@ enum ShippedVariant: String, Sendable, CaseIterable {
 /// built from (`inputs`), at most once per test process.
 ///
 /// Many tests ask at once (Swift Testing runs them in parallel): the first
-/// starts the one build, the others await that same task. Two test
-/// processes (two `swift test` runs, or CI's steps) take turns on a file
-/// lock per variant (`flock` on `.build/shipping/<variant>.lock`): the
-/// second finds the file fresh and builds nothing. The check and the build
-/// block (the lock, the child process): they run on a thread of their own,
-/// never on the cooperative pool, whose two threads the other tests need.
+/// starts the one build, the others await that same task. Two processes
+/// (test binaries run at once, or `swift test` runs of different build
+/// folders: runs of the same one already take turns on SwiftPM's lock) take
+/// turns on a file lock per variant (`flock` on
+/// `.build/shipping/<variant>.lock`): the second finds the file fresh and
+/// builds nothing. `build-library` itself locks its build folder, which
+/// two variants share, for runs by hand or by `.ci/abi`. The check and the
+/// build block (the lock, the child process): they run on a thread of their
+/// own, never on the cooperative pool, whose two threads the other tests
+/// need.
 ///
 /// The build is SwiftPM's own, in a build folder of its own
 /// (`--scratch-path .build/shipping/build`), so it does not wait for the
