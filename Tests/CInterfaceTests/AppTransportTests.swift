@@ -7,7 +7,7 @@ import TestSupport
 /// client of its own that stands for OkHttp or URLSession. CI runs this
 /// suite a second time against the file built without libcurl
 /// (`build-library --no-curl`, `ACCOUNTCORE_LIBRARY_VARIANT=no-curl`).
-@Suite("C interface: the app's HTTP stack")
+@Suite("C interface: the app's HTTP stack", .shippedLibrary)
 struct AppTransportTests {
     /// The User-Agent of `c/http_host.c` (`HTTP_HOST_USER_AGENT`).
     static let userAgent = "AccountCore-C-test-host/1.0"
@@ -65,7 +65,7 @@ struct AppTransportTests {
 
     @Test("the library needs libcurl only when built with the Curl trait")
     func linksCurlOnlyWithTheTrait() async throws {
-        try CInterface.requireLibrary()
+        try await CInterface.requireLibrary()
         let needed = try await ShippedLibraryTests.needed(CInterface.library)
         #expect(needed.contains("libcurl.so.4") == CInterface.libraryHasCurl, "\(needed.sorted())")
         if !CInterface.librarySanitized {

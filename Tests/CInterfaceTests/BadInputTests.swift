@@ -5,7 +5,7 @@ import TestSupport
 /// UTF-8 or not JSON, JSON that is not an object, unknown keys, wrong types,
 /// bad values, unknown operations, 10 MB strings. The header promises
 /// AC_ERR_ARGUMENT with an error object, never a crash, and nothing sent.
-@Suite("C interface: bad input")
+@Suite("C interface: bad input", .shippedLibrary)
 struct BadInputTests {
     @Test("every bad input is AC_ERR_ARGUMENT with an error object, and none reaches the server")
     func badInput() async throws {

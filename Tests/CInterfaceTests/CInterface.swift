@@ -20,35 +20,33 @@ enum CInterface {
     /// The header under test.
     static let header = includeDirectory + "/account_core.h"
     /// The one file an app ships: the Swift runtime inside, only `ac_`
-    /// exported (`Sources/AccountCoreC/Shipping/build-library`).
-    static let shippedLibrary = packageRoot + "/.build/shipping/libAccountCoreC.so"
+    /// exported (`Sources/AccountCoreC/Shipping/build-library`). The tests
+    /// build each variant they run against when it is missing or stale
+    /// (`ShippedBuild`, the `.shippedLibrary` trait).
+    static let shippedLibrary = ShippedVariant.systemSQLite.library
     /// The same, with SQLite linked in (`build-library --static-sqlite`).
-    static let shippedLibraryWithSQLite = packageRoot + "/.build/shipping/static-sqlite/libAccountCoreC.so"
+    static let shippedLibraryWithSQLite = ShippedVariant.staticSQLite.library
     /// The same, built without the `Curl` trait (`build-library --no-curl`):
     /// no libcurl, only the app's transport.
-    static let shippedLibraryWithoutCurl = packageRoot + "/.build/shipping/no-curl/libAccountCoreC.so"
+    static let shippedLibraryWithoutCurl = ShippedVariant.noCurl.library
     /// The build's own `libAccountCoreC.so`, beside this test binary.
     static var buildLibrary: String { buildDirectory + "/libAccountCoreC.so" }
-    /// The optimized library before `build-library` strips it into the
-    /// shipped file: the same code, with its symbols, for valgrind. The
-    /// variant `build-library` made last (after the README's command, the
-    /// one with SQLite linked in); memcheck reports nothing on either.
-    static let optimizedLibrary = packageRoot + "/.build/shipping/build/release/libAccountCoreC.so"
     /// Memcheck's suppressions, each with its reason.
     static let valgrindSuppressions = packageRoot + "/Tests/valgrind.supp"
 
-    /// A copy of the optimized library in `directory` for memcheck: the code
-    /// apps run, with its symbols (for the suppressions and the reports),
-    /// without its debug sections: valgrind 3.19 cannot read the DWARF 5
-    /// the Swift toolchain's clang writes (forms strx1, addrx: "Possibly
-    /// corrupted debuginfo file ... Giving up").
+    /// A copy of the optimized library under test in `directory` for
+    /// memcheck: the code apps run, with its symbols (for the suppressions
+    /// and the reports), without its debug sections, which `build-library`
+    /// keeps beside the shipped file (`symbols/`): valgrind 3.19 cannot read
+    /// the DWARF 5 the Swift toolchain's clang writes (forms strx1, addrx:
+    /// "Possibly corrupted debuginfo file ... Giving up").
     static func libraryForValgrind(in directory: TemporaryDirectory,
                                    sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try #require(fileExists(optimizedLibrary),
-                     "no \(optimizedLibrary): build it first (bash Sources/AccountCoreC/Shipping/build-library)",
-                     sourceLocation: sourceLocation)
-        let stripped = try await execute("objcopy", ["--strip-debug", optimizedLibrary, directory.file("libAccountCoreC.so")])
-        try #require(stripped.status == 0, "objcopy --strip-debug failed: \(stripped.errorOutput)",
+        let variant = try #require(libraryVariant, "valgrind runs the shipped library, not a sanitizer build",
+                                   sourceLocation: sourceLocation)
+        try await ShippedBuild.ensure(variant)
+        let copied = try await execute("cp", [variant.libraryWithSymbols, directory.file("libAccountCoreC.so")])
+        try #require(copied.status == 0, "cp \(variant.libraryWithSymbols) failed: \(copied.errorOutput)",
                      sourceLocation: sourceLocation)
     }
 
@@ -67,13 +65,17 @@ enum CInterface {
     /// build's own and the default file do, the `no-curl` file does not.
     static var libraryHasCurl: Bool { librarySanitized || !testsLibraryWithoutCurl }
 
+    /// The variant of the shipped file under test: the one without libcurl
+    /// when `testsLibraryWithoutCurl`; none in a sanitizer run.
+    static var libraryVariant: ShippedVariant? {
+        librarySanitized ? nil : testsLibraryWithoutCurl ? .noCurl : .systemSQLite
+    }
+
     /// The library under test: the shipped single file (the one without
     /// libcurl when `testsLibraryWithoutCurl`); in a sanitizer run the
     /// build's own, which the sanitizer instruments (the single file is a
     /// release build without it).
-    static var library: String {
-        librarySanitized ? buildLibrary : testsLibraryWithoutCurl ? shippedLibraryWithoutCurl : shippedLibrary
-    }
+    static var library: String { libraryVariant?.library ?? buildLibrary }
     /// The folder of `library`, for `-L` and the rpath.
     static var libraryDirectory: String { String(library.dropLast("/libAccountCoreC.so".count)) }
 
@@ -105,13 +107,13 @@ enum CInterface {
     /// The strictest flags the header promises to compile under.
     static let strictFlags = ["-std=c99", "-Wall", "-Wextra", "-Werror"]
 
-    /// Fails the test (and stops it) unless the library was built: running
-    /// these tests without it must be red, never silently green.
-    static func requireLibrary(sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let option = testsLibraryWithoutCurl ? " --no-curl" : ""
-        try #require(fileExists(library),
-                     "no \(library): build it first (swift build; bash Sources/AccountCoreC/Shipping/build-library\(option))",
-                     sourceLocation: sourceLocation)
+    /// Builds the library under test when it is missing or older than its
+    /// sources (`ShippedBuild`), and fails the test (and stops it) when it
+    /// cannot be built or, in a sanitizer run, was not: running these tests
+    /// without it must be red, never silently green.
+    static func requireLibrary(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        if let libraryVariant { try await ShippedBuild.ensure(libraryVariant) }
+        try #require(fileExists(library), "no \(library): swift build makes it", sourceLocation: sourceLocation)
     }
 
     /// Compiles `c/<name>.c` with the shared helpers (and `c/<helper>.c` for
@@ -124,7 +126,7 @@ enum CInterface {
                         libraryDirectory: String = CInterface.libraryDirectory,
                         compiler: (program: String, flags: [String]) = CInterface.compiler, includes: [String] = [],
                         sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
-        try requireLibrary(sourceLocation: sourceLocation)
+        try await requireLibrary(sourceLocation: sourceLocation)
         let output = directory.file(name)
         let sources = ([name, "expect", "json_check"] + helpers).map { cSources + "/\($0).c" }
         let arguments = strictFlags + ["-g", "-I" + includeDirectory] + includes.map { "-I" + $0 } + ["-I" + cSources] + sources

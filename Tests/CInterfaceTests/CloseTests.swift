@@ -7,7 +7,7 @@ import Glibc
 
 /// `ac_close` while another thread's call is still waiting for the server
 /// (`c/close.c`): the header says it waits for calls in flight.
-@Suite("C interface: closing")
+@Suite("C interface: closing", .shippedLibrary)
 struct CloseTests {
     @Test("ac_close waits for a call in flight (a status the server answers 1.5 s late)")
     func closeWaitsForCalls() async throws {

@@ -10,7 +10,7 @@ import TestSupport
 /// AddressSanitizer and under valgrind: the sample's cancel answers each,
 /// its exchange answers each again later (refused, harmlessly), and
 /// neither tool reports anything.
-@Suite("C interface: the documented sample transport")
+@Suite("C interface: the documented sample transport", .shippedLibrary)
 struct DocSampleTests {
     static let page = packageRoot + "/docs/c-interface.md"
     static let requests = "100"

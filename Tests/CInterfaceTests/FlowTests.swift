@@ -6,7 +6,7 @@ import TestSupport
 /// program (`c/flow.c`): request, status, offline cancel with its deadline,
 /// delivery on reconnect (seen as an event), sync, a Turkish refusal, the
 /// final status; every string freed, the core closed.
-@Suite("C interface: the whole flow")
+@Suite("C interface: the whole flow", .shippedLibrary)
 struct FlowTests {
     @Test("a C program requests, cancels offline, syncs on reconnect, and the server applies each once")
     func flow() async throws {

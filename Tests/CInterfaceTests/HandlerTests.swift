@@ -5,7 +5,7 @@ import TestSupport
 /// thread, may call back into its core (only ac_close is forbidden there),
 /// and does not run once ac_close has returned; else a caller could never
 /// know when it may free the handler's context.
-@Suite("C interface: the event handler")
+@Suite("C interface: the event handler", .shippedLibrary)
 struct HandlerTests {
     @Test("a handler may call ac_call on its core; ac_close waits for a handler call in progress; none begins after")
     func handlerContract() async throws {

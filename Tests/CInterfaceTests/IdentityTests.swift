@@ -11,7 +11,7 @@ import Glibc
 /// file, and the emulator's own records show what reached the server, and
 /// for whom. The program stops at a checkpoint while Bob is signed in so
 /// that the server can be looked at before Alice comes back.
-@Suite("C interface: who is signed in")
+@Suite("C interface: who is signed in", .shippedLibrary)
 struct IdentityTests {
     /// A user the emulator made, with a session token of theirs.
     struct Person {

@@ -43,7 +43,7 @@ enum JavaBinding {
     static func build(in directory: TemporaryDirectory, sourceLocation: SourceLocation = #_sourceLocation)
         async throws -> (library: String, classes: String) {
         let home = try #require(javaHome, sourceLocation: sourceLocation)
-        try CInterface.requireLibrary(sourceLocation: sourceLocation)
+        try await CInterface.requireLibrary(sourceLocation: sourceLocation)
         let library = directory.file("libAccountCoreJNI.so")
         let compiled = try await execute("cc", CInterface.strictFlags + [
             "-shared", "-fPIC", "-I" + home + "/include", "-I" + home + "/include/linux",
@@ -77,7 +77,7 @@ enum JavaBinding {
 }
 
 /// The JNI binding with the library's own HTTP (libcurl).
-@Suite("C interface: JNI")
+@Suite("C interface: JNI", .shippedLibrary)
 struct JNITests {
     // Skipped only where no JDK is installed: the JNI layer cannot be built
     // there at all. Every other failure (no library, a compile error, a

@@ -8,7 +8,7 @@ import TestSupport
 /// runs this suite a second time against the file built without libcurl.
 @Suite("C interface: JNI with the app's HTTP stack",
        .enabled(if: JavaBinding.javaHome != nil, "no JDK (javac and jni.h) is installed"),
-       .disabled(if: CInterface.librarySanitized, "the JVM cannot load a sanitizer build"))
+       .disabled(if: CInterface.librarySanitized, "the JVM cannot load a sanitizer build"), .shippedLibrary)
 struct JavaTransportTests {
     /// `HttpClientTransport.USER_AGENT`.
     static let userAgent = "AccountCore-Sample-HttpClient/1.0 (java.net.http)"

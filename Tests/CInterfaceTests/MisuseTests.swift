@@ -6,7 +6,7 @@ import TestSupport
 /// `SQLITE_MISUSE`: never a crash, never memory of another request. Under
 /// the sanitizer runs the library is instrumented, so a read of freed
 /// memory, or past a buffer, fails there.
-@Suite("C interface: misuse is answered, never undefined")
+@Suite("C interface: misuse is answered, never undefined", .shippedLibrary)
 struct MisuseTests {
     static func run(_ mode: String, seconds: Int = 120) async throws {
         let directory = try TemporaryDirectory()

@@ -6,7 +6,8 @@ import TestSupport
 /// system's C libraries alone. The other C interface tests, the JNI one
 /// included, run against it too (`CInterface.library`).
 @Suite("C interface: the shipped file",
-       .disabled(if: CInterface.librarySanitized, "a sanitizer run tests its own instrumented build, not the release file"))
+       .disabled(if: CInterface.librarySanitized, "a sanitizer run tests its own instrumented build, not the release file"),
+       .shippedLibraries(.systemSQLite, .staticSQLite))
 struct ShippedLibraryTests {
     /// What an Android or Linux app's loader must find besides the file:
     /// the C and C++ runtimes, the loader, and (unless linked in) SQLite,
@@ -39,7 +40,7 @@ struct ShippedLibraryTests {
 
     @Test("one file, at most 8 MiB stripped, needing only the system's C libraries, SQLite and libcurl, exporting only ac_")
     func singleFile() async throws {
-        try CInterface.requireLibrary()
+        try await ShippedBuild.ensure(.systemSQLite)
         let size = try #require(fileSize(CInterface.shippedLibrary))
         #expect(size <= 8 << 20, "\(size) bytes: more than 8 MiB")
         let needed = try await Self.needed(CInterface.shippedLibrary)
@@ -53,15 +54,16 @@ struct ShippedLibraryTests {
     @Test("the variant with SQLite linked in (as Android requires) needs no libsqlite3 and exports only ac_")
     func sqliteLinkedIn() async throws {
         let library = CInterface.shippedLibraryWithSQLite
-        try #require(fileExists(library), "build it first: bash Sources/AccountCoreC/Shipping/build-library --static-sqlite")
+        try await ShippedBuild.ensure(.staticSQLite)
         #expect(try await Self.needed(library) == Self.systemLibraries)
         #expect(try await Self.exported(library).filter { !$0.hasPrefix("ac_") } == [])
     }
 
     @Test("loaded with dlopen and called through dlsym alone, as Python's ctypes does, each file works",
-          arguments: [CInterface.shippedLibrary, CInterface.shippedLibraryWithSQLite])
-    func dlopen(library: String) async throws {
-        try #require(fileExists(library), "no \(library): build it first (Sources/AccountCoreC/Shipping/build-library)")
+          arguments: [ShippedVariant.systemSQLite, .staticSQLite])
+    func dlopen(variant: ShippedVariant) async throws {
+        try await ShippedBuild.ensure(variant)
+        let library = variant.library
         let (harness, token) = try CInterface.emulator()
         let directory = try TemporaryDirectory()
         let program = directory.file("dlopen")

@@ -8,7 +8,7 @@ import TestSupport
 /// thread survives reading and freeing them. A recursive parser (or a
 /// recursive release of the value) ran out of that stack at about 450
 /// levels. Run against the shipped, optimized file, which is what apps run.
-@Suite("C interface: nesting on a small stack")
+@Suite("C interface: nesting on a small stack", .shippedLibrary)
 struct SmallStackTests {
     @Test("a 64 KiB thread survives JSON nested at the limit and past it; 200 000 deep is refused")
     func nestingOnSmallStack() async throws {

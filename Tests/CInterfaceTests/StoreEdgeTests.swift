@@ -7,7 +7,7 @@ import TestSupport
 
 /// The file's edge through `account_core.h` (`c/store_edge.c`): the app's
 /// fingerprint key, a tampered store, a row this version cannot read.
-@Suite("C interface: the store file's edge")
+@Suite("C interface: the store file's edge", .shippedLibrary)
 struct StoreEdgeTests {
     /// Runs `scene` of `store_edge` on the store at `path`.
     private func run(_ scene: String, harness: Harness, token: String, path: String, account: String = "",

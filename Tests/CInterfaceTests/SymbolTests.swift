@@ -7,7 +7,7 @@ import TestSupport
 /// accident apps will come to depend on; one declared but not exported is
 /// a link error in every app; one missing from `docs/symbols` is a promise
 /// nobody wrote down.
-@Suite("C interface: symbols")
+@Suite("C interface: symbols", .shippedLibrary)
 struct SymbolTests {
     /// The `ac_` functions the library exports.
     static func exported() async throws -> [String: String] {
@@ -82,7 +82,7 @@ struct SymbolTests {
 
     @Test("the exported ac_ symbols, the header's functions and docs/symbols are the same set")
     func threeListsAgree() async throws {
-        try CInterface.requireLibrary()
+        try await CInterface.requireLibrary()
         let exported = try await Self.exported()
         let declared = try Self.declared()
         let (documented, problems) = try Self.documented()

@@ -3,7 +3,7 @@ import TestSupport
 
 /// One core shared by ten threads (`c/threads.c`): eight calling at once,
 /// two flipping it on and offline, then a close that waits for them.
-@Suite("C interface: threads")
+@Suite("C interface: threads", .shippedLibrary)
 struct ThreadTests {
     @Test("8 threads × 50 calls on one core, with concurrent online toggles, all AC_OK; then ac_close")
     func concurrentCalls() async throws {

@@ -6,7 +6,7 @@ import TestSupport
 /// `"timezone"` in `ac_open` takes any real offset (`c/timezone.c`), and
 /// `X-Timezone` goes out only for the servers' 37: the emulator's request
 /// log shows UTC+05:45 sent, UTC-08:00 and UTC-02:30 left out, and no 400.
-@Suite("C interface: the user's offset")
+@Suite("C interface: the user's offset", .shippedLibrary)
 struct TimeZoneTests {
     @Test("UTC-08:00, UTC+05:45 and UTC-02:30 open; only UTC+05:45 is sent as X-Timezone; UTC+15:00 is refused")
     func anyOffset() async throws {
