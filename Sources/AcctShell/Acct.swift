@@ -344,7 +344,7 @@ struct Runner {
         }
         progress?.finish()
         if settings.json {
-            console.json(session.json(result))
+            console.json(encoded: session.encoded(result))
         } else {
             let output = HumanOutput(localizer: localizer, console: console, now: session.client.now,
                                      backendName: session.client.backend.name, showsOwners: call == .outbox(everyone: true),
