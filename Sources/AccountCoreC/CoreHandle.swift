@@ -61,7 +61,7 @@ final class CoreHandle: Sendable {
             return current
         }
         guard let taken else { return }
-        session.json(event).encoded.withUnsafeBufferPointer { bytes in
+        session.encoded(event).withUnsafeBufferPointer { bytes in
             // The JSON is copied into a NUL-terminated buffer valid for the call.
             var text = Array(bytes)
             text.append(0)

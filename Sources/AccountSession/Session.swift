@@ -87,7 +87,7 @@ public final class Session: Sendable {
         case .capabilities: return (.ok, capabilitiesJSON)
         // Asked for on every frame: written straight to bytes.
         case .status(let report): return (.ok, encoded(report))
-        default: return (result.status, json(result).encoded)
+        default: return (result.status, encoded(result))
         }
     }
 

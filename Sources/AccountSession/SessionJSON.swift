@@ -1,83 +1,178 @@
 import AccountCore
 
 /// The JSON shapes of `ac_call` and `acct --json`, in one place.
+///
+/// Each answer and event is written once, straight to bytes (`JSONStream`),
+/// member by member in the order `JSONWriter` sorts keys (by their UTF-8
+/// bytes: "canCancelUntil" before "cancellation"), so the bytes are those
+/// the general writer would write for the same value (`AnswerBytesTests`).
+/// The small leaves (a profile, capabilities, an error) are values written
+/// once into the stream.
 extension Session {
-    /// A call's answer as `ac_call` and `acct --json` give it.
+    /// A call's answer as `ac_call` and `acct --json` give it, as bytes.
+    package func encoded(_ result: CallResult) -> [UInt8] {
+        var out = JSONStream()
+        write(result, to: &out)
+        return out.bytes
+    }
+
+    /// A call's answer as `ac_call` and `acct --json` give it, as a value
+    /// (the bytes of `encoded(_:)`, read), for a caller that looks into it.
     public func json(_ result: CallResult) -> JSONValue {
+        JSONValue(parsing: encoded(result)) ?? .null
+    }
+
+    /// An event as the C callback and the shell receive it, as bytes.
+    package func encoded(_ event: SyncEvent) -> [UInt8] {
+        var out = JSONStream()
+        write(event, to: &out)
+        return out.bytes
+    }
+
+    /// An event as the C callback and the shell receive it, as a value.
+    public func json(_ event: SyncEvent) -> JSONValue {
+        JSONValue(parsing: encoded(event)) ?? .null
+    }
+
+    private func write(_ result: CallResult, to out: inout JSONStream) {
+        // The status and a sync's report are the answer's object itself;
+        // every other answer is an object around what it carries. (A sync
+        // answers AC_OK even when some remain, the status being part of ABI
+        // 1; "remaining" and "waiting" say what is left and why.)
+        if case .status(let report) = result { return write(report, to: &out) }
+        if case .synced(let report) = result { return write(report, to: &out) }
+        out.openObject()
         switch result {
-        case .status(let report): json(report)
-        case .profile(let profile): ["profile": json(profile)]
+        case .status, .synced:
+            break   // written above
+        case .profile(let profile):
+            out.key("profile"); out.value(json(profile))
         case .stats(let stats):
-            ["stats": ["followersCount": .integer(stats.followers), "followingCount": .integer(stats.following),
-                       "liveStreamCount": .integer(stats.liveStreams)]]
-        case .capabilities(let capabilities): ["capabilities": json(capabilities)]
+            out.key("stats"); out.openObject()
+            out.key("followersCount"); out.integer(stats.followers)
+            out.key("followingCount"); out.integer(stats.following)
+            out.key("liveStreamCount"); out.integer(stats.liveStreams)
+            out.closeObject()
+        case .capabilities(let capabilities):
+            out.key("capabilities"); out.value(json(capabilities))
         case .deletion(let deletion, let holder):
-            holder.map { ["deletion": json(deletion), "user": json($0)] } ?? ["deletion": json(deletion)]
+            out.key("deletion"); write(deletion, to: &out)
+            if let holder { out.key("user"); out.value(json(holder)) }
         case .queued(let operation, let deletion):
-            deletion.map { ["queued": json(operation), "deletion": json($0)] } ?? ["queued": json(operation)]
+            if let deletion { out.key("deletion"); write(deletion, to: &out) }
+            out.key("queued"); write(operation, to: &out)
         case .coalesced(let deletion):
-            deletion.map { ["deletion": json($0), "coalesced": true] } ?? ["coalesced": true]
+            out.key("coalesced"); out.bool(true)
+            if let deletion { out.key("deletion"); write(deletion, to: &out) }
         case .finalized(let deletion, let userID):
-            ["finalized": json(deletion, adding: ["userId": .string(userID)])]
+            out.key("finalized"); write(deletion, to: &out, adding: .userID(userID))
         case .erased(let deletion, let details):
-            ["erasure": json(deletion, adding: ["details": details.map(json) ?? .null])]
+            out.key("erasure"); write(deletion, to: &out, adding: .details(details))
         case .renamed(let change):
-            ["username": ["oldUsername": .string(change?.oldUsername), "newUsername": .string(change?.newUsername),
-                          "nextChangeAllowedAt": .instant(change?.nextChangeAllowedAt)]]
-        // AC_OK even when some remain (the status is part of ABI 1);
-        // "remaining" and "waiting" say what is left and why.
-        case .synced(let report): json(report)
+            out.key("username"); out.openObject()
+            out.key("newUsername"); out.string(change?.newUsername)
+            out.key("nextChangeAllowedAt"); out.instant(change?.nextChangeAllowedAt)
+            out.key("oldUsername"); out.string(change?.oldUsername)
+            out.closeObject()
         case .outbox(let operations, let unreadable):
-            ["queued": .array(operations.map(json) + unreadable.map(json))]
+            out.key("queued"); out.openArray()
+            for operation in operations { write(operation, to: &out) }
+            for operation in unreadable { write(operation, to: &out) }
+            out.closeArray()
         case .signedOut(let signedOut, let discarded):
-            ["signedOut": ["account": .string(signedOut.account?.userID),
-                           "unsent": .array(signedOut.unsent.map(json) + signedOut.unreadable.map(json)),
-                           "discarded": .bool(discarded)]]
+            out.key("signedOut"); out.openObject()
+            out.key("account"); out.string(signedOut.account?.userID)
+            out.key("discarded"); out.bool(discarded)
+            out.key("unsent"); out.openArray()
+            for operation in signedOut.unsent { write(operation, to: &out) }
+            for operation in signedOut.unreadable { write(operation, to: &out) }
+            out.closeArray()
+            out.closeObject()
         }
+        out.closeObject()
     }
 
-    /// A deletion, with what else the server said about it (`userId`,
-    /// an erasure's `details`).
-    func json(_ status: DeletionStatus, adding extra: [String: JSONValue]) -> JSONValue {
-        guard case .object(var members) = json(status) else { return json(status) }
-        members.merge(extra) { _, added in added }
-        return .object(members)
+    private func write(_ event: SyncEvent, to out: inout JSONStream) {
+        out.openObject()
+        let type: String
+        switch event {
+        case .operationQueued(let operation):
+            out.key("operation"); write(operation, to: &out)
+            type = "operationQueued"
+        case .operationSynced(let operation):
+            out.key("operation"); write(operation, to: &out)
+            type = "operationSynced"
+        case .operationFailed(let operation, let error):
+            out.key("error"); out.value(json(error, operation: operation.kind)["error"] ?? .null)
+            out.key("operation"); write(operation, to: &out)
+            type = "operationFailed"
+        case .syncPaused(let reason):
+            out.key("reason"); out.string(reason.rawValue)
+            type = "syncPaused"
+        case .statusChanged(let report):
+            out.key("status"); write(report, to: &out)
+            type = "statusChanged"
+        case .deadlineApproaching(let operation):
+            out.key("operation"); write(operation, to: &out)
+            type = "deadlineApproaching"
+        }
+        out.key("type"); out.string(type)
+        out.closeObject()
     }
 
-    func json(_ status: DeletionStatus) -> JSONValue {
-        streamed { write(status, to: &$0) }
-    }
-
-    func json(_ operation: OutboxOperation) -> JSONValue {
-        streamed { write(operation, to: &$0) }
+    /// What else the server said about a deletion, written among its
+    /// members: `userId` (a finalization), `details` (an erasure).
+    private enum DeletionExtra {
+        case none
+        case userID(String?)
+        case details(ErasureDetails?)
     }
 
     /// A row this build cannot read, in the shape of an operation: its id
     /// and kind as stored, `"state": "unreadable"`, and null where the row
     /// cannot say.
-    func json(_ operation: UnreadableOperation) -> JSONValue {
-        streamed { out in
-            out.openObject()
-            out.key("account"); out.string(operation.account.userID)
-            out.key("attempts"); out.integer(nil)
-            out.key("backend"); out.string(operation.account.backend.isEmpty ? nil : operation.account.backend)
-            out.key("createdAt"); out.instant(operation.createdAt)
-            out.key("deadline"); out.instant(nil)
-            out.key("held"); out.bool(operation.account.isHeld)
-            out.key("id"); out.string(operation.id)
-            out.key("kind"); out.string(operation.kind)
-            out.key("lastError"); out.string(nil)
-            out.key("state"); out.string("unreadable")
-            out.closeObject()
-        }
+    private func write(_ operation: UnreadableOperation, to out: inout JSONStream) {
+        out.openObject()
+        out.key("account"); out.string(operation.account.userID)
+        out.key("attempts"); out.integer(nil)
+        out.key("backend"); out.string(operation.account.backend.isEmpty ? nil : operation.account.backend)
+        out.key("createdAt"); out.instant(operation.createdAt)
+        out.key("deadline"); out.instant(nil)
+        out.key("held"); out.bool(operation.account.isHeld)
+        out.key("id"); out.string(operation.id)
+        out.key("kind"); out.string(operation.kind)
+        out.key("lastError"); out.string(nil)
+        out.key("state"); out.string("unreadable")
+        out.closeObject()
     }
 
-    /// What `write` writes, as a value (for the shell and the events, which
-    /// are not asked for many times a second).
-    private func streamed(_ write: (inout JSONStream) -> Void) -> JSONValue {
-        var stream = JSONStream()
-        write(&stream)
-        return JSONValue(parsing: stream.bytes) ?? .null
+    /// `{"sent", "failed", "remaining", "waiting"}`; `waiting` says why the
+    /// remaining ones were not sent (null when none remain).
+    private func write(_ report: SyncEngine.SyncReport, to out: inout JSONStream) {
+        out.openObject()
+        out.key("failed"); out.integer(report.failed)
+        out.key("remaining"); out.integer(report.remaining)
+        out.key("sent"); out.integer(report.sent)
+        out.key("waiting")
+        if let holdup = report.holdup { write(holdup, to: &out) } else { out.value(.null) }
+        out.closeObject()
+    }
+
+    /// `{"reason": "offline"|"authenticationRequired"|"accountMismatch"|"anotherDrain"|"retry",
+    /// "retryAt", "error", "message"}`.
+    private func write(_ holdup: SyncHoldup, to out: inout JSONStream) {
+        let reason: String, retryAt: Instant?, error: AccountError?
+        switch holdup {
+        case .paused(let pause): (reason, retryAt, error) = (pause.rawValue, nil, nil)
+        case .anotherDrain: (reason, retryAt, error) = ("anotherDrain", nil, nil)
+        case .retry(let at, let after): (reason, retryAt, error) = ("retry", at, after)
+        }
+        out.openObject()
+        out.key("error"); out.value(error.map { json($0)["error"] ?? .null } ?? .null)
+        out.key("message"); out.string(localizer.message(for: holdup, now: client.clock.now()))
+        out.key("reason"); out.string(reason)
+        out.key("retryAt"); out.instant(retryAt)
+        out.closeObject()
     }
 
     // The shapes the status is made of, written member by member in the
@@ -111,16 +206,18 @@ extension Session {
         out.closeObject()
     }
 
-    private func write(_ status: DeletionStatus, to out: inout JSONStream) {
+    private func write(_ status: DeletionStatus, to out: inout JSONStream, adding extra: DeletionExtra = .none) {
         out.openObject()
         out.key("canCancelUntil"); out.instant(status.canCancelUntil)
         out.key("cancellation"); out.string(status.cancellation.rawValue)
+        if case .details(let details) = extra { out.key("details"); out.value(details.map(json) ?? .null) }
         out.key("finalizedAt"); out.instant(status.finalizedAt)
         out.key("isLocked"); out.bool(status.isLocked)
         out.key("remainingDays"); out.integer(status.state == .pending ? status.remainingDays(at: client.now) : nil)
         out.key("requestedAt"); out.instant(status.requestedAt)
         out.key("scheduledFor"); out.instant(status.scheduledFor)
         out.key("status"); out.string(status.state.rawValue)
+        if case .userID(let userID) = extra { out.key("userId"); out.string(userID) }
         out.key("wipe"); out.bool(status.wipesData)
         out.closeObject()
     }
@@ -155,30 +252,6 @@ extension Session {
         ["id": .string(holder.id), "firstName": .string(holder.firstName), "lastName": .string(holder.lastName),
          "email": .string(holder.email),
          "project": holder.project.map { ["reference": .string($0.reference), "display": .string($0.display)] } ?? .null]
-    }
-
-    func json(_ report: StatusReport) -> JSONValue {
-        streamed { write(report, to: &$0) }
-    }
-
-    /// `{"sent", "failed", "remaining", "waiting"}`; `waiting` says why the
-    /// remaining ones were not sent (null when none remain).
-    func json(_ report: SyncEngine.SyncReport) -> JSONValue {
-        ["sent": .integer(report.sent), "failed": .integer(report.failed), "remaining": .integer(report.remaining),
-         "waiting": report.holdup.map(json) ?? .null]
-    }
-
-    /// `{"reason": "offline"|"authenticationRequired"|"accountMismatch"|"anotherDrain"|"retry",
-    /// "retryAt", "error", "message"}`.
-    func json(_ holdup: SyncHoldup) -> JSONValue {
-        let reason: String, retryAt: Instant?, error: AccountError?
-        switch holdup {
-        case .paused(let pause): (reason, retryAt, error) = (pause.rawValue, nil, nil)
-        case .anotherDrain: (reason, retryAt, error) = ("anotherDrain", nil, nil)
-        case .retry(let at, let after): (reason, retryAt, error) = ("retry", at, after)
-        }
-        return ["reason": .string(reason), "retryAt": .instant(retryAt),
-                "error": error.map { json($0)["error"] ?? .null } ?? .null, "message": .string(localizer.message(for: holdup, now: client.clock.now()))]
     }
 
     func json(_ profile: AccountProfile) -> JSONValue {
@@ -219,18 +292,5 @@ extension Session {
         ["error": ["code": .string(error.code.rawValue), "message": .string(localizer.message(for: error, operation: operation)),
                    "detail": .string(error.detail), "httpStatus": .integer(error.httpStatus),
                    "retryAfter": .integer(error.retryAfter)]]
-    }
-
-    /// An event as the C callback and the shell receive it.
-    public func json(_ event: SyncEvent) -> JSONValue {
-        switch event {
-        case .operationQueued(let operation): ["type": "operationQueued", "operation": json(operation)]
-        case .operationSynced(let operation): ["type": "operationSynced", "operation": json(operation)]
-        case .operationFailed(let operation, let error):
-            ["type": "operationFailed", "operation": json(operation), "error": json(error, operation: operation.kind)["error"] ?? .null]
-        case .syncPaused(let reason): ["type": "syncPaused", "reason": .string(reason.rawValue)]
-        case .statusChanged(let report): ["type": "statusChanged", "status": json(report)]
-        case .deadlineApproaching(let operation): ["type": "deadlineApproaching", "operation": json(operation)]
-        }
     }
 }

@@ -63,7 +63,13 @@ final class Console: Sendable {
     /// Writes `value` and a newline to standard output as JSON, with every
     /// control escaped as JSON escapes it (`TerminalText.json`).
     func json(_ value: JSONValue) {
-        write(TerminalText.json(String(decoding: value.encoded, as: UTF8.self)) + "\n", to: 1)
+        json(encoded: value.encoded)
+    }
+
+    /// Writes JSON already encoded (a call's answer, `Session.encoded`)
+    /// and a newline, escaped as `json(_:)` escapes it.
+    func json(encoded bytes: [UInt8]) {
+        write(TerminalText.json(String(decoding: bytes, as: UTF8.self)) + "\n", to: 1)
     }
 
     /// Writes what the line editor drew, as it is: its own cursor moves and

@@ -191,6 +191,34 @@ package final class Database {
         }
     }
 
+    /// Makes the connection refuse to change the file (`PRAGMA query_only`),
+    /// or lets it again: refused, a statement that would write fails with
+    /// `SQLITE_READONLY` and changes nothing.
+    package func setQueryOnly(_ queryOnly: Bool) throws(SQLiteError) {
+        try execute(queryOnly ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF")
+    }
+
+    /// Whether the connection refuses to change the file (`PRAGMA query_only`).
+    package func isQueryOnly() throws(SQLiteError) -> Bool {
+        try scalarInt("PRAGMA query_only") == 1
+    }
+
+    /// Runs `body` with writes allowed on a connection that is otherwise
+    /// query-only, and refuses them again after, whether `body` returns or
+    /// throws. Should refusing them again fail, the connection is closed
+    /// rather than left writable, and the error thrown.
+    package func allowingWrites<Value>(_ body: () throws -> Value) throws -> Value {
+        try setQueryOnly(false)
+        let result = Result { try body() }
+        do {
+            try setQueryOnly(true)
+        } catch {
+            close()
+            throw error
+        }
+        return try result.get()
+    }
+
     /// The schema version recorded in the file header (`PRAGMA user_version`).
     package func userVersion() throws(SQLiteError) -> Int {
         Int(try scalarInt("PRAGMA user_version") ?? 0)

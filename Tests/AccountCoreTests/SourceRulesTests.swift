@@ -83,6 +83,25 @@ struct SourceRulesTests {
         #expect(try await !matches(#"^import Libc$"#).isEmpty)
     }
 
+    /// The longest a shipped source file may be: past it, a file is doing
+    /// more than one thing, and is split by idea (issue 30).
+    static let maximumLines = 400
+
+    @Test("no shipped source file is over 400 lines")
+    func shortFiles() async throws {
+        let folders = Self.shippedFolders + [packageRoot + "/Sources/HostTransport"]
+        for folder in folders { #expect(fileExists(folder), "\(folder)") }
+        // grep -c '' counts each file's lines, as `file:count`.
+        let result = try await execute("/bin/grep", ["-rc", "--include=*.swift", ""] + folders)
+        try #require(result.status == 0, "grep failed: \(result.errorOutput)")
+        let counts = result.output.split(separator: "\n").compactMap { line -> (String, Int)? in
+            guard let colon = line.lastIndex(of: ":"), let count = Int(line[line.index(after: colon)...]) else { return nil }
+            return (String(line[..<colon]), count)
+        }
+        #expect(counts.count > 100, "every shipped file is counted")
+        #expect(counts.filter { $0.1 > Self.maximumLines }.map { "\($0.0): \($0.1) lines" } == [])
+    }
+
     @Test("no sleeping to wait for something in library code, the emulator's injected delay included (it waits on its stop)")
     func noPolling() async throws {
         // (Task.sleep until an instant is a timer, not a poll: it stays.)

@@ -107,6 +107,10 @@ public final class AccountStore: Sendable {
         try placeFingerprintKey(in: database, keepsKey: keepsKey)
         try adoptUnnamedRows(in: database, environment: environment)
         StoreFile.restrictPermissions(of: path)
+        // From here on the connection writes only inside `write` (GRDB's
+        // way for its readers): a read that tries to write fails with
+        // SQLITE_READONLY rather than writing outside a transaction.
+        try database.setQueryOnly(true)
         return database
     }
 
@@ -155,6 +159,10 @@ public final class AccountStore: Sendable {
     /// `checkingFile`: first fail if the file was removed (see
     /// `Database.checkInPlace`); a caller that answers from memory when
     /// nothing changed checks only when it reads.
+    ///
+    /// `body` cannot write: the connection is `query_only` outside
+    /// `write`, so an INSERT, UPDATE, DELETE or `BEGIN IMMEDIATE` here fails
+    /// with SQLITE_READONLY (`StorageProblem.readOnly`) and changes nothing.
     func read<Value: Sendable>(checkingFile: Bool = true, _ body: (Database) throws -> Value) throws(AccountError) -> Value {
         do {
             return try lock.withLock { _ in
@@ -167,12 +175,13 @@ public final class AccountStore: Sendable {
     }
 
     /// Runs `body` in one write transaction: all of it is committed durably
-    /// before this returns, or none of it.
+    /// before this returns, or none of it. The only place the connection
+    /// may write: `query_only` is off for the transaction alone.
     func write<Value: Sendable>(_ body: (Database) throws -> Value) throws(AccountError) -> Value {
         do {
             return try lock.withLock { _ in
                 try database.checkInPlace()
-                return try database.transaction { try body(database) }
+                return try database.allowingWrites { try database.transaction { try body(database) } }
             }
         } catch {
             throw AccountError(mapping: error)
