@@ -214,9 +214,11 @@ struct InstructionsBenchmark {
         }
     }
 
-    /// "20.5 M".
+    /// An instruction count that stays readable: "20.5 M", "334 k", "170".
     static func millions(_ count: Double) -> String {
-        Format.significant(count / 1e6) + " M"
+        if abs(count) >= 1e6 { return Format.significant(count / 1e6) + " M" }
+        if abs(count) >= 1e3 { return Format.significant(count / 1e3) + " k" }
+        return Format.count(Int(count))
     }
 
     /// The median run's instructions by group of objects, largest first:

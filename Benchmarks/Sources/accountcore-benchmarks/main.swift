@@ -137,9 +137,16 @@ do {
         let directory = products.packageRoot + "/Benchmarks/baselines"
         try Files.makeDirectory(directory)
         let name = String(title.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }) + ".md"
-        let revision = (try? Subprocess.output("git", ["-C", products.packageRoot, "log", "-1", "--format=%h %s"],
-                                               scratch: ScratchDirectory()))?.filter { $0 != "\n" && $0 != "`" } ?? "unknown"
-        try Files.save(report.baselineMarkdown(title: title, revision: "`" + revision + "`"), to: directory + "/" + name)
+        // The commit measured, and the last one that changed what is measured.
+        func commit(_ paths: [String]) -> String {
+            let scratch = try? ScratchDirectory()
+            return scratch.flatMap {
+                try? Subprocess.output("git", ["-C", products.packageRoot, "log", "-1", "--format=%h (%cs)", "--"] + paths,
+                                       scratch: $0)
+            }?.filter { $0 != "\n" } ?? "unknown"
+        }
+        let revision = commit([]) + ", its sources (Sources/, Package.swift) as of " + commit(["Sources", "Package.swift"])
+        try Files.save(report.baselineMarkdown(title: title, revision: revision), to: directory + "/" + name)
         chmod(directory + "/" + name, 0o644)
         progress("wrote \(directory)/\(name)")
     }
