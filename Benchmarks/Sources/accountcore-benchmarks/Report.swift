@@ -198,7 +198,7 @@ struct Report {
             for note in section.notes { out += "\n" + note + "\n" }
         }
         if !baselines.isEmpty {
-            out += "\n# Baselines\n\nEarlier runs, kept by hand in `Benchmarks/baselines/` and copied here by every run, "
+            out += "\n# Baselines\n\nEarlier runs, kept in `Benchmarks/baselines/` by `--save-baseline TITLE` and copied here by every run, "
                 + "so that a change is read against the figures from before it: compare ratios, and only those of "
                 + "runs on the same machine.\n"
             for baseline in baselines { out += "\n" + baseline.trimmingTrailingNewlines + "\n" }
