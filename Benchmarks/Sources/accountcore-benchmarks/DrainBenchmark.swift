@@ -102,9 +102,12 @@ struct DrainBenchmark {
     private func drainOurs(_ operations: Int) async throws -> Drain {
         let emulator = try freshEmulator()
         defer { emulator.stop() }
-        let store = try AccountStore(path: scratch.uniquePath("drain") + ".sqlite")
-        let client = try AccountClient(backend: AllmineBackend(),
-                                       configuration: ClientConfiguration(baseURL: emulator.baseURL),
+        let configuration = ClientConfiguration(baseURL: emulator.baseURL)
+        // In the configuration's environment, as a session opens it: what a
+        // store queues in another is held, never sent (issue 28).
+        let store = try AccountStore(path: scratch.uniquePath("drain") + ".sqlite",
+                                     environment: configuration.effectiveEnvironment)
+        let client = try AccountClient(backend: AllmineBackend(), configuration: configuration,
                                        store: store, transport: CurlTransport(), token: try emulator.issueToken(for: .allmine),
                                        account: Emulator.demoUserID(of: .allmine))
         let engine = SyncEngine(client: client)
@@ -115,7 +118,7 @@ struct DrainBenchmark {
         try store.enqueue(contentsOf: (0..<operations).map { index in
             OutboxOperation(account: account,
                             payload: index % 2 == 0 ? .requestDeletion(reason: nil, days: nil, wipe: nil) : .cancelDeletion,
-                            createdAt: created)
+                            createdAt: created, environment: configuration.effectiveEnvironment)
         })
 
         let (seconds, report) = try await Stopwatch.time { try await engine.sync() }

@@ -22,17 +22,22 @@ struct MachineDescription {
     var scratchFileSystem: String
     /// Total memory, from /proc/meminfo.
     var memory: String
+    /// The load averages when the run started (1, 5 and 15 minutes), from
+    /// /proc/loadavg: on a shared machine the neighbours' work is in every
+    /// timed figure (not in the instruction counts).
+    var load: String
 
     /// Describes this machine; `scratch` is where the stores live.
     static func current(scratch: ScratchDirectory) -> MachineDescription {
         MachineDescription(cores: cores(scratch: scratch), cpuModel: cpuModel(), kernel: kernel(),
                            date: ISO8601.format(SystemClock().now(), milliseconds: false),
-                           scratchFileSystem: fileSystem(of: scratch.path), memory: memory())
+                           scratchFileSystem: fileSystem(of: scratch.path), memory: memory(), load: load())
     }
 
     /// The lines of the report's machine section.
     var markdownLines: [String] {
         ["Cores: " + cores, "CPU: " + cpuModel, "Kernel: " + kernel, "Memory: " + memory, "Instant: " + date,
+         "Load average at the start (1, 5, 15 min): " + load,
          "Scratch files: " + scratchFileSystem,
          "Build: " + (Self.isOptimized ? "release (-c release)" : "DEBUG: figures are not representative")]
     }
@@ -73,6 +78,11 @@ struct MachineDescription {
             withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         }
         return [field(names.sysname), field(names.release), field(names.machine)].joined(separator: " ")
+    }
+
+    private static func load() -> String {
+        guard let bytes = try? Files.contents(of: "/proc/loadavg") else { return "unknown" }
+        return String(decoding: bytes, as: UTF8.self).split(separator: " ").prefix(3).joined(separator: ", ")
     }
 
     private static func memory() -> String {

@@ -6,7 +6,10 @@ struct Options {
     var help = false
     /// Where to write the Markdown report instead of BENCHMARKS.md.
     var output: String?
-    /// The benchmarks to run (1 to 6); nil runs all. A partial run, like a
+    /// The title of a baseline to keep this run's figures under, in
+    /// Benchmarks/baselines/, for later runs to be read against.
+    var saveBaseline: String?
+    /// The benchmarks to run (1 to 7); nil runs all. A partial run, like a
     /// quick one, leaves BENCHMARKS.md alone.
     var only: Set<Int>?
 
@@ -31,23 +34,29 @@ struct Options {
     var statusRounds: Int { quick ? 3 : 7 }
     var statusRoundSeconds: Double { quick ? 0.02 : 0.1 }
     var statusMostCalls: Int { quick ? 2_000 : 20_000 }
+    var instructionRuns: Int { quick ? 1 : 3 }
     var growthDrains: [(operations: Int, runs: Int)] {
         quick ? [(20, 2), (50, 1), (200, 1)] : [(200, 15), (2_000, 5), (20_000, 3)]
     }
 
     static let usage = """
         usage: swift run -c release accountcore-benchmarks [--quick] [--only 1,2,...] [--output FILE]
+                                                           [--save-baseline TITLE]
 
         Measures the core against references in the same run, prints the tables and
         writes BENCHMARKS.md in the package root, with its charts in Benchmarks/charts.
         Needs the release products:
           swift build -c release --product acct
           swift build -c release --product AccountCoreC
-        and curl, ldd, strip and swiftc on PATH.
+        and curl, ldd, strip and swiftc on PATH; benchmark 7 (instructions) needs
+        valgrind and cc, and is skipped, with the reason printed, without them.
 
           --quick        smoke-test sizes (a tenth or less); BENCHMARKS.md is not written
-          --only LIST    run only these benchmarks (1 to 6, comma-separated); BENCHMARKS.md is not written
+          --only LIST    run only these benchmarks (1 to 7, comma-separated); BENCHMARKS.md is not written
           --output FILE  write the Markdown report to FILE instead of BENCHMARKS.md, and its charts beside it
+          --save-baseline TITLE
+                         also keep this run's tables under TITLE in Benchmarks/baselines/ (a file named
+                         after it), which every later report copies in, to be read against
         """
 
     /// Parses the arguments after the program name.
@@ -60,10 +69,15 @@ struct Options {
             case "--output":
                 guard let path = remaining.popFirst() else { throw BenchmarkError("--output needs a file\n\n" + Self.usage) }
                 output = path
+            case "--save-baseline":
+                guard let title = remaining.popFirst(), !title.isEmpty else {
+                    throw BenchmarkError("--save-baseline needs a title\n\n" + Self.usage)
+                }
+                saveBaseline = title
             case "--only":
                 let numbers = remaining.popFirst()?.split(separator: ",").compactMap { Int($0) } ?? []
-                guard !numbers.isEmpty, numbers.allSatisfy((1...6).contains) else {
-                    throw BenchmarkError("--only needs benchmark numbers from 1 to 6, e.g. --only 1,3\n\n" + Self.usage)
+                guard !numbers.isEmpty, numbers.allSatisfy((1...7).contains) else {
+                    throw BenchmarkError("--only needs benchmark numbers from 1 to 7, e.g. --only 1,3\n\n" + Self.usage)
                 }
                 only = Set(numbers)
             default: throw BenchmarkError("unknown argument \(argument)\n\n" + Self.usage)

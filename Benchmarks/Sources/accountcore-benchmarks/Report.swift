@@ -146,10 +146,31 @@ struct Report {
         return goal.words + ": " + (goal.isMet(by: ratio) ? "met" : "NOT met")
     }
 
+    /// The figures of this run as a baseline kept for later runs to be read
+    /// against (`--save-baseline`): `title` as its heading, what was
+    /// measured (`revision`) and where, then every table, without the
+    /// methods (BENCHMARKS.md keeps those).
+    func baselineMarkdown(title: String, revision: String) -> String {
+        var out = "## " + title + "\n\n- Revision: " + revision + "\n"
+        out += machine.markdownLines.map { "- " + $0 }.joined(separator: "\n") + "\n"
+        if quick { out += "\n**Quick run (smoke-test sizes): these figures are not the issue's.**\n" }
+        if partial { out += "\n**Partial run (`--only`): some benchmarks were left out.**\n" }
+        out += "\n" + table + "\n"
+        for section in sections where section.ownTable {
+            out += "\n### " + section.title + "\n\n" + Self.render(section.rows.map { ($0.figure, $0) }) + "\n"
+        }
+        for section in sections where section.rows.isEmpty {
+            out += "\n" + section.title + ": " + section.notes.joined(separator: " ") + "\n"
+        }
+        return out
+    }
+
     /// BENCHMARKS.md: the machine, the table, then each section's method
-    /// and notes. `chartDirectory` is where the charts are, relative to the
-    /// report ("" when beside it).
-    func markdown(chartDirectory: String) -> String {
+    /// and notes, then the kept baselines. `chartDirectory` is where the
+    /// charts are, relative to the report ("" when beside it); `baselines`
+    /// are earlier runs' figures (Markdown, each under its own heading),
+    /// copied in as they are so a later run is read against them.
+    func markdown(chartDirectory: String, baselines: [String] = []) -> String {
         var out = """
             # Benchmarks
 
@@ -176,6 +197,21 @@ struct Report {
             for chart in section.charts { out += "\n![" + chart.caption + "](" + prefix + chart.fileName + ")\n" }
             for note in section.notes { out += "\n" + note + "\n" }
         }
+        if !baselines.isEmpty {
+            out += "\n# Baselines\n\nEarlier runs, kept in `Benchmarks/baselines/` by `--save-baseline TITLE` and copied here by every run, "
+                + "so that a change is read against the figures from before it: compare ratios, and only those of "
+                + "runs on the same machine.\n"
+            for baseline in baselines { out += "\n" + baseline.trimmingTrailingNewlines + "\n" }
+        }
         return out
+    }
+}
+
+extension String {
+    /// The text without the line ends at its end.
+    var trimmingTrailingNewlines: Substring {
+        var text = self[...]
+        while text.last == "\n" { text = text.dropLast() }
+        return text
     }
 }

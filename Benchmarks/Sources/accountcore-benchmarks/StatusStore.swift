@@ -10,6 +10,12 @@ enum StatusStore {
     /// `AccountClient`'s `account` name them.
     static var userID: String { Emulator.demoUserID(of: .allmine) ?? "" }
 
+    /// The environment the stores are made and read in: the one a
+    /// configuration on loopback works in (development), as the emulator's
+    /// and `CCore`'s base URLs are. A store opened in another would show
+    /// none of the cached values (issue 28).
+    static var environment: ServerEnvironment { ClientConfiguration(baseURL: CCore.unreachable).effectiveEnvironment }
+
     /// Makes the store at `path`: the profile and a pending deletion, cached
     /// from an emulator by a `SyncEngine` as an app's exchange leaves them,
     /// then `operations` queued operations of the user in one
@@ -17,7 +23,7 @@ enum StatusStore {
     /// and one cancel of the pending deletion, carrying its deadline
     /// (`canCancelUntil`), at a tenth of the queue. Returns the account.
     static func make(path: String, queued operations: Int) async throws -> AccountID {
-        let store = try AccountStore(path: path)
+        let store = try AccountStore(path: path, environment: environment)
         let account = try await seed(store)
         guard let deletion = try store.cached(DeletionStatus.self, for: account)?.value, deletion.state == .pending else {
             throw BenchmarkError("status store: no pending deletion was cached")
@@ -31,13 +37,14 @@ enum StatusStore {
         for index in 0..<operations {
             if index == cancelAt {
                 queue.append(OutboxOperation(account: account, payload: .cancelDeletion, createdAt: created,
-                                             deletionRequestID: deletion.requestID, deadline: deadline))
+                                             deletionRequestID: deletion.requestID, deadline: deadline,
+                                             environment: environment))
             } else if index % 2 == 0 {
                 queue.append(OutboxOperation(account: account, payload: .requestDeletion(reason: nil, days: nil, wipe: nil),
-                                             createdAt: created))
+                                             createdAt: created, environment: environment))
             } else {
                 queue.append(OutboxOperation(account: account, payload: .changeUsername(try Username(parsing: "user_\(index)")),
-                                             createdAt: created))
+                                             createdAt: created, environment: environment))
             }
         }
         try store.enqueue(contentsOf: queue)
@@ -72,12 +79,13 @@ enum StatusStore {
     }
 
     /// Opens the store at `path` as a fresh process of an app does to show
-    /// the status offline: `AccountStore(path:)`, an `AccountClient`
+    /// the status offline: `AccountStore(path:environment:)`, an `AccountClient`
     /// (Allmine, `CurlTransport`, nothing listening) signed in as the demo
     /// user without a token, and a `SyncEngine` over it, offline.
     static func offlineEngine(path: String) throws -> SyncEngine {
         let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: CCore.unreachable),
-                                       store: try AccountStore(path: path), transport: CurlTransport(), account: userID)
+                                       store: try AccountStore(path: path, environment: environment), transport: CurlTransport(),
+                                       account: userID)
         return SyncEngine(client: client, online: false)
     }
 
