@@ -296,5 +296,5 @@ enum Schema {
             DROP INDEX audit_by_account;
             CREATE INDEX audit_by_account ON audit (account, environment, seq);
             """),
-    ])
+    ], latestSchema: latestObjects)
 }
