@@ -3,7 +3,7 @@ import AccountCore
 /// The JSON shapes of `ac_call` and `acct --json`, in one place.
 extension Session {
     /// A call's answer as `ac_call` and `acct --json` give it.
-    public func json(_ result: CallResult) -> JSONValue {
+    package func json(_ result: CallResult) -> JSONValue {
         switch result {
         case .status(let report): json(report)
         case .profile(let profile): ["profile": json(profile)]
@@ -207,14 +207,14 @@ extension Session {
     }
 
     /// `{"error": {...}}`, the message in the session's language.
-    public func json(_ error: AccountError, operation: OperationKind? = nil) -> JSONValue {
+    package func json(_ error: AccountError, operation: OperationKind? = nil) -> JSONValue {
         Self.errorJSON(error, localizer: localizer, operation: operation)
     }
 
     /// `{"error": {"code", "message", "detail", "httpStatus", "retryAfter"}}`:
     /// the one shape of a failure for `ac_call`, `ac_open` and `acct --json`,
     /// also where no session could be opened.
-    public static func errorJSON(_ error: AccountError, localizer: Localizer,
+    package static func errorJSON(_ error: AccountError, localizer: Localizer,
                                  operation: OperationKind? = nil) -> JSONValue {
         ["error": ["code": .string(error.code.rawValue), "message": .string(localizer.message(for: error, operation: operation)),
                    "detail": .string(error.detail), "httpStatus": .integer(error.httpStatus),
@@ -222,7 +222,7 @@ extension Session {
     }
 
     /// An event as the C callback and the shell receive it.
-    public func json(_ event: SyncEvent) -> JSONValue {
+    package func json(_ event: SyncEvent) -> JSONValue {
         switch event {
         case .operationQueued(let operation): ["type": "operationQueued", "operation": json(operation)]
         case .operationSynced(let operation): ["type": "operationSynced", "operation": json(operation)]

@@ -7,12 +7,12 @@ import Libc
 /// `acct`, the terminal shell: what its `@main` runs, and what the tests
 /// drive. Every command runs the same operation as the C interface's
 /// `ac_call`, and `--json` prints the very same object.
-public enum Acct {
+package enum Acct {
     /// The version `--version` prints: the library's.
-    public static let version = accountCoreVersion
+    package static let version = accountCoreVersion
 
     /// Runs one command line; returns the exit status.
-    public static func run(arguments: [String], environment: [String: String]) async -> Int32 {
+    package static func run(arguments: [String], environment: [String: String]) async -> Int32 {
         let console = Console(environment: environment)
         var localizer = Localizer(language: Language.fromEnvironment(environment))
         if let language = environment["ACCT_LANG"].flatMap(Language.init(rawValue:)) {
