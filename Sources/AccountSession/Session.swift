@@ -13,7 +13,7 @@ import POSIXThread
 /// `acct` shell both run it, so the two give the very same JSON for the very
 /// same operation.
 ///
-/// After `close()`, every call throws ``AccountError/sessionClosed``.
+/// After `close()`, every call throws `AccountError.sessionClosed`.
 public final class Session: Sendable {
     /// What the session was opened with.
     public let configuration: SessionConfiguration
@@ -98,7 +98,7 @@ public final class Session: Sendable {
     }
 
     /// Closes the session: no new call is taken (each throws
-    /// ``AccountError/sessionClosed``), the calls under way are waited
+    /// `AccountError.sessionClosed`), the calls under way are waited
     /// for, the automatic sync and the drains in the background are
     /// stopped (a transfer under way is cancelled; its operation stays
     /// queued), the streams of `events` end, and the store's file is
@@ -275,7 +275,7 @@ public final class Session: Sendable {
         }
     }
 
-    /// Runs `call`: its typed answer, or the failure (``AccountError/sessionClosed``
+    /// Runs `call`: its typed answer, or the failure (`AccountError.sessionClosed`
     /// after `close()`).
     public func perform(_ call: Call) async throws(AccountError) -> CallResult {
         try enter()
