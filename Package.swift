@@ -117,7 +117,7 @@ let package = Package(
         ),
         .target(
             name: "AccountSession",
-            dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok",
+            dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok", "POSIXThread",
                            .target(name: "CurlTransport", condition: .when(traits: ["Curl"]))],
             path: "Sources/AccountSession"
         ),

@@ -164,7 +164,7 @@ public func ac_set_token(_ core: OpaquePointer?, _ token: UnsafePointer<CChar>?)
         guard token == nil || (text.map { !$0.isEmpty } ?? false) else { return CallStatus.argument.rawValue }
         do throws(AccountError) {
             // A token that is not a bearer token is refused there, before it is kept.
-            try handle.session.engine.setToken(text)
+            try handle.session.setToken(text)
             return CallStatus.ok.rawValue
         } catch {
             return CallStatus(error).rawValue
@@ -194,8 +194,12 @@ public func ac_sign_in(_ core: OpaquePointer?, _ account: UnsafePointer<CChar>?,
 public func ac_set_online(_ core: OpaquePointer?, _ online: Int32) -> ac_status {
     guard online == 0 || online == 1 else { return CallStatus.argument.rawValue }
     return withCore(core) { handle in
-        handle.session.engine.setOnline(online == 1)
-        return CallStatus.ok.rawValue
+        do throws(AccountError) {
+            try handle.session.setOnline(online == 1)
+            return CallStatus.ok.rawValue
+        } catch {
+            return CallStatus(error).rawValue
+        }
     } ?? CallStatus.argument.rawValue
 }
 

@@ -43,7 +43,7 @@ final class CoreHandle: Sendable {
     init(session: Session, transport: HostTransport<CTransport>?) {
         self.session = session
         self.transport = transport
-        let stream = session.engine.events
+        let stream = session.events
         let task = Task { [weak self] in
             for await event in stream {
                 guard let self else { continue }
@@ -123,12 +123,11 @@ final class CoreHandle: Sendable {
             task.cancel()
             blocking { await task.value }
         }
-        let engine = session.engine
-        blocking { await engine.shutdown() }
-        // Nothing uses the store any more: close its file now, so the
+        // The engine stopped and the store's file closed now, so the
         // descriptors are released when ac_close returns, not whenever the
         // last task lets go of the session.
-        session.store.close()
+        let session = session
+        blocking { await session.close() }
     }
 }
 

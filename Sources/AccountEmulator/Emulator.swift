@@ -14,30 +14,30 @@ import FoundationEssentials
 /// let token = try emulator.issueToken(for: .allmine)
 /// // talk to emulator.baseURL
 /// ```
-public final class Emulator: Sendable {
+package final class Emulator: Sendable {
     /// How the emulator runs.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// The address to bind: loopback unless `allowNonLoopback`.
-        public var host: String
+        package var host: String
         /// The port; 0 picks a free one (see `port`).
-        public var port: UInt16
+        package var port: UInt16
         /// Whether a non-loopback `host` is allowed.
-        public var allowNonLoopback: Bool
+        package var allowNonLoopback: Bool
         /// The state file; nil keeps the state in memory.
-        public var statePath: String?
+        package var statePath: String?
         /// Whether the `/__emulator/` control API answers.
-        public var enableControlAPI: Bool
+        package var enableControlAPI: Bool
         /// The clock the emulator's own time starts from.
-        public var clock: any WallClock
+        package var clock: any WallClock
         /// Whether it serves HTTP on a socket; without, it is reached only in
         /// memory, through `transport`, and opens no socket at all.
-        public var listens: Bool
+        package var listens: Bool
         /// Seconds a kept-alive connection may stay idle before the emulator
         /// closes it (a client then opens a new one).
-        public var idleTimeout: Double
+        package var idleTimeout: Double
 
         /// Creates a configuration: loopback, a free port, in memory, no control API.
-        public init(host: String = "127.0.0.1", port: UInt16 = 0, allowNonLoopback: Bool = false,
+        package init(host: String = "127.0.0.1", port: UInt16 = 0, allowNonLoopback: Bool = false,
                     statePath: String? = nil, enableControlAPI: Bool = false, clock: any WallClock = SystemClock(),
                     listens: Bool = true, idleTimeout: Double = 30) {
             self.host = host
@@ -60,7 +60,7 @@ public final class Emulator: Sendable {
     private let controlAPIEnabled: Bool
 
     /// Opens the state, binds and starts serving.
-    public init(configuration: Configuration = Configuration()) throws(EmulatorError) {
+    package init(configuration: Configuration = Configuration()) throws(EmulatorError) {
         do {
             let state = try EmulatorState(path: configuration.statePath)
             let offset = try state.transaction { try $0.setting(Settings.clockOffset) }.flatMap(Double.init) ?? 0
@@ -89,12 +89,12 @@ public final class Emulator: Sendable {
     }
 
     /// The port the emulator listens on; 0 when it does not listen.
-    public var port: UInt16 { server?.port ?? 0 }
+    package var port: UInt16 { server?.port ?? 0 }
 
     /// `http://127.0.0.1:PORT`, the base URL to give a client; for an
     /// emulator that does not listen, a name that resolves nowhere, for a
     /// client on `transport`.
-    public var baseURL: String {
+    package var baseURL: String {
         guard server != nil else { return EmulatorTransport.baseURL }
         return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
@@ -102,17 +102,17 @@ public final class Emulator: Sendable {
     /// The web console's address, `baseURL` + `/__emulator/console`: a page
     /// that shows the accounts and the logs live and acts through the
     /// control API. Nil without the control API or a socket.
-    public var consoleURL: String? {
+    package var consoleURL: String? {
         guard controlAPIEnabled, server != nil else { return nil }
         return baseURL + WebConsole.path
     }
 
     /// This emulator in memory: requests go straight to its router, with
     /// no socket, as a client's transport.
-    public var transport: EmulatorTransport { EmulatorTransport(router: router, stopped: stopped) }
+    package var transport: EmulatorTransport { EmulatorTransport(router: router, stopped: stopped) }
 
     /// A fresh session token for the demo user of `backend`.
-    public func issueToken(for backend: EmulatedBackend) throws(EmulatorError) -> String {
+    package func issueToken(for backend: EmulatedBackend) throws(EmulatorError) -> String {
         guard let user = DemoUsers.user(of: backend) else { throw EmulatorError("no demo user for \(backend)") }
         do {
             return try state.transaction { try $0.issueToken(for: user.id, kind: .session, at: clock.now()) }
@@ -123,15 +123,15 @@ public final class Emulator: Sendable {
 
     /// The user id of the demo user of `backend`, whom `issueToken(for:)`
     /// signs in: a host that embeds the emulator names it as the account.
-    public static func demoUserID(of backend: EmulatedBackend) -> String? {
+    package static func demoUserID(of backend: EmulatedBackend) -> String? {
         DemoUsers.user(of: backend)?.id
     }
 
     /// Ovok's demo e-mail and password, for cancelling by logging in.
-    public static let ovokDemoCredentials = (email: "max.mustermann@example.com", password: DemoUsers.ovokPassword)
+    package static let ovokDemoCredentials = (email: "max.mustermann@example.com", password: DemoUsers.ovokPassword)
 
     /// Stops accepting, lets requests in flight finish, then returns.
-    public func stop() {
+    package func stop() {
         stopped.withLock { $0 = true }
         router.stopping.fire()
         server?.stop()
@@ -139,9 +139,9 @@ public final class Emulator: Sendable {
 }
 
 /// The emulator could not start or answer a control call.
-public struct EmulatorError: Error, Sendable, CustomStringConvertible {
+package struct EmulatorError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
-    public let description: String
+    package let description: String
 
     init(_ description: String) {
         self.description = description

@@ -16,18 +16,18 @@ import POSIXThread
 /// reached by a name in memory, so there is nothing to rebind) and no
 /// connection counted. The control API's own rules still hold, the
 /// `Content-Type: application/json` of its writes among them.
-public struct EmulatorTransport: HTTPTransport {
+package struct EmulatorTransport: HTTPTransport {
     /// The base URL a client of an emulator that does not listen is given:
     /// `.invalid` never resolves, so nothing can reach the network by mistake.
     /// `https`, though nothing is encrypted in memory: a client refuses an
     /// `http://` base URL that is not loopback (`allowInsecureHTTP`).
-    public static let baseURL = "https://emulator.invalid"
+    package static let baseURL = "https://emulator.invalid"
 
     let router: Router
     /// Set once the emulator stopped: nothing is reachable any more.
     let stopped: LockedValue<Bool>
 
-    public func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+    package func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
         if Task.isCancelled { throw TransportFailure(.cancelled, detail: "cancelled before it was sent") }
         // The router may block (a delay fault): off Swift's cooperative pool.
         let result = await withCheckedContinuation {

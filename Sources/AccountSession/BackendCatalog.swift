@@ -5,18 +5,18 @@ import Ovok
 
 /// The version of AccountCore, as `ac_version()` and `acct --version`
 /// report it: the one place it is written.
-public let accountCoreVersion = "1.3.0"
+package let accountCoreVersion = "1.3.0"
 
 /// The back ends this build carries, by the name a configuration gives.
-public enum BackendCatalog {
+package enum BackendCatalog {
     /// Every back end, in a stable order.
-    public static let all: [any AccountBackend] = [AllmineBackend(), MudbaseBackend(), OvokBackend()]
+    package static let all: [any AccountBackend] = [AllmineBackend(), MudbaseBackend(), OvokBackend()]
 
     /// The names, for help texts and errors.
-    public static var names: [String] { all.map(\.name) }
+    package static var names: [String] { all.map(\.name) }
 
     /// The back end called `name`, if there is one.
-    public static func backend(named name: String) -> (any AccountBackend)? {
+    package static func backend(named name: String) -> (any AccountBackend)? {
         all.first { $0.name == name }
     }
 }

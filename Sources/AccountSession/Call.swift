@@ -37,7 +37,7 @@ public enum Call: Sendable, Hashable {
     /// The call `name` with `arguments` (an object, or nil for none): each
     /// member of the type the call expects, and no other. Throws
     /// `invalidInput(.invalidArgument)` naming the operation or the argument.
-    public init(name: String, arguments: JSONValue?) throws(AccountError) {
+    package init(name: String, arguments: JSONValue?) throws(AccountError) {
         let arguments = try Arguments(arguments)
         switch name {
         case "status": try arguments.only([]); self = .status
@@ -93,7 +93,7 @@ public enum Call: Sendable, Hashable {
     }
 
     /// The arguments as `ac_call` takes them; nil for none.
-    public var arguments: JSONValue? {
+    package var arguments: JSONValue? {
         var members: [String: JSONValue] = [:]
         switch self {
         case .status, .profile, .stats, .capabilities, .finalizeDeletion, .sync: return nil

@@ -38,7 +38,7 @@ public enum CallResult: Sendable {
     case signedOut(SyncEngine.SignOut, discarded: Bool)
 
     /// `queued` when the operation waits in the outbox, else `ok`.
-    public var status: CallStatus {
+    package var status: CallStatus {
         if case .queued = self { .queued } else { .ok }
     }
 }

@@ -2,7 +2,7 @@ import AccountCore
 
 /// The status of a call, numbered as `account_core.h` numbers its `AC_`
 /// codes. Append only: numbers are never reused.
-public enum CallStatus: Int32, Sendable, CaseIterable {
+package enum CallStatus: Int32, Sendable, CaseIterable {
     case ok = 0
     case queued = 1
     case argument = 2
@@ -19,12 +19,12 @@ public enum CallStatus: Int32, Sendable, CaseIterable {
     case `internal` = 13
 
     /// The status of a failure with `error` (`AccountError.Code.traits`).
-    public init(_ error: AccountError) {
+    package init(_ error: AccountError) {
         self = CallStatus(rawValue: error.code.traits.status) ?? .internal
     }
 
     /// `AC_OK`, `AC_ERR_NETWORK`, ...
-    public var name: String {
+    package var name: String {
         switch self {
         case .ok: "AC_OK"
         case .queued: "AC_QUEUED"
@@ -33,7 +33,7 @@ public enum CallStatus: Int32, Sendable, CaseIterable {
     }
 
     /// The first code with this status; nil for `ok` and `queued`.
-    public var code: AccountError.Code? {
+    package var code: AccountError.Code? {
         AccountError.Code.allCases.first { $0.traits.status == rawValue }
     }
 }

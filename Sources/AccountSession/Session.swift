@@ -2,19 +2,30 @@ import AccountCore
 #if Curl
 import CurlTransport
 #endif
+import POSIXThread
 
-/// One open account of one back end, with its store, client and sync
-/// engine: what the C interface's `ac_call` and the `acct` shell both run,
-/// so the two give the very same JSON for the very same operation.
+/// One open account of one back end: the one door of the library.
+///
+/// Open one with `init(configuration:token:transport:clock:online:automaticSync:createDirectory:)`,
+/// run calls with `perform(_:)`, tell it whether the device is online
+/// (`setOnline(_:)`), who is signed in (`signIn(account:token:)`, `setToken(_:)`),
+/// listen to `events`, and `close()` it. The C interface's `ac_call` and the
+/// `acct` shell both run it, so the two give the very same JSON for the very
+/// same operation.
+///
+/// After `close()`, every call throws `AccountError.sessionClosed`.
 public final class Session: Sendable {
     /// What the session was opened with.
     public let configuration: SessionConfiguration
-    /// The store.
-    public let store: AccountStore
+    /// The store: the front ends of this package read it directly.
+    package let store: AccountStore
     /// The client.
-    public let client: AccountClient
+    package let client: AccountClient
     /// The sync engine.
-    public let engine: SyncEngine
+    package let engine: SyncEngine
+    /// Whether the session is closed, the calls under way, and who waits
+    /// for them to end or for the close to finish.
+    private let life = LockedValue(Life())
     /// Texts in the configured language and offset.
     public let localizer: Localizer
     /// The answer to "capabilities", encoded when the session opened.
@@ -49,6 +60,142 @@ public final class Session: Sendable {
         engine.stopAutomaticSync()
     }
 
+    /// The session's open or closed state.
+    private struct Life {
+        var closed = false
+        /// The close has finished: the engine stopped, the store closed.
+        var finished = false
+        /// The calls under way, counted by `enter()`.
+        var inFlight = 0
+        /// A close waiting for the calls under way to end.
+        var idle: [CheckedContinuation<Void, Never>] = []
+        /// Further closes waiting for the first to finish.
+        var closing: [CheckedContinuation<Void, Never>] = []
+        /// The streams handed out by `events`, finished by the close.
+        var streams: [Int: AsyncStream<SyncEvent>.Continuation] = [:]
+        var nextStream = 0
+    }
+
+    /// Counts a call under way, or throws `sessionClosed` after `close()`.
+    private func enter() throws(AccountError) {
+        let open = life.withLock { life -> Bool in
+            guard !life.closed else { return false }
+            life.inFlight += 1
+            return true
+        }
+        guard open else { throw AccountError.sessionClosed }
+    }
+
+    /// Ends a call counted by `enter()`; the last wakes a close waiting.
+    private func leave() {
+        let waiters = life.withLock { life -> [CheckedContinuation<Void, Never>] in
+            life.inFlight -= 1
+            guard life.inFlight == 0 else { return [] }
+            defer { life.idle = [] }
+            return life.idle
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Closes the session: no new call is taken (each throws
+    /// `AccountError.sessionClosed`), the calls under way are waited
+    /// for, the automatic sync and the drains in the background are
+    /// stopped (a transfer under way is cancelled; its operation stays
+    /// queued), the streams of `events` end, and the store's file is
+    /// closed. Closing again, or at once from elsewhere, waits for the
+    /// first close and does nothing more.
+    public func close() async {
+        let first = life.withLock { life -> Bool in
+            defer { life.closed = true }
+            return !life.closed
+        }
+        guard first else {
+            await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+                let done = life.withLock { life -> Bool in
+                    if !life.finished { life.closing.append(waiter) }
+                    return life.finished
+                }
+                if done { waiter.resume() }
+            }
+            return
+        }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let idle = life.withLock { life -> Bool in
+                if life.inFlight > 0 { life.idle.append(waiter) }
+                return life.inFlight == 0
+            }
+            if idle { waiter.resume() }
+        }
+        await engine.shutdown()
+        store.close()
+        let (streams, waiters) = life.withLock { life in
+            life.finished = true
+            defer { life.streams = [:]; life.closing = [] }
+            return (Array(life.streams.values), life.closing)
+        }
+        for stream in streams { stream.finish() }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Whether `close()` was called.
+    public var isClosed: Bool { life.withLock { $0.closed } }
+
+    /// The engine's events from now on: queued, sent, failed, the status
+    /// changed, a deadline passing. The stream ends when the session
+    /// closes (at once, taken after).
+    public var events: AsyncStream<SyncEvent> {
+        let (stream, continuation) = AsyncStream<SyncEvent>.makeStream()
+        let key = life.withLock { life -> Int? in
+            guard !life.closed else { return nil }
+            defer { life.nextStream += 1 }
+            life.streams[life.nextStream] = continuation
+            return life.nextStream
+        }
+        guard let key else {
+            continuation.finish()
+            return stream
+        }
+        let source = engine.events
+        let forwarding = Task {
+            for await event in source { continuation.yield(event) }
+            continuation.finish()
+        }
+        continuation.onTermination = { [life] _ in
+            forwarding.cancel()
+            life.withLock { _ = $0.streams.removeValue(forKey: key) }
+        }
+        return stream
+    }
+
+    /// Tells the session whether the device is online; coming online sends
+    /// what is queued, in the background.
+    public func setOnline(_ online: Bool) throws(AccountError) {
+        try enter()
+        defer { leave() }
+        engine.setOnline(online)
+    }
+
+    /// Whether the session takes the device to be online.
+    public var isOnline: Bool { engine.isOnline }
+
+    /// Replaces the token of whoever is signed in (nil forgets it); a token
+    /// that is not an RFC 6750 bearer token is refused before it is kept.
+    /// A new token lets what waited for one go.
+    public func setToken(_ token: String?) throws(AccountError) {
+        try enter()
+        defer { leave() }
+        try engine.setToken(token)
+    }
+
+    /// Now, on the server's clock as far as its answers showed it.
+    package var now: Instant { client.now }
+
+    /// The back end's capabilities.
+    package var capabilities: BackendCapabilities { client.capabilities }
+
+    /// The back end's name.
+    package var backendName: String { client.backend.name }
+
     /// libcurl with `configuration`'s timeouts; nil in a build without it.
     private static func builtInTransport(_ configuration: ClientConfiguration) -> (any HTTPTransport)? {
         #if Curl
@@ -60,20 +207,24 @@ public final class Session: Sendable {
 
     /// Runs the call `name` with `arguments` (an object, or nil) and returns
     /// its status and its one JSON object, encoded: the JSON edge of `ac_call`.
-    public func perform(_ name: String, arguments: JSONValue?) async -> (status: CallStatus, json: [UInt8]) {
+    package func perform(_ name: String, arguments: JSONValue?) async -> (status: CallStatus, json: [UInt8]) {
+        do { try enter() } catch { return answer(error, name: name) }
+        defer { leave() }
         let call: Call
         do { call = try Call(name: name, arguments: arguments) } catch { return answer(error, name: name) }
-        do { return answer(try await perform(call)) } catch { return answer(error, name: name) }
+        do { return answer(try await run(call)) } catch { return answer(error, name: name) }
     }
 
     /// `perform(_:arguments:)` on the calling thread, when the call's answer
     /// needs no network (`performLocally(_:)`); nil, with nothing done, when
     /// it must wait for the network. A call that cannot be made is answered
     /// here too.
-    public func performLocally(_ name: String, arguments: JSONValue?) -> (status: CallStatus, json: [UInt8])? {
+    package func performLocally(_ name: String, arguments: JSONValue?) -> (status: CallStatus, json: [UInt8])? {
+        do { try enter() } catch { return answer(error, name: name) }
+        defer { leave() }
         let call: Call
         do { call = try Call(name: name, arguments: arguments) } catch { return answer(error, name: name) }
-        do { return try performLocally(call).map(answer) } catch { return answer(error, name: name) }
+        do { return try runLocally(call).map(answer) } catch { return answer(error, name: name) }
     }
 
     /// The answer to a failure of the call named `name`.
@@ -97,6 +248,12 @@ public final class Session: Sendable {
     /// coalesced, or refused at once). Nil when it must wait for the
     /// network: nothing was done, and `perform(_:)` runs it.
     public func performLocally(_ call: Call) throws(AccountError) -> CallResult? {
+        try enter()
+        defer { leave() }
+        return try runLocally(call)
+    }
+
+    private func runLocally(_ call: Call) throws(AccountError) -> CallResult? {
         switch call {
         case .capabilities:
             return .capabilities(client.capabilities)
@@ -118,8 +275,15 @@ public final class Session: Sendable {
         }
     }
 
-    /// Runs `call`: its typed answer, or the failure.
+    /// Runs `call`: its typed answer, or the failure (`AccountError.sessionClosed`
+    /// after `close()`).
     public func perform(_ call: Call) async throws(AccountError) -> CallResult {
+        try enter()
+        defer { leave() }
+        return try await run(call)
+    }
+
+    private func run(_ call: Call) async throws(AccountError) -> CallResult {
         switch call {
         case .status:
             return .status(try await engine.status())
@@ -177,6 +341,16 @@ public final class Session: Sendable {
     /// Signs in `account` (the back end's user id; nil: learn it) with
     /// `token`; their queued operations start to go.
     public func signIn(account: String?, token: String?) throws(AccountError) {
+        try enter()
+        defer { leave() }
         try engine.signIn(account: account, token: token)
     }
+}
+
+extension AccountError {
+    /// A call on a session after its `close()`: the session takes no more
+    /// calls (code `invalidInput`, the argument named `session`; the C
+    /// interface answers a closed core `AC_ERR_ARGUMENT` the same way).
+    public static let sessionClosed = AccountError(.invalidInput(.invalidArgument(name: "session")),
+                                                   detail: "the session is closed")
 }

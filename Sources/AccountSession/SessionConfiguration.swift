@@ -36,12 +36,12 @@ public struct SessionConfiguration: Sendable {
     public var environment: ServerEnvironment { client.effectiveEnvironment }
 
     /// The keys `parse(_:)` knows.
-    public static let keys: Set<String> = ["backend", "baseURL", "databasePath", "account", "language", "timezone",
+    package static let keys: Set<String> = ["backend", "baseURL", "databasePath", "account", "language", "timezone",
                                            "platform", "appVersion", "deviceId", "timeoutSeconds", "allowInsecureHTTP",
                                            "fingerprintKey", "environment"]
 
     /// Parses the configuration object of `ac_open`.
-    public static func parse(_ json: JSONValue) throws(AccountError) -> SessionConfiguration {
+    package static func parse(_ json: JSONValue) throws(AccountError) -> SessionConfiguration {
         guard let members = json.objectValue else { throw invalid("configuration") }
         if let unknown = members.keys.sorted().first(where: { !keys.contains($0) }) { throw invalid(unknown) }
         func text(_ key: String, required: Bool = false) throws(AccountError) -> String? {

@@ -18,7 +18,7 @@ extension Session {
 
     /// A call's answer as `ac_call` and `acct --json` give it, as a value
     /// (the bytes of `encoded(_:)`, read), for a caller that looks into it.
-    public func json(_ result: CallResult) -> JSONValue {
+    package func json(_ result: CallResult) -> JSONValue {
         JSONValue(parsing: encoded(result)) ?? .null
     }
 
@@ -30,7 +30,7 @@ extension Session {
     }
 
     /// An event as the C callback and the shell receive it, as a value.
-    public func json(_ event: SyncEvent) -> JSONValue {
+    package func json(_ event: SyncEvent) -> JSONValue {
         JSONValue(parsing: encoded(event)) ?? .null
     }
 
@@ -280,14 +280,14 @@ extension Session {
     }
 
     /// `{"error": {...}}`, the message in the session's language.
-    public func json(_ error: AccountError, operation: OperationKind? = nil) -> JSONValue {
+    package func json(_ error: AccountError, operation: OperationKind? = nil) -> JSONValue {
         Self.errorJSON(error, localizer: localizer, operation: operation)
     }
 
     /// `{"error": {"code", "message", "detail", "httpStatus", "retryAfter"}}`:
     /// the one shape of a failure for `ac_call`, `ac_open` and `acct --json`,
     /// also where no session could be opened.
-    public static func errorJSON(_ error: AccountError, localizer: Localizer,
+    package static func errorJSON(_ error: AccountError, localizer: Localizer,
                                  operation: OperationKind? = nil) -> JSONValue {
         ["error": ["code": .string(error.code.rawValue), "message": .string(localizer.message(for: error, operation: operation)),
                    "detail": .string(error.detail), "httpStatus": .integer(error.httpStatus),

@@ -7,12 +7,12 @@ import Libc
 /// `acct`, the terminal shell: what its `@main` runs, and what the tests
 /// drive. Every command runs the same operation as the C interface's
 /// `ac_call`, and `--json` prints the very same object.
-public enum Acct {
+package enum Acct {
     /// The version `--version` prints: the library's.
-    public static let version = accountCoreVersion
+    package static let version = accountCoreVersion
 
     /// Runs one command line; returns the exit status.
-    public static func run(arguments: [String], environment: [String: String]) async -> Int32 {
+    package static func run(arguments: [String], environment: [String: String]) async -> Int32 {
         let console = Console(environment: environment)
         var localizer = Localizer(language: Language.fromEnvironment(environment))
         if let language = environment["ACCT_LANG"].flatMap(Language.init(rawValue:)) {
@@ -102,12 +102,15 @@ struct Runner {
             console.line(ConsoleText.filling(localizer.text(.productionLine), with: [
                 "environment": console.styled("production", .red), "server": ConsoleText(settings.serverName)]))
         }
-        if command == .shell {
-            return await InteractiveShell(session: session, console: console, localizer: localizer,
-                                          historyPath: settings.historyPath,
-                                          productionServer: production ? settings.serverName : nil).run()
-        }
-        return await execute(command, in: session)
+        let status = command == .shell
+            ? await InteractiveShell(session: session, console: console, localizer: localizer,
+                                     historyPath: settings.historyPath,
+                                     productionServer: production ? settings.serverName : nil).run()
+            : await execute(command, in: session)
+        // The background sync stopped and the store closed before the
+        // embedded emulator stops (the defer above) and acct exits.
+        await session.close()
+        return status
     }
 
     /// Opens the session: on `--server`, or on the embedded emulator, whose
@@ -156,7 +159,7 @@ struct Runner {
         // The seeds' warning: what changes data on production is said
         // first, and sent only when confirmed (asked here, or `--yes`).
         let warnsProduction = session.configuration.environment == .production
-            && call.kind.map(session.client.backend.capabilities.offers) == true
+            && call.kind.map(session.capabilities.offers) == true
         if warnsProduction {
             let warning = localizer.text(.productionWarning, ["server": settings.serverName])
             console.error(ConsoleText(warning))
@@ -191,10 +194,10 @@ struct Runner {
                 console.error(Help.message(for: .confirmationNeeded(command: "erase"), localizer))
                 return .usage
             }
-            let capabilities = session.client.backend.capabilities
+            let capabilities = session.capabilities
             if capabilities.erase, ErasureConfirmation.accepts(confirmation) {
                 if !settings.json {
-                    let output = HumanOutput(localizer: localizer, console: console, now: session.client.now)
+                    let output = HumanOutput(localizer: localizer, console: console, now: session.now)
                     for line in output.erasurePlan(capabilities) { console.line(line) }
                 }
                 if !confirmed, !ask(localizer.text(.confirmErase, ["answer": localizer.text(.confirmAnswer)])) {
@@ -219,8 +222,8 @@ struct Runner {
         if settings.json {
             console.json(encoded: session.encoded(result))
         } else {
-            let output = HumanOutput(localizer: localizer, console: console, now: session.client.now,
-                                     backendName: session.client.backend.name, showsOwners: call == .outbox(everyone: true),
+            let output = HumanOutput(localizer: localizer, console: console, now: session.now,
+                                     backendName: session.backendName, showsOwners: call == .outbox(everyone: true),
                                      environment: session.configuration.environment)
             for line in output.lines(for: result, of: call) { console.line(line) }
         }
@@ -310,8 +313,11 @@ final class SyncProgress: Sendable {
     private let task: Task<Void, Never>
 
     init(session: Session, console: Console, localizer: Localizer) {
-        let total = (try? session.engine.outbox().count { $0.state == .queued }) ?? 0
-        let events = session.engine.events
+        let total = (try? session.performLocally(.outbox(everyone: false))).flatMap { result -> Int? in
+            guard case .outbox(let operations, _) = result else { return nil }
+            return operations.count { $0.state == .queued }
+        } ?? 0
+        let events = session.events
         task = Task {
             var sent = 0
             for await event in events {

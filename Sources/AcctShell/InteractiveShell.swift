@@ -67,11 +67,11 @@ struct InteractiveShell {
                 for (index, entry) in history.entries.enumerated() { console.line("\(index + 1)  \(entry)") }
                 continue
             case "online":
-                session.engine.setOnline(true)
+                do { try session.setOnline(true) } catch { console.error(String(describing: error)) }
                 console.line(localizer.text(.eventOnline))
                 continue
             case "offline":
-                session.engine.setOnline(false)
+                do { try session.setOnline(false) } catch { console.error(String(describing: error)) }
                 console.line(localizer.text(.eventOffline))
                 continue
             default:
@@ -96,7 +96,7 @@ struct InteractiveShell {
                     // on, through the core's check: one that is no bearer
                     // token is refused and never used.
                     do {
-                        try session.engine.setToken(token)
+                        try session.setToken(token)
                     } catch {
                         runner.report(error)
                         last = ExitStatus(CallStatus(error))
@@ -128,8 +128,8 @@ struct InteractiveShell {
 
     /// Prints the engine's events as they come, through `say`.
     private func printEvents(_ say: @escaping @Sendable (ConsoleText) -> Void) -> Task<Void, Never> {
-        let output = HumanOutput(localizer: localizer, console: console, now: session.client.now)
-        let events = session.engine.events
+        let output = HumanOutput(localizer: localizer, console: console, now: session.now)
+        let events = session.events
         return Task { [console, localizer] in
             for await event in events {
                 switch event {

@@ -5,11 +5,11 @@ import CurlHTTP
 /// verified, no redirect followed (a 3xx is the answer), bodies capped at 1 MiB, a
 /// cancelled task aborting its transfer at once. What `Session` plugs in
 /// unless the host brings its own transport.
-public struct CurlTransport: HTTPTransport {
+package struct CurlTransport: HTTPTransport {
     private let session: CurlSession
 
     /// A transport with `connectTimeout` and `totalTimeout` seconds.
-    public init(connectTimeout: Double = 10, totalTimeout: Double = 30) {
+    package init(connectTimeout: Double = 10, totalTimeout: Double = 30) {
         var configuration = CurlSession.Configuration()
         configuration.connectTimeout = connectTimeout
         configuration.totalTimeout = totalTimeout
@@ -17,11 +17,11 @@ public struct CurlTransport: HTTPTransport {
     }
 
     /// A transport with the timeouts of `configuration`.
-    public init(configuration: ClientConfiguration) {
+    package init(configuration: ClientConfiguration) {
         self.init(connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout)
     }
 
-    public func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+    package func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
         do {
             let response = try await session.perform(CurlRequest(method: request.method, url: request.url,
                                                                   headers: request.headers, body: request.body))
@@ -34,7 +34,7 @@ public struct CurlTransport: HTTPTransport {
 
     /// The session's own thread: a drain running there does each transfer
     /// in place, as curl's own loop would.
-    public var preferredExecutor: (any TaskExecutor)? { session.executor }
+    package var preferredExecutor: (any TaskExecutor)? { session.executor }
 
     private static func kind(of kind: CurlError.Kind) -> TransportFailure.Kind {
         switch kind {

@@ -7,18 +7,18 @@
 /// network in front of the app's stack) must not make the core hold header
 /// fields without end: libcurl caps a response's header block likewise
 /// (`CURL_MAX_HTTP_HEADER`), and the core answers to 20 or so fields.
-public enum HTTPResponseLimits {
+package enum HTTPResponseLimits {
     /// The most header fields of one response.
-    public static let maximumHeaderCount = 500
+    package static let maximumHeaderCount = 500
     /// The most header bytes of one response, counted as on the wire: each
     /// field's name, value, ": " and CRLF (libcurl's count also takes the
     /// status line).
-    public static let maximumHeaderBytes = 256 * 1024
+    package static let maximumHeaderBytes = 256 * 1024
     /// The largest response body.
-    public static let maximumBodyBytes = 1 << 20
+    package static let maximumBodyBytes = 1 << 20
 
     /// The bytes a field takes on the wire: name, ": ", value and CRLF.
-    public static func wireBytes(nameBytes: Int, valueBytes: Int) -> Int {
+    package static func wireBytes(nameBytes: Int, valueBytes: Int) -> Int {
         nameBytes + valueBytes + 4
     }
 }

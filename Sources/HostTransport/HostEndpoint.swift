@@ -7,7 +7,7 @@ import AccountCore
 /// Both functions are called on the core's threads, never while the
 /// transport's lock is held, and must return promptly: the exchange itself
 /// runs elsewhere, and its answer comes through `HostExchange.answer(_:)`.
-public protocol HostEndpoint: Sendable {
+package protocol HostEndpoint: Sendable {
     /// What the host side keeps with each exchange until it is gone (the C
     /// interface: its C copy of the request, which the app reads until it
     /// answers).

@@ -11,13 +11,13 @@ import POSIXThread
 /// it returns), and always before the waiting call resumes: a closing
 /// transport waits for those calls, so once they are over no callback into
 /// the host runs any more.
-public final class HostExchange<Payload: Sendable>: Sendable {
+package final class HostExchange<Payload: Sendable>: Sendable {
     /// What to send.
-    public let request: TransportRequest
+    package let request: TransportRequest
     /// How long the core waits for the answer before it gives up.
-    public let timeoutMilliseconds: Int
+    package let timeoutMilliseconds: Int
     /// The host side's copy of the request.
-    public let payload: Payload
+    package let payload: Payload
 
     private let state = LockedValue(State())
 
@@ -52,7 +52,7 @@ public final class HostExchange<Payload: Sendable>: Sendable {
     /// core no longer wanted it (it gave up first) or the host had answered
     /// already: the answer is then ignored.
     @discardableResult
-    public func answer(_ outcome: Result<TransportResponse, TransportFailure>) -> Bool {
+    package func answer(_ outcome: Result<TransportResponse, TransportFailure>) -> Bool {
         let (taken, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Outcome, Never>?) in
             guard !state.answered else { return (false, nil) }
             state.answered = true

@@ -12,11 +12,11 @@ import POSIXThread
 /// (`HostEndpoint.cancel`); an answer after that is ignored. `close()` gives
 /// up on every request under way and returns once nothing calls into the
 /// app any more.
-public final class HostTransport<Endpoint: HostEndpoint>: HTTPTransport {
+package final class HostTransport<Endpoint: HostEndpoint>: HTTPTransport {
     /// The app's side.
-    public let endpoint: Endpoint
+    package let endpoint: Endpoint
     /// How long the core waits for each answer.
-    public let timeoutMilliseconds: Int
+    package let timeoutMilliseconds: Int
 
     private struct State {
         var closed = false
@@ -30,12 +30,12 @@ public final class HostTransport<Endpoint: HostEndpoint>: HTTPTransport {
 
     /// A transport handing requests to `endpoint`, waiting at most
     /// `timeoutMilliseconds` for each answer.
-    public init(endpoint: Endpoint, timeoutMilliseconds: Int) {
+    package init(endpoint: Endpoint, timeoutMilliseconds: Int) {
         self.endpoint = endpoint
         self.timeoutMilliseconds = timeoutMilliseconds
     }
 
-    public func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
+    package func send(_ request: TransportRequest) async throws(TransportFailure) -> TransportResponse {
         let endpoint = endpoint
         let exchange = HostExchange(request: request, timeoutMilliseconds: timeoutMilliseconds,
                                     payload: endpoint.payload(for: request, timeoutMilliseconds: timeoutMilliseconds))
@@ -61,7 +61,7 @@ public final class HostTransport<Endpoint: HostEndpoint>: HTTPTransport {
     /// and the app is told), refuses new ones, and returns once every
     /// callback into the app has returned: none comes after. An answer the
     /// app gives later is ignored.
-    public func close() {
+    package func close() {
         let exchanges = state.withLock { state in
             state.closed = true
             return Array(state.exchanges.values)

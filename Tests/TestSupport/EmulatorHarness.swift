@@ -5,15 +5,15 @@ import FoundationEssentials
 import Testing
 
 /// 2026-04-03T12:00:00Z, the seeds' requestedAt.
-public let start = Instant(secondsSince1970: 1_775_217_600)
+package let start = Instant(secondsSince1970: 1_775_217_600)
 
 /// An emulator on an ephemeral loopback port with its control API on, and a
 /// curl client: the emulator is always driven by a client that is not ours.
 /// With `listens: false` it opens no socket: clients reach it through
 /// `emulator.transport`, and so does the control API.
-public final class Harness: Sendable {
-    public let emulator: Emulator
-    public let clock = ManualClock(start)
+package final class Harness: Sendable {
+    package let emulator: Emulator
+    package let clock = ManualClock(start)
 
     /// How long a test's emulator keeps an idle connection unless a test
     /// asks otherwise: longer than any test runs, so that no test's
@@ -25,19 +25,19 @@ public final class Harness: Sendable {
     /// the client rightly opened another. Waits for child processes now run
     /// on threads of their own (`onThreadOfItsOwn`), and the keep-alive
     /// tests run on the emulator's default (`defaultIdleTimeout`).
-    public static let idleTimeout: Double = 600
+    package static let idleTimeout: Double = 600
 
     /// The emulator's own idle timeout, as a real server would have one.
-    public static let defaultIdleTimeout: Double = Emulator.Configuration().idleTimeout
+    package static let defaultIdleTimeout: Double = Emulator.Configuration().idleTimeout
 
-    public init(statePath: String? = nil, listens: Bool = true, idleTimeout: Double = Harness.idleTimeout) throws {
+    package init(statePath: String? = nil, listens: Bool = true, idleTimeout: Double = Harness.idleTimeout) throws {
         emulator = try Emulator(configuration: .init(statePath: statePath, enableControlAPI: true, clock: clock,
                                                      listens: listens, idleTimeout: idleTimeout))
     }
 
     /// How a client of this emulator sends its requests: libcurl over
     /// loopback, or in memory when the emulator does not listen.
-    public func transport(configuration: ClientConfiguration? = nil) -> any HTTPTransport {
+    package func transport(configuration: ClientConfiguration? = nil) -> any HTTPTransport {
         guard emulator.port == 0 else {
             return configuration.map(CurlTransport.init(configuration:)) ?? CurlTransport()
         }
@@ -46,10 +46,10 @@ public final class Harness: Sendable {
 
     deinit { emulator.stop() }
 
-    public func token(_ backend: EmulatedBackend) throws -> String { try emulator.issueToken(for: backend) }
+    package func token(_ backend: EmulatedBackend) throws -> String { try emulator.issueToken(for: backend) }
 
     /// One request through `curl`.
-    public func curl(_ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
+    package func curl(_ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
               body: String? = nil, extra: [String] = []) async throws -> Reply {
         var arguments = ["-sS", "-i", "-X", method, emulator.baseURL + path, "-H", "Expect:"]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
@@ -61,7 +61,7 @@ public final class Harness: Sendable {
 
     /// A control API call; fails the test unless it succeeds.
     @discardableResult
-    public func control(_ method: String, _ path: String, _ body: JSONValue? = nil,
+    package func control(_ method: String, _ path: String, _ body: JSONValue? = nil,
                  sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
         guard emulator.port != 0 else {
             let reply = try await emulator.transport.send(TransportRequest(
@@ -79,11 +79,11 @@ public final class Harness: Sendable {
         return reply.json ?? .null
     }
 
-    public func advance(days: Double) async throws {
+    package func advance(days: Double) async throws {
         try await control("POST", "clock", ["advanceSeconds": .number(days * 86_400)])
     }
 
-    public func inject(_ mode: String, _ method: String, _ path: String, count: Int = 1, retryAfter: Int? = nil,
+    package func inject(_ mode: String, _ method: String, _ path: String, count: Int = 1, retryAfter: Int? = nil,
                 delayMs: Int? = nil, status: Int? = nil) async throws {
         var fault: [String: JSONValue] = ["mode": .string(mode), "method": .string(method), "path": .string(path),
                                           "count": .integer(Int64(count))]
@@ -94,15 +94,15 @@ public final class Harness: Sendable {
     }
 
     /// The mutations the emulator applied.
-    public func mutations() async throws -> [JSONValue] { try await control("GET", "mutations")["mutations"]?.arrayValue ?? [] }
+    package func mutations() async throws -> [JSONValue] { try await control("GET", "mutations")["mutations"]?.arrayValue ?? [] }
 
     /// The requests the back ends received.
-    public func requests() async throws -> [JSONValue] { try await control("GET", "requests")["requests"]?.arrayValue ?? [] }
+    package func requests() async throws -> [JSONValue] { try await control("GET", "requests")["requests"]?.arrayValue ?? [] }
 
     /// The requests the back ends received, asked in memory whatever the
     /// harness listens on: for a test that watches the log closely while
     /// another process works (a curl process per look is slow under load).
-    public func requestsInMemory() async throws -> [JSONValue] {
+    package func requestsInMemory() async throws -> [JSONValue] {
         let reply = try await emulator.transport.send(TransportRequest(method: "GET",
                                                                        url: EmulatorTransport.baseURL + "/__emulator/requests"))
         return JSONValue(parsing: reply.body)?["requests"]?.arrayValue ?? []
@@ -110,13 +110,13 @@ public final class Harness: Sendable {
 }
 
 /// What curl received.
-public struct Reply {
-    public let curlExit: Int32
-    public let status: Int
-    public let headers: [(String, String)]
-    public let body: [UInt8]
+package struct Reply {
+    package let curlExit: Int32
+    package let status: Int
+    package let headers: [(String, String)]
+    package let body: [UInt8]
 
-    public init(curlExit: Int32, raw: [UInt8]) {
+    package init(curlExit: Int32, raw: [UInt8]) {
         self.curlExit = curlExit
         let separator = Array("\r\n\r\n".utf8)
         let split = (0...max(0, raw.count - separator.count)).first { raw[$0..<min(raw.count, $0 + 4)].elementsEqual(separator) }
@@ -130,24 +130,24 @@ public struct Reply {
         }
     }
 
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
-    public var json: JSONValue? { JSONValue(parsing: body) }
-    public var text: String { String(decoding: body, as: UTF8.self) }
+    package var json: JSONValue? { JSONValue(parsing: body) }
+    package var text: String { String(decoding: body, as: UTF8.self) }
     /// Allmine's `data`.
-    public var data: JSONValue? { json?["data"] }
+    package var data: JSONValue? { json?["data"] }
 }
 
 extension String {
-    public var trimmingSpaces: String {
+    package var trimmingSpaces: String {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }
 
 /// The contract's Allmine error envelope for `status` with `text`.
-public func expectEnvelopeError(_ reply: Reply, _ status: Int, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+package func expectEnvelopeError(_ reply: Reply, _ status: Int, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(reply.status == status, "\(reply.text)", sourceLocation: sourceLocation)
     #expect(reply.json?["isSuccess"] == false, sourceLocation: sourceLocation)
     #expect(reply.json?["statusCode"] == .integer(Int64(status)), sourceLocation: sourceLocation)
@@ -158,25 +158,25 @@ public func expectEnvelopeError(_ reply: Reply, _ status: Int, _ text: String, s
 
 extension AccountClient {
     /// The signed-in account; throws (failing the test) when nobody is.
-    public var signedInAccount: AccountID {
+    package var signedInAccount: AccountID {
         get throws { try #require(account, "nobody is signed in") }
     }
 }
 
 extension EmulatedBackend {
     /// The emulator's demo user of this back end, as the core names it.
-    public var demoAccount: AccountID {
+    package var demoAccount: AccountID {
         AccountID(backend: rawValue, userID: Emulator.demoUserID(of: self) ?? "")
     }
 }
 
 /// How a test's client reaches the emulator: libcurl over loopback, or in
 /// memory with no socket at all (`Emulator.transport`).
-public enum Transport: String, CaseIterable, Sendable, CustomTestStringConvertible {
+package enum Transport: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case loopback, inMemory
 
     /// Whether the emulator listens on a socket.
-    public var listens: Bool { self == .loopback }
+    package var listens: Bool { self == .loopback }
 
-    public var testDescription: String { rawValue }
+    package var testDescription: String { rawValue }
 }

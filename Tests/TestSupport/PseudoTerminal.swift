@@ -12,14 +12,14 @@ import Glibc
 
 /// A program running on a pseudo-terminal, as a person at a terminal runs
 /// it: what it writes is read back, what is typed is sent.
-public final class PseudoTerminal {
+package final class PseudoTerminal {
     private let master: Int32
     private let pid: pid_t
     private var received: [UInt8] = []
 
     /// Starts `program` with `arguments` and `environment` on a new
     /// pseudo-terminal `columns` wide.
-    public init(_ program: String, _ arguments: [String], environment: [String: String], columns: UInt16 = 80) throws {
+    package init(_ program: String, _ arguments: [String], environment: [String: String], columns: UInt16 = 80) throws {
         master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
             throw POSIXFailure(call: "posix_openpt")
@@ -50,7 +50,7 @@ public final class PseudoTerminal {
     }
 
     /// Types `text`.
-    public func send(_ text: String) {
+    package func send(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
     }
@@ -58,14 +58,14 @@ public final class PseudoTerminal {
     /// Whether the terminal echoes what is typed now (its `ECHO` mode, read
     /// through the master side, which answers for the pair; still readable
     /// after the program ended).
-    public var echoes: Bool {
+    package var echoes: Bool {
         var attributes = termios()
         guard tcgetattr(master, &attributes) == 0 else { return false }
         return attributes.c_lflag & tcflag_t(ECHO) != 0
     }
 
     /// Everything the program wrote so far.
-    public var output: String { String(decoding: received, as: UTF8.self) }
+    package var output: String { String(decoding: received, as: UTF8.self) }
 
     /// Reads until the output holds `text` (true), or `timeout` seconds pass
     /// or the program ends (false). Each wait for output is on a thread of
@@ -73,14 +73,14 @@ public final class PseudoTerminal {
     /// what a test waits for comes well within a second, and a machine
     /// loaded many times over was seen to take more than 20.
     @discardableResult
-    public func waitFor(_ text: String, timeout: Double = 120) async throws -> Bool {
+    package func waitFor(_ text: String, timeout: Double = 120) async throws -> Bool {
         try await waitUntil(timeout: timeout) { $0.contains(text) }
     }
 
     /// Reads until `isDone` holds for all the output so far (true), or
     /// `timeout` seconds pass or the program ends (false).
     @discardableResult
-    public func waitUntil(timeout: Double = 120, _ isDone: (String) -> Bool) async throws -> Bool {
+    package func waitUntil(timeout: Double = 120, _ isDone: (String) -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         while !isDone(output) {
             guard ContinuousClock.now < deadline else { return false }
@@ -92,7 +92,7 @@ public final class PseudoTerminal {
 
     /// Stops the program (SIGSTOP) and returns once it is stopped: what is
     /// sent to it meanwhile waits, until `resume`.
-    public func pause() async throws {
+    package func pause() async throws {
         kill(pid, SIGSTOP)
         let pid = pid
         try await onThreadOfItsOwn {
@@ -102,12 +102,12 @@ public final class PseudoTerminal {
     }
 
     /// Sends the program `signal` (as `kill` does).
-    public func signal(_ signal: Int32) {
+    package func signal(_ signal: Int32) {
         kill(pid, signal)
     }
 
     /// Lets a paused program go on (SIGCONT).
-    public func resume() {
+    package func resume() {
         kill(pid, SIGCONT)
     }
 
@@ -127,7 +127,7 @@ public final class PseudoTerminal {
     }
 
     /// Waits for the program to end; returns its exit status.
-    public func wait() async throws -> Int32 {
+    package func wait() async throws -> Int32 {
         try await TestSupport.waitFor(pid)
     }
 }

@@ -8,16 +8,16 @@ import Glibc
 
 /// A fresh directory per test, removed afterwards (as GRDB's test cases make
 /// a fresh database per test).
-public final class TemporaryDirectory {
-    public let path: String
+package final class TemporaryDirectory {
+    package let path: String
 
-    public init() throws {
+    package init() throws {
         var template = Array("/tmp/accountcore-test-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw POSIXFailure(call: "mkdtemp") }
         path = String(cString: made)
     }
 
-    public func file(_ name: String) -> String { path + "/" + name }
+    package func file(_ name: String) -> String { path + "/" + name }
 
     deinit {
         // Make every directory writable again so the tree can be removed.
@@ -28,18 +28,18 @@ public final class TemporaryDirectory {
     }
 }
 
-public struct POSIXFailure: Error {
-    public let call: String
-    public var errnoValue: Int32 = errno
+package struct POSIXFailure: Error {
+    package let call: String
+    package var errnoValue: Int32 = errno
 
-    public init(call: String, errnoValue: Int32 = errno) {
+    package init(call: String, errnoValue: Int32 = errno) {
         self.call = call
         self.errnoValue = errnoValue
     }
 }
 
 /// The bytes of a file, or nil when it does not exist.
-public func contents(of path: String) -> [UInt8]? {
+package func contents(of path: String) -> [UInt8]? {
     guard let file = fopen(path, "rb") else { return nil }
     defer { fclose(file) }
     var bytes: [UInt8] = []
@@ -52,7 +52,7 @@ public func contents(of path: String) -> [UInt8]? {
     return bytes
 }
 
-public func write(_ bytes: [UInt8], to path: String) throws {
+package func write(_ bytes: [UInt8], to path: String) throws {
     guard let file = fopen(path, "wb") else { throw POSIXFailure(call: "fopen") }
     defer { fclose(file) }
     guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw POSIXFailure(call: "fwrite") }
@@ -62,7 +62,7 @@ public func write(_ bytes: [UInt8], to path: String) throws {
 /// child inherits the signal mask of the thread that spawned it, and the
 /// threads of the concurrency pool block signals: a child spawned from one
 /// would never see a SIGTERM or SIGINT sent to it.
-public func withCleanSignals<Result>(_ body: (UnsafePointer<posix_spawnattr_t>) -> Result) -> Result {
+package func withCleanSignals<Result>(_ body: (UnsafePointer<posix_spawnattr_t>) -> Result) -> Result {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -75,12 +75,12 @@ public func withCleanSignals<Result>(_ body: (UnsafePointer<posix_spawnattr_t>) 
 
 /// SplitMix64: a small seeded generator, the same values on every run and
 /// platform, so that a failing random case replays from its seed.
-public struct SeededGenerator: RandomNumberGenerator {
+package struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -91,38 +91,38 @@ public struct SeededGenerator: RandomNumberGenerator {
 
 /// An environment variable, when set and not empty: how a longer run
 /// (more power cuts, more keep-alive rounds) is asked for.
-public func environment(_ name: String) -> String? {
+package func environment(_ name: String) -> String? {
     guard let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty else { return nil }
     return value
 }
 
 /// The size of the file at `path` in bytes; nil when there is none.
-public func fileSize(_ path: String) -> Int? {
+package func fileSize(_ path: String) -> Int? {
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     return Int(info.st_size)
 }
 
-public func fileExists(_ path: String) -> Bool {
+package func fileExists(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0
 }
 
 /// Permission bits of a file.
-public func mode(of path: String) -> mode_t? {
+package func mode(of path: String) -> mode_t? {
     var info = stat()
     return stat(path, &info) == 0 ? info.st_mode & 0o777 : nil
 }
 
 /// Modification time, in nanoseconds.
-public func modificationTime(of path: String) -> Int? {
+package func modificationTime(of path: String) -> Int? {
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     return info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec
 }
 
 /// True when `needle` occurs in `haystack`.
-public func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
+package func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
     let pattern = Array(needle.utf8)
     guard !pattern.isEmpty, haystack.count >= pattern.count else { return false }
     return (0...(haystack.count - pattern.count)).contains { start in
@@ -131,16 +131,16 @@ public func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
 }
 
 /// How a program ended and what it printed.
-public struct ProcessResult: Sendable {
+package struct ProcessResult: Sendable {
     /// The exit status, or 128 + the signal that ended it.
-    public let status: Int32
-    public let standardOutput: [UInt8]
-    public let standardError: [UInt8]
+    package let status: Int32
+    package let standardOutput: [UInt8]
+    package let standardError: [UInt8]
 
     /// Standard output as UTF-8 text.
-    public var output: String { String(decoding: standardOutput, as: UTF8.self) }
+    package var output: String { String(decoding: standardOutput, as: UTF8.self) }
     /// Standard error as UTF-8 text.
-    public var errorOutput: String { String(decoding: standardError, as: UTF8.self) }
+    package var errorOutput: String { String(decoding: standardError, as: UTF8.self) }
 }
 
 /// Runs `body` on a thread of its own and waits for it without holding a
@@ -152,7 +152,7 @@ public struct ProcessResult: Sendable {
 /// burst of requests was seen to stall 41 s between two requests on a
 /// 2-CPU machine). Blocking waits in tests go through here, as the
 /// library's go through `DetachedThread`.
-public func onThreadOfItsOwn<Value: Sendable>(
+package func onThreadOfItsOwn<Value: Sendable>(
     _ body: @escaping @Sendable () throws -> Value
 ) async throws -> Value {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
@@ -165,7 +165,7 @@ public func onThreadOfItsOwn<Value: Sendable>(
 
 /// Runs `program` with `arguments`, feeding it `input`, and waits for it on
 /// a thread of its own (`onThreadOfItsOwn`), never on the cooperative pool.
-public func execute(_ program: String, _ arguments: [String], input: [UInt8] = [],
+package func execute(_ program: String, _ arguments: [String], input: [UInt8] = [],
                     environment: [String: String]? = nil) async throws -> ProcessResult {
     try await onThreadOfItsOwn {
         try executeBlocking(program, arguments, input: input, environment: environment)
@@ -175,7 +175,7 @@ public func execute(_ program: String, _ arguments: [String], input: [UInt8] = [
 /// Runs `program` and waits for it on the calling thread, which it blocks
 /// for the program's whole life. Only for what cannot be async (a `deinit`,
 /// a static initializer); everything else calls `execute`.
-public func executeBlocking(_ program: String, _ arguments: [String], input: [UInt8] = [],
+package func executeBlocking(_ program: String, _ arguments: [String], input: [UInt8] = [],
                             environment: [String: String]? = nil) throws -> ProcessResult {
     var stdinPair: [Int32] = [0, 0], stdoutPair: [Int32] = [0, 0], stderrPair: [Int32] = [0, 0]
     // Close-on-exec, so a process another test spawns at the same moment
@@ -235,13 +235,13 @@ public func executeBlocking(_ program: String, _ arguments: [String], input: [UI
 
 /// Runs a program and returns its standard output; throws on a non-zero exit.
 @discardableResult
-public func run(_ program: String, _ arguments: [String]) async throws -> String {
+package func run(_ program: String, _ arguments: [String]) async throws -> String {
     try checked(program, await execute(program, arguments))
 }
 
 /// `run` blocking the calling thread: only for what cannot be async.
 @discardableResult
-public func runBlocking(_ program: String, _ arguments: [String]) throws -> String {
+package func runBlocking(_ program: String, _ arguments: [String]) throws -> String {
     try checked(program, executeBlocking(program, arguments))
 }
 
@@ -267,13 +267,13 @@ private func readAll(_ descriptor: Int32) -> [UInt8] {
 }
 
 /// A joinable thread running one closure.
-public final class Thread<Value>: @unchecked Sendable {
+package final class Thread<Value>: @unchecked Sendable {
     private var thread = pthread_t()
     private let body: () -> Value
     private var result: Value?
 
     /// Starts `body` on a new thread.
-    public init(_ body: @escaping () -> Value) {
+    package init(_ body: @escaping () -> Value) {
         self.body = body
         let created = pthread_create(&thread, nil, { raw in
             guard let raw else { return nil }
@@ -285,7 +285,7 @@ public final class Thread<Value>: @unchecked Sendable {
     }
 
     /// Waits for the thread and returns what `body` returned.
-    public func join() -> Value {
+    package func join() -> Value {
         pthread_join(thread, nil)
         guard let result else { fatalError("thread produced no result") }
         return result
@@ -297,7 +297,7 @@ extension Thread: RunnableBox {
 }
 
 /// The uid of `nobody`, which owns nothing of ours.
-public let nobody: uid_t = 65_534
+package let nobody: uid_t = 65_534
 
 @_silgen_name("setfsuid")
 private func setfsuid(_ uid: uid_t) -> Int32
@@ -307,7 +307,7 @@ private func setfsuid(_ uid: uid_t) -> Int32
 /// root's CAP_DAC_OVERRIDE would otherwise write anywhere. The file system
 /// uid is per thread on Linux, so `body` runs on a thread of its own and
 /// nothing else in the process is affected.
-public func withFilesystemAccessOfNobody<Value>(_ body: @escaping () -> Value) -> Value {
+package func withFilesystemAccessOfNobody<Value>(_ body: @escaping () -> Value) -> Value {
     guard geteuid() == 0 else { return body() }
     return Thread {
         _ = setfsuid(nobody)
@@ -320,13 +320,13 @@ protocol RunnableBox: AnyObject { func run() }
 
 /// Hands a directory (and what is in it) to `nobody`, so the thread of
 /// `withFilesystemAccessOfNobody` acts as its owner.
-public func giveToNobody(_ path: String) async throws {
+package func giveToNobody(_ path: String) async throws {
     if geteuid() == 0 { try await run("/bin/chown", ["-R", "\(nobody)", path]) }
 }
 
 /// Starts `program` with `arguments`, its output discarded, and returns its
 /// pid without waiting: for tests that kill children at random instants.
-public func spawn(_ program: String, _ arguments: [String], standardInput: Int32? = nil) throws -> pid_t {
+package func spawn(_ program: String, _ arguments: [String], standardInput: Int32? = nil) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -343,23 +343,23 @@ public func spawn(_ program: String, _ arguments: [String], standardInput: Int32
 
 /// Waits for child `pid` on a thread of its own; returns its exit status,
 /// or 128 + the signal.
-public func waitFor(_ pid: pid_t) async throws -> Int32 {
+package func waitFor(_ pid: pid_t) async throws -> Int32 {
     try await onThreadOfItsOwn { waitForBlocking(pid) }
 }
 
 /// `waitFor` blocking the calling thread: only for what cannot be async.
-public func waitForBlocking(_ pid: pid_t) -> Int32 {
+package func waitForBlocking(_ pid: pid_t) -> Int32 {
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
 }
 
 /// The package's root folder (this file is `Tests/TestSupport/Support.swift`).
-public let packageRoot: String = String(#filePath.components(separatedBy: "/Tests/TestSupport/").first ?? "")
+package let packageRoot: String = String(#filePath.components(separatedBy: "/Tests/TestSupport/").first ?? "")
 
 /// The directory the test binary was built in, where the package's other
 /// products (libraries, executables) are too.
-public var buildDirectory: String {
+package var buildDirectory: String {
     var buffer = [CChar](repeating: 0, count: 4096)
     let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
     let executable = count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
@@ -367,14 +367,14 @@ public var buildDirectory: String {
 }
 
 /// The first `name` on `PATH` that exists, or nil.
-public func findExecutable(_ name: String) -> String? {
+package func findExecutable(_ name: String) -> String? {
     let path = getenv("PATH").map { String(cString: $0) } ?? ""
     return path.split(separator: ":").map { "\($0)/\(name)" }.first(where: fileExists)
 }
 
 /// The directory of the Swift toolchain in use (where `swift`, `swiftc` and
 /// its `clang` are), following links; nil when there is no `swift`.
-public var toolchainDirectory: String? {
+package var toolchainDirectory: String? {
     guard let swift = findExecutable("swift") ?? (fileExists("/opt/swift/usr/bin/swift") ? "/opt/swift/usr/bin/swift" : nil),
           let resolved = realpath(swift, nil) else { return nil }
     defer { free(resolved) }

@@ -4,7 +4,7 @@
 /// URLSession's under AddressSanitizer in a step of its own this way
 /// (`Tests/lsan-foundationnetworking.supp` says why). Traps when the
 /// variable names none of `all`, rather than run no case at all.
-public func transportsUnderTest<Kind: RawRepresentable>(_ all: [Kind]) -> [Kind] where Kind.RawValue == String {
+package func transportsUnderTest<Kind: RawRepresentable>(_ all: [Kind]) -> [Kind] where Kind.RawValue == String {
     guard let names = environment("ACCOUNTCORE_TRANSPORTS") else { return all }
     let listed = Set(names.split(separator: ",").map { String($0) })
     let chosen = all.filter { listed.contains($0.rawValue) }

@@ -119,7 +119,7 @@ public struct BackendResponse: Sendable {
     }
 
     /// The body as JSON, or nil when it is not JSON.
-    public var json: JSONValue? { JSONValue(parsing: body) }
+    package var json: JSONValue? { JSONValue(parsing: body) }
 }
 
 /// What an operation produced. Each field is set when the answer said it.

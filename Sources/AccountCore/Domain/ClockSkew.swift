@@ -4,42 +4,42 @@
 /// A deadline is the server's: a phone whose clock runs 10 minutes slow would
 /// otherwise show a cancel as still possible after the server stopped
 /// accepting it. Countdowns therefore use the corrected now.
-public struct ClockSkew: Hashable, Sendable {
+package struct ClockSkew: Hashable, Sendable {
     /// Server time minus local time, in seconds.
-    public let offset: Double
+    package let offset: Double
 
     /// No known difference.
-    public static let none = ClockSkew(offset: 0)
+    package static let none = ClockSkew(offset: 0)
 
     /// Creates a skew of `offset` seconds (server minus local).
-    public init(offset: Double) {
+    package init(offset: Double) {
         self.offset = offset
     }
 
     /// The skew implied by the server stamping `serverTime` on an answer that
     /// arrived at `localInstant`.
-    public init(serverTime: Instant, observedAt localInstant: Instant) {
+    package init(serverTime: Instant, observedAt localInstant: Instant) {
         self.offset = serverTime.seconds(since: localInstant)
     }
 
     /// The server's idea of `localInstant`.
-    public func serverTime(at localInstant: Instant) -> Instant {
+    package func serverTime(at localInstant: Instant) -> Instant {
         localInstant.adding(seconds: offset)
     }
 }
 
 /// A clock that reads another and corrects it by a skew.
-public struct SkewCorrectedClock: WallClock {
+package struct SkewCorrectedClock: WallClock {
     /// The clock read.
-    public let base: any WallClock
+    package let base: any WallClock
     /// The correction applied.
-    public let skew: ClockSkew
+    package let skew: ClockSkew
 
     /// Creates a clock reading `base`, corrected by `skew`.
-    public init(base: any WallClock, skew: ClockSkew) {
+    package init(base: any WallClock, skew: ClockSkew) {
         self.base = base
         self.skew = skew
     }
 
-    public func now() -> Instant { skew.serverTime(at: base.now()) }
+    package func now() -> Instant { skew.serverTime(at: base.now()) }
 }

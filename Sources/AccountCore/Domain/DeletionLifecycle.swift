@@ -18,7 +18,7 @@ public struct DeletionTerms: Hashable, Sendable {
 }
 
 /// A transition the lifecycle does not allow from the current state.
-public enum DeletionRuleViolation: Error, Hashable, Sendable {
+package enum DeletionRuleViolation: Error, Hashable, Sendable {
     /// A deletion is already pending.
     case alreadyPending
     /// There is no pending deletion to cancel or finalize.
@@ -33,7 +33,7 @@ public enum DeletionRuleViolation: Error, Hashable, Sendable {
 
 extension DeletionStatus {
     /// The status after a deletion is requested at `now` on `terms`.
-    public func requestingDeletion(
+    package func requestingDeletion(
         id: String?, at now: Instant, terms: DeletionTerms, wipesData: Bool = false
     ) throws(DeletionRuleViolation) -> DeletionStatus {
         switch state {
@@ -55,7 +55,7 @@ extension DeletionStatus {
     }
 
     /// The status after a cancel at `now`.
-    public func cancelling(at now: Instant) throws(DeletionRuleViolation) -> DeletionStatus {
+    package func cancelling(at now: Instant) throws(DeletionRuleViolation) -> DeletionStatus {
         switch state {
         case .none, .cancelled: throw .nothingPending
         case .finalized: throw .alreadyFinalized
@@ -71,7 +71,7 @@ extension DeletionStatus {
 
     /// The status after the pending deletion is carried out at `now`, early
     /// or on schedule.
-    public func finalizing(at now: Instant) throws(DeletionRuleViolation) -> DeletionStatus {
+    package func finalizing(at now: Instant) throws(DeletionRuleViolation) -> DeletionStatus {
         switch state {
         case .none, .cancelled: throw .nothingPending
         case .finalized: throw .alreadyFinalized
@@ -87,7 +87,7 @@ extension DeletionStatus {
     /// The status as time passes: a pending deletion whose instant has passed
     /// is finalized. At the instant itself it is still pending, since a cancel
     /// at `canCancelUntil` is still in time.
-    public func advanced(to now: Instant) -> DeletionStatus {
+    package func advanced(to now: Instant) -> DeletionStatus {
         guard state == .pending, let scheduledFor,
               now.millisecondsSince1970 > scheduledFor.millisecondsSince1970 else { return self }
         var next = self

@@ -1,11 +1,11 @@
 /// A GDPR erasure goes ahead only when the user typed the confirmation phrase
 /// exactly: no trimming, no case folding, because the typing is the consent.
-public enum ErasureConfirmation {
+package enum ErasureConfirmation {
     /// The phrase to type.
-    public static let phrase = "DELETE_MY_ACCOUNT"
+    package static let phrase = "DELETE_MY_ACCOUNT"
 
     /// Whether `typed` is exactly the phrase.
-    public static func accepts(_ typed: String) -> Bool {
+    package static func accepts(_ typed: String) -> Bool {
         // Compare bytes: String's == treats canonically equivalent text as
         // equal, and consent is to the exact characters shown.
         typed.utf8.elementsEqual(phrase.utf8)

@@ -1,18 +1,18 @@
 /// A deletion scheduled after a chosen number of days, with an optional wipe
 /// of the data tied to the account.
-public struct ScheduledDeletion: Hashable, Sendable {
+package struct ScheduledDeletion: Hashable, Sendable {
     /// The days a user may choose.
-    public static let allowedDays = 1...365
+    package static let allowedDays = 1...365
     /// The days used when the user chooses none.
-    public static let defaultDays = 30
+    package static let defaultDays = 30
 
     /// Days until the deletion.
-    public let days: Int
+    package let days: Int
     /// Whether the data is wiped too.
-    public let wipe: Bool
+    package let wipe: Bool
 
     /// Validates `days` (1 to 365).
-    public init(days: Int = ScheduledDeletion.defaultDays, wipe: Bool = false) throws(InputProblem) {
+    package init(days: Int = ScheduledDeletion.defaultDays, wipe: Bool = false) throws(InputProblem) {
         guard Self.allowedDays.contains(days) else {
             throw .daysOutOfRange(days, allowed: Self.allowedDays)
         }

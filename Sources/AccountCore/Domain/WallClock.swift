@@ -23,23 +23,23 @@ public struct SystemClock: WallClock {
 
 /// A clock that stands still until it is set or advanced: for tests and for
 /// the emulator's control API.
-public final class ManualClock: WallClock {
+package final class ManualClock: WallClock {
     private let instant: LockedValue<Instant>
 
     /// Creates a clock standing at `start`.
-    public init(_ start: Instant) {
+    package init(_ start: Instant) {
         instant = LockedValue(start)
     }
 
-    public func now() -> Instant { instant.withLock { $0 } }
+    package func now() -> Instant { instant.withLock { $0 } }
 
     /// Moves the clock to `date`.
-    public func set(_ date: Instant) {
+    package func set(_ date: Instant) {
         instant.withLock { $0 = date }
     }
 
     /// Moves the clock forward by `seconds`.
-    public func advance(by seconds: Double) {
+    package func advance(by seconds: Double) {
         instant.withLock { $0 = $0.adding(seconds: seconds) }
     }
 }

@@ -114,7 +114,7 @@ extension AccountError {
 
     /// The error for an answer that cannot be read: it keeps the status and
     /// the first 200 bytes of the body.
-    public static func unreadable(_ response: BackendResponse) -> AccountError {
+    package static func unreadable(_ response: BackendResponse) -> AccountError {
         AccountError(.unexpectedResponse(status: response.status, bodyPrefix: bodyPrefix(response.body)))
     }
 

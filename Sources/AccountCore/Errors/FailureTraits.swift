@@ -3,21 +3,21 @@
 /// exit status of `acct`, and how the sync engine treats a queued operation
 /// that failed with it. A new code is one new row: the compiler lists the
 /// switch below, and a test walks every code through all four.
-public struct FailureTraits: Hashable, Sendable {
+package struct FailureTraits: Hashable, Sendable {
     /// The `AC_ERR_` status `ac_call` returns.
-    public let status: Int32
+    package let status: Int32
     /// Its name, as `ac_status_name` gives it.
-    public let statusName: String
+    package let statusName: String
     /// `acct`'s exit status: 1 refused, 4 unreachable, 5 sign-in needed,
     /// 6 storage.
-    public let exitStatus: Int32
+    package let exitStatus: Int32
     /// What a drain does with a queued operation that failed with it.
-    public let retry: RetryClass
+    package let retry: RetryClass
 }
 
 /// How the send queue treats a failed delivery, as matrix-rust-sdk's send
 /// queue does.
-public enum RetryClass: String, Hashable, Sendable, CaseIterable {
+package enum RetryClass: String, Hashable, Sendable, CaseIterable {
     /// Try again later, with backoff, never before `Retry-After`; what
     /// follows waits behind it.
     case retry
@@ -33,7 +33,7 @@ public enum RetryClass: String, Hashable, Sendable, CaseIterable {
 
 extension AccountError.Code {
     /// The one table of what a failure means to each front end.
-    public var traits: FailureTraits {
+    package var traits: FailureTraits {
         switch self {
         case .invalidInput: FailureTraits(status: 2, statusName: "AC_ERR_ARGUMENT", exitStatus: 1, retry: .setAside)
         case .network: FailureTraits(status: 3, statusName: "AC_ERR_NETWORK", exitStatus: 4, retry: .retry)
@@ -59,7 +59,7 @@ extension AccountError {
     /// What a drain does with a queued operation that failed with this
     /// error: its code's, but an unreadable answer with a 5xx status is a
     /// server failure, tried again.
-    public var retry: RetryClass {
+    package var retry: RetryClass {
         if case .unexpectedResponse(let status, _) = reason, status >= 500 { return .retry }
         return code.traits.retry
     }

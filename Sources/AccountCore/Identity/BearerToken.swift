@@ -8,10 +8,10 @@
 /// `setToken` (which `SyncEngine`, `Session`, `ac_sign_in`, `ac_set_token`
 /// and `acct` go through), a refreshed token and a token a back end hands
 /// out.
-public enum BearerToken {
+package enum BearerToken {
     /// Whether `token` is a `b64token`: at least one of the token
     /// characters, then only `=` padding.
-    public static func isValid(_ token: String) -> Bool {
+    package static func isValid(_ token: String) -> Bool {
         var bytes = token.utf8[...]
         while bytes.last == UInt8(ascii: "=") { bytes = bytes.dropLast() }
         return !bytes.isEmpty && bytes.allSatisfy(isTokenCharacter)
@@ -19,7 +19,7 @@ public enum BearerToken {
 
     /// Throws `invalidInput(.invalidToken)` for a token `isValid` refuses.
     /// The error never holds the token.
-    public static func validate(_ token: String) throws(AccountError) {
+    package static func validate(_ token: String) throws(AccountError) {
         guard isValid(token) else { throw AccountError(.invalidInput(.invalidToken)) }
     }
 

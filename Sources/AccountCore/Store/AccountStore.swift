@@ -16,10 +16,10 @@ import SQLiteDB
 /// error, and the file is left as it was.
 public final class AccountStore: Sendable {
     /// How long a write waits for another process's lock, in milliseconds.
-    public static let busyTimeout: Int32 = 5_000
+    package static let busyTimeout: Int32 = 5_000
 
     /// The database file.
-    public let path: String
+    package let path: String
     /// Serializes every use of `database`.
     private let lock = LockedValue(())
     /// The one connection; touched only while `lock` is held, which is what
@@ -30,11 +30,11 @@ public final class AccountStore: Sendable {
     private let appFingerprintKey: [UInt8]?
     /// The environment this store works in: what it sends, counts and
     /// shows is what was made in it; rows of the other are held.
-    public let environment: ServerEnvironment
+    package let environment: ServerEnvironment
 
     /// The length of a fingerprint key, in bytes (HMAC-SHA256's block of
     /// randomness the store makes itself when the app gives none).
-    public static let fingerprintKeyLength = 32
+    package static let fingerprintKeyLength = 32
 
     /// Opens the store at `path`, creating an empty one when there is no file.
     ///
@@ -55,7 +55,7 @@ public final class AccountStore: Sendable {
     ///     queues, caches and audits records it; the other environment's
     ///     rows are kept, never sent nor shown as its own. Rows of a store
     ///     from before schema version 7, which recorded none, take this one.
-    public init(path: String, createDirectory: Bool = false, fingerprintKey: [UInt8]? = nil,
+    package init(path: String, createDirectory: Bool = false, fingerprintKey: [UInt8]? = nil,
                 environment: ServerEnvironment = .production) throws(AccountError) {
         if let fingerprintKey, fingerprintKey.count != Self.fingerprintKeyLength {
             throw AccountError(.invalidInput(.invalidConfiguration(field: "fingerprintKey")))
@@ -153,7 +153,7 @@ public final class AccountStore: Sendable {
     }
 
     /// The schema version this build writes.
-    public static var schemaVersion: Int { Schema.migrator.latestVersion }
+    package static var schemaVersion: Int { Schema.migrator.latestVersion }
 
     /// Runs `body` with the connection, outside any explicit transaction.
     /// `checkingFile`: first fail if the file was removed (see
@@ -191,7 +191,7 @@ public final class AccountStore: Sendable {
     /// Closes the file now, rather than when the last reference goes: a
     /// host that must know the descriptors are released (`ac_close`) calls
     /// it once nothing else uses the store. Later calls are storage errors.
-    public func close() {
+    package func close() {
         lock.withLock { _ in database.close() }
     }
 
@@ -204,7 +204,7 @@ public final class AccountStore: Sendable {
     /// still held the old page images. If another process holds the WAL open,
     /// the checkpoint cannot finish now; SQLite completes it when the last
     /// connection closes.
-    public func wipe(_ account: AccountID) throws(AccountError) {
+    package func wipe(_ account: AccountID) throws(AccountError) {
         try write { database in
             for table in ["cache", "outbox", "audit", "credential"] {
                 try database.execute("DELETE FROM \(table) WHERE account = ?", [account.rawValue])

@@ -2,9 +2,9 @@ import SQLiteDB
 
 /// One line of the audit trail: what the user did and how it ended. No
 /// tokens, no request or response bodies.
-public struct AuditEntry: Hashable, Sendable {
+package struct AuditEntry: Hashable, Sendable {
     /// How an action ended.
-    public enum Outcome: String, Hashable, Sendable, CaseIterable {
+    package enum Outcome: String, Hashable, Sendable, CaseIterable {
         /// The server applied it.
         case succeeded
         /// It was written to the outbox to send later.
@@ -22,20 +22,20 @@ public struct AuditEntry: Hashable, Sendable {
     }
 
     /// When it happened.
-    public let at: Instant
+    package let at: Instant
     /// What the user did.
-    public let action: OperationKind
+    package let action: OperationKind
     /// How it ended.
-    public let outcome: Outcome
+    package let outcome: Outcome
     /// The HTTP status of the answer, when there was one.
-    public let httpStatus: Int?
+    package let httpStatus: Int?
     /// The `AccountError` code, when it failed.
-    public let errorCode: AccountError.Code?
+    package let errorCode: AccountError.Code?
     /// The outbox operation it concerns, when it was queued.
-    public let operationID: UniqueID?
+    package let operationID: UniqueID?
 
     /// Creates an entry.
-    public init(at: Instant, action: OperationKind, outcome: Outcome, httpStatus: Int? = nil,
+    package init(at: Instant, action: OperationKind, outcome: Outcome, httpStatus: Int? = nil,
                 errorCode: AccountError.Code? = nil, operationID: UniqueID? = nil) {
         self.at = at
         self.action = action
@@ -50,7 +50,7 @@ extension AccountStore {
     /// The audit trail of `account` in the store's environment, oldest
     /// first: what was done against the other environment's servers is
     /// kept, and not shown here.
-    public func auditTrail(for account: AccountID) throws(AccountError) -> [AuditEntry] {
+    package func auditTrail(for account: AccountID) throws(AccountError) -> [AuditEntry] {
         try read { database in try database.auditEntries(for: account, in: environment) }
     }
 

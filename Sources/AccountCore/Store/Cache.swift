@@ -1,7 +1,7 @@
 import SQLiteDB
 
 /// A value the store keeps the last known copy of, one per account.
-public protocol CacheableValue: Sendable {
+package protocol CacheableValue: Sendable {
     /// The slot the value fills.
     static var cacheEntry: CacheEntry { get }
     /// The value as the store writes it (see `StoreJSON`).
@@ -11,14 +11,14 @@ public protocol CacheableValue: Sendable {
 }
 
 /// The kinds of cached value.
-public enum CacheEntry: String, Sendable, CaseIterable {
+package enum CacheEntry: String, Sendable, CaseIterable {
     case profile
     case deletion
     case usernameCooldown
 }
 
 /// Who said a cached value is true.
-public enum CacheSource: String, Hashable, Sendable {
+package enum CacheSource: String, Hashable, Sendable {
     /// The server answered it.
     case server
     /// The core derived it from what the user did (an optimistic value).
@@ -26,18 +26,18 @@ public enum CacheSource: String, Hashable, Sendable {
 }
 
 /// A cached value with the instant it was true and who said so.
-public struct Cached<Value: CacheableValue & Hashable>: Hashable, Sendable {
+package struct Cached<Value: CacheableValue & Hashable>: Hashable, Sendable {
     /// The value.
-    public let value: Value
+    package let value: Value
     /// When it was true.
-    public let asOf: Instant
+    package let asOf: Instant
     /// Who said so.
-    public let source: CacheSource
+    package let source: CacheSource
 }
 
 extension AccountStore {
     /// The last known `Value` of `account`, or nil when none was cached.
-    public func cached<Value: CacheableValue & Hashable>(
+    package func cached<Value: CacheableValue & Hashable>(
         _ type: Value.Type, for account: AccountID
     ) throws(AccountError) -> Cached<Value>? {
         try read { database in try database.cachedValue(type, for: account, in: environment) }

@@ -3,13 +3,13 @@ import SQLiteDB
 extension AccountStore {
     /// The operations of `account` still in the outbox, in the order the user
     /// made them.
-    public func outbox(for account: AccountID) throws(AccountError) -> [OutboxOperation] {
+    package func outbox(for account: AccountID) throws(AccountError) -> [OutboxOperation] {
         try read { database in try database.outboxOperations(for: account) }
     }
 
     /// Every operation in the outbox, whoever owns it, in the order they
     /// were made.
-    public func outboxOfEveryone() throws(AccountError) -> [OutboxOperation] {
+    package func outboxOfEveryone() throws(AccountError) -> [OutboxOperation] {
         try read { database in try database.outboxOperations(for: nil) }
     }
 
@@ -17,7 +17,7 @@ extension AccountStore {
     /// cannot read, set aside: a newer version's operation or a damaged
     /// row, in the order they were made. They are kept as they are and never
     /// sent; `outbox(for:)` leaves them out.
-    public func unreadableOutbox(for account: AccountID?) throws(AccountError) -> [UnreadableOperation] {
+    package func unreadableOutbox(for account: AccountID?) throws(AccountError) -> [UnreadableOperation] {
         try read { database in try database.unreadableOperations(for: account) }
     }
 

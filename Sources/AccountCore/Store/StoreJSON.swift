@@ -66,9 +66,9 @@ extension JSONValue {
 }
 
 extension DeletionStatus: CacheableValue {
-    public static var cacheEntry: CacheEntry { .deletion }
+    package static var cacheEntry: CacheEntry { .deletion }
 
-    public var storedJSON: JSONValue {
+    package var storedJSON: JSONValue {
         StoreJSON.object([
             "state": .string(state.rawValue), "requestID": requestID.map(JSONValue.string),
             "requestedAt": .stored(requestedAt), "scheduledFor": .stored(scheduledFor),
@@ -77,7 +77,7 @@ extension DeletionStatus: CacheableValue {
         ])
     }
 
-    public init?(storedJSON json: JSONValue) {
+    package init?(storedJSON json: JSONValue) {
         guard let members = StoredMembers(json),
               let state = members["state"]?.stringValue.flatMap(State.init(rawValue:)),
               let cancellation = members["cancellation"]?.stringValue.flatMap(CancellationRoute.init(rawValue:)),
@@ -92,9 +92,9 @@ extension DeletionStatus: CacheableValue {
 }
 
 extension AccountProfile: CacheableValue {
-    public static var cacheEntry: CacheEntry { .profile }
+    package static var cacheEntry: CacheEntry { .profile }
 
-    public var storedJSON: JSONValue {
+    package var storedJSON: JSONValue {
         StoreJSON.object([
             "id": .string(id), "username": username.map(JSONValue.string), "displayName": displayName.map(JSONValue.string),
             "email": email.map(JSONValue.string), "isLocked": .bool(isLocked),
@@ -103,7 +103,7 @@ extension AccountProfile: CacheableValue {
         ])
     }
 
-    public init?(storedJSON json: JSONValue) {
+    package init?(storedJSON json: JSONValue) {
         guard let members = StoredMembers(json), let id = members["id"]?.stringValue,
               let isLocked = members["isLocked"]?.boolValue,
               let username = members.string("username"), let displayName = members.string("displayName"),
@@ -115,11 +115,11 @@ extension AccountProfile: CacheableValue {
 }
 
 extension UsernameCooldown: CacheableValue {
-    public static var cacheEntry: CacheEntry { .usernameCooldown }
+    package static var cacheEntry: CacheEntry { .usernameCooldown }
 
-    public var storedJSON: JSONValue { StoreJSON.object(["lastChangedAt": .stored(lastChangedAt)]) }
+    package var storedJSON: JSONValue { StoreJSON.object(["lastChangedAt": .stored(lastChangedAt)]) }
 
-    public init?(storedJSON json: JSONValue) {
+    package init?(storedJSON json: JSONValue) {
         guard let members = StoredMembers(json), let lastChangedAt = members.instant("lastChangedAt") else { return nil }
         self.init(lastChangedAt: lastChangedAt)
     }

@@ -6,7 +6,7 @@
 /// Read by `JSONParser` and written by `JSONWriter` (RFC 8259, the standard
 /// library alone). Integers and other numbers are kept apart, so `30` and
 /// `30.5` can be told apart when a field must be whole.
-public enum JSONValue: Hashable, Sendable {
+package enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -17,42 +17,42 @@ public enum JSONValue: Hashable, Sendable {
 
     /// Parses `bytes`; nil when they are not JSON (`JSONParser.parse` says
     /// why, and where).
-    public init?(parsing bytes: some Collection<UInt8>) {
+    package init?(parsing bytes: some Collection<UInt8>) {
         guard let value = try? JSONParser.parse(bytes) else { return nil }
         self = value
     }
 
     /// The value as compact JSON bytes, keys sorted; a non-finite number is
     /// written as null.
-    public var encoded: [UInt8] { JSONWriter.write(self) }
+    package var encoded: [UInt8] { JSONWriter.write(self) }
 
     /// The member `key` of an object; nil for a missing key or a non-object.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { members[key] } else { nil }
     }
 
     /// The text of a string value.
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let text) = self { text } else { nil }
     }
 
     /// The value of a boolean.
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let flag) = self { flag } else { nil }
     }
 
     /// The value of a whole number.
-    public var integerValue: Int64? {
+    package var integerValue: Int64? {
         if case .integer(let number) = self { number } else { nil }
     }
 
     /// The members of an object.
-    public var objectValue: [String: JSONValue]? {
+    package var objectValue: [String: JSONValue]? {
         if case .object(let members) = self { members } else { nil }
     }
 
     /// The elements of an array.
-    public var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let elements) = self { elements } else { nil }
     }
 
@@ -85,37 +85,37 @@ public enum JSONValue: Hashable, Sendable {
     }
 
     /// Whether the value is `null`.
-    public var isNull: Bool { self == .null }
+    package var isNull: Bool { self == .null }
 
     /// A string holding an ISO 8601 instant (`Z` or a numeric offset, with or
     /// without fractional seconds), as an instant.
-    public var instantValue: Instant? { stringValue.flatMap(ISO8601.parse) }
+    package var instantValue: Instant? { stringValue.flatMap(ISO8601.parse) }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int64) { self = .integer(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int64) { self = .integer(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
-    public init(nilLiteral: ()) { self = .null }
+    package init(nilLiteral: ()) { self = .null }
 }
 
 extension JSONValue {
     /// A string, or null for nil.
-    public static func string(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+    package static func string(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
 
     /// An instant with milliseconds, or null for nil.
-    public static func instant(_ date: Instant?) -> JSONValue {
+    package static func instant(_ date: Instant?) -> JSONValue {
         date.map { .string(ISO8601.format($0)) } ?? .null
     }
 
     /// A whole number, or null for nil.
-    public static func integer(_ number: Int?) -> JSONValue { number.map { .integer(Int64($0)) } ?? .null }
+    package static func integer(_ number: Int?) -> JSONValue { number.map { .integer(Int64($0)) } ?? .null }
 
     /// A boolean, or null for nil.
-    public static func bool(_ flag: Bool?) -> JSONValue { flag.map(JSONValue.bool) ?? .null }
+    package static func bool(_ flag: Bool?) -> JSONValue { flag.map(JSONValue.bool) ?? .null }
 }
