@@ -9,12 +9,12 @@ public protocol WallClock: Sendable {
 
     /// Returns once this clock reaches `deadline`, or when the task is
     /// cancelled: how the engine waits for the head of its queue to fall due.
-    func sleep(until deadline: Instant) async
+    func wait(until deadline: Instant) async
 }
 
 extension WallClock {
     /// Sleeps for the time left until `deadline`, as this clock reads it now.
-    public func sleep(until deadline: Instant) async {
+    public func wait(until deadline: Instant) async {
         let left = deadline.millisecondsSince1970 - now().millisecondsSince1970
         guard left > 0 else { return }
         try? await Task.sleep(for: .milliseconds(left))
@@ -62,7 +62,7 @@ public final class ManualClock: WallClock {
 
     /// Returns once the clock is set or advanced to `deadline` or past it
     /// (at once if it is there already), or when the task is cancelled.
-    public func sleep(until deadline: Instant) async {
+    public func wait(until deadline: Instant) async {
         let id = UniqueID()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in

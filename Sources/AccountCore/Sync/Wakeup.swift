@@ -34,7 +34,7 @@ final class Wakeup: Sendable {
         if let deadline {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.waitForSignal() }
-                group.addTask { await clock.sleep(until: deadline) }
+                group.addTask { await clock.wait(until: deadline) }
                 await group.next()
                 group.cancelAll()
             }
