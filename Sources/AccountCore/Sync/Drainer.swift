@@ -9,7 +9,6 @@ package final class Drainer: Sendable {
     let client: AccountClient
     let outbox: OutboxWriter
     let status: StatusView
-    let identity: Identity
     let broadcaster: EventBroadcaster
     private let gate = DrainGate()
     private let lock: DrainLock
@@ -30,12 +29,11 @@ package final class Drainer: Sendable {
     }
     let state: LockedValue<State>
 
-    init(client: AccountClient, outbox: OutboxWriter, status: StatusView, identity: Identity,
+    init(client: AccountClient, outbox: OutboxWriter, status: StatusView,
          broadcaster: EventBroadcaster, online: Bool) {
         self.client = client
         self.outbox = outbox
         self.status = status
-        self.identity = identity
         self.broadcaster = broadcaster
         self.lock = DrainLock(storePath: outbox.store.path)
         self.state = LockedValue(State(online: online))
@@ -128,7 +126,7 @@ package final class Drainer: Sendable {
                     // The host said offline while this drain waited its turn.
                     holdup = .paused(.offline)
                 } else {
-                    switch try await identity.learnBeforeDrain() {
+                    switch try await learnBeforeDrain() {
                     case .proceed: break
                     case .needsAuthentication:
                         state.withLock { $0.pausedForAuthentication = true }
@@ -169,6 +167,36 @@ package final class Drainer: Sendable {
         if report.sent + report.failed > 0 { status.announce() }
         status.announceDeadlines()
         return (report, immediateDelivery)
+    }
+
+    /// What asking whose the token is before a drain showed.
+    private enum Learned {
+        /// Go on: known, or not known yet and what was queued under this token still goes.
+        case proceed
+        /// A 401: paused until a new token.
+        case needsAuthentication
+        /// The token is someone else's.
+        case mismatch
+    }
+
+    /// Someone known only by their token may own more than they queued
+    /// under it: asks whose it is (once per token), so their operations
+    /// made under another token of theirs go too.
+    private func learnBeforeDrain() async throws(AccountError) -> Learned {
+        guard client.canLearnWhoIsSignedIn else { return .proceed }
+        do {
+            try await client.learnWhoIsSignedIn()
+            return .proceed
+        } catch {
+            switch FailureClass(error) {
+            case .storage: throw error
+            case .needsAuthentication: return .needsAuthentication
+            case .held: return .mismatch
+            // What they queued under this token still goes; its own sends
+            // ask again, with their backoff.
+            case .transient, .rejected: return .proceed
+            }
+        }
     }
 
     /// A queued cancel whose deadline passed on the server's clock.

@@ -66,14 +66,14 @@ import SQLiteDB
 /// `OutboxWriter` (the one writer of outbox, cache and audit rows),
 /// `Drainer` (when a drain starts, the drain, the pipelined send and
 /// settlement), `StatusView` (what the user sees without the network) and
-/// `Identity` (who the engine acts for). Submissions and the exchanges that
+/// `Identity` (who the client acts for, and whose a token is: the client's
+/// `identity`). Submissions and the exchanges that
 /// are never queued are in `Submitting.swift` and `DirectExchanges.swift`.
 public final class SyncEngine: Sendable {
     /// The client that talks to the server.
     public let client: AccountClient
     let outbox: OutboxWriter
     let statusView: StatusView
-    let identity: Identity
     let drainer: Drainer
     let broadcaster = EventBroadcaster()
 
@@ -82,9 +82,7 @@ public final class SyncEngine: Sendable {
         self.client = client
         outbox = OutboxWriter(store: client.store, broadcaster: broadcaster, now: { [client] in client.now })
         statusView = StatusView(client: client, outbox: outbox, broadcaster: broadcaster)
-        identity = Identity(client: client, outbox: outbox)
-        drainer = Drainer(client: client, outbox: outbox, status: statusView, identity: identity,
-                          broadcaster: broadcaster, online: online)
+        drainer = Drainer(client: client, outbox: outbox, status: statusView, broadcaster: broadcaster, online: online)
     }
 
     /// Stops the long-lived task and every drain started in the background,
@@ -123,7 +121,7 @@ public final class SyncEngine: Sendable {
     /// Signs in `account` with `token` (see `AccountClient.signIn`) and
     /// starts sending their operations; anyone else's wait for them.
     public func signIn(account: String?, token: String?) throws(AccountError) {
-        try identity.signIn(account: account, token: token)
+        try client.signIn(account: account, token: token)
         resumeAfterSignIn()
     }
 
@@ -132,7 +130,8 @@ public final class SyncEngine: Sendable {
     /// `invalidInput(.invalidToken)`, and changes nothing, for a token that
     /// is not a bearer token (`BearerToken`).
     public func setToken(_ token: String?) throws(AccountError) {
-        guard try identity.setToken(token) else { return }
+        try client.setToken(token)
+        guard token != nil else { return }
         resumeAfterSignIn()
     }
 
@@ -164,11 +163,12 @@ public final class SyncEngine: Sendable {
     /// not been sent, so the app can warn before they leave. With `discard`
     /// those operations are removed, audited; nothing else ever drops them.
     public func signOut(discard: Bool = false) throws(AccountError) -> SignOut {
-        let signedOut = try identity.signOut(discard: discard)
-        if signedOut.account != nil {
-            broadcaster.emit(.statusChanged(StatusReport(deletion: .none, source: .cache, asOf: now)))
-        }
-        return signedOut
+        guard let account = client.signOut() else { return SignOut(account: nil, unsent: []) }
+        // One on its way is unsent until its answer comes, and is not
+        // discarded: it may be applied already.
+        let (unsent, unreadable) = try outbox.unsent(of: account, discard: discard)
+        broadcaster.emit(.statusChanged(StatusReport(deletion: .none, source: .cache, asOf: now)))
+        return SignOut(account: account, unsent: unsent, unreadable: unreadable)
     }
 
     /// Drains while the process lives: one long-lived task that sleeps
