@@ -12,9 +12,11 @@ import POSIXThread
 ///
 /// Who acts is the signed-in person (`signIn(account:token:)`): every
 /// cached value, queued operation and audit entry is theirs, and a token is
-/// sent only for them. The access token lives in memory only; the store
-/// keeps no more than a keyed fingerprint of it, to know offline whose it
-/// is. An optional `tokenRefresher` supplies a fresh token after a 401.
+/// sent only for them. Who that is, and whose a token is, is its
+/// `Identity` (`Sync/Identity.swift`): the access token lives in memory
+/// only; the store keeps no more than a keyed fingerprint of it, to know
+/// offline whose it is. An optional `tokenRefresher` supplies a fresh token
+/// after a 401.
 public final class AccountClient: Sendable {
     /// The back end plugin.
     public let backend: any AccountBackend

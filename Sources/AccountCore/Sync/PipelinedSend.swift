@@ -1,7 +1,6 @@
 import POSIXThread
 
 extension Drainer {
-
     /// How many answers a drain may hold unwritten, and how many operations
     /// it reads ahead: the most that a crash leaves sent but still queued
     /// (each is sent again with its key, and applied once).
@@ -64,7 +63,7 @@ extension Drainer {
     }
 
     func sendInOrder(explicit: Bool, immediate: OutboxOperation.ID?, writer: AnswerWriter,
-                             report: inout SyncEngine.SyncReport, immediateDelivery: inout Delivery?) async throws(AccountError) -> SyncHoldup? {
+                     report: inout SyncEngine.SyncReport, immediateDelivery: inout Delivery?) async throws(AccountError) -> SyncHoldup? {
         // Read ahead and marked in flight, not yet sent; released when the drain ends.
         var ahead: [OutboxOperation] = []
         defer { ahead.forEach(release) }

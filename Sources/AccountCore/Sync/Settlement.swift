@@ -2,7 +2,7 @@ extension Drainer {
     /// Records why `operation` did not go through, under the drain's rule
     /// (`FailureClass`), and says what the drain does next.
     func settle(_ operation: OutboxOperation, after error: AccountError,
-                        immediate: Bool) throws(AccountError) -> Delivery {
+                immediate: Bool) throws(AccountError) -> Delivery {
         defer { release(operation) }
         switch FailureClass(error) {
         case .transient(let retryAfter):
@@ -24,8 +24,9 @@ extension Drainer {
         case .rejected where operation.kind == .cancelDeletion && error.reason == .notFound && !immediate:
             // Nothing pending on the server any more (cancelled elsewhere):
             // what the user wanted is true.
-            try outbox.complete([DrainAnswer(operation: operation, outcome: BackendOutcome(deletion: DeletionStatus(state: .cancelled)),
-                                      httpStatus: 404)])
+            try outbox.complete([DrainAnswer(operation: operation,
+                                             outcome: BackendOutcome(deletion: DeletionStatus(state: .cancelled)),
+                                             httpStatus: 404)])
             return .synced(BackendOutcome())
         case .rejected:
             var refused = operation
