@@ -19,16 +19,16 @@ import POSIXThread
 /// after a 401.
 public final class AccountClient: Sendable {
     /// The back end plugin.
-    public let backend: any AccountBackend
+    package let backend: any AccountBackend
     /// How the client reaches it.
-    public let configuration: ClientConfiguration
+    package let configuration: ClientConfiguration
     /// The offline store.
-    public let store: AccountStore
+    package let store: AccountStore
 
     /// What carries the requests.
     private let transport: any HTTPTransport
     /// The injected clock: the device's time (see `now` for the server's).
-    public let clock: any WallClock
+    package let clock: any WallClock
     /// Who is signed in, and whose a token is.
     package let identity: Identity
     private let skew = LockedValue(ClockSkew.none)
@@ -41,7 +41,7 @@ public final class AccountClient: Sendable {
     /// must not leave the device, and for an `environment` the
     /// configuration names that is not the store's (the store's is the one
     /// operations are made, sent and shown in).
-    public init(backend: any AccountBackend, configuration: ClientConfiguration, store: AccountStore,
+    package init(backend: any AccountBackend, configuration: ClientConfiguration, store: AccountStore,
                 transport: any HTTPTransport, token: String? = nil, account: String? = nil,
                 clock: any WallClock = SystemClock(),
                 tokenRefresher: (@Sendable () async -> String?)? = nil) throws(AccountError) {
@@ -67,10 +67,10 @@ public final class AccountClient: Sendable {
 
     /// The signed-in person: every value the client reads or writes is
     /// theirs. Nil when nobody is signed in.
-    public var account: AccountID? { identity.current.account }
+    package var account: AccountID? { identity.current.account }
 
     /// Whether a token is set.
-    public var hasToken: Bool { identity.current.token != nil }
+    package var hasToken: Bool { identity.current.token != nil }
 
     /// Who is signed in, with what, read at once: what an operation made
     /// now records as its owner and the credential it was made under.
@@ -78,13 +78,13 @@ public final class AccountClient: Sendable {
 
     /// Whether the server said the current token belongs to someone other
     /// than the signed-in person: nothing is sent until the host signs in again.
-    public var hasAccountMismatch: Bool { identity.current.mismatch != nil }
+    package var hasAccountMismatch: Bool { identity.current.mismatch != nil }
 
     /// Signs in `account` (the back end's user id) with `token`; see
     /// `Identity.signIn(account:token:)`. Throws `accountMismatch`, and
     /// changes nothing, when the server said before that `token` is another
     /// user's; `invalidInput` for an account or a token it refuses.
-    public func signIn(account userID: String?, token: String?) throws(AccountError) {
+    package func signIn(account userID: String?, token: String?) throws(AccountError) {
         try identity.signIn(account: userID, token: token)
     }
 
@@ -92,50 +92,50 @@ public final class AccountClient: Sendable {
     /// as after a refresh; see `Identity.setToken`. Throws
     /// `invalidInput(.invalidToken)`, and changes nothing, for a token that
     /// is not a bearer token (`BearerToken`).
-    public func setToken(_ token: String?) throws(AccountError) {
+    package func setToken(_ token: String?) throws(AccountError) {
         try identity.setToken(token)
     }
 
     /// Signs out: forgets the token and who was signed in; returns who that was.
     @discardableResult
-    public func signOut() -> AccountID? {
+    package func signOut() -> AccountID? {
         identity.signOut()
     }
 
     /// Now, corrected by the skew the server's clock showed.
-    public var now: Instant { skew.withLock { $0 }.serverTime(at: clock.now()) }
+    package var now: Instant { skew.withLock { $0 }.serverTime(at: clock.now()) }
 
     /// What the back end can do.
-    public var capabilities: BackendCapabilities { backend.capabilities }
+    package var capabilities: BackendCapabilities { backend.capabilities }
 
     // MARK: One exchange each
 
     /// The profile, from the server.
-    public func profile() async throws(AccountError) -> AccountProfile {
+    package func profile() async throws(AccountError) -> AccountProfile {
         try await exchange(.profile).required(\.profile)
     }
 
     /// The stats, from the server.
-    public func stats() async throws(AccountError) -> AccountStats {
+    package func stats() async throws(AccountError) -> AccountStats {
         try await exchange(.stats).required(\.stats)
     }
 
     /// The deletion status, from the server (`unsupported` where the back
     /// end has no status endpoint; the engine's `status()` falls back on the
     /// store).
-    public func deletionStatus() async throws(AccountError) -> DeletionStatus {
+    package func deletionStatus() async throws(AccountError) -> DeletionStatus {
         try await exchange(.deletionStatus).required(\.deletion)
     }
 
     /// Requests a deletion: after the back end's grace period, or after
     /// `days` (with `wipe`) where the back end lets the user choose.
-    public func requestDeletion(reason: String? = nil, days: Int? = nil, wipe: Bool? = nil) async throws(AccountError) -> DeletionStatus {
+    package func requestDeletion(reason: String? = nil, days: Int? = nil, wipe: Bool? = nil) async throws(AccountError) -> DeletionStatus {
         try await exchange(.requestDeletion(reason: reason, days: days, wipe: wipe)).required(\.deletion)
     }
 
     /// Cancels the pending deletion; where the back end cancels by logging
     /// in, with the user's `credentials` (used for this one request, never kept).
-    public func cancelDeletion(credentials: LoginCredentials? = nil) async throws(AccountError) -> DeletionStatus {
+    package func cancelDeletion(credentials: LoginCredentials? = nil) async throws(AccountError) -> DeletionStatus {
         let status = try await exchange(.cancelDeletion(credentials: credentials)).required(\.deletion)
         // A login that aborted nothing: there was nothing to cancel.
         guard status.state == .cancelled else { throw AccountError(.notFound, detail: "no pending deletion") }
@@ -144,18 +144,18 @@ public final class AccountClient: Sendable {
 
     /// Carries out the pending deletion now. The outcome keeps what the
     /// server said (the deletion, the user's id).
-    public func finalizeNow() async throws(AccountError) -> BackendOutcome {
+    package func finalizeNow() async throws(AccountError) -> BackendOutcome {
         try await exchange(.finalizeDeletion)
     }
 
     /// Requests a GDPR erasure, with the typed `confirmation`. The outcome
     /// keeps what the server said it did.
-    public func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
+    package func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
         try await exchange(.erase(confirmation: confirmation, reason: reason))
     }
 
     /// Changes the username to `newUsername` (ASCII capitals folded).
-    public func changeUsername(to newUsername: String) async throws(AccountError) -> UsernameChange {
+    package func changeUsername(to newUsername: String) async throws(AccountError) -> UsernameChange {
         try await exchange(.changeUsername(Username(parsing: newUsername))).required(\.usernameChange)
     }
 

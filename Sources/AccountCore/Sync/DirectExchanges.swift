@@ -57,7 +57,7 @@ extension SyncEngine {
     /// outbox: the server's when online, the cache's otherwise, with queued
     /// operations laid over it.
     /// When the server cannot be reached, the store answers, marked as such.
-    public func status() async throws(AccountError) -> StatusReport {
+    package func status() async throws(AccountError) -> StatusReport {
         guard asksServerForStatus, let account else { return try localStatus() }
         do {
             let asOf = deviceNow
@@ -75,7 +75,7 @@ extension SyncEngine {
     /// The status on the calling thread when `status()` would not ask the
     /// server (offline, no status endpoint, nobody signed in); nil when it
     /// would.
-    public func statusWithoutNetwork() throws(AccountError) -> StatusReport? {
+    package func statusWithoutNetwork() throws(AccountError) -> StatusReport? {
         asksServerForStatus ? nil : try localStatus()
     }
 }

@@ -11,20 +11,20 @@ extension SyncEngine {
     }
 
     /// Requests a deletion: sent now when online, else queued.
-    public func requestDeletion(reason: String? = nil, days: Int? = nil, wipe: Bool? = nil) async throws(AccountError) -> Submission {
+    package func requestDeletion(reason: String? = nil, days: Int? = nil, wipe: Bool? = nil) async throws(AccountError) -> Submission {
         try await submit(.requestDeletion(reason: reason, days: days, wipe: wipe))
     }
 
     /// Cancels the pending deletion: sent now when online, else queued with
     /// the deadline it must beat. Where cancelling means logging in, it is
     /// sent now or fails: the password is never written to disk.
-    public func cancelDeletion(credentials: LoginCredentials? = nil) async throws(AccountError) -> Submission {
+    package func cancelDeletion(credentials: LoginCredentials? = nil) async throws(AccountError) -> Submission {
         try await submit(.cancelDeletion(credentials: credentials))
     }
 
     /// Changes the username: sent now when online, else queued (a later
     /// rename replaces a queued one).
-    public func changeUsername(to newUsername: String) async throws(AccountError) -> Submission {
+    package func changeUsername(to newUsername: String) async throws(AccountError) -> Submission {
         try await submit(.changeUsername(try username(newUsername)))
     }
 
@@ -43,7 +43,7 @@ extension SyncEngine {
     /// is never queued is refused at once, as `requestDeletion`,
     /// `cancelDeletion` and `changeUsername` would. Nil when online: nothing
     /// was done, and those calls send it now.
-    public func submitOffline(_ operation: BackendOperation) throws(AccountError) -> Submission? {
+    package func submitOffline(_ operation: BackendOperation) throws(AccountError) -> Submission? {
         guard !isOnline else { return nil }
         switch try enqueue(operation) {
         case .settled(let submission):
@@ -58,14 +58,14 @@ extension SyncEngine {
     }
 
     /// `submitOffline` for a rename given as text.
-    public func changeUsernameOffline(to newUsername: String) throws(AccountError) -> Submission? {
+    package func changeUsernameOffline(to newUsername: String) throws(AccountError) -> Submission? {
         guard !isOnline else { return nil }
         return try submitOffline(.changeUsername(try username(newUsername)))
     }
 
     /// Finalizes now; never queued: offline it fails at once. Then no trace
     /// of the account stays on the device.
-    public func finalizeNow() async throws(AccountError) -> BackendOutcome {
+    package func finalizeNow() async throws(AccountError) -> BackendOutcome {
         try validate(.finalizeDeletion)
         guard isOnline else { throw AccountError.offlineNotQueued }
         return try await applyNow(.finalizeDeletion)
@@ -73,7 +73,7 @@ extension SyncEngine {
 
     /// Erases the account; never queued: offline it fails at once. Then no
     /// trace of the account stays on the device.
-    public func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
+    package func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
         let operation = BackendOperation.erase(confirmation: confirmation, reason: reason)
         try validate(operation)
         guard isOnline else { throw AccountError.offlineNotQueued }
@@ -81,12 +81,12 @@ extension SyncEngine {
     }
 
     /// The profile, from the server; kept in the cache.
-    public func profile() async throws(AccountError) -> AccountProfile {
+    package func profile() async throws(AccountError) -> AccountProfile {
         try await read(.profile).required(\.profile)
     }
 
     /// The stats, from the server.
-    public func stats() async throws(AccountError) -> AccountStats {
+    package func stats() async throws(AccountError) -> AccountStats {
         try await read(.stats).required(\.stats)
     }
 

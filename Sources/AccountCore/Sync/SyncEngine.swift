@@ -71,14 +71,14 @@ import SQLiteDB
 /// are never queued are in `Submitting.swift` and `DirectExchanges.swift`.
 public final class SyncEngine: Sendable {
     /// The client that talks to the server.
-    public let client: AccountClient
+    package let client: AccountClient
     let outbox: OutboxWriter
     let statusView: StatusView
     let drainer: Drainer
     let broadcaster = EventBroadcaster()
 
     /// Creates an engine over `client`, online or not.
-    public init(client: AccountClient, online: Bool = true) {
+    package init(client: AccountClient, online: Bool = true) {
         self.client = client
         outbox = OutboxWriter(store: client.store, broadcaster: broadcaster, now: { [client] in client.now })
         statusView = StatusView(client: client, outbox: outbox, broadcaster: broadcaster)
@@ -88,7 +88,7 @@ public final class SyncEngine: Sendable {
     /// Stops the long-lived task and every drain started in the background,
     /// and returns once they have ended: after it, the engine touches
     /// neither the store nor the network on its own.
-    public func shutdown() async {
+    package func shutdown() async {
         let tasks = drainer.state.withLock { state -> [Task<Void, Never>] in
             let tasks = Array(state.background.values) + (state.loop.map { [$0.task] } ?? [])
             state.loop = nil
@@ -107,20 +107,20 @@ public final class SyncEngine: Sendable {
     var deviceNow: Instant { client.clock.now() }
 
     /// The engine's events, from now on.
-    public var events: AsyncStream<SyncEvent> { broadcaster.stream() }
+    package var events: AsyncStream<SyncEvent> { broadcaster.stream() }
 
     /// Whether the host says the network is there.
-    public var isOnline: Bool { drainer.isOnline }
+    package var isOnline: Bool { drainer.isOnline }
 
     /// The host says the network came or went; coming back forgets the
     /// backoff and starts a drain.
-    public func setOnline(_ online: Bool) {
+    package func setOnline(_ online: Bool) {
         drainer.setOnline(online)
     }
 
     /// Signs in `account` with `token` (see `AccountClient.signIn`) and
     /// starts sending their operations; anyone else's wait for them.
-    public func signIn(account: String?, token: String?) throws(AccountError) {
+    package func signIn(account: String?, token: String?) throws(AccountError) {
         try client.signIn(account: account, token: token)
         resumeAfterSignIn()
     }
@@ -129,7 +129,7 @@ public final class SyncEngine: Sendable {
     /// refresh; a queue paused for authentication resumes. Throws
     /// `invalidInput(.invalidToken)`, and changes nothing, for a token that
     /// is not a bearer token (`BearerToken`).
-    public func setToken(_ token: String?) throws(AccountError) {
+    package func setToken(_ token: String?) throws(AccountError) {
         try client.setToken(token)
         guard token != nil else { return }
         resumeAfterSignIn()
@@ -162,7 +162,7 @@ public final class SyncEngine: Sendable {
     /// Signs out: the token is forgotten. Answers what of the person's had
     /// not been sent, so the app can warn before they leave. With `discard`
     /// those operations are removed, audited; nothing else ever drops them.
-    public func signOut(discard: Bool = false) throws(AccountError) -> SignOut {
+    package func signOut(discard: Bool = false) throws(AccountError) -> SignOut {
         guard let account = client.signOut() else { return SignOut(account: nil, unsent: []) }
         // One on its way is unsent until its answer comes, and is not
         // discarded: it may be applied already.
@@ -175,12 +175,12 @@ public final class SyncEngine: Sendable {
     /// until a drain is asked for or the head of the queue falls due, and
     /// waits `interval` seconds before trying again only when another
     /// process held the queue or the store failed, something being queued.
-    public func startAutomaticSync(every interval: Double = 30) {
+    package func startAutomaticSync(every interval: Double = 30) {
         drainer.startLoop(retryingAfter: interval)
     }
 
     /// Stops the long-lived task of `startAutomaticSync(every:)`.
-    public func stopAutomaticSync() {
+    package func stopAutomaticSync() {
         drainer.stopLoop()
     }
 
@@ -196,7 +196,7 @@ public final class SyncEngine: Sendable {
     /// The status from the store alone, with queued operations laid over it:
     /// what to show without touching the network. A few indexed reads,
     /// whatever the length of the queue.
-    public func localStatus() throws(AccountError) -> StatusReport {
+    package func localStatus() throws(AccountError) -> StatusReport {
         try statusView.local()
     }
 
@@ -204,21 +204,21 @@ public final class SyncEngine: Sendable {
     /// failed and missed. With `everyone`, every owner's, each with its
     /// `account`: also those of a person known only by a token (sent when
     /// that token syncs) and an earlier store's held ones (never sent).
-    public func outbox(everyone: Bool = false) throws(AccountError) -> [OutboxOperation] {
+    package func outbox(everyone: Bool = false) throws(AccountError) -> [OutboxOperation] {
         try statusView.operations(everyone: everyone)
     }
 
     /// The signed-in person's outbox rows this build cannot read (with
     /// `everyone`, every owner's): set aside, kept, never sent. None when
     /// nobody is signed in.
-    public func unreadableOperations(everyone: Bool = false) throws(AccountError) -> [UnreadableOperation] {
+    package func unreadableOperations(everyone: Bool = false) throws(AccountError) -> [UnreadableOperation] {
         try statusView.unreadable(everyone: everyone)
     }
 
     /// Removes failed and missed operations the user has seen: those of the
     /// store's environment, the ones counted and shown as such here (the
     /// other's are held, and only a discarding sign-out drops them).
-    public func dismissFailed() throws(AccountError) {
+    package func dismissFailed() throws(AccountError) {
         guard let account else { return }
         try outbox.dismissFailed(of: account)
     }
@@ -244,7 +244,7 @@ public final class SyncEngine: Sendable {
     /// engine under way, then runs; returns at once when another process is
     /// draining.
     @discardableResult
-    public func sync() async throws(AccountError) -> SyncReport {
+    package func sync() async throws(AccountError) -> SyncReport {
         try await drainer.drain(explicit: true, immediate: nil).report
     }
 
