@@ -12,24 +12,25 @@ import POSIXThread
 ///
 /// Who acts is the signed-in person (`signIn(account:token:)`): every
 /// cached value, queued operation and audit entry is theirs, and a token is
-/// sent only for them. The access token lives in memory only; the store
-/// keeps no more than a keyed fingerprint of it, to know offline whose it
-/// is. An optional `tokenRefresher` supplies a fresh token after a 401.
+/// sent only for them. Who that is, and whose a token is, is its
+/// `Identity` (`Sync/Identity.swift`): the access token lives in memory
+/// only; the store keeps no more than a keyed fingerprint of it, to know
+/// offline whose it is. An optional `tokenRefresher` supplies a fresh token
+/// after a 401.
 public final class AccountClient: Sendable {
     /// The back end plugin.
-    public let backend: any AccountBackend
+    package let backend: any AccountBackend
     /// How the client reaches it.
-    public let configuration: ClientConfiguration
+    package let configuration: ClientConfiguration
     /// The offline store.
-    public let store: AccountStore
+    package let store: AccountStore
 
     /// What carries the requests.
     private let transport: any HTTPTransport
     /// The injected clock: the device's time (see `now` for the server's).
-    public let clock: any WallClock
-    private let signedIn = LockedValue(SignIn.nobody)
-    /// The key of the token fingerprints (the app's, or the store's own), read once.
-    private let fingerprintKey: [UInt8]
+    package let clock: any WallClock
+    /// Who is signed in, and whose a token is.
+    package let identity: Identity
     private let skew = LockedValue(ClockSkew.none)
     private let tokenRefresher: (@Sendable () async -> String?)?
 
@@ -40,7 +41,7 @@ public final class AccountClient: Sendable {
     /// must not leave the device, and for an `environment` the
     /// configuration names that is not the store's (the store's is the one
     /// operations are made, sent and shown in).
-    public init(backend: any AccountBackend, configuration: ClientConfiguration, store: AccountStore,
+    package init(backend: any AccountBackend, configuration: ClientConfiguration, store: AccountStore,
                 transport: any HTTPTransport, token: String? = nil, account: String? = nil,
                 clock: any WallClock = SystemClock(),
                 tokenRefresher: (@Sendable () async -> String?)? = nil) throws(AccountError) {
@@ -54,7 +55,7 @@ public final class AccountClient: Sendable {
         self.transport = transport
         self.clock = clock
         self.tokenRefresher = tokenRefresher
-        self.fingerprintKey = try store.fingerprintKey()
+        self.identity = try Identity(store: store, backend: backend, clock: clock)
         if token != nil || account != nil { try signIn(account: account, token: token) }
     }
 
@@ -66,200 +67,75 @@ public final class AccountClient: Sendable {
 
     /// The signed-in person: every value the client reads or writes is
     /// theirs. Nil when nobody is signed in.
-    public var account: AccountID? { signedIn.withLock { $0.account } }
+    package var account: AccountID? { identity.current.account }
 
     /// Whether a token is set.
-    public var hasToken: Bool { signedIn.withLock { $0.token != nil } }
+    package var hasToken: Bool { identity.current.token != nil }
 
     /// Who is signed in, with what, read at once: what an operation made
     /// now records as its owner and the credential it was made under.
-    var signInNow: SignIn { signedIn.withLock { $0 } }
+    var signInNow: SignIn { identity.current }
 
     /// Whether the server said the current token belongs to someone other
     /// than the signed-in person: nothing is sent until the host signs in again.
-    public var hasAccountMismatch: Bool { signedIn.withLock { $0.mismatch != nil } }
+    package var hasAccountMismatch: Bool { identity.current.mismatch != nil }
 
-    /// Signs in `account` (the back end's user id) with `token`.
-    ///
-    /// With `account` nil the client learns whose the token is: from the
-    /// store when it saw the token before, from the server where the back
-    /// end can say; until then the person is known only by this token, and
-    /// only it sends their operations. With `token` nil the person is
-    /// signed in without one: what they do is queued, and sent once a token
-    /// of theirs comes. Both nil: nobody is signed in.
-    ///
-    /// Throws `accountMismatch`, and changes nothing, when the server said
-    /// before that `token` is another user's; `invalidInput` for an empty
-    /// `account`, one with control characters or over 256 bytes, and
-    /// `invalidInput(.invalidToken)` for a token that is not a bearer token
-    /// (`BearerToken`).
-    public func signIn(account userID: String?, token: String?) throws(AccountError) {
-        if let userID, userID.isEmpty || userID.utf8.count > 256
-            || userID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw AccountError(.invalidInput(.invalidConfiguration(field: "account")))
-        }
-        if let token { try BearerToken.validate(token) }
-        let named = userID.map { AccountID(backend: backend.name, userID: $0) }
-        guard let token else {
-            signedIn.withLock { $0 = SignIn(account: named) }
-            return
-        }
-        let next = try signIn(token: token, as: named)
-        if next.mismatch != nil {
-            throw AccountError(.accountMismatch, detail: "the server said before that this token is another user's")
-        }
-        signedIn.withLock { $0 = next }
+    /// Signs in `account` (the back end's user id) with `token`; see
+    /// `Identity.signIn(account:token:)`. Throws `accountMismatch`, and
+    /// changes nothing, when the server said before that `token` is another
+    /// user's; `invalidInput` for an account or a token it refuses.
+    package func signIn(account userID: String?, token: String?) throws(AccountError) {
+        try identity.signIn(account: userID, token: token)
     }
 
     /// Replaces the access token of the signed-in person (nil clears it),
-    /// as after a refresh: the new token is taken to be theirs. Where the
-    /// back end can say whose a token is, that is checked before it is sent
-    /// for them. With nobody signed in, as `signIn(account: nil, token:)`.
-    /// Throws `invalidInput(.invalidToken)`, and changes nothing, for a
-    /// token that is not a bearer token (`BearerToken`).
-    public func setToken(_ token: String?) throws(AccountError) {
-        if let token { try BearerToken.validate(token) }
-        install(token)
-    }
-
-    /// Installs `token`, which `BearerToken` accepted (see `setToken`).
-    private func install(_ token: String?) {
-        // Installed only over the sign-in it was worked out from: a sign-in
-        // that came meanwhile (another thread, the host) is never undone.
-        while true {
-            let current = signedIn.withLock { $0 }
-            var next = SignIn(account: current.account)
-            if let token {
-                // The store failing here leaves the person known only by this
-                // token, which sends nothing of anyone else's.
-                next = (try? signIn(token: token, as: current.account))
-                    ?? SignIn(account: current.account ?? .unconfirmed(backend: backend.name), token: token,
-                              credential: fingerprint(of: token))
-            }
-            let installed = signedIn.withLock { state -> Bool in
-                guard state.account == current.account, state.credential == current.credential else { return false }
-                state = next
-                return true
-            }
-            if installed { return }
-        }
+    /// as after a refresh; see `Identity.setToken`. Throws
+    /// `invalidInput(.invalidToken)`, and changes nothing, for a token that
+    /// is not a bearer token (`BearerToken`).
+    package func setToken(_ token: String?) throws(AccountError) {
+        try identity.setToken(token)
     }
 
     /// Signs out: forgets the token and who was signed in; returns who that was.
     @discardableResult
-    public func signOut() -> AccountID? {
-        signedIn.withLock { state in
-            defer { state = .nobody }
-            return state.account
-        }
-    }
-
-    private func fingerprint(of token: String) -> CredentialFingerprint {
-        CredentialFingerprint(token: token, backend: backend.name, key: fingerprintKey)
-    }
-
-    /// The sign-in for `token` as `person` (nil: learn whose it is), with
-    /// what the store knows of the token recorded and applied.
-    private func signIn(token: String, as person: AccountID?) throws(AccountError) -> SignIn {
-        let credential = fingerprint(of: token)
-        let at = clock.now()
-        return try store.write { database -> SignIn in
-            var state = SignIn(account: person, token: token, credential: credential)
-            let known = try database.credentialOwner(credential)
-                ?? database.outboxOwner(madeUnder: credential).map { CredentialOwner(account: $0, confirmed: false) }
-            switch (person, known) {
-            case (let person?, let known?) where known.account == person:
-                state.confirmedByServer = known.confirmed
-            case (_?, let known?) where known.confirmed:
-                // The server said whose it is, and it is not `person`'s.
-                state.mismatch = known.account
-            case (let person?, let known):
-                // The host names the person behind the token. Where the back
-                // end cannot say whose a token is, the host's word is the
-                // only one: what was theirs while known only by the token
-                // becomes the named one's. Where it can, the server's answer
-                // decides (`learned`): the host's word is kept only for a
-                // token the store knew nothing of, so a host that hands over
-                // the wrong token moves nothing of anyone's.
-                if !backend.capabilities.profile {
-                    if let known, !known.account.isKnown { try database.merge(known.account, into: person) }
-                } else if known != nil {
-                    break
-                }
-                try database.saveCredential(credential, CredentialOwner(account: person, confirmed: false), at: at)
-            case (nil, let known?):
-                state.account = known.account
-                state.confirmedByServer = known.confirmed
-            case (nil, nil):
-                let unnamed = AccountID.unconfirmed(backend: backend.name)
-                try database.saveCredential(credential, CredentialOwner(account: unnamed, confirmed: false), at: at)
-                state.account = unnamed
-            }
-            return state
-        }
-    }
-
-    /// The server said the token behind `credential`, sent for `owner`, is
-    /// `userID`'s. Records it; a person known only by the token (or by its
-    /// refreshes) becomes that account; for anyone else it is a mismatch,
-    /// and what was made under the token for them is set aside, never sent.
-    /// Returns whose the answer is.
-    private func learned(userID: String, credential: CredentialFingerprint,
-                         sentFor owner: AccountID) throws(AccountError) -> AccountID {
-        let truth = AccountID(backend: backend.name, userID: userID)
-        let at = clock.now()
-        try store.write { database in
-            try database.saveCredential(credential, CredentialOwner(account: truth, confirmed: true), at: at)
-            try database.adoptUnnamed(madeUnder: credential, into: truth)
-            if !owner.isKnown {
-                try database.merge(owner, into: truth)
-            } else if owner != truth {
-                try database.setAside(madeUnder: credential, notOwnedBy: truth,
-                                      reason: Self.describe(AccountError(.accountMismatch)), at: at)
-            }
-        }
-        signedIn.withLock { state in
-            if state.account == owner, !owner.isKnown { state.account = truth }
-            guard state.credential == credential else { return }
-            if state.account == truth { state.confirmedByServer = true } else { state.mismatch = truth }
-        }
-        return truth
+    package func signOut() -> AccountID? {
+        identity.signOut()
     }
 
     /// Now, corrected by the skew the server's clock showed.
-    public var now: Instant { skew.withLock { $0 }.serverTime(at: clock.now()) }
+    package var now: Instant { skew.withLock { $0 }.serverTime(at: clock.now()) }
 
     /// What the back end can do.
-    public var capabilities: BackendCapabilities { backend.capabilities }
+    package var capabilities: BackendCapabilities { backend.capabilities }
 
     // MARK: One exchange each
 
     /// The profile, from the server.
-    public func profile() async throws(AccountError) -> AccountProfile {
+    package func profile() async throws(AccountError) -> AccountProfile {
         try await exchange(.profile).required(\.profile)
     }
 
     /// The stats, from the server.
-    public func stats() async throws(AccountError) -> AccountStats {
+    package func stats() async throws(AccountError) -> AccountStats {
         try await exchange(.stats).required(\.stats)
     }
 
     /// The deletion status, from the server (`unsupported` where the back
     /// end has no status endpoint; the engine's `status()` falls back on the
     /// store).
-    public func deletionStatus() async throws(AccountError) -> DeletionStatus {
+    package func deletionStatus() async throws(AccountError) -> DeletionStatus {
         try await exchange(.deletionStatus).required(\.deletion)
     }
 
     /// Requests a deletion: after the back end's grace period, or after
     /// `days` (with `wipe`) where the back end lets the user choose.
-    public func requestDeletion(reason: String? = nil, days: Int? = nil, wipe: Bool? = nil) async throws(AccountError) -> DeletionStatus {
+    package func requestDeletion(reason: String? = nil, days: Int? = nil, wipe: Bool? = nil) async throws(AccountError) -> DeletionStatus {
         try await exchange(.requestDeletion(reason: reason, days: days, wipe: wipe)).required(\.deletion)
     }
 
     /// Cancels the pending deletion; where the back end cancels by logging
     /// in, with the user's `credentials` (used for this one request, never kept).
-    public func cancelDeletion(credentials: LoginCredentials? = nil) async throws(AccountError) -> DeletionStatus {
+    package func cancelDeletion(credentials: LoginCredentials? = nil) async throws(AccountError) -> DeletionStatus {
         let status = try await exchange(.cancelDeletion(credentials: credentials)).required(\.deletion)
         // A login that aborted nothing: there was nothing to cancel.
         guard status.state == .cancelled else { throw AccountError(.notFound, detail: "no pending deletion") }
@@ -268,18 +144,18 @@ public final class AccountClient: Sendable {
 
     /// Carries out the pending deletion now. The outcome keeps what the
     /// server said (the deletion, the user's id).
-    public func finalizeNow() async throws(AccountError) -> BackendOutcome {
+    package func finalizeNow() async throws(AccountError) -> BackendOutcome {
         try await exchange(.finalizeDeletion)
     }
 
     /// Requests a GDPR erasure, with the typed `confirmation`. The outcome
     /// keeps what the server said it did.
-    public func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
+    package func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
         try await exchange(.erase(confirmation: confirmation, reason: reason))
     }
 
     /// Changes the username to `newUsername` (ASCII capitals folded).
-    public func changeUsername(to newUsername: String) async throws(AccountError) -> UsernameChange {
+    package func changeUsername(to newUsername: String) async throws(AccountError) -> UsernameChange {
         try await exchange(.changeUsername(Username(parsing: newUsername))).required(\.usernameChange)
     }
 
@@ -347,13 +223,13 @@ public final class AccountClient: Sendable {
         if request.authenticated, !hasToken, let fresh = await refreshedToken() {
             // The host's first token: the caller's person is whoever it signs in.
             let before = account
-            install(fresh)
+            identity.install(fresh)
             if owner == before { owner = account }
         }
         if request.authenticated, operation != .profile { owner = try await confirmIdentity(of: owner) }
         var (response, credential) = try await transmit(request, for: operation, owner: owner, idempotencyKey: idempotencyKey)
         if response.status == 401, request.authenticated, let fresh = await refreshedToken() {
-            install(fresh)
+            identity.install(fresh)
             // A fresh token is checked like any other before it carries anything.
             if operation != .profile { owner = try await confirmIdentity(of: owner) }
             (response, credential) = try await transmit(request, for: operation, owner: owner, idempotencyKey: idempotencyKey)
@@ -369,9 +245,9 @@ public final class AccountClient: Sendable {
                                                 context: BackendContext(configuration: configuration, now: now))
         // A token the server hands out that is no bearer token is not kept:
         // it would go into the next request's header.
-        if let fresh = outcome.freshToken, BearerToken.isValid(fresh) { install(fresh) }
+        if let fresh = outcome.freshToken, BearerToken.isValid(fresh) { identity.install(fresh) }
         if let userID = outcome.userID, let credential, let sentFor = owner {
-            owner = try learned(userID: userID, credential: credential, sentFor: sentFor)
+            owner = try identity.learned(userID: userID, credential: credential, sentFor: sentFor)
         }
         return Exchange(outcome: outcome, account: owner)
     }
@@ -383,16 +259,9 @@ public final class AccountClient: Sendable {
         return fresh
     }
 
-    /// Whether asking the server whose the token is could tell more: the
-    /// signed-in person is known only by the token, the back end can say,
-    /// and someone else of the back end has operations queued that could
-    /// turn out to be theirs.
-    var canLearnWhoIsSignedIn: Bool {
-        guard backend.capabilities.profile,
-              let person = signedIn.withLock({ $0.token != nil && !$0.confirmedByServer ? $0.account : nil }),
-              !person.isKnown else { return false }
-        return (try? store.read { database in try database.othersHaveQueued(besides: person) }) ?? false
-    }
+    /// Whether asking the server whose the token is could tell more (see
+    /// `Identity.canLearnWhoIsSignedIn`).
+    var canLearnWhoIsSignedIn: Bool { identity.canLearnWhoIsSignedIn }
 
     /// Asks the server whose the token is, where the back end can say; a
     /// person known only by the token becomes that account.
@@ -406,11 +275,11 @@ public final class AccountClient: Sendable {
     /// is not `owner`'s.
     private func confirmIdentity(of owner: AccountID?) async throws(AccountError) -> AccountID? {
         guard backend.capabilities.profile else { return owner }
-        let state = signedIn.withLock { $0 }
+        let state = identity.current
         if let refusal = state.refusal(toSendFor: owner) { throw refusal }
         guard !state.confirmedByServer else { return owner }
         let exchange = try await send(.profile, idempotencyKey: nil, for: owner)
-        if let refusal = signedIn.withLock({ $0 }).refusal(toSendFor: exchange.account) { throw refusal }
+        if let refusal = identity.current.refusal(toSendFor: exchange.account) { throw refusal }
         return exchange.account
     }
 
@@ -421,7 +290,7 @@ public final class AccountClient: Sendable {
         if request.authenticated {
             // Read at the instant the token is attached: a sign-in that
             // changed meanwhile holds the request back.
-            let state = signedIn.withLock { $0 }
+            let state = identity.current
             if let refusal = state.refusal(toSendFor: owner) { throw refusal }
             guard let token = state.token else { throw AccountError(.unauthorized, detail: "no access token was given") }
             // Every door checked it; checked again where it becomes a header.

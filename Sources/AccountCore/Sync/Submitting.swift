@@ -1,0 +1,178 @@
+extension SyncEngine {
+    /// What became of a submitted operation.
+    public enum Submission: Sendable {
+        /// The server applied it.
+        case completed(BackendOutcome)
+        /// It waits in the outbox (offline, or the server could not be
+        /// reached); it will be sent.
+        case queued(OutboxOperation)
+        /// It cancelled out an operation still queued: nothing is sent.
+        case coalesced
+    }
+
+    /// Requests a deletion: sent now when online, else queued.
+    package func requestDeletion(reason: String? = nil, days: Int? = nil, wipe: Bool? = nil) async throws(AccountError) -> Submission {
+        try await submit(.requestDeletion(reason: reason, days: days, wipe: wipe))
+    }
+
+    /// Cancels the pending deletion: sent now when online, else queued with
+    /// the deadline it must beat. Where cancelling means logging in, it is
+    /// sent now or fails: the password is never written to disk.
+    package func cancelDeletion(credentials: LoginCredentials? = nil) async throws(AccountError) -> Submission {
+        try await submit(.cancelDeletion(credentials: credentials))
+    }
+
+    /// Changes the username: sent now when online, else queued (a later
+    /// rename replaces a queued one).
+    package func changeUsername(to newUsername: String) async throws(AccountError) -> Submission {
+        try await submit(.changeUsername(try username(newUsername)))
+    }
+
+    /// `text` as a username, a refusal audited.
+    private func username(_ text: String) throws(AccountError) -> Username {
+        do {
+            return try Username(parsing: text)
+        } catch {
+            outbox.audit(AuditEntry(at: now, action: .changeUsername, outcome: .refused, errorCode: error.code), for: account)
+            throw error
+        }
+    }
+
+    /// Submits `operation` on the calling thread when that needs no network:
+    /// offline, a queueable operation is queued (or coalesced) and one that
+    /// is never queued is refused at once, as `requestDeletion`,
+    /// `cancelDeletion` and `changeUsername` would. Nil when online: nothing
+    /// was done, and those calls send it now.
+    package func submitOffline(_ operation: BackendOperation) throws(AccountError) -> Submission? {
+        guard !isOnline else { return nil }
+        switch try enqueue(operation) {
+        case .settled(let submission):
+            return submission
+        case .drain(let queued):
+            // Back online meanwhile: it is on disk, and goes in the background.
+            drainer.syncInBackground()
+            return .queued(queued)
+        case .applyNow:
+            return nil
+        }
+    }
+
+    /// `submitOffline` for a rename given as text.
+    package func changeUsernameOffline(to newUsername: String) throws(AccountError) -> Submission? {
+        guard !isOnline else { return nil }
+        return try submitOffline(.changeUsername(try username(newUsername)))
+    }
+
+    /// Finalizes now; never queued: offline it fails at once. Then no trace
+    /// of the account stays on the device.
+    package func finalizeNow() async throws(AccountError) -> BackendOutcome {
+        try validate(.finalizeDeletion)
+        guard isOnline else { throw AccountError.offlineNotQueued }
+        return try await applyNow(.finalizeDeletion)
+    }
+
+    /// Erases the account; never queued: offline it fails at once. Then no
+    /// trace of the account stays on the device.
+    package func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
+        let operation = BackendOperation.erase(confirmation: confirmation, reason: reason)
+        try validate(operation)
+        guard isOnline else { throw AccountError.offlineNotQueued }
+        return try await applyNow(operation)
+    }
+
+    /// The profile, from the server; kept in the cache.
+    package func profile() async throws(AccountError) -> AccountProfile {
+        try await read(.profile).required(\.profile)
+    }
+
+    /// The stats, from the server.
+    package func stats() async throws(AccountError) -> AccountStats {
+        try await read(.stats).required(\.stats)
+    }
+
+    /// The part of a submission that needs no network: validated, then
+    /// written to the outbox (coalescing) in one durable transaction.
+    private func enqueue(_ operation: BackendOperation) throws(AccountError) -> Enqueued {
+        try validate(operation)
+        // A cancel that carries credentials (a login) has no queueable form.
+        guard let payload = OperationPayload(operation) else {
+            guard isOnline else { throw AccountError.offlineNotQueued }
+            return .applyNow
+        }
+        // What is queued is someone's: with nobody signed in, nobody's it
+        // could be; under a token the server said is another user's, it
+        // would be made under someone else's credentials.
+        // Who, and with what token, read at once: a sign-in in between must
+        // not give the operation one person's name and another's credential.
+        let signIn = client.signInNow
+        guard let account = signIn.account else { throw AccountError(.unauthorized, detail: "nobody is signed in") }
+        if signIn.mismatch != nil {
+            throw AccountError(.accountMismatch, detail: "the server says the token is another user's")
+        }
+        let deadline = try operation.kind == .cancelDeletion ? localStatus().deletion.canCancelUntil : nil
+        var operationToQueue = OutboxOperation(account: account, payload: payload, createdAt: now,
+                                               deletionRequestID: nil, deadline: deadline,
+                                               environment: store.environment)
+        operationToQueue.credential = signIn.credential
+        let plan = try outbox.enqueue(operationToQueue, for: account)
+        // From here the operation is on disk: it will not be lost, and the
+        // submission must not say it failed. So announcing the new status
+        // is best effort: a read that fails here (an I/O error, shown by
+        // the durability tests) would report a queued operation as failed.
+        if plan.insertNew { broadcaster.emit(.operationQueued(operationToQueue)) }
+        statusView.announce()
+        guard plan.insertNew else { return .settled(.coalesced) }
+        guard isOnline else {
+            statusView.announceDeadlines()
+            return .settled(.queued(operationToQueue))
+        }
+        return .drain(operationToQueue)
+    }
+
+    /// What became of a submission once its operation is on disk, or why
+    /// it was not queued.
+    private enum Enqueued {
+        /// Done: coalesced, or queued while offline.
+        case settled(Submission)
+        /// Queued while online: a drain sends it now.
+        case drain(OutboxOperation)
+        /// Never queued (a cancel by login), online: sent at once.
+        case applyNow
+    }
+
+    private func submit(_ operation: BackendOperation) async throws(AccountError) -> Submission {
+        let operationToQueue: OutboxOperation
+        switch try enqueue(operation) {
+        case .settled(let submission): return submission
+        case .applyNow: return .completed(try await applyNow(operation))
+        case .drain(let queued): operationToQueue = queued
+        }
+        let report = try await drainer.drain(immediate: operationToQueue.id)
+        switch report.immediate {
+        case .synced(let outcome)?:
+            return .completed(outcome)
+        case .rejected(let error)?:
+            // The user is told now; the refused operation leaves the outbox.
+            try outbox.remove(operationToQueue.id)
+            throw error
+        case .needsAuthentication(let error)?, .held(let error)?:
+            throw error
+        case .transient?, nil:
+            statusView.announceDeadlines()
+            // By id, not by owner: learning whose the token is may have given
+            // it its owner's account meanwhile.
+            let queued: OutboxOperation?
+            do {
+                queued = try outbox.store.read { database in try database.outboxOperation(id: operationToQueue.id) }
+            } catch {
+                // It is on disk, and a failed read must not say otherwise.
+                return .queued(operationToQueue)
+            }
+            guard let queued else {
+                // Another drain delivered it meanwhile: the server has it.
+                return .completed(BackendOutcome(deletion: try localStatus().deletion))
+            }
+            return .queued(queued)
+        }
+    }
+}
