@@ -199,6 +199,20 @@ let package = Package(
             dependencies: ["AccountCore", "AccountSession", "AcctShell", "AccountEmulator", "SQLiteDB", "TestSupport"],
             path: "Tests/AcctTests"
         ),
+        // The session, the one door: its calls, configuration, close and
+        // every answer's bytes.
+        .testTarget(
+            name: "AccountSessionTests",
+            dependencies: ["AccountCore", "AccountSession", "AccountEmulator", "Allmine", "SQLiteDB", "TestSupport"],
+            path: "Tests/AccountSessionTests"
+        ),
+        // Each back-end plugin on canned bytes from the contract and the
+        // seeds: no server, no emulator.
+        .testTarget(
+            name: "PluginTests",
+            dependencies: ["AccountCore", "Allmine", "Mudbase", "Ovok"],
+            path: "Tests/PluginTests"
+        ),
         // Fuzz targets: libFuzzer entry points (Fuzz/run), replayed by the tests.
         .target(
             name: "FuzzTargets",
