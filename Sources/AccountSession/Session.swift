@@ -205,25 +205,10 @@ public final class Session: Sendable {
         #endif
     }
 
-    /// A call parsed once (`Call(name:arguments:)`) and begun: answered on
-    /// the calling thread when it needs no network, else what is left for the
-    /// network, to run once (the C interface blocks only for that).
-    package enum Begun: Sendable {
-        /// The answer, made here: the call needed no network, or failed.
-        case answered(status: CallStatus, json: [UInt8])
-        /// What is left, the network's part: nothing was done yet.
-        case network(@Sendable () async -> (status: CallStatus, json: [UInt8]))
-
-        /// The answer when it was made at once; nil when the network is left.
-        package var answer: (status: CallStatus, json: [UInt8])? {
-            if case .answered(let status, let json) = self { (status, json) } else { nil }
-        }
-    }
-
     /// Begins the call `name` with `arguments` (an object, or nil): its status
     /// and its one JSON object, encoded, when no network is needed; else what
     /// is left to run. The JSON edge of `ac_call`.
-    package func begin(_ name: String, arguments: JSONValue?) -> Begun {
+    package func begin(_ name: String, arguments: JSONValue?) -> BegunCall {
         do { try enter() } catch { return answered(error, name: name) }
         defer { leave() }
         let step: Step
@@ -250,7 +235,7 @@ public final class Session: Sendable {
         }
     }
 
-    private func answered(_ error: AccountError, name: String) -> Begun {
+    private func answered(_ error: AccountError, name: String) -> BegunCall {
         let (status, json) = answer(error, name: name)
         return .answered(status: status, json: json)
     }
@@ -389,4 +374,19 @@ extension AccountError {
     /// interface answers a closed core `AC_ERR_ARGUMENT` the same way).
     public static let sessionClosed = AccountError(.invalidInput(.invalidArgument(name: "session")),
                                                    detail: "the session is closed")
+}
+
+/// A call parsed once (`Call(name:arguments:)`) and begun: answered on
+/// the calling thread when it needs no network, else what is left for the
+/// network, to run once (the C interface blocks only for that).
+package enum BegunCall: Sendable {
+    /// The answer, made here: the call needed no network, or failed.
+    case answered(status: CallStatus, json: [UInt8])
+    /// What is left, the network's part: nothing was done yet.
+    case network(@Sendable () async -> (status: CallStatus, json: [UInt8]))
+
+    /// The answer when it was made at once; nil when the network is left.
+    package var answer: (status: CallStatus, json: [UInt8])? {
+        if case .answered(let status, let json) = self { (status, json) } else { nil }
+    }
 }
