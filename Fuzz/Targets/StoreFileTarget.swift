@@ -147,11 +147,15 @@ private func tamper(_ path: String, version: Int, with reader: inout Reader) -> 
 /// Runs `name` on `session` as `ac_call` does: on this thread when no
 /// network is needed, else waiting for it.
 private func call(_ session: Session, _ name: String, _ arguments: JSONValue? = nil) -> (status: CallStatus, json: [UInt8]) {
-    if let answer = session.performLocally(name, arguments: arguments) { return answer }
+    let rest: @Sendable () async -> (status: CallStatus, json: [UInt8])
+    switch session.begin(name, arguments: arguments) {
+    case .answered(let status, let json): return (status, json)
+    case .network(let network): rest = network
+    }
     let done = DispatchSemaphore(value: 0)
     nonisolated(unsafe) var answer: (status: CallStatus, json: [UInt8]) = (.internal, [])
     Task {
-        answer = await session.perform(name, arguments: arguments)
+        answer = await rest()
         done.signal()
     }
     done.wait()

@@ -234,8 +234,12 @@ public func ac_call(_ core: OpaquePointer?, _ operation: UnsafePointer<CChar>?, 
         // The answer is copied out while the call still counts as in flight.
         // What needs no network is answered on the caller's thread; only what
         // waits for the network goes through the concurrency pool.
-        let (status, json) = session.performLocally(name, arguments: arguments)
-            ?? blocking { [arguments] in await session.perform(name, arguments: arguments) }
+        // The call is parsed once (`Session.begin`).
+        let (status, json): (status: CallStatus, json: [UInt8])
+        switch session.begin(name, arguments: arguments) {
+        case .answered(let answeredStatus, let answeredJSON): (status, json) = (answeredStatus, answeredJSON)
+        case .network(let rest): (status, json) = blocking { await rest() }
+        }
         out_json.pointee = CStrings.copy(json)
         // Freed without recursion: arguments nested to the parser's limit,
         // freed the ordinary way, could overflow a small stack

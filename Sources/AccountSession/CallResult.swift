@@ -29,13 +29,13 @@ public enum CallResult: Sendable {
     /// `changeUsername` applied by the server.
     case renamed(UsernameChange?)
     /// `sync`: what was sent, and why the rest waits.
-    case synced(SyncEngine.SyncReport)
+    case synced(SyncReport)
     /// `outbox`: the operations that wait, and the rows this build cannot
     /// read, set aside (kept, never sent).
     case outbox([OutboxOperation], unreadable: [UnreadableOperation])
     /// `signOut`: who left, what of theirs was not sent, and whether it was
     /// discarded.
-    case signedOut(SyncEngine.SignOut, discarded: Bool)
+    case signedOut(SignOut, discarded: Bool)
 
     /// `queued` when the operation waits in the outbox, else `ok`.
     package var status: CallStatus {

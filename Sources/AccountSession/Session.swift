@@ -205,26 +205,39 @@ public final class Session: Sendable {
         #endif
     }
 
-    /// Runs the call `name` with `arguments` (an object, or nil) and returns
-    /// its status and its one JSON object, encoded: the JSON edge of `ac_call`.
-    package func perform(_ name: String, arguments: JSONValue?) async -> (status: CallStatus, json: [UInt8]) {
-        do { try enter() } catch { return answer(error, name: name) }
+    /// Begins the call `name` with `arguments` (an object, or nil): its status
+    /// and its one JSON object, encoded, when no network is needed; else what
+    /// is left to run. The JSON edge of `ac_call`.
+    package func begin(_ name: String, arguments: JSONValue?) -> BegunCall {
+        do { try enter() } catch { return answered(error, name: name) }
         defer { leave() }
-        let call: Call
-        do { call = try Call(name: name, arguments: arguments) } catch { return answer(error, name: name) }
-        do { return answer(try await run(call)) } catch { return answer(error, name: name) }
+        let step: Step
+        do { step = try self.step(try Call(name: name, arguments: arguments)) } catch { return answered(error, name: name) }
+        switch step {
+        case .answered(let result):
+            let (status, json) = answer(result)
+            return .answered(status: status, json: json)
+        case .network(let rest):
+            return .network { [self] in
+                do throws(AccountError) { try enter() } catch { return answer(error, name: name) }
+                defer { leave() }
+                do throws(AccountError) { return answer(try await rest()) } catch { return answer(error, name: name) }
+            }
+        }
     }
 
-    /// `perform(_:arguments:)` on the calling thread, when the call's answer
-    /// needs no network (`performLocally(_:)`); nil, with nothing done, when
-    /// it must wait for the network. A call that cannot be made is answered
-    /// here too.
-    package func performLocally(_ name: String, arguments: JSONValue?) -> (status: CallStatus, json: [UInt8])? {
-        do { try enter() } catch { return answer(error, name: name) }
-        defer { leave() }
-        let call: Call
-        do { call = try Call(name: name, arguments: arguments) } catch { return answer(error, name: name) }
-        do { return try runLocally(call).map(answer) } catch { return answer(error, name: name) }
+    /// Runs the call `name` with `arguments` to its end: `begin(_:arguments:)`,
+    /// then the network's part if one is left.
+    package func perform(_ name: String, arguments: JSONValue?) async -> (status: CallStatus, json: [UInt8]) {
+        switch begin(name, arguments: arguments) {
+        case .answered(let status, let json): (status, json)
+        case .network(let rest): await rest()
+        }
+    }
+
+    private func answered(_ error: AccountError, name: String) -> BegunCall {
+        let (status, json) = answer(error, name: name)
+        return .answered(status: status, json: json)
     }
 
     /// The answer to a failure of the call named `name`.
@@ -242,76 +255,84 @@ public final class Session: Sendable {
         }
     }
 
-    /// Runs `call` on the calling thread when its answer needs no network:
-    /// the capabilities, the outbox, a sign-out, the status when `status()`
-    /// would not ask the server, and, offline, a submission (queued,
-    /// coalesced, or refused at once). Nil when it must wait for the
-    /// network: nothing was done, and `perform(_:)` runs it.
-    public func performLocally(_ call: Call) throws(AccountError) -> CallResult? {
-        try enter()
-        defer { leave() }
-        return try runLocally(call)
-    }
-
-    private func runLocally(_ call: Call) throws(AccountError) -> CallResult? {
-        switch call {
-        case .capabilities:
-            return .capabilities(client.capabilities)
-        case .outbox(let everyone):
-            return .outbox(try engine.outbox(everyone: everyone),
-                           unreadable: try engine.unreadableOperations(everyone: everyone))
-        case .signOut(let discard):
-            return .signedOut(try engine.signOut(discard: discard), discarded: discard)
-        case .status:
-            return try engine.statusWithoutNetwork().map(CallResult.status)
-        case .requestDeletion(let reason, let days, let wipe):
-            return try engine.submitOffline(.requestDeletion(reason: reason, days: days, wipe: wipe)).map(submitted)
-        case .cancelDeletion(let credentials):
-            return try engine.submitOffline(.cancelDeletion(credentials: credentials)).map(submitted)
-        case .changeUsername(let name):
-            return try engine.changeUsernameOffline(to: name).map(renamed)
-        case .profile, .stats, .finalizeDeletion, .erase, .sync:
-            return nil
-        }
-    }
-
     /// Runs `call`: its typed answer, or the failure (`AccountError.sessionClosed`
     /// after `close()`).
     public func perform(_ call: Call) async throws(AccountError) -> CallResult {
         try enter()
         defer { leave() }
-        return try await run(call)
+        switch try step(call) {
+        case .answered(let result): return result
+        case .network(let rest): return try await rest()
+        }
     }
 
-    private func run(_ call: Call) async throws(AccountError) -> CallResult {
+    /// `call`'s answer when it needs no network (`step(_:)`); nil, with
+    /// nothing done, when it must wait for the network.
+    package func answerWithoutNetwork(_ call: Call) throws(AccountError) -> CallResult? {
+        try enter()
+        defer { leave() }
+        if case .answered(let result) = try step(call) { return result }
+        return nil
+    }
+
+    /// A call begun: answered, or the network's part left.
+    private enum Step {
+        case answered(CallResult)
+        case network(@Sendable () async throws(AccountError) -> CallResult)
+    }
+
+    /// The one switch over `Call`. Answers at once what needs no network: the
+    /// capabilities, the outbox, a sign-out, the status when `status()` would
+    /// not ask the server, and, offline, a submission (queued, coalesced, or
+    /// refused at once). Anything else is left as the network's part, with
+    /// nothing done yet.
+    private func step(_ call: Call) throws(AccountError) -> Step {
         switch call {
-        case .status:
-            return .status(try await engine.status())
-        case .profile:
-            return .profile(try await engine.profile())
-        case .stats:
-            return .stats(try await engine.stats())
         case .capabilities:
-            return .capabilities(client.capabilities)
-        case .requestDeletion(let reason, let days, let wipe):
-            return try submitted(await engine.requestDeletion(reason: reason, days: days, wipe: wipe))
-        case .cancelDeletion(let credentials):
-            return try submitted(await engine.cancelDeletion(credentials: credentials))
-        case .finalizeDeletion:
-            let outcome = try await engine.finalizeNow()
-            return .finalized(outcome.deletion ?? .none, userID: outcome.userID)
-        case .erase(let confirmation, let reason):
-            let outcome = try await engine.erase(confirmation: confirmation, reason: reason)
-            return .erased(outcome.deletion ?? .none, details: outcome.erasure)
-        case .changeUsername(let name):
-            return renamed(try await engine.changeUsername(to: name))
-        case .sync:
-            return .synced(try await engine.sync())
+            return .answered(.capabilities(client.capabilities))
         case .outbox(let everyone):
-            return .outbox(try engine.outbox(everyone: everyone),
-                           unreadable: try engine.unreadableOperations(everyone: everyone))
+            return .answered(.outbox(try engine.outbox(everyone: everyone),
+                                     unreadable: try engine.unreadableOperations(everyone: everyone)))
         case .signOut(let discard):
-            return .signedOut(try engine.signOut(discard: discard), discarded: discard)
+            return .answered(.signedOut(try engine.signOut(discard: discard), discarded: discard))
+        case .status:
+            if let report = try engine.statusWithoutNetwork() { return .answered(.status(report)) }
+            return .network { [engine] () async throws(AccountError) -> CallResult in .status(try await engine.status()) }
+        case .requestDeletion(let reason, let days, let wipe):
+            if let submission = try engine.submitOffline(.requestDeletion(reason: reason, days: days, wipe: wipe)) {
+                return .answered(try submitted(submission))
+            }
+            return .network { [self] () async throws(AccountError) -> CallResult in
+                try submitted(await engine.requestDeletion(reason: reason, days: days, wipe: wipe))
+            }
+        case .cancelDeletion(let credentials):
+            if let submission = try engine.submitOffline(.cancelDeletion(credentials: credentials)) {
+                return .answered(try submitted(submission))
+            }
+            return .network { [self] () async throws(AccountError) -> CallResult in
+                try submitted(await engine.cancelDeletion(credentials: credentials))
+            }
+        case .changeUsername(let name):
+            if let submission = try engine.changeUsernameOffline(to: name) { return .answered(renamed(submission)) }
+            return .network { [self] () async throws(AccountError) -> CallResult in
+                renamed(try await engine.changeUsername(to: name))
+            }
+        case .profile:
+            return .network { [engine] () async throws(AccountError) -> CallResult in .profile(try await engine.profile()) }
+        case .stats:
+            return .network { [engine] () async throws(AccountError) -> CallResult in .stats(try await engine.stats()) }
+        case .finalizeDeletion:
+            return .network { [engine] () async throws(AccountError) -> CallResult in
+                let outcome = try await engine.finalizeNow()
+                return .finalized(outcome.deletion ?? .none, userID: outcome.userID)
+            }
+        case .erase(let confirmation, let reason):
+            return .network { [engine] () async throws(AccountError) -> CallResult in
+                let outcome = try await engine.erase(confirmation: confirmation, reason: reason)
+                return .erased(outcome.deletion ?? .none, details: outcome.erasure)
+            }
+        case .sync:
+            return .network { [engine] () async throws(AccountError) -> CallResult in .synced(try await engine.sync()) }
         }
     }
 
@@ -353,4 +374,19 @@ extension AccountError {
     /// interface answers a closed core `AC_ERR_ARGUMENT` the same way).
     public static let sessionClosed = AccountError(.invalidInput(.invalidArgument(name: "session")),
                                                    detail: "the session is closed")
+}
+
+/// A call parsed once (`Call(name:arguments:)`) and begun: answered on
+/// the calling thread when it needs no network, else what is left for the
+/// network, to run once (the C interface blocks only for that).
+package enum BegunCall: Sendable {
+    /// The answer, made here: the call needed no network, or failed.
+    case answered(status: CallStatus, json: [UInt8])
+    /// What is left, the network's part: nothing was done yet.
+    case network(@Sendable () async -> (status: CallStatus, json: [UInt8]))
+
+    /// The answer when it was made at once; nil when the network is left.
+    package var answer: (status: CallStatus, json: [UInt8])? {
+        if case .answered(let status, let json) = self { (status, json) } else { nil }
+    }
 }

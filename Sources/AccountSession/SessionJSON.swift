@@ -148,7 +148,7 @@ extension Session {
 
     /// `{"sent", "failed", "remaining", "waiting"}`; `waiting` says why the
     /// remaining ones were not sent (null when none remain).
-    private func write(_ report: SyncEngine.SyncReport, to out: inout JSONStream) {
+    private func write(_ report: SyncReport, to out: inout JSONStream) {
         out.openObject()
         out.key("failed"); out.integer(report.failed)
         out.key("remaining"); out.integer(report.remaining)

@@ -313,7 +313,7 @@ final class SyncProgress: Sendable {
     private let task: Task<Void, Never>
 
     init(session: Session, console: Console, localizer: Localizer) {
-        let total = (try? session.performLocally(.outbox(everyone: false))).flatMap { result -> Int? in
+        let total = (try? session.answerWithoutNetwork(.outbox(everyone: false))).flatMap { result -> Int? in
             guard case .outbox(let operations, _) = result else { return nil }
             return operations.count { $0.state == .queued }
         } ?? 0

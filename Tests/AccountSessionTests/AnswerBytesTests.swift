@@ -66,19 +66,19 @@ struct AnswerBytesTests {
             ("erased, no details", .erased(pending, details: nil)),
             ("renamed", .renamed(UsernameChange(oldUsername: "old", newUsername: "new_1", nextChangeAllowedAt: at))),
             ("renamed, nothing", .renamed(nil)),
-            ("synced", .synced(SyncEngine.SyncReport(sent: 2, failed: 1, remaining: 0, holdup: nil))),
-            ("synced, paused", .synced(SyncEngine.SyncReport(sent: 0, failed: 0, remaining: 2, holdup: .paused(.offline)))),
-            ("synced, another drain", .synced(SyncEngine.SyncReport(sent: 0, failed: 0, remaining: 1, holdup: .anotherDrain))),
-            ("synced, retry", .synced(SyncEngine.SyncReport(sent: 1, failed: 1, remaining: 1, holdup: .retry(
+            ("synced", .synced(SyncReport(sent: 2, failed: 1, remaining: 0, holdup: nil))),
+            ("synced, paused", .synced(SyncReport(sent: 0, failed: 0, remaining: 2, holdup: .paused(.offline)))),
+            ("synced, another drain", .synced(SyncReport(sent: 0, failed: 0, remaining: 1, holdup: .anotherDrain))),
+            ("synced, retry", .synced(SyncReport(sent: 1, failed: 1, remaining: 1, holdup: .retry(
                 at: at.adding(seconds: 30), after: AccountError(.rateLimited(retryAfter: 30), detail: "429")))))
             ,
-            ("synced, retry without error", .synced(SyncEngine.SyncReport(sent: 0, failed: 0, remaining: 1,
+            ("synced, retry without error", .synced(SyncReport(sent: 0, failed: 0, remaining: 1,
                                                                            holdup: .retry(at: at, after: nil)))),
             ("outbox", .outbox(operations, unreadable: [unreadable])),
             ("outbox, empty", .outbox([], unreadable: [])),
-            ("signedOut", .signedOut(SyncEngine.SignOut(account: account, unsent: operations, unreadable: [unreadable]),
+            ("signedOut", .signedOut(SignOut(account: account, unsent: operations, unreadable: [unreadable]),
                                      discarded: true)),
-            ("signedOut, nobody", .signedOut(SyncEngine.SignOut(account: nil, unsent: []), discarded: false)),
+            ("signedOut, nobody", .signedOut(SignOut(account: nil, unsent: []), discarded: false)),
         ]
         let events: [(String, SyncEvent)] = [
             ("event queued", .operationQueued(operations[0])),

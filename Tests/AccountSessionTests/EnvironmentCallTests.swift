@@ -50,7 +50,7 @@ struct EnvironmentCallTests {
                                                       createdAt: start, environment: .production))
 
             func call(_ name: String) throws -> JSONValue {
-                let answer = try #require(session.performLocally(name, arguments: nil))
+                let answer = try #require(session.begin(name, arguments: nil).answer)
                 return try #require(JSONValue(parsing: answer.json))
             }
             let capabilities = try call("capabilities")

@@ -43,7 +43,7 @@ struct SessionCloseTests {
 
         await #expect(throws: AccountError.sessionClosed) { try await session.perform(.status) }
         await #expect(throws: AccountError.sessionClosed) { try await session.perform(.sync) }
-        #expect(throws: AccountError.sessionClosed) { try session.performLocally(.outbox(everyone: false)) }
+        #expect(throws: AccountError.sessionClosed) { try session.answerWithoutNetwork(.outbox(everyone: false)) }
         #expect(throws: AccountError.sessionClosed) { try session.setOnline(false) }
         #expect(throws: AccountError.sessionClosed) { try session.setToken(nil) }
         #expect(throws: AccountError.sessionClosed) { try session.signIn(account: "u1", token: "t") }

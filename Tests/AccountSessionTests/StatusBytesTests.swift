@@ -35,7 +35,7 @@ struct StatusBytesTests {
                                                   deadline: start.adding(seconds: 28 * 86_400),
                                                   environment: session.store.environment))
 
-        let (status, bytes) = try #require(session.performLocally("status", arguments: nil))
+        let (status, bytes) = try #require(session.begin("status", arguments: nil).answer)
         #expect(status == .ok)
         let value = try #require(JSONValue(parsing: bytes))
         #expect(value.encoded == bytes, "\(String(decoding: bytes, as: UTF8.self))")

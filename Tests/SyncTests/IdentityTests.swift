@@ -92,7 +92,7 @@ struct IdentityTests {
         let request = try #require(try await offline.requestDeletion(reason: "bye").queuedOperation)
         // The same device back online (a new engine, so no drain starts by itself).
         var engine = try device(harness, store: store, token: alice.token)
-        var drain: Task<SyncEngine.SyncReport, any Error>?
+        var drain: Task<SyncReport, any Error>?
         if inFlight {
             // Alice's rename is on its way, under her token, when the change
             // comes: her token is confirmed beforehand, so the engine's

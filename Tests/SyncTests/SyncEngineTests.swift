@@ -110,7 +110,7 @@ struct SyncEngineTests {
         #expect(report.holdup == .anotherDrain)
         held.release()
         report = try await harness.engine.sync()
-        #expect(report == SyncEngine.SyncReport(sent: 1, failed: 0, remaining: 0, holdup: nil))
+        #expect(report == SyncReport(sent: 1, failed: 0, remaining: 0, holdup: nil))
     }
 
     @Test("Retry-After: 2 is honoured: the retry is not sent earlier, by the emulator's own log", arguments: Transport.allCases)
@@ -320,7 +320,7 @@ struct SyncEngineTests {
         let keys = try ProcessDrainTests.queue(5, in: harness)
 
         let report = try await harness.engine.sync()
-        #expect(report == SyncEngine.SyncReport(sent: 1, failed: 0, remaining: 4, holdup: .paused(.offline)))
+        #expect(report == SyncReport(sent: 1, failed: 0, remaining: 4, holdup: .paused(.offline)))
         #expect(try await harness.requestCount() == 1, "a request left after the host said offline")
         let applied = try await harness.emulator.mutations().compactMap { $0["idempotencyKey"]?.stringValue }
         #expect(applied == [keys[0]])

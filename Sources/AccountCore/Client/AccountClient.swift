@@ -17,7 +17,7 @@ import POSIXThread
 /// only; the store keeps no more than a keyed fingerprint of it, to know
 /// offline whose it is. An optional `tokenRefresher` supplies a fresh token
 /// after a 401.
-public final class AccountClient: Sendable {
+package final class AccountClient: Sendable {
     /// The back end plugin.
     package let backend: any AccountBackend
     /// How the client reaches it.

@@ -1,7 +1,7 @@
 
 /// The terms a back end grants a deletion: how long before it happens, how it
 /// is cancelled, and whether the account is locked meanwhile.
-public struct DeletionTerms: Hashable, Sendable {
+package struct DeletionTerms: Hashable, Sendable {
     /// Days from the request to the deletion.
     public var graceDays: Int
     /// How the deletion is cancelled.

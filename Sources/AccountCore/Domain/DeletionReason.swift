@@ -1,5 +1,5 @@
 /// The free-text reason a user may give for leaving.
-public enum DeletionReason {
+package enum DeletionReason {
     /// The longest reason accepted, in characters (Allmine's documented limit,
     /// applied to every back end so no client sends an unbounded text).
     public static let maximumLength = 500

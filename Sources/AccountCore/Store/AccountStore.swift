@@ -14,7 +14,7 @@ import SQLiteDB
 /// Opening never repairs: a file that is not SQLite, a damaged file, a file
 /// from a newer build, a missing or read-only directory are each a storage
 /// error, and the file is left as it was.
-public final class AccountStore: Sendable {
+package final class AccountStore: Sendable {
     /// How long a write waits for another process's lock, in milliseconds.
     package static let busyTimeout: Int32 = 5_000
 

@@ -74,7 +74,7 @@ package final class Drainer: Sendable {
     /// `drainOnce`, then, when something is left, the long-lived task is
     /// woken to sleep until it falls due.
     func drain(explicit: Bool = true,
-               immediate: OutboxOperation.ID?) async throws(AccountError) -> (report: SyncEngine.SyncReport, immediate: Delivery?) {
+               immediate: OutboxOperation.ID?) async throws(AccountError) -> (report: SyncReport, immediate: Delivery?) {
         do {
             let drained = try await drainOnce(explicit: explicit, immediate: immediate)
             if drained.report.remaining > 0 { wakeLoop() }
@@ -91,8 +91,8 @@ package final class Drainer: Sendable {
     /// engine under way, then runs; returns at once when another process is
     /// draining, except for a submission's (`immediate`), which waits for it.
     func drainOnce(explicit: Bool,
-                   immediate: OutboxOperation.ID?) async throws(AccountError) -> (report: SyncEngine.SyncReport, immediate: Delivery?) {
-        var report = SyncEngine.SyncReport(sent: 0, failed: 0, remaining: 0)
+                   immediate: OutboxOperation.ID?) async throws(AccountError) -> (report: SyncReport, immediate: Delivery?) {
+        var report = SyncReport(sent: 0, failed: 0, remaining: 0)
         var immediateDelivery: Delivery?
         var holdup: SyncHoldup?
         let (online, paused) = state.withLock { ($0.online, $0.pausedForAuthentication) }

@@ -32,7 +32,7 @@ extension Drainer {
     /// - Every operation read ahead, sent or answered is in `inFlight` until
     ///   its answer is written (or the drain ends), so a submission never
     ///   cancels out one that may be applied already.
-    func sendQueued(explicit: Bool, immediate: OutboxOperation.ID?, report: inout SyncEngine.SyncReport,
+    func sendQueued(explicit: Bool, immediate: OutboxOperation.ID?, report: inout SyncReport,
                             immediateDelivery: inout Delivery?) async throws(AccountError) -> SyncHoldup? {
         let writer = AnswerWriter(limit: Self.window) { [self] batch in
             Result { () throws(AccountError) in try outbox.complete(batch) }
@@ -63,7 +63,7 @@ extension Drainer {
     }
 
     func sendInOrder(explicit: Bool, immediate: OutboxOperation.ID?, writer: AnswerWriter,
-                     report: inout SyncEngine.SyncReport, immediateDelivery: inout Delivery?) async throws(AccountError) -> SyncHoldup? {
+                     report: inout SyncReport, immediateDelivery: inout Delivery?) async throws(AccountError) -> SyncHoldup? {
         // Read ahead and marked in flight, not yet sent; released when the drain ends.
         var ahead: [OutboxOperation] = []
         defer { ahead.forEach(release) }

@@ -1,6 +1,6 @@
 extension SyncEngine {
     /// What became of a submitted operation.
-    public enum Submission: Sendable {
+    package enum Submission: Sendable {
         /// The server applied it.
         case completed(BackendOutcome)
         /// It waits in the outbox (offline, or the server could not be

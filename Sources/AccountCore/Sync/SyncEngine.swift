@@ -69,7 +69,7 @@ import SQLiteDB
 /// `Identity` (who the client acts for, and whose a token is: the client's
 /// `identity`). Submissions and the exchanges that
 /// are never queued are in `Submitting.swift` and `DirectExchanges.swift`.
-public final class SyncEngine: Sendable {
+package final class SyncEngine: Sendable {
     /// The client that talks to the server.
     package let client: AccountClient
     let outbox: OutboxWriter
@@ -140,25 +140,6 @@ public final class SyncEngine: Sendable {
         drainer.resume()
     }
 
-    /// Who signed out, and what of theirs had not reached the server.
-    public struct SignOut: Sendable {
-        /// Who was signed in; nil when nobody was.
-        public var account: AccountID?
-        /// Their operations still waiting to be sent, each cancel with the
-        /// deadline it must beat; removed from the outbox with `discard`.
-        public var unsent: [OutboxOperation]
-        /// Their rows this build cannot read (set aside, never sent), but
-        /// those failed or missed; removed with `discard` too.
-        public var unreadable: [UnreadableOperation]
-
-        /// Creates the answer of a sign-out.
-        public init(account: AccountID?, unsent: [OutboxOperation], unreadable: [UnreadableOperation] = []) {
-            self.account = account
-            self.unsent = unsent
-            self.unreadable = unreadable
-        }
-    }
-
     /// Signs out: the token is forgotten. Answers what of the person's had
     /// not been sent, so the app can warn before they leave. With `discard`
     /// those operations are removed, audited; nothing else ever drops them.
@@ -224,19 +205,6 @@ public final class SyncEngine: Sendable {
     }
 
     // MARK: Draining
-
-    /// What one sync did.
-    public struct SyncReport: Hashable, Sendable {
-        /// Operations the server applied.
-        public var sent: Int
-        /// Operations refused or missed.
-        public var failed: Int
-        /// Operations still queued.
-        public var remaining: Int
-        /// Why the remaining ones were not sent; nil when none remain (or
-        /// they were queued while this sync ran).
-        public var holdup: SyncHoldup?
-    }
 
     /// Sends the signed-in person's queued operations, in order, until the
     /// queue is empty or must wait. Asked for, it does not wait out a
