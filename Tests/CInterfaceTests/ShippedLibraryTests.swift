@@ -51,6 +51,15 @@ struct ShippedLibraryTests {
         #expect(exported.filter { !$0.hasPrefix("ac_") } == [])
     }
 
+    @Test("each file stays loaded after dlclose (NODELETE): the runtime's idle threads outlive ac_close",
+          arguments: [ShippedVariant.systemSQLite, .staticSQLite])
+    func staysLoaded(variant: ShippedVariant) async throws {
+        try await ShippedBuild.ensure(variant)
+        let dynamic = try await run("readelf", ["--dynamic", "-W", variant.library])
+        let flags = dynamic.split(separator: "\n").filter { $0.contains("(FLAGS_1)") }
+        #expect(flags.contains { $0.contains("NODELETE") }, "\(flags)")
+    }
+
     @Test("the variant with SQLite linked in (as Android requires) needs no libsqlite3 and exports only ac_")
     func sqliteLinkedIn() async throws {
         let library = CInterface.shippedLibraryWithSQLite
