@@ -19,9 +19,9 @@ public final class Session: Sendable {
     public let configuration: SessionConfiguration
     /// The store: the front ends of this package read it directly.
     package let store: AccountStore
-    /// The client.
+    /// The stateless exchange with the back end.
     package let client: AccountClient
-    /// The sync engine.
+    /// The sync engine: it owns the store and who is signed in.
     package let engine: SyncEngine
     /// Whether the session is closed, the calls under way, and who waits
     /// for them to end or for the close to finish.
@@ -31,7 +31,7 @@ public final class Session: Sendable {
     /// The answer to "capabilities", encoded when the session opened.
     private let capabilitiesJSON: [UInt8]
 
-    /// Opens the store and the client, signed in as the configuration's
+    /// Opens the store, the client and the engine over them, signed in as the configuration's
     /// `account` with `token` when given, reaching the back end through
     /// `transport` (libcurl unless given). With `automaticSync`, what is
     /// queued is sent in the background while the session lives;
@@ -47,9 +47,10 @@ public final class Session: Sendable {
         self.configuration = configuration
         store = try AccountStore(path: configuration.databasePath, createDirectory: createDirectory,
                                  fingerprintKey: configuration.fingerprintKey, environment: configuration.environment)
-        client = try AccountClient(backend: configuration.backend, configuration: configuration.client, store: store,
-                                   transport: transport, token: token, account: configuration.account, clock: clock)
-        engine = SyncEngine(client: client, online: online)
+        client = try AccountClient(backend: configuration.backend, configuration: configuration.client,
+                                   transport: transport, clock: clock)
+        engine = try SyncEngine(store: store, client: client, token: token, account: configuration.account,
+                                online: online)
         localizer = Localizer(language: configuration.client.language, offset: configuration.client.timezone)
         capabilitiesJSON = JSONValue.object(["capabilities": Self.json(client.capabilities, backend: client.backend.name,
                                                                        environment: configuration.environment)]).encoded
@@ -188,7 +189,7 @@ public final class Session: Sendable {
     }
 
     /// Now, on the server's clock as far as its answers showed it.
-    package var now: Instant { client.now }
+    package var now: Instant { engine.now }
 
     /// The back end's capabilities.
     package var capabilities: BackendCapabilities { client.capabilities }

@@ -213,7 +213,7 @@ extension Session {
         if case .details(let details) = extra { out.key("details"); out.value(details.map(json) ?? .null) }
         out.key("finalizedAt"); out.instant(status.finalizedAt)
         out.key("isLocked"); out.bool(status.isLocked)
-        out.key("remainingDays"); out.integer(status.state == .pending ? status.remainingDays(at: client.now) : nil)
+        out.key("remainingDays"); out.integer(status.state == .pending ? status.remainingDays(at: engine.now) : nil)
         out.key("requestedAt"); out.instant(status.requestedAt)
         out.key("scheduledFor"); out.instant(status.scheduledFor)
         out.key("status"); out.string(status.state.rawValue)

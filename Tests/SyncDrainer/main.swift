@@ -38,8 +38,8 @@ guard arguments.count == 4 else { fail("usage: sync-drainer STORE_PATH BASE_URL 
 do {
     let store = try AccountStore(path: arguments[1])
     let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: arguments[2]),
-                                   store: store, transport: CurlTransport(), token: arguments[3])
-    let engine = SyncEngine(client: client)
+                                   transport: CurlTransport())
+    let engine = try SyncEngine(store: store, client: client, token: arguments[3])
     // Another drainer may hold the lock: keep trying until the queue is
     // empty, for at most about 20 seconds.
     for _ in 0..<1_000 {

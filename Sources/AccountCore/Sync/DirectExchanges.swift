@@ -27,7 +27,7 @@ extension SyncEngine {
     func read(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
         guard isOnline else { throw AccountError(.network, detail: "offline") }
         try client.validate(operation)
-        let exchange = try await client.send(operation, idempotencyKey: nil, for: account)
+        let exchange = try await sender.send(operation, idempotencyKey: nil, for: account)
         if let owner = exchange.account { try outbox.remember(exchange.outcome, for: owner, asOf: deviceNow) }
         return exchange.outcome
     }
@@ -40,9 +40,9 @@ extension SyncEngine {
     func applyNow(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
         guard let kind = operation.kind else { return try await read(operation) }
         let owner = account
-        let exchange: AccountClient.Exchange
+        let exchange: AuthorizedSender.Exchange
         do {
-            exchange = try await client.send(operation, idempotencyKey: UniqueID(), for: owner)
+            exchange = try await sender.send(operation, idempotencyKey: UniqueID(), for: owner)
         } catch {
             outbox.audit(AuditEntry(at: now, action: kind, outcome: FailureClass(error) == .rejected ? .refused : .failed,
                              httpStatus: error.httpStatus, errorCode: error.code), for: owner)

@@ -64,7 +64,7 @@ extension Drainer {
     /// queue or the store failed, the queue not empty.
     func startLoop(retryingAfter interval: Double) {
         let wakeup = Wakeup()
-        let clock = client.clock
+        let clock = sender.client.clock
         let task = Task { [weak self] in
             var requested = false
             while !Task.isCancelled {
@@ -157,7 +157,7 @@ extension Drainer {
     /// in, or nothing queued.
     private func headDue(retryingAfter interval: Double) -> Instant? {
         let (online, paused) = state.withLock { ($0.online, $0.pausedForAuthentication) }
-        guard online, !paused, !client.hasAccountMismatch, let account else { return nil }
+        guard online, !paused, !sender.hasAccountMismatch, let account else { return nil }
         do {
             let head = try store.read { database in try database.nextQueued(for: account, in: store.environment) }
             return head.map { $0.dueAt(explicit: false) ?? deviceNow }

@@ -6,7 +6,7 @@ import POSIXThread
 /// `DrainLoop.swift`, the pipelined send in `PipelinedSend.swift`, what a
 /// failure does in `Settlement.swift`.
 package final class Drainer: Sendable {
-    let client: AccountClient
+    let sender: AuthorizedSender
     let outbox: OutboxWriter
     let status: StatusView
     let broadcaster: EventBroadcaster
@@ -29,9 +29,9 @@ package final class Drainer: Sendable {
     }
     let state: LockedValue<State>
 
-    init(client: AccountClient, outbox: OutboxWriter, status: StatusView,
+    init(sender: AuthorizedSender, outbox: OutboxWriter, status: StatusView,
          broadcaster: EventBroadcaster, online: Bool) {
-        self.client = client
+        self.sender = sender
         self.outbox = outbox
         self.status = status
         self.broadcaster = broadcaster
@@ -48,14 +48,14 @@ package final class Drainer: Sendable {
 
     var store: AccountStore { outbox.store }
     /// The signed-in person; nil when nobody is.
-    var account: AccountID? { client.account }
+    var account: AccountID? { sender.account }
     /// Now on the server's clock: what a cancel's deadline is measured against.
-    var now: Instant { client.now }
+    var now: Instant { sender.now }
     /// Now on this device's clock: what a wait of its own (a backoff, a
     /// `Retry-After` of so many seconds) is measured against, so that a
     /// later process, which has not yet seen the server's clock, reads it
     /// the same way.
-    var deviceNow: Instant { client.clock.now() }
+    var deviceNow: Instant { sender.client.clock.now() }
     var isOnline: Bool { state.withLock { $0.online } }
 
     /// How many drains this engine ran: what shows an idle core does nothing.
@@ -183,9 +183,9 @@ package final class Drainer: Sendable {
     /// under it: asks whose it is (once per token), so their operations
     /// made under another token of theirs go too.
     private func learnBeforeDrain() async throws(AccountError) -> Learned {
-        guard client.canLearnWhoIsSignedIn else { return .proceed }
+        guard sender.canLearnWhoIsSignedIn else { return .proceed }
         do {
-            try await client.learnWhoIsSignedIn()
+            try await sender.learnWhoIsSignedIn()
             return .proceed
         } catch {
             switch FailureClass(error) {
@@ -206,9 +206,9 @@ package final class Drainer: Sendable {
     }
 
     /// Sends `operation` with its key, as its owner.
-    func exchange(_ operation: OutboxOperation) async -> Result<AccountClient.Exchange, AccountError> {
+    func exchange(_ operation: OutboxOperation) async -> Result<AuthorizedSender.Exchange, AccountError> {
         do {
-            return .success(try await client.send(operation.payload.backendOperation,
+            return .success(try await sender.send(operation.payload.backendOperation,
                                                   idempotencyKey: operation.idempotencyKey, for: operation.account))
         } catch {
             return .failure(error)

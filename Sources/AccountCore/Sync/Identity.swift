@@ -1,15 +1,16 @@
 import POSIXThread
 
-/// Who the client acts for, and whose a token is: the sign-in (the person,
+/// Who the engine acts for, and whose a token is: the sign-in (the person,
 /// the token, its keyed fingerprint, and what the server said of it), and
 /// the row moves that follow when whose a token is becomes known (a
 /// token-only person's rows get their account; what was made under another
 /// person's token is set aside). The token lives in memory only; the store
 /// keeps its fingerprint, to know offline whose it is.
 ///
-/// The client reads it at the instant a token is attached (`current`) and
-/// tells it what the server said (`learned`, `install` for a fresh token);
-/// it writes no outbox, cache or audit row.
+/// The engine owns it, over the engine's store. `AuthorizedSender` reads it
+/// at the instant a token is attached (`current`) and tells it what the
+/// server said (`learned`, `install` for a fresh token); it writes no
+/// outbox, cache or audit row.
 package final class Identity: Sendable {
     private let store: AccountStore
     private let backend: any AccountBackend
@@ -42,7 +43,7 @@ package final class Identity: Sendable {
     /// `account`, one with control characters or over 256 bytes, and
     /// `invalidInput(.invalidToken)` for a token that is not a bearer token
     /// (`BearerToken`).
-    func signIn(account userID: String?, token: String?) throws(AccountError) {
+    package func signIn(account userID: String?, token: String?) throws(AccountError) {
         if let userID, userID.isEmpty || userID.utf8.count > 256
             || userID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw AccountError(.invalidInput(.invalidConfiguration(field: "account")))
@@ -66,7 +67,7 @@ package final class Identity: Sendable {
     /// for them. With nobody signed in, as `signIn(account: nil, token:)`.
     /// Throws `invalidInput(.invalidToken)`, and changes nothing, for a
     /// token that is not a bearer token (`BearerToken`).
-    func setToken(_ token: String?) throws(AccountError) {
+    package func setToken(_ token: String?) throws(AccountError) {
         if let token { try BearerToken.validate(token) }
         install(token)
     }
@@ -96,7 +97,7 @@ package final class Identity: Sendable {
 
     /// Signs out: forgets the token and who was signed in; returns who that was.
     @discardableResult
-    func signOut() -> AccountID? {
+    package func signOut() -> AccountID? {
         signedIn.withLock { state in
             defer { state = .nobody }
             return state.account

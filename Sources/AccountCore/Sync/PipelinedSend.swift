@@ -43,7 +43,7 @@ extension Drainer {
             // On the transport's own thread when it has one: each request
             // then starts, and each answer is taken, with no thread woken,
             // while the writer commits on the pool.
-            holdup = try await withTaskExecutorPreference(client.preferredExecutor) { () async throws(AccountError) in
+            holdup = try await withTaskExecutorPreference(sender.client.preferredExecutor) { () async throws(AccountError) in
                 let holdup = try await sendInOrder(explicit: explicit, immediate: immediate, writer: writer,
                                                    report: &report, immediateDelivery: &immediateDelivery)
                 try await writer.finish()
@@ -109,7 +109,7 @@ extension Drainer {
                     return .paused(.authenticationRequired)
                 case .held:
                     // Signed in as someone else meanwhile: go on with them.
-                    guard client.hasAccountMismatch else { continue }
+                    guard sender.hasAccountMismatch else { continue }
                     broadcaster.emit(.syncPaused(.accountMismatch))
                     return .paused(.accountMismatch)
                 }

@@ -5,7 +5,7 @@ import SQLiteDB
 /// queue laid over it, the outbox as it stands, and the deadlines close at
 /// hand. It reads; it writes nothing.
 package final class StatusView: Sendable {
-    private let client: AccountClient
+    private let sender: AuthorizedSender
     private let outbox: OutboxWriter
     private let broadcaster: EventBroadcaster
     private var store: AccountStore { outbox.store }
@@ -21,8 +21,8 @@ package final class StatusView: Sendable {
     /// Queued cancels already announced as close to their deadline.
     private let announcedDeadlines = LockedValue<Set<OutboxOperation.ID>>([])
 
-    init(client: AccountClient, outbox: OutboxWriter, broadcaster: EventBroadcaster) {
-        self.client = client
+    init(sender: AuthorizedSender, outbox: OutboxWriter, broadcaster: EventBroadcaster) {
+        self.sender = sender
         self.outbox = outbox
         self.broadcaster = broadcaster
     }
@@ -31,8 +31,8 @@ package final class StatusView: Sendable {
     /// what to show without touching the network. A few indexed reads,
     /// whatever the length of the queue.
     func local() throws(AccountError) -> StatusReport {
-        let now = client.now
-        guard let account = client.account else { return StatusReport(deletion: .none, source: .cache, asOf: now) }
+        let now = sender.now
+        guard let account = sender.account else { return StatusReport(deletion: .none, source: .cache, asOf: now) }
         // Read again only when the file changed since the last look: a
         // status asked for on every frame costs one check, not four reads
         // (nor a look at whether the file is still there: unchanged, what
@@ -49,7 +49,7 @@ package final class StatusView: Sendable {
             inputs.withLock { $0 = read }
             return (read.cached, read.summary)
         }
-        let at = client.now
+        let at = sender.now
         let base = cached.map { StatusReport(deletion: $0.value.advanced(to: at), source: .cache, asOf: $0.asOf) }
             ?? StatusReport(deletion: .none, source: .cache, asOf: at)
         return overlaid(base, with: summary)
@@ -65,7 +65,7 @@ package final class StatusView: Sendable {
     /// and cancel listed beside it with the counts.
     private func overlaid(_ base: StatusReport, with summary: QueueSummary) -> StatusReport {
         StatusReport(deletion: OptimisticStatus.apply(summary.firstRequest, to: base.deletion,
-                                                      capabilities: client.capabilities),
+                                                      capabilities: sender.client.capabilities),
                      source: base.source, asOf: base.asOf, queued: outbox.overlaySending(summary.shown),
                      counts: summary.counts)
     }
@@ -79,7 +79,7 @@ package final class StatusView: Sendable {
     /// every owner's), those on their way marked `sending`.
     func operations(everyone: Bool) throws(AccountError) -> [OutboxOperation] {
         if everyone { return outbox.overlaySending(try store.outboxOfEveryone()) }
-        guard let account = client.account else { return [] }
+        guard let account = sender.account else { return [] }
         return outbox.overlaySending(try store.outbox(for: account))
     }
 
@@ -87,18 +87,18 @@ package final class StatusView: Sendable {
     /// every owner's); none when nobody is signed in.
     func unreadable(everyone: Bool) throws(AccountError) -> [UnreadableOperation] {
         if everyone { return try store.unreadableOutbox(for: nil) }
-        guard let account = client.account else { return [] }
+        guard let account = sender.account else { return [] }
         return try store.unreadableOutbox(for: account)
     }
 
     /// Announces, once each, queued cancels within 24 hours of their deadline.
     func announceDeadlines() {
-        guard let account = client.account,
+        guard let account = sender.account,
               let cancels = try? store.read({ database in
                   try database.queued(.cancelDeletion, for: account, in: store.environment, limit: nil)
               })
         else { return }
-        let now = client.now
+        let now = sender.now
         let due = cancels.filter { operation in
             guard let deadline = operation.deadline else { return false }
             let left = deadline.seconds(since: now)

@@ -104,7 +104,7 @@ extension SyncEngine {
         // would be made under someone else's credentials.
         // Who, and with what token, read at once: a sign-in in between must
         // not give the operation one person's name and another's credential.
-        let signIn = client.signInNow
+        let signIn = sender.signInNow
         guard let account = signIn.account else { throw AccountError(.unauthorized, detail: "nobody is signed in") }
         if signIn.mismatch != nil {
             throw AccountError(.accountMismatch, detail: "the server says the token is another user's")

@@ -17,8 +17,8 @@ import SQLiteDB
 /// - **Only as the person who made it.** Every operation has an owner, the
 ///   signed-in person when it was made, and the credential it was made
 ///   under. A drain sends the signed-in person's operations only, each
-///   with a token known to be theirs (`AccountClient.send` checks it at the
-///   instant the token is attached); everyone else's wait, intact, until
+///   with a token known to be theirs (`AuthorizedSender.send` checks it at
+///   the instant the token is attached); everyone else's wait, intact, until
 ///   they sign in again. A token the server says is someone else's stops
 ///   the drain (`accountMismatch`) and nothing is sent.
 /// - **In order per account.** A transient failure (no network, timeout,
@@ -66,24 +66,56 @@ import SQLiteDB
 /// `OutboxWriter` (the one writer of outbox, cache and audit rows),
 /// `Drainer` (when a drain starts, the drain, the pipelined send and
 /// settlement), `StatusView` (what the user sees without the network) and
-/// `Identity` (who the client acts for, and whose a token is: the client's
-/// `identity`). Submissions and the exchanges that
-/// are never queued are in `Submitting.swift` and `DirectExchanges.swift`.
+/// `Identity` (who is signed in, and whose a token is), with
+/// `AuthorizedSender` (the authenticated send over the stateless
+/// `AccountClient`). The engine owns the store and the sign-in; the client
+/// only validates, builds, sends and decodes. Submissions and the exchanges
+/// that are never queued are in `Submitting.swift` and `DirectExchanges.swift`.
 package final class SyncEngine: Sendable {
-    /// The client that talks to the server.
-    package let client: AccountClient
+    /// The store: the outbox, the cache, the audit trail, the fingerprints.
+    package let store: AccountStore
+    /// Who is signed in, and whose a token is.
+    package let identity: Identity
+    /// The authenticated send, over the stateless client.
+    package let sender: AuthorizedSender
     let outbox: OutboxWriter
     let statusView: StatusView
     let drainer: Drainer
     let broadcaster = EventBroadcaster()
 
-    /// Creates an engine over `client`, online or not.
-    package init(client: AccountClient, online: Bool = true) {
-        self.client = client
-        outbox = OutboxWriter(store: client.store, broadcaster: broadcaster, now: { [client] in client.now })
-        statusView = StatusView(client: client, outbox: outbox, broadcaster: broadcaster)
-        drainer = Drainer(client: client, outbox: outbox, status: statusView, broadcaster: broadcaster, online: online)
+    /// Creates an engine over `store` that reaches the back end through
+    /// `client`, signed in as `account` (the back end's user id) with
+    /// `token` when given (see `signIn(account:token:)`), online or not; an
+    /// optional `tokenRefresher` supplies a fresh token after a 401. Throws
+    /// `invalidInput(.invalidConfiguration)` for an `environment` the
+    /// client's configuration names that is not the store's (the store's is
+    /// the one operations are made, sent and shown in).
+    package convenience init(store: AccountStore, client: AccountClient, token: String? = nil, account: String? = nil,
+                             online: Bool = true,
+                             tokenRefresher: (@Sendable () async -> String?)? = nil) throws(AccountError) {
+        if let named = client.configuration.environment, named != store.environment {
+            throw AccountError(.invalidInput(.invalidConfiguration(field: "environment")))
+        }
+        let identity = try Identity(store: store, backend: client.backend, clock: client.clock)
+        if token != nil || account != nil { try identity.signIn(account: account, token: token) }
+        self.init(store: store, sender: AuthorizedSender(client: client, identity: identity,
+                                                         tokenRefresher: tokenRefresher), online: online)
     }
+
+    /// Creates an engine over `store` that sends through `sender`, whose
+    /// `Identity` is over the same store: what lets engines made one after
+    /// another share one sign-in.
+    package init(store: AccountStore, sender: AuthorizedSender, online: Bool = true) {
+        self.store = store
+        self.identity = sender.identity
+        self.sender = sender
+        outbox = OutboxWriter(store: store, broadcaster: broadcaster, now: { [sender] in sender.now })
+        statusView = StatusView(sender: sender, outbox: outbox, broadcaster: broadcaster)
+        drainer = Drainer(sender: sender, outbox: outbox, status: statusView, broadcaster: broadcaster, online: online)
+    }
+
+    /// The stateless exchange with the back end.
+    package var client: AccountClient { sender.client }
 
     /// Stops the long-lived task and every drain started in the background,
     /// and returns once they have ended: after it, the engine touches
@@ -98,11 +130,10 @@ package final class SyncEngine: Sendable {
         for task in tasks { await task.value }
     }
 
-    var store: AccountStore { outbox.store }
     /// The signed-in person; nil when nobody is.
-    var account: AccountID? { client.account }
+    package var account: AccountID? { sender.account }
     /// Now on the server's clock (see `Drainer.now`).
-    var now: Instant { client.now }
+    package var now: Instant { sender.now }
     /// Now on this device's clock (see `Drainer.deviceNow`).
     var deviceNow: Instant { client.clock.now() }
 
@@ -118,10 +149,13 @@ package final class SyncEngine: Sendable {
         drainer.setOnline(online)
     }
 
-    /// Signs in `account` with `token` (see `AccountClient.signIn`) and
-    /// starts sending their operations; anyone else's wait for them.
+    /// Signs in `account` (the back end's user id) with `token` (see
+    /// `Identity.signIn(account:token:)`) and starts sending their
+    /// operations; anyone else's wait for them. Throws `accountMismatch`,
+    /// and changes nothing, when the server said before that `token` is
+    /// another user's; `invalidInput` for an account or a token it refuses.
     package func signIn(account: String?, token: String?) throws(AccountError) {
-        try client.signIn(account: account, token: token)
+        try identity.signIn(account: account, token: token)
         resumeAfterSignIn()
     }
 
@@ -130,7 +164,7 @@ package final class SyncEngine: Sendable {
     /// `invalidInput(.invalidToken)`, and changes nothing, for a token that
     /// is not a bearer token (`BearerToken`).
     package func setToken(_ token: String?) throws(AccountError) {
-        try client.setToken(token)
+        try identity.setToken(token)
         guard token != nil else { return }
         resumeAfterSignIn()
     }
@@ -144,7 +178,7 @@ package final class SyncEngine: Sendable {
     /// not been sent, so the app can warn before they leave. With `discard`
     /// those operations are removed, audited; nothing else ever drops them.
     package func signOut(discard: Bool = false) throws(AccountError) -> SignOut {
-        guard let account = client.signOut() else { return SignOut(account: nil, unsent: []) }
+        guard let account = identity.signOut() else { return SignOut(account: nil, unsent: []) }
         // One on its way is unsent until its answer comes, and is not
         // discarded: it may be applied already.
         let (unsent, unreadable) = try outbox.unsent(of: account, discard: discard)
