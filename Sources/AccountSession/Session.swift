@@ -31,8 +31,8 @@ public final class Session: Sendable {
     /// The answer to "capabilities", encoded when the session opened.
     private let capabilitiesJSON: [UInt8]
 
-    /// Opens the store, the client and the engine over them, signed in as the configuration's
-    /// `account` with `token` when given, reaching the back end through
+    /// Opens the store, the client, and the engine over both, signed in as
+    /// the configuration's `account` with `token` when given, reaching the back end through
     /// `transport` (libcurl unless given). With `automaticSync`, what is
     /// queued is sent in the background while the session lives;
     /// `createDirectory` makes the store's folder (0700) when it is missing.

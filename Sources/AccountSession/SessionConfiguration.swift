@@ -11,7 +11,7 @@ public struct SessionConfiguration: Sendable {
     /// The store's file.
     public var databasePath: String
     /// Who is signed in: the back end's user id; nil to learn it from the
-    /// first token (see `AccountClient.signIn(account:token:)`).
+    /// first token (see `Session.signIn(account:token:)`).
     public var account: String?
 
     /// The key of the token fingerprints, 32 bytes the app keeps outside

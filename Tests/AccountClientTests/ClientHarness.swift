@@ -51,15 +51,16 @@ final class ClientHarness {
     var storePath: String { store.path }
 
     func client(_ backend: any AccountBackend, token: String?? = nil, totalTimeout: Double = 30,
-                tokenRefresher: (@Sendable () async -> String?)? = nil) throws -> AccountClient {
+                tokenRefresher: (@Sendable () async -> String?)? = nil) throws -> AuthorizedSender {
         let emulated = EmulatedBackend(rawValue: backend.name) ?? .allmine
         let givenToken: String? = try token ?? emulator.token(emulated)
         let configuration = ClientConfiguration(baseURL: emulator.emulator.baseURL, language: .turkish,
                                                 timezone: UTCOffset("UTC+03:00") ?? .utc, platform: .mobileIOS,
                                                 appVersion: "2.4.1", deviceID: "device-7", totalTimeout: totalTimeout)
-        return try AccountClient(backend: backend, configuration: configuration, store: store,
-                                 transport: makeTransport(configuration), token: givenToken,
-                                 clock: emulator.clock, tokenRefresher: tokenRefresher)
+        return try AuthorizedSender(store: store,
+                                    client: AccountClient(backend: backend, configuration: configuration,
+                                                          transport: makeTransport(configuration), clock: emulator.clock),
+                                    token: givenToken, tokenRefresher: tokenRefresher)
     }
 
     /// A transport of the kind under test with the timeouts of `configuration`.
@@ -71,11 +72,11 @@ final class ClientHarness {
 
     /// The sync engine over `client`: what writes the cache and the audit
     /// trail (the client only talks to the server).
-    func engine(_ client: AccountClient) -> SyncEngine { SyncEngine(client: client) }
+    func engine(_ client: AuthorizedSender) -> SyncEngine { SyncEngine(store: store, sender: client) }
 
-    func allmine(token: String?? = nil) throws -> AccountClient { try client(AllmineBackend(), token: token) }
-    func mudbase(token: String?? = nil) throws -> AccountClient { try client(MudbaseBackend(), token: token) }
-    func ovok(token: String?? = nil) throws -> AccountClient { try client(OvokBackend(), token: token) }
+    func allmine(token: String?? = nil) throws -> AuthorizedSender { try client(AllmineBackend(), token: token) }
+    func mudbase(token: String?? = nil) throws -> AuthorizedSender { try client(MudbaseBackend(), token: token) }
+    func ovok(token: String?? = nil) throws -> AuthorizedSender { try client(OvokBackend(), token: token) }
 
     /// Bytes of the store's database file and its WAL.
     var storeBytes: [UInt8] {

@@ -94,10 +94,12 @@ struct EdgeDoorTests {
         do {
             let store = try AccountStore(path: path)
             let harness = try Harness(listens: false)
-            let client = try AccountClient(backend: AllmineBackend(),
-                                           configuration: ClientConfiguration(baseURL: harness.emulator.baseURL), store: store,
-                                           transport: harness.transport(), token: try harness.token(.allmine))
-            _ = try await SyncEngine(client: client).sync()
+            let client = try AuthorizedSender(store: store,
+                                              client: AccountClient(backend: AllmineBackend(),
+                                                                    configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                                                    transport: harness.transport()),
+                                              token: try harness.token(.allmine))
+            _ = try await SyncEngine(store: store, sender: client).sync()
             Issue.record("no storage error")
             return
         } catch let thrown as AccountError {

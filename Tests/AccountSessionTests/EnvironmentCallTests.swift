@@ -43,7 +43,7 @@ struct EnvironmentCallTests {
                 ["baseURL": "http://127.0.0.1:1", "environment": "production", "account": "u1",
                  "language": .string(language)], path: directory.file("store.sqlite")),
                 token: "token-of-u1", online: false)
-            let account = try #require(session.client.account)
+            let account = try #require(session.engine.account)
             try session.store.enqueue(OutboxOperation(account: account, payload: .cancelDeletion, createdAt: start,
                                                       environment: .development))
             try session.store.enqueue(OutboxOperation(account: account, payload: .changeUsername(try Username(validating: "mine")),

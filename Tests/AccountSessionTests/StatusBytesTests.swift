@@ -16,7 +16,7 @@ struct StatusBytesTests {
             "account": "u-ş\"1",
         ])
         let session = try Session(configuration: configuration, token: "token-of-u1", online: false)
-        let account = try #require(session.client.account)
+        let account = try #require(session.engine.account)
         try session.store.write { database in
             try database.saveCache(DeletionStatus(state: .pending, requestedAt: start,
                                                   scheduledFor: start.adding(seconds: 28 * 86_400),

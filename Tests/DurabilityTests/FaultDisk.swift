@@ -90,7 +90,7 @@ let account = EmulatedBackend.allmine.demoAccount
 /// engine: one device, on the emulator's manual clock, reaching it in memory.
 final class Device {
     let store: AccountStore
-    let client: AccountClient
+    let client: AuthorizedSender
     let engine: SyncEngine
 
     /// Opens the store at `path` and signs in as `account` with `token`,
@@ -103,11 +103,12 @@ final class Device {
             try database.saveCredential(CredentialFingerprint(token: token, backend: "allmine", key: key),
                                         CredentialOwner(account: account, confirmed: true), at: start)
         }
-        client = try AccountClient(backend: AllmineBackend(),
-                                   configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
-                                   store: store, transport: transport ?? harness.transport(), token: token,
-                                   account: account.userID, clock: harness.clock)
-        engine = SyncEngine(client: client, online: online)
+        client = try AuthorizedSender(store: store,
+                                      client: AccountClient(backend: AllmineBackend(),
+                                                            configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                                            transport: transport ?? harness.transport(), clock: harness.clock),
+                                      token: token, account: account.userID)
+        engine = SyncEngine(store: store, sender: client, online: online)
     }
 
     /// Stops the engine's background work and closes the file.

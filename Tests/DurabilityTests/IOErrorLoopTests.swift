@@ -83,7 +83,7 @@ extension Scene {
     /// has applied exactly `applied` (nothing twice).
     func drainsAgain(leaving applied: [String: Int], sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let device = try #require(device, sourceLocation: sourceLocation)
-        let report = try await SyncEngine(client: device.client, online: true).sync()
+        let report = try await SyncEngine(store: device.store, sender: device.client, online: true).sync()
         #expect(report.remaining == 0 && report.failed == 0, "\(report)", sourceLocation: sourceLocation)
         #expect(try await harness.appliedKeys() == applied, sourceLocation: sourceLocation)
     }
@@ -233,7 +233,7 @@ extension Durability {
                 operation: { scene in
                     // Another engine on the same client, online: the device
                     // came back with its queue on disk.
-                    let report = try await SyncEngine(client: scene.device!.client, online: true).sync()
+                    let report = try await SyncEngine(store: scene.device!.store, sender: scene.device!.client, online: true).sync()
                     #expect(report.sent == 1 && report.remaining == 0, "\(report)")
                 },
                 check: { scene, done in
@@ -262,7 +262,7 @@ extension Durability {
                 setUp: { scene in _ = try scene.openDevice() },
                 armsAtAnswer: true,
                 operation: { scene in
-                    let submission = try await SyncEngine(client: scene.device!.client, online: true).requestDeletion()
+                    let submission = try await SyncEngine(store: scene.device!.store, sender: scene.device!.client, online: true).requestDeletion()
                     #expect(submission.outcome != nil, "\(submission)")
                 },
                 check: { scene, done in
@@ -289,12 +289,12 @@ extension Durability {
                     // The profile cached first, so the rename has one to
                     // update; the rename queued offline.
                     let device = try scene.openDevice()
-                    #expect(try await SyncEngine(client: device.client, online: true).profile().username == "demo_user")
+                    #expect(try await SyncEngine(store: device.store, sender: device.client, online: true).profile().username == "demo_user")
                     scene.operation = try await device.engine.changeUsername(to: "cached_name").queuedOperation
                 },
                 armsAtAnswer: true,
                 operation: { scene in
-                    let report = try await SyncEngine(client: scene.device!.client, online: true).sync()
+                    let report = try await SyncEngine(store: scene.device!.store, sender: scene.device!.client, online: true).sync()
                     #expect(report.sent == 1 && report.remaining == 0, "\(report)")
                 },
                 check: { scene, done in
@@ -322,7 +322,7 @@ extension Durability {
             try await FaultLoop(
                 setUp: { scene in
                     let device = try scene.openDevice()
-                    _ = try await SyncEngine(client: device.client, online: true).profile()
+                    _ = try await SyncEngine(store: device.store, sender: device.client, online: true).profile()
                     _ = try await device.engine.changeUsername(to: "wipe_marker")
                     _ = try await device.engine.requestDeletion(reason: "wipe_marker")
                 },

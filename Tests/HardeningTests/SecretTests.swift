@@ -19,10 +19,12 @@ struct SecretTests {
         let directory = try TemporaryDirectory()
         let token = try harness.token(.allmine)
         let store = try AccountStore(path: directory.file("data/store.sqlite"), createDirectory: true)
-        let client = try AccountClient(backend: AllmineBackend(),
-                                       configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
-                                       store: store, transport: CurlTransport(), token: token, clock: harness.clock)
-        let engine = SyncEngine(client: client)
+        let client = try AuthorizedSender(store: store,
+                                          client: AccountClient(backend: AllmineBackend(),
+                                                                configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                                                transport: CurlTransport(), clock: harness.clock),
+                                          token: token)
+        let engine = SyncEngine(store: store, sender: client)
         // What an app would log: every event the engine announces.
         let events = engine.events
         var texts: [String] = []
@@ -34,12 +36,17 @@ struct SecretTests {
         _ = try await engine.sync()
         try await harness.inject("serverError", "GET", "/api/v1/users/me")
         do { _ = try await client.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
-        let stranger = try AccountClient(backend: AllmineBackend(),
-                                         configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1"),
-                                         store: store, transport: CurlTransport(), token: token)
+        let stranger = try AuthorizedSender(store: store,
+                                            client: AccountClient(backend: AllmineBackend(),
+                                                                  configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1"),
+                                                                  transport: CurlTransport()),
+                                            token: token)
         do { _ = try await stranger.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
-        let bad = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
-                                    store: store, transport: CurlTransport(), token: "wrong-\(token)")
+        let bad = try AuthorizedSender(store: store,
+                                       client: AccountClient(backend: AllmineBackend(),
+                                                             configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                                             transport: CurlTransport()),
+                                       token: "wrong-\(token)")
         do { _ = try await bad.profile() } catch { texts.append("\(error)"); texts.append(error.detail ?? "") }
         // Every event is buffered by now; the reader takes them and then
         // waits for more until it is cancelled.
@@ -75,10 +82,12 @@ struct SecretTests {
         let store = try AccountStore(path: path)
         // Named by the host, queued offline, then refused by the server
         // (the emulator did not issue it), signed out and in again.
-        let client = try AccountClient(backend: AllmineBackend(),
-                                       configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
-                                       store: store, transport: CurlTransport(), token: token, account: "u-7f3a9c", clock: harness.clock)
-        let engine = SyncEngine(client: client, online: false)
+        let client = try AuthorizedSender(store: store,
+                                          client: AccountClient(backend: AllmineBackend(),
+                                                                configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                                                transport: CurlTransport(), clock: harness.clock),
+                                          token: token, account: "u-7f3a9c")
+        let engine = SyncEngine(store: store, sender: client, online: false)
         _ = try await engine.requestDeletion(reason: "bye")
         _ = try await engine.changeUsername(to: "alice_next")
         engine.setOnline(true)
@@ -129,9 +138,11 @@ struct SecretTests {
         let directory = try TemporaryDirectory()
         let token = try harness.token(.allmine)
         let store = try AccountStore(path: directory.file("store.sqlite"))
-        let client = try AccountClient(backend: AllmineBackend(),
-                                       configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
-                                       store: store, transport: CurlTransport(), token: token)
+        let client = try AuthorizedSender(store: store,
+                                          client: AccountClient(backend: AllmineBackend(),
+                                                                configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                                                transport: CurlTransport()),
+                                          token: token)
         try store.enqueue(OutboxOperation(account: client.signedInAccount, payload: .requestDeletion(reason: nil, days: nil, wipe: nil),
                                           createdAt: start))
         // The answer is held back, so the child dies with the token in its
@@ -196,10 +207,13 @@ struct SecretTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("private/deeper/store.sqlite")
         let store = try AccountStore(path: path, createDirectory: true)
-        let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1"),
-                                       store: store, transport: CurlTransport(), token: "t")
-        _ = try await SyncEngine(client: client, online: false).requestDeletion()
-        _ = try await SyncEngine(client: client).sync()
+        let client = try AuthorizedSender(store: store,
+                                          client: AccountClient(backend: AllmineBackend(),
+                                                                configuration: ClientConfiguration(baseURL: "http://127.0.0.1:1"),
+                                                                transport: CurlTransport()),
+                                          token: "t")
+        _ = try await SyncEngine(store: store, sender: client, online: false).requestDeletion()
+        _ = try await SyncEngine(store: store, sender: client).sync()
         #expect(mode(of: directory.file("private")) == 0o700)
         #expect(mode(of: directory.file("private/deeper")) == 0o700)
         for suffix in ["", "-wal", "-shm", "-drain.lock"] {
@@ -213,8 +227,11 @@ struct SecretTests {
         let directory = try TemporaryDirectory()
         let store = try AccountStore(path: directory.file("store.sqlite"))
         let url = "https://" + harness.emulator.baseURL.dropFirst("http://".count)
-        let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: url),
-                                       store: store, transport: CurlTransport(), token: try harness.token(.allmine))
+        let client = try AuthorizedSender(store: store,
+                                          client: AccountClient(backend: AllmineBackend(),
+                                                                configuration: ClientConfiguration(baseURL: url),
+                                                                transport: CurlTransport()),
+                                          token: try harness.token(.allmine))
         do {
             _ = try await client.profile()
             Issue.record("an unverified TLS exchange succeeded")
@@ -246,8 +263,11 @@ struct SecretTests {
         let harness = try Harness()
         let directory = try TemporaryDirectory()
         let key = try #require(try await harness.control("POST", "tokens", ["userId": "usr_morgan_de", "kind": "apiKey"])["token"]?.stringValue)
-        let client = try AccountClient(backend: MudbaseBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
-                                       store: try AccountStore(path: directory.file("store.sqlite")), transport: CurlTransport(), token: key)
+        let client = try AuthorizedSender(store: try AccountStore(path: directory.file("store.sqlite")),
+                                          client: AccountClient(backend: MudbaseBackend(),
+                                                                configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                                                transport: CurlTransport()),
+                                          token: key)
         do {
             _ = try await client.erase(confirmation: "DELETE_MY_ACCOUNT")
             Issue.record("the erase went ahead with an API key")

@@ -41,7 +41,7 @@ struct FingerprintKeyTests {
             let engine = try device(harness, store: store, token: alice.token)
             #expect(try await engine.requestDeletion().outcome?.deletion?.state == .pending)
             #expect(try await harness.whoAmICount() == 1)
-            #expect(engine.client.account == aliceAccount)
+            #expect(engine.sender.account == aliceAccount)
             // Offline, she cancels: hers, made under her token.
             engine.setOnline(false)
             #expect(try await engine.cancelDeletion().queuedOperation?.account == aliceAccount)
@@ -50,7 +50,7 @@ struct FingerprintKeyTests {
             // The same key again: her token is known offline, not asked.
             let store = try AccountStore(path: path, fingerprintKey: keyOne)
             let engine = try device(harness, store: store, token: alice.token, online: false)
-            #expect(engine.client.account == aliceAccount)
+            #expect(engine.sender.account == aliceAccount)
             #expect(try await harness.whoAmICount() == 1)
         }
         do {
@@ -61,17 +61,17 @@ struct FingerprintKeyTests {
             let bobs = try device(harness, store: store, token: bob.token)
             #expect(try await bobs.sync().sent == 0)
             #expect(try await harness.whoAmICount() == 2)
-            #expect(bobs.client.account == AccountID(backend: "allmine", userID: bob.id))
+            #expect(bobs.sender.account == AccountID(backend: "allmine", userID: bob.id))
             #expect(try store.outboxOfEveryone().map(\.account) == [aliceAccount])
 
             // Alice's own token, unknown under this key: asked again, then
             // her cancel goes, as hers.
             let hers = try device(harness, store: store, token: alice.token)
-            #expect(hers.client.account != aliceAccount)
-            #expect(hers.client.account?.isKnown == false)
+            #expect(hers.sender.account != aliceAccount)
+            #expect(hers.sender.account?.isKnown == false)
             #expect(try await hers.sync().sent == 1)
             #expect(try await harness.whoAmICount() == 3)
-            #expect(hers.client.account == aliceAccount)
+            #expect(hers.sender.account == aliceAccount)
         }
         let applied = try await harness.applied()
         #expect(applied.map(\.action) == ["requestDeletion", "cancelDeletion"])

@@ -54,9 +54,8 @@ func device(_ harness: Harness, store: AccountStore, baseURL: String? = nil, bac
     let client = try AccountClient(backend: backend,
                                    configuration: ClientConfiguration(baseURL: baseURL ?? harness.emulator.baseURL,
                                                                       environment: environment),
-                                   store: store, transport: harness.transport(), token: token, account: account,
-                                   clock: harness.clock)
-    return SyncEngine(client: client, online: online)
+                                   transport: harness.transport(), clock: harness.clock)
+    return try SyncEngine(store: store, client: client, token: token, account: account, online: online)
 }
 
 extension Harness {
@@ -97,7 +96,7 @@ struct IdentityTests {
             // Alice's rename is on its way, under her token, when the change
             // comes: her token is confirmed beforehand, so the engine's
             // "sending" is the request leaving, and the answer takes 800 ms.
-            _ = try await engine.client.profile()
+            _ = try await engine.sender.profile()
             try await harness.inject("delay", "PATCH", "/api/v1/users/username", delayMs: 800)
             let running = engine
             drain = Task { try await running.sync() }
@@ -224,7 +223,7 @@ struct IdentityTests {
 
         let asBob = try device(harness, store: store, token: bob.token)
         #expect(try await asBob.sync() == .init(sent: 0, failed: 0, remaining: 0))
-        #expect(asBob.client.account == AccountID(backend: "allmine", userID: bob.id))
+        #expect(asBob.sender.account == AccountID(backend: "allmine", userID: bob.id))
         #expect(try await harness.applied().isEmpty)
         #expect(try store.outboxOfEveryone().map(\.id) == [request.id])
 
@@ -234,7 +233,7 @@ struct IdentityTests {
         #expect(try await harness.applied().map(\.key) == [request.key])
         // The person known by the token is Alice now, with her history.
         let aliceAccount = AccountID(backend: "allmine", userID: alice.id)
-        #expect(asAlice.client.account == aliceAccount)
+        #expect(asAlice.sender.account == aliceAccount)
         #expect(try store.auditTrail(for: aliceAccount).map(\.outcome) == [.queued, .succeeded])
     }
 
@@ -257,7 +256,7 @@ struct IdentityTests {
         #expect(try await harness.applied().map(\.user) == [first.id])
         #expect(try await harness.applied().map(\.key) == [request.key])
         // Ovok's answer named the user: the person is that account now.
-        #expect(asFirst.client.account == AccountID(backend: "ovok", userID: first.id))
+        #expect(asFirst.sender.account == AccountID(backend: "ovok", userID: first.id))
     }
 
     @Test("a token the server says is another user's stops the drain (accountMismatch); what was made under it is set aside", arguments: Transport.allCases)
@@ -311,7 +310,7 @@ struct IdentityTests {
         // is checked first, and refused.
         try engine.setToken(alice.token)
         await #expect(throws: AccountError.self) { _ = try await engine.requestDeletion() }
-        #expect(engine.client.hasAccountMismatch)
+        #expect(engine.sender.hasAccountMismatch)
         #expect(try await harness.applied().isEmpty)
         let bobs = try store.outbox(for: AccountID(backend: "allmine", userID: bob.id))
         #expect(bobs.map(\.state) == [.failed], "made for Bob under Alice's token: set aside")
@@ -332,10 +331,11 @@ struct IdentityTests {
     func refreshedTokenIsChecked() async throws {
         let scene = try await AliceAndBob()
         let (harness, alice, bob, store) = (scene.harness, scene.alice, scene.bob, scene.store)
-        let client = try AccountClient(backend: AllmineBackend(),
-                                       configuration: ClientConfiguration(baseURL: harness.emulator.baseURL), store: store,
-                                       transport: harness.transport(), token: alice.token, account: alice.id,
-                                       clock: harness.clock, tokenRefresher: { bob.token })
+        let client = try AuthorizedSender(store: store,
+                                          client: AccountClient(backend: AllmineBackend(),
+                                                                configuration: ClientConfiguration(baseURL: harness.emulator.baseURL),
+                                                                transport: harness.transport(), clock: harness.clock),
+                                          token: alice.token, account: alice.id, tokenRefresher: { bob.token })
         _ = try await client.profile()
         try await harness.inject("status", "POST", "/api/v1/users/me/account-deletion", status: 401)
         await #expect(throws: AccountError.self) { _ = try await client.requestDeletion() }
@@ -350,7 +350,7 @@ struct IdentityTests {
         let scene = try await AliceAndBob(transport)
         let (harness, alice, _, store) = (scene.harness, scene.alice, scene.bob, scene.store)
         let engine = try device(harness, store: store, token: alice.token, account: alice.id)
-        _ = try await engine.client.profile()
+        _ = try await engine.sender.profile()
         try await harness.inject("delay", "POST", "/api/v1/users/me/account-deletion", delayMs: 800)
         let request = Task { try await engine.requestDeletion() }
         let deadline = ContinuousClock.now + .seconds(30)
@@ -375,7 +375,7 @@ struct IdentityTests {
         _ = try await engine.requestDeletion()
         engine.setOnline(false)
         let cancel = try #require(try await engine.cancelDeletion().queuedOperation)
-        let account = try engine.client.signedInAccount
+        let account = try engine.sender.signedInAccount
 
         let kept = try engine.signOut()
         #expect(kept.account == account)
@@ -450,11 +450,12 @@ struct NeverSentTests {
     func failureKinds(kind: TransportFailure.Kind, cancelsOut: Bool) async throws {
         let directory = try TemporaryDirectory()
         let store = try AccountStore(path: directory.file("store.sqlite"))
-        let client = try AccountClient(backend: AllmineBackend(),
-                                       configuration: ClientConfiguration(baseURL: "https://api.allmine.example"),
-                                       store: store, transport: FailingTransport(kind: kind), token: "t0ken",
-                                       account: "user-1")
-        let engine = SyncEngine(client: client, online: true)
+        let client = try AuthorizedSender(store: store,
+                                          client: AccountClient(backend: AllmineBackend(),
+                                                                configuration: ClientConfiguration(baseURL: "https://api.allmine.example"),
+                                                                transport: FailingTransport(kind: kind)),
+                                          token: "t0ken", account: "user-1")
+        let engine = SyncEngine(store: store, sender: client, online: true)
         let request = try #require(try await engine.requestDeletion().queuedOperation)
         let tried = try #require(try store.outboxOfEveryone().first)
         #expect(tried.id == request.id)

@@ -242,9 +242,11 @@ struct SyncEngineTests {
     func neverQueued(_ transport: Transport) async throws {
         let harness = try SyncHarness(online: false, transport: transport)
         await #expect(throws: AccountError.offlineNotQueued) { try await harness.engine.finalizeNow() }
-        let mudbase = SyncEngine(client: try AccountClient(
-            backend: MudbaseBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.emulator.baseURL),
-            store: harness.store, transport: harness.emulator.transport(), token: try harness.emulator.token(.mudbase), clock: harness.emulator.clock), online: false)
+        let mudbase = try SyncEngine(
+            store: harness.store,
+            client: AccountClient(backend: MudbaseBackend(), configuration: ClientConfiguration(baseURL: harness.emulator.emulator.baseURL),
+                                  transport: harness.emulator.transport(), clock: harness.emulator.clock),
+            token: try harness.emulator.token(.mudbase), online: false)
         await #expect(throws: AccountError.offlineNotQueued) { try await mudbase.erase(confirmation: "DELETE_MY_ACCOUNT") }
         // A wrong confirmation is still refused for what it is.
         await #expect(throws: AccountError(.invalidInput(.confirmationMismatch))) {

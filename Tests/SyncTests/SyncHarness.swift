@@ -12,7 +12,7 @@ final class SyncHarness {
     let emulator: Harness
     let directory: TemporaryDirectory
     let store: AccountStore
-    let client: AccountClient
+    let client: AuthorizedSender
     let engine: SyncEngine
     /// The emulator's Allmine demo user, whom the client signs in as.
     let account = EmulatedBackend.allmine.demoAccount
@@ -35,10 +35,12 @@ final class SyncHarness {
                                             CredentialOwner(account: account, confirmed: true), at: start)
             }
         }
-        client = try AccountClient(backend: AllmineBackend(),
-                                   configuration: ClientConfiguration(baseURL: emulator.emulator.baseURL),
-                                   store: store, transport: wrap(emulator.transport()), token: givenToken, account: account.userID, clock: emulator.clock)
-        engine = SyncEngine(client: client, online: online)
+        client = try AuthorizedSender(store: store,
+                                      client: AccountClient(backend: AllmineBackend(),
+                                                            configuration: ClientConfiguration(baseURL: emulator.emulator.baseURL),
+                                                            transport: wrap(emulator.transport()), clock: emulator.clock),
+                                      token: givenToken, account: account.userID)
+        engine = SyncEngine(store: store, sender: client, online: online)
     }
 
     /// The actions the emulator applied, in order.

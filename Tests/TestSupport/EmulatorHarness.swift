@@ -156,12 +156,6 @@ package func expectEnvelopeError(_ reply: Reply, _ status: Int, _ text: String, 
     #expect(reply.json?["timestamp"]?.stringValue.flatMap(ISO8601.parse) != nil, sourceLocation: sourceLocation)
 }
 
-extension AccountClient {
-    /// The signed-in account; throws (failing the test) when nobody is.
-    package var signedInAccount: AccountID {
-        get throws { try #require(account, "nobody is signed in") }
-    }
-}
 
 extension EmulatedBackend {
     /// The emulator's demo user of this back end, as the core names it.

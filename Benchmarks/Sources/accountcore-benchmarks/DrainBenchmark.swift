@@ -107,12 +107,11 @@ struct DrainBenchmark {
         // store queues in another is held, never sent (issue 28).
         let store = try AccountStore(path: scratch.uniquePath("drain") + ".sqlite",
                                      environment: configuration.effectiveEnvironment)
-        let client = try AccountClient(backend: AllmineBackend(), configuration: configuration,
-                                       store: store, transport: CurlTransport(), token: try emulator.issueToken(for: .allmine),
-                                       account: Emulator.demoUserID(of: .allmine))
-        let engine = SyncEngine(client: client)
+        let client = try AccountClient(backend: AllmineBackend(), configuration: configuration, transport: CurlTransport())
+        let engine = try SyncEngine(store: store, client: client, token: try emulator.issueToken(for: .allmine),
+                                    account: Emulator.demoUserID(of: .allmine))
         let created = SystemClock().now()
-        guard let account = client.account else { throw BenchmarkError("drain: nobody signed in") }
+        guard let account = engine.account else { throw BenchmarkError("drain: nobody signed in") }
         // One transaction: a queue of 20 000 durable enqueues would take
         // longer to write than to drain, and none of it is timed.
         try store.enqueue(contentsOf: (0..<operations).map { index in

@@ -57,9 +57,9 @@ enum StatusStore {
         let emulator = try Emulator(configuration: .init())
         defer { emulator.stop() }
         let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: emulator.baseURL),
-                                       store: store, transport: CurlTransport(), token: try emulator.issueToken(for: .allmine),
-                                       account: userID)
-        let engine = SyncEngine(client: client)
+                                       transport: CurlTransport())
+        let engine = try SyncEngine(store: store, client: client, token: try emulator.issueToken(for: .allmine),
+                                    account: userID)
         _ = try await engine.profile()
         if case .queued(let operation) = try await engine.requestDeletion() {
             // Queued rather than applied (the send failed, or a drain of the
@@ -70,7 +70,7 @@ enum StatusStore {
             _ = try await engine.sync()
         }
         await engine.shutdown()
-        guard let account = client.account, try store.cached(AccountProfile.self, for: account) != nil,
+        guard let account = engine.account, try store.cached(AccountProfile.self, for: account) != nil,
               try store.cached(DeletionStatus.self, for: account)?.source == .server, try engine.outbox().isEmpty else {
             throw BenchmarkError("status store: the emulator's profile and pending deletion were not cached, "
                                  + "or the deletion request is still queued")
@@ -80,13 +80,13 @@ enum StatusStore {
 
     /// Opens the store at `path` as a fresh process of an app does to show
     /// the status offline: `AccountStore(path:environment:)`, an `AccountClient`
-    /// (Allmine, `CurlTransport`, nothing listening) signed in as the demo
-    /// user without a token, and a `SyncEngine` over it, offline.
+    /// (Allmine, `CurlTransport`, nothing listening), and a `SyncEngine`
+    /// over both, signed in as the demo user without a token, offline.
     static func offlineEngine(path: String) throws -> SyncEngine {
         let client = try AccountClient(backend: AllmineBackend(), configuration: ClientConfiguration(baseURL: CCore.unreachable),
-                                       store: try AccountStore(path: path, environment: environment), transport: CurlTransport(),
-                                       account: userID)
-        return SyncEngine(client: client, online: false)
+                                       transport: CurlTransport())
+        return try SyncEngine(store: try AccountStore(path: path, environment: environment), client: client,
+                              account: userID, online: false)
     }
 
     /// Whether `report` is what the store made by `make` shows: the cached

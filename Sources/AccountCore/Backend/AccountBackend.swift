@@ -161,7 +161,7 @@ public struct BackendOutcome: Hashable, Sendable {
 extension BackendOutcome {
     /// The part of the answer the operation is for; a 2xx without it is an
     /// unexpected response.
-    func required<Value>(_ part: KeyPath<BackendOutcome, Value?>) throws(AccountError) -> Value {
+    package func required<Value>(_ part: KeyPath<BackendOutcome, Value?>) throws(AccountError) -> Value {
         guard let value = self[keyPath: part] else { throw AccountError(.unexpectedResponse(status: 200, bodyPrefix: "")) }
         return value
     }

@@ -44,7 +44,7 @@ package final class AccountClient: Sendable {
 
     /// The checks that need neither server nor store: capability and input.
     /// (The engine adds the rules that need the cache: a rename's cooldown.)
-    func validate(_ operation: BackendOperation) throws(AccountError) {
+    package func validate(_ operation: BackendOperation) throws(AccountError) {
         let capabilities = backend.capabilities
         guard capabilities.allows(operation) else { throw AccountError(.unsupported) }
         switch operation {

@@ -4,10 +4,10 @@
 /// Everything else (a space, a control character, CR or LF, any other
 /// byte) is refused before the token is kept, so it can never split the
 /// `Authorization` header into a second field (as libcurl refuses CR and LF
-/// in a header value). Every door checks here: `AccountClient.signIn` and
+/// in a header value). Every door checks here: `Identity.signIn` and
 /// `setToken` (which `SyncEngine`, `Session`, `ac_sign_in`, `ac_set_token`
 /// and `acct` go through), a refreshed token and a token a back end hands
-/// out.
+/// out (`AuthorizedSender`).
 package enum BearerToken {
     /// Whether `token` is a `b64token`: at least one of the token
     /// characters, then only `=` padding.

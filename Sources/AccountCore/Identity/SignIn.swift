@@ -1,4 +1,4 @@
-/// Who is signed in on a client, and with what: kept in memory only.
+/// Who is signed in on an engine, and with what: kept in memory only.
 ///
 /// The rule it serves: an operation is sent only under the credentials of
 /// the person who made it. A token is sent for `account` only once it is

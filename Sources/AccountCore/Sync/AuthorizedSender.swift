@@ -33,6 +33,22 @@ package final class AuthorizedSender: Sendable {
         self.tokenRefresher = tokenRefresher
     }
 
+    /// Sends through `client` as the person an `Identity` over `store`
+    /// says, signed in as `account` (the back end's user id) with `token`
+    /// when given (see `Identity.signIn(account:token:)`). Throws
+    /// `invalidInput(.invalidConfiguration)` for an `environment` the
+    /// client's configuration names that is not the store's (the store's is
+    /// the one operations are made, sent and shown in).
+    package convenience init(store: AccountStore, client: AccountClient, token: String? = nil, account: String? = nil,
+                             tokenRefresher: (@Sendable () async -> String?)? = nil) throws(AccountError) {
+        if let named = client.configuration.environment, named != store.environment {
+            throw AccountError(.invalidInput(.invalidConfiguration(field: "environment")))
+        }
+        let identity = try Identity(store: store, backend: client.backend, clock: client.clock)
+        if token != nil || account != nil { try identity.signIn(account: account, token: token) }
+        self.init(client: client, identity: identity, tokenRefresher: tokenRefresher)
+    }
+
     /// The signed-in person: every value the engine reads or writes is
     /// theirs. Nil when nobody is signed in.
     package var account: AccountID? { identity.current.account }

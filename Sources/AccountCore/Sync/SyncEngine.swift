@@ -88,18 +88,14 @@ package final class SyncEngine: Sendable {
     /// `token` when given (see `signIn(account:token:)`), online or not; an
     /// optional `tokenRefresher` supplies a fresh token after a 401. Throws
     /// `invalidInput(.invalidConfiguration)` for an `environment` the
-    /// client's configuration names that is not the store's (the store's is
-    /// the one operations are made, sent and shown in).
+    /// client's configuration names that is not the store's (see
+    /// `AuthorizedSender.init(store:client:token:account:tokenRefresher:)`).
     package convenience init(store: AccountStore, client: AccountClient, token: String? = nil, account: String? = nil,
                              online: Bool = true,
                              tokenRefresher: (@Sendable () async -> String?)? = nil) throws(AccountError) {
-        if let named = client.configuration.environment, named != store.environment {
-            throw AccountError(.invalidInput(.invalidConfiguration(field: "environment")))
-        }
-        let identity = try Identity(store: store, backend: client.backend, clock: client.clock)
-        if token != nil || account != nil { try identity.signIn(account: account, token: token) }
-        self.init(store: store, sender: AuthorizedSender(client: client, identity: identity,
-                                                         tokenRefresher: tokenRefresher), online: online)
+        self.init(store: store, sender: try AuthorizedSender(store: store, client: client, token: token, account: account,
+                                                             tokenRefresher: tokenRefresher),
+                  online: online)
     }
 
     /// Creates an engine over `store` that sends through `sender`, whose
