@@ -75,7 +75,7 @@ package final class SyncEngine: Sendable {
     /// The store: the outbox, the cache, the audit trail, the fingerprints.
     package let store: AccountStore
     /// Who is signed in, and whose a token is.
-    package let identity: Identity
+    let identity: Identity
     /// The authenticated send, over the stateless client.
     package let sender: AuthorizedSender
     let outbox: OutboxWriter
