@@ -35,7 +35,7 @@ extension SyncEngine {
     /// Sends what is never queued (finalize, erase, a cancel by login) at
     /// once, with a fresh key, as the signed-in person; records the answer
     /// as the drain records a delivery's, and a failure under the same rule
-    /// (`FailureClass`). After a finalize or an erasure the account's local
+    /// (`RetryClass`). After a finalize or an erasure the account's local
     /// data is wiped.
     func applyNow(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
         guard let kind = operation.kind else { return try await read(operation) }
@@ -44,7 +44,7 @@ extension SyncEngine {
         do {
             exchange = try await client.send(operation, idempotencyKey: UniqueID(), for: owner)
         } catch {
-            outbox.audit(AuditEntry(at: now, action: kind, outcome: FailureClass(error) == .rejected ? .refused : .failed,
+            outbox.audit(AuditEntry(at: now, action: kind, outcome: error.retry == .setAside ? .refused : .failed,
                              httpStatus: error.httpStatus, errorCode: error.code), for: owner)
             throw error
         }

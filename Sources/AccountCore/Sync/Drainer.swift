@@ -188,13 +188,13 @@ package final class Drainer: Sendable {
             try await client.learnWhoIsSignedIn()
             return .proceed
         } catch {
-            switch FailureClass(error) {
-            case .storage: throw error
-            case .needsAuthentication: return .needsAuthentication
-            case .held: return .mismatch
+            switch error.retry {
+            case .stop: throw error
+            case .waitForToken: return .needsAuthentication
+            case .waitForOwner: return .mismatch
             // What they queued under this token still goes; its own sends
             // ask again, with their backoff.
-            case .transient, .rejected: return .proceed
+            case .retry, .setAside: return .proceed
             }
         }
     }
