@@ -156,21 +156,26 @@ package final class AccountClient: Sendable {
 
     /// Changes the username to `newUsername` (ASCII capitals folded).
     package func changeUsername(to newUsername: String) async throws(AccountError) -> UsernameChange {
-        try await exchange(.changeUsername(Username(parsing: newUsername))).required(\.usernameChange)
+        try await exchange(.changeUsername(newUsername)).required(\.usernameChange)
     }
 
     /// Validates `operation`, sends it as the signed-in person (a mutation
     /// with a fresh idempotency key) and decodes the answer.
     func exchange(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
-        try validate(operation)
+        let operation = try validated(operation)
         return try await send(operation, idempotencyKey: operation.kind == nil ? nil : UniqueID(), for: account).outcome
     }
 
     // MARK: The exchange
 
-    /// The checks that need neither server nor store: capability and input.
-    /// (The engine adds the rules that need the cache: a rename's cooldown.)
-    func validate(_ operation: BackendOperation) throws(AccountError) {
+    /// `operation` as it is sent, after the checks that need neither server
+    /// nor store: capability and input (a username parsed, its ASCII
+    /// capitals folded). The engine adds the rules that need the cache: a
+    /// rename's cooldown.
+    func validated(_ operation: BackendOperation) throws(AccountError) -> BackendOperation {
+        // A name is checked before the capability, as it always was.
+        var operation = operation
+        if case .changeUsername(let name) = operation { operation = .changeUsername(try Username(parsing: name).value) }
         let capabilities = backend.capabilities
         guard capabilities.allows(operation) else { throw AccountError(.unsupported) }
         switch operation {
@@ -193,6 +198,7 @@ package final class AccountClient: Sendable {
         case .changeUsername, .profile, .stats, .deletionStatus, .finalizeDeletion:
             break
         }
+        return operation
     }
 
     private func validate(reason: String?) throws(AccountError) {

@@ -1,18 +1,19 @@
 extension SyncEngine {
-    /// The checks that need no server, a refusal audited: the client's
-    /// (capability, input) and the cached rules of a rename (not the current
-    /// name, not within the cooldown).
-    func validate(_ operation: BackendOperation) throws(AccountError) {
+    /// `operation` as it is sent, after the checks that need no server, a
+    /// refusal audited: the client's (capability, input) and the cached
+    /// rules of a rename (not the current name, not within the cooldown).
+    func validated(_ operation: BackendOperation) throws(AccountError) -> BackendOperation {
         do throws(AccountError) {
-            try client.validate(operation)
-            guard case .changeUsername(let username) = operation, let account else { return }
-            if let current = try outbox.store.cached(AccountProfile.self, for: account)?.value.username, current == username.value {
+            let operation = try client.validated(operation)
+            guard case .changeUsername(let username) = operation, let account else { return operation }
+            if let current = try outbox.store.cached(AccountProfile.self, for: account)?.value.username, current == username {
                 throw AccountError(.invalidInput(.username(.unchanged)))
             }
             if let cooldown = try outbox.store.cached(UsernameCooldown.self, for: account)?.value,
                !cooldown.allowsChange(at: now), let until = cooldown.nextChangeAllowedAt {
                 throw AccountError(.invalidInput(.usernameCooldown(until: until)))
             }
+            return operation
         } catch {
             if let kind = operation.kind {
                 outbox.audit(AuditEntry(at: now, action: kind, outcome: .refused, errorCode: error.code), for: account)
@@ -26,7 +27,7 @@ extension SyncEngine {
     /// Offline, it fails at once: a read is never queued.
     func read(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
         guard isOnline else { throw AccountError(.network, detail: "offline") }
-        try client.validate(operation)
+        let operation = try client.validated(operation)
         let exchange = try await client.send(operation, idempotencyKey: nil, for: account)
         if let owner = exchange.account { try outbox.remember(exchange.outcome, for: owner, asOf: deviceNow) }
         return exchange.outcome

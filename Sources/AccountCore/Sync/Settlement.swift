@@ -21,7 +21,7 @@ extension Drainer {
                 Instant(millisecondsSince1970: failedAt.adding(seconds: Double($0)).millisecondsSince1970)
             }
             try outbox.save(retry, after: error, outcome: .failed)
-            return .transient(error, retryAt: retryAt)
+            return .failed(error, .retry, retryAt: retryAt)
         case .setAside where operation.kind == .cancelDeletion && error.reason == .notFound && !immediate:
             // Nothing pending on the server any more (cancelled elsewhere):
             // what the user wanted is true.
@@ -35,13 +35,13 @@ extension Drainer {
             refused.attempts += 1
             let failed = try outbox.save(refused, after: error, outcome: .refused)
             if !immediate { broadcaster.emit(.operationFailed(failed, error)) }
-            return .rejected(error)
+            return .failed(error, .setAside, retryAt: nil)
         case .waitForToken:
             state.withLock { $0.pausedForAuthentication = true }
             broadcaster.emit(.syncPaused(.authenticationRequired))
-            return .needsAuthentication(error)
+            return .failed(error, .waitForToken, retryAt: nil)
         case .waitForOwner:
-            return .held(error)
+            return .failed(error, .waitForOwner, retryAt: nil)
         case .stop:
             throw error
         }
