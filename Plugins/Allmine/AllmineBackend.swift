@@ -38,7 +38,7 @@ public struct AllmineBackend: AccountBackend {
             return BackendRequest(method: "POST", path: Self.deletionPath + "/finalize-now", headers: headers)
         case .changeUsername(let username):
             return BackendRequest(method: "PATCH", path: "/api/v1/users/username", headers: headers,
-                                  body: JSONBody(["newUsername": .string(username.value)]))
+                                  body: JSONBody(["newUsername": .string(username)]))
         case .erase:
             throw AccountError(.unsupported)
         }

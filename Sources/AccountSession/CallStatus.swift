@@ -1,7 +1,8 @@
 import AccountCore
 
 /// The status of a call, numbered as `account_core.h` numbers its `AC_`
-/// codes. Append only: numbers are never reused.
+/// codes: `ac_call`'s return value and the front ends' one reading of a
+/// failure. Append only: numbers are never reused.
 package enum CallStatus: Int32, Sendable, CaseIterable {
     case ok = 0
     case queued = 1
@@ -18,22 +19,44 @@ package enum CallStatus: Int32, Sendable, CaseIterable {
     case unsupported = 12
     case `internal` = 13
 
-    /// The status of a failure with `error` (`AccountError.Code.traits`).
+    /// The status of a failure with `error`: the one table from a code to
+    /// the C interface's status. A new code is one new row; the compiler
+    /// lists this switch.
     package init(_ error: AccountError) {
-        self = CallStatus(rawValue: error.code.traits.status) ?? .internal
+        self = switch error.code {
+        case .invalidInput: .argument
+        case .network: .network
+        // A token that is another user's needs a sign-in, as a 401 does.
+        case .unauthorized, .accountMismatch: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .rateLimited: .rateLimited
+        case .server: .server
+        case .unexpectedResponse: .unexpectedResponse
+        case .storage: .storage
+        case .unsupported: .unsupported
+        case .internal: .internal
+        }
     }
 
-    /// `AC_OK`, `AC_ERR_NETWORK`, ...
+    /// `AC_OK`, `AC_ERR_NETWORK`, ..., as `ac_status_name` gives it.
     package var name: String {
         switch self {
         case .ok: "AC_OK"
         case .queued: "AC_QUEUED"
-        default: AccountError.Code.allCases.first { $0.traits.status == rawValue }?.traits.statusName ?? "AC_UNKNOWN"
+        case .argument: "AC_ERR_ARGUMENT"
+        case .network: "AC_ERR_NETWORK"
+        case .unauthorized: "AC_ERR_UNAUTHORIZED"
+        case .forbidden: "AC_ERR_FORBIDDEN"
+        case .notFound: "AC_ERR_NOT_FOUND"
+        case .conflict: "AC_ERR_CONFLICT"
+        case .rateLimited: "AC_ERR_RATE_LIMITED"
+        case .server: "AC_ERR_SERVER"
+        case .unexpectedResponse: "AC_ERR_UNEXPECTED_RESPONSE"
+        case .storage: "AC_ERR_STORAGE"
+        case .unsupported: "AC_ERR_UNSUPPORTED"
+        case .internal: "AC_ERR_INTERNAL"
         }
-    }
-
-    /// The first code with this status; nil for `ok` and `queued`.
-    package var code: AccountError.Code? {
-        AccountError.Code.allCases.first { $0.traits.status == rawValue }
     }
 }

@@ -289,6 +289,7 @@ public final class Session: Sendable {
     /// nothing done yet.
     private func step(_ call: Call) throws(AccountError) -> Step {
         switch call {
+        case .operation(let operation): return try step(operation)
         case .capabilities:
             return .answered(.capabilities(client.capabilities))
         case .outbox(let everyone):
@@ -296,27 +297,28 @@ public final class Session: Sendable {
                                      unreadable: try engine.unreadableOperations(everyone: everyone)))
         case .signOut(let discard):
             return .answered(.signedOut(try engine.signOut(discard: discard), discarded: discard))
-        case .status:
+        case .sync:
+            return .network { [engine] () async throws(AccountError) -> CallResult in .synced(try await engine.sync()) }
+        }
+    }
+
+    /// `step(_:)` for an operation of the back end: a read from the server
+    /// (the status from the store when it would not ask), a submission sent
+    /// or queued, an irreversible act sent at once.
+    private func step(_ operation: BackendOperation) throws(AccountError) -> Step {
+        switch operation {
+        case .deletionStatus:
             if let report = try engine.statusWithoutNetwork() { return .answered(.status(report)) }
             return .network { [engine] () async throws(AccountError) -> CallResult in .status(try await engine.status()) }
-        case .requestDeletion(let reason, let days, let wipe):
-            if let submission = try engine.submitOffline(.requestDeletion(reason: reason, days: days, wipe: wipe)) {
-                return .answered(try submitted(submission))
-            }
+        case .requestDeletion, .cancelDeletion:
+            if let submission = try engine.submitOffline(operation) { return .answered(try submitted(submission)) }
             return .network { [self] () async throws(AccountError) -> CallResult in
-                try submitted(await engine.requestDeletion(reason: reason, days: days, wipe: wipe))
+                try submitted(await engine.submit(operation))
             }
-        case .cancelDeletion(let credentials):
-            if let submission = try engine.submitOffline(.cancelDeletion(credentials: credentials)) {
-                return .answered(try submitted(submission))
-            }
+        case .changeUsername:
+            if let submission = try engine.submitOffline(operation) { return .answered(renamed(submission)) }
             return .network { [self] () async throws(AccountError) -> CallResult in
-                try submitted(await engine.cancelDeletion(credentials: credentials))
-            }
-        case .changeUsername(let name):
-            if let submission = try engine.changeUsernameOffline(to: name) { return .answered(renamed(submission)) }
-            return .network { [self] () async throws(AccountError) -> CallResult in
-                renamed(try await engine.changeUsername(to: name))
+                renamed(try await engine.submit(operation))
             }
         case .profile:
             return .network { [engine] () async throws(AccountError) -> CallResult in .profile(try await engine.profile()) }
@@ -332,8 +334,6 @@ public final class Session: Sendable {
                 let outcome = try await engine.erase(confirmation: confirmation, reason: reason)
                 return .erased(outcome.deletion ?? .none, details: outcome.erasure)
             }
-        case .sync:
-            return .network { [engine] () async throws(AccountError) -> CallResult in .synced(try await engine.sync()) }
         }
     }
 

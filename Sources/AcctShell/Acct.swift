@@ -180,7 +180,7 @@ struct Runner {
         case .deleteCancel(let email?):
             // One line, asked for and typed unseen on a terminal, never kept.
             let password = SecretInput.readLine(prompt: localizer.text(.promptPassword, ["email": email]) + " ")
-            call = .cancelDeletion(credentials: LoginCredentials(email: email, password: password ?? ""))
+            call = .operation(.cancelDeletion(credentials: LoginCredentials(email: email, password: password ?? "")))
         case .deleteFinalize(let confirmed):
             if !confirmed, console.inputIsTerminal, !settings.json,
                !ask(localizer.text(.confirmFinalize, ["answer": localizer.text(.confirmAnswer)])) {

@@ -91,13 +91,14 @@ enum Command: Equatable {
     var call: Call? {
         switch self {
         case .status: .status
-        case .whoami: .profile
-        case .stats: .stats
-        case .deleteRequest(let reason, let days, let wipe): .requestDeletion(reason: reason, days: days, wipe: wipe ? true : nil)
-        case .deleteCancel: .cancelDeletion(credentials: nil)
-        case .deleteFinalize: .finalizeDeletion
-        case .erase(let confirmation, let reason, _): .erase(confirmation: confirmation, reason: reason)
-        case .rename(let name): .changeUsername(name)
+        case .whoami: .operation(.profile)
+        case .stats: .operation(.stats)
+        case .deleteRequest(let reason, let days, let wipe):
+            .operation(.requestDeletion(reason: reason, days: days, wipe: wipe ? true : nil))
+        case .deleteCancel: .operation(.cancelDeletion(credentials: nil))
+        case .deleteFinalize: .operation(.finalizeDeletion)
+        case .erase(let confirmation, let reason, _): .operation(.erase(confirmation: confirmation, reason: reason))
+        case .rename(let name): .operation(.changeUsername(name))
         case .sync: .sync
         case .outbox(let all): .outbox(everyone: all)
         case .signout(let discard): .signOut(discard: discard)

@@ -35,12 +35,16 @@ enum ExitStatus: Int32 {
         }
     }
 
-    /// A call's: its error code's (`AccountError.Code.traits`).
+    /// A failed call's, by its status (`CallStatus(error)`): the one table
+    /// from a failure to acct's exit status.
     init(_ status: CallStatus) {
-        switch status {
-        case .ok: self = .done
-        case .queued: self = .queued
-        default: self = status.code.flatMap { ExitStatus(rawValue: $0.traits.exitStatus) } ?? .refused
+        self = switch status {
+        case .ok: .done
+        case .queued: .queued
+        case .argument, .forbidden, .notFound, .conflict, .unsupported, .internal: .refused
+        case .network, .rateLimited, .server, .unexpectedResponse: .unreachable
+        case .unauthorized: .authentication
+        case .storage: .storage
         }
     }
 }

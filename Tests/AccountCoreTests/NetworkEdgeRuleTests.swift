@@ -89,7 +89,7 @@ struct NetworkEdgeRuleTests {
         let response = BackendResponse(status: status, headers: ["location": hostile], body: Array("moved".utf8))
         let error = AccountError.forStatus(response, serverMessage: "a message from the body")
         #expect(error.reason == .unexpectedResponse(status: status, bodyPrefix: "moved"))
-        #expect(error.code.traits.statusName == "AC_ERR_UNEXPECTED_RESPONSE")
+        #expect(error.code == .unexpectedResponse && error.retry == .setAside)
         let detail = error.detail ?? ""
         #expect(detail.hasPrefix("a redirect to https://elsewhere.example/xX-Injected: yes[31maaa"), "\(detail)")
         #expect(detail.hasSuffix("…, not followed"))

@@ -7,12 +7,13 @@ import TestSupport
 struct CallTests {
     /// A call of each name, with arguments where it takes them.
     static let samples: [Call] = [
-        .status, .profile, .stats, .capabilities,
-        .requestDeletion(reason: "bye", days: 30, wipe: true), .requestDeletion(reason: nil, days: nil, wipe: nil),
-        .cancelDeletion(credentials: nil),
-        .cancelDeletion(credentials: LoginCredentials(email: "max.mustermann@example.com", password: "demo-password")),
-        .finalizeDeletion, .erase(confirmation: "DELETE_MY_ACCOUNT", reason: "done"),
-        .changeUsername("new_name"), .sync, .outbox(everyone: false), .outbox(everyone: true),
+        .status, .operation(.profile), .operation(.stats), .capabilities,
+        .operation(.requestDeletion(reason: "bye", days: 30, wipe: true)),
+        .operation(.requestDeletion(reason: nil, days: nil, wipe: nil)),
+        .operation(.cancelDeletion(credentials: nil)),
+        .operation(.cancelDeletion(credentials: LoginCredentials(email: "max.mustermann@example.com", password: "demo-password"))),
+        .operation(.finalizeDeletion), .operation(.erase(confirmation: "DELETE_MY_ACCOUNT", reason: "done")),
+        .operation(.changeUsername("new_name")), .sync, .outbox(everyone: false), .outbox(everyone: true),
         .signOut(discard: false), .signOut(discard: true),
     ]
 

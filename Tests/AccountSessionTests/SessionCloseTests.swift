@@ -21,7 +21,7 @@ struct SessionCloseTests {
                                   transport: harness.transport(), automaticSync: true)
         // Open, it answers; a deletion request goes and is answered.
         #expect(try await session.perform(.status).status == .ok)
-        guard case .deletion = try await session.perform(.requestDeletion(reason: "bye", days: nil, wipe: nil)) else {
+        guard case .deletion = try await session.perform(.operation(.requestDeletion(reason: "bye", days: nil, wipe: nil))) else {
             Issue.record("the request was not answered by the server")
             return
         }
@@ -74,7 +74,7 @@ struct SessionCloseTests {
                                                  databasePath: directory.file("store.sqlite"))
         let session = try Session(configuration: configuration, token: try harness.token(.allmine),
                                   transport: harness.transport())
-        async let answer = session.perform(.profile)
+        async let answer = session.perform(.operation(.profile))
         await session.close()
         // Either it ran before the close (answered) or after it (refused): never a crash.
         do {

@@ -34,7 +34,7 @@ struct AllminePluginTests {
             (.requestDeletion(reason: nil, days: nil, wipe: nil), "POST", Self.deletionPath, "{}"),
             (.cancelDeletion(credentials: nil), "DELETE", Self.deletionPath, nil),
             (.finalizeDeletion, "POST", Self.deletionPath + "/finalize-now", nil),
-            (.changeUsername(try Username(validating: "New_Name")), "PATCH", "/api/v1/users/username",
+            (.changeUsername("new_name"), "PATCH", "/api/v1/users/username",
              #"{"newUsername":"new_name"}"#),
         ]
         for (operation, method, path, body) in expected {
@@ -96,7 +96,7 @@ struct AllminePluginTests {
              "errors": [], "timestamp": "2026-05-22T16:11:26.808Z"}
             """
         let change = try backend.decodeSuccess(PluginBytes.response(200, renamed),
-                                               for: .changeUsername(try Username(validating: "new_username123")),
+                                               for: .changeUsername("new_username123"),
                                                context: context)
         #expect(change == BackendOutcome(usernameChange: UsernameChange(
             oldUsername: "old_username", newUsername: "new_username123",
@@ -138,7 +138,7 @@ struct AllminePluginTests {
             (.deletionStatus, 200, #"{"status": "paused"}"#),          // an unknown state
             (.requestDeletion(reason: nil, days: nil, wipe: nil), 201, #"{"isSuccess": true, "data": {}}"#),
             (.finalizeDeletion, 200, #"{"userId": "u1", "status": "pending"}"#),
-            (.changeUsername(Username(checked: "new_name")), 200, #"{"success": true}"#),
+            (.changeUsername("new_name"), 200, #"{"success": true}"#),
             (.cancelDeletion(credentials: nil), 502, PluginBytes.proxyPage),  // a proxy's page, an unexpected status
             (.deletionStatus, 204, ""),
         ]

@@ -75,13 +75,13 @@ extension AuthorizedSender {
 
     /// Changes the username to `newUsername`.
     package func changeUsername(to newUsername: String) async throws(AccountError) -> UsernameChange {
-        try await exchange(.changeUsername(Username(parsing: newUsername))).required(\.usernameChange)
+        try await exchange(.changeUsername(newUsername)).required(\.usernameChange)
     }
 
     /// Validates `operation`, sends it as the signed-in person (a mutation
     /// with a fresh idempotency key) and decodes the answer.
     package func exchange(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
-        try client.validate(operation)
+        let operation = try client.validated(operation)
         return try await send(operation, idempotencyKey: operation.kind == nil ? nil : UniqueID(), for: account).outcome
     }
 }

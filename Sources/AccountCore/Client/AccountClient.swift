@@ -42,9 +42,14 @@ package final class AccountClient: Sendable {
 
     // MARK: The exchange
 
-    /// The checks that need neither server nor store: capability and input.
-    /// (The engine adds the rules that need the cache: a rename's cooldown.)
-    package func validate(_ operation: BackendOperation) throws(AccountError) {
+    /// `operation` as it is sent, after the checks that need neither server
+    /// nor store: capability and input (a username parsed, its ASCII
+    /// capitals folded). The engine adds the rules that need the cache: a
+    /// rename's cooldown.
+    package func validated(_ operation: BackendOperation) throws(AccountError) -> BackendOperation {
+        // A name is checked before the capability, as it always was.
+        var operation = operation
+        if case .changeUsername(let name) = operation { operation = .changeUsername(try Username(parsing: name).value) }
         let capabilities = backend.capabilities
         guard capabilities.allows(operation) else { throw AccountError(.unsupported) }
         switch operation {
@@ -67,6 +72,7 @@ package final class AccountClient: Sendable {
         case .changeUsername, .profile, .stats, .deletionStatus, .finalizeDeletion:
             break
         }
+        return operation
     }
 
     private func validate(reason: String?) throws(AccountError) {

@@ -1,18 +1,19 @@
 extension SyncEngine {
-    /// The checks that need no server, a refusal audited: the client's
-    /// (capability, input) and the cached rules of a rename (not the current
-    /// name, not within the cooldown).
-    func validate(_ operation: BackendOperation) throws(AccountError) {
+    /// `operation` as it is sent, after the checks that need no server, a
+    /// refusal audited: the client's (capability, input) and the cached
+    /// rules of a rename (not the current name, not within the cooldown).
+    func validated(_ operation: BackendOperation) throws(AccountError) -> BackendOperation {
         do throws(AccountError) {
-            try client.validate(operation)
-            guard case .changeUsername(let username) = operation, let account else { return }
-            if let current = try outbox.store.cached(AccountProfile.self, for: account)?.value.username, current == username.value {
+            let operation = try client.validated(operation)
+            guard case .changeUsername(let username) = operation, let account else { return operation }
+            if let current = try outbox.store.cached(AccountProfile.self, for: account)?.value.username, current == username {
                 throw AccountError(.invalidInput(.username(.unchanged)))
             }
             if let cooldown = try outbox.store.cached(UsernameCooldown.self, for: account)?.value,
                !cooldown.allowsChange(at: now), let until = cooldown.nextChangeAllowedAt {
                 throw AccountError(.invalidInput(.usernameCooldown(until: until)))
             }
+            return operation
         } catch {
             if let kind = operation.kind {
                 outbox.audit(AuditEntry(at: now, action: kind, outcome: .refused, errorCode: error.code), for: account)
@@ -26,7 +27,7 @@ extension SyncEngine {
     /// Offline, it fails at once: a read is never queued.
     func read(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
         guard isOnline else { throw AccountError(.network, detail: "offline") }
-        try client.validate(operation)
+        let operation = try client.validated(operation)
         let exchange = try await sender.send(operation, idempotencyKey: nil, for: account)
         if let owner = exchange.account { try outbox.remember(exchange.outcome, for: owner, asOf: deviceNow) }
         return exchange.outcome
@@ -35,7 +36,7 @@ extension SyncEngine {
     /// Sends what is never queued (finalize, erase, a cancel by login) at
     /// once, with a fresh key, as the signed-in person; records the answer
     /// as the drain records a delivery's, and a failure under the same rule
-    /// (`FailureClass`). After a finalize or an erasure the account's local
+    /// (`RetryClass`). After a finalize or an erasure the account's local
     /// data is wiped.
     func applyNow(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
         guard let kind = operation.kind else { return try await read(operation) }
@@ -44,7 +45,7 @@ extension SyncEngine {
         do {
             exchange = try await sender.send(operation, idempotencyKey: UniqueID(), for: owner)
         } catch {
-            outbox.audit(AuditEntry(at: now, action: kind, outcome: FailureClass(error) == .rejected ? .refused : .failed,
+            outbox.audit(AuditEntry(at: now, action: kind, outcome: error.retry == .setAside ? .refused : .failed,
                              httpStatus: error.httpStatus, errorCode: error.code), for: owner)
             throw error
         }

@@ -63,12 +63,13 @@ package final class Drainer: Sendable {
 
     /// What became of one operation a drain sent.
     enum Delivery {
+        /// The server has it (or, for a cancel answered 404, nothing was
+        /// left to cancel).
         case synced(BackendOutcome)
-        case rejected(AccountError)
-        case transient(AccountError, retryAt: Instant)
-        case needsAuthentication(AccountError)
-        /// Not sent: the token is not the owner's, or the sign-in changed.
-        case held(AccountError)
+        /// It failed, and was kept or set aside as its `RetryClass` says
+        /// (never `stop`: that is thrown); `retryAt`, for `retry`, is when
+        /// it may go again.
+        case failed(AccountError, RetryClass, retryAt: Instant?)
     }
 
     /// `drainOnce`, then, when something is left, the long-lived task is
@@ -188,13 +189,13 @@ package final class Drainer: Sendable {
             try await sender.learnWhoIsSignedIn()
             return .proceed
         } catch {
-            switch FailureClass(error) {
-            case .storage: throw error
-            case .needsAuthentication: return .needsAuthentication
-            case .held: return .mismatch
+            switch error.retry {
+            case .stop: throw error
+            case .waitForToken: return .needsAuthentication
+            case .waitForOwner: return .mismatch
             // What they queued under this token still goes; its own sends
             // ask again, with their backoff.
-            case .transient, .rejected: return .proceed
+            case .retry, .setAside: return .proceed
             }
         }
     }

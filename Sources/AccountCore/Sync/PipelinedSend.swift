@@ -101,13 +101,14 @@ extension Drainer {
                 if next.id == immediate { immediateDelivery = delivery }
                 switch delivery {
                 case .synced: report.sent += 1
-                case .rejected: report.failed += 1
+                case .failed(_, .setAside, _): report.failed += 1
+                case .failed(let error, .stop, _): throw error
                 // What follows waits behind it, in order.
-                case .transient(let error, let retryAt):
-                    return .retry(at: retryAt, after: error)
-                case .needsAuthentication:
+                case .failed(let error, .retry, let retryAt):
+                    return .retry(at: retryAt ?? deviceNow, after: error)
+                case .failed(_, .waitForToken, _):
                     return .paused(.authenticationRequired)
-                case .held:
+                case .failed(_, .waitForOwner, _):
                     // Signed in as someone else meanwhile: go on with them.
                     guard sender.hasAccountMismatch else { continue }
                     broadcaster.emit(.syncPaused(.accountMismatch))

@@ -25,17 +25,7 @@ extension SyncEngine {
     /// Changes the username: sent now when online, else queued (a later
     /// rename replaces a queued one).
     package func changeUsername(to newUsername: String) async throws(AccountError) -> Submission {
-        try await submit(.changeUsername(try username(newUsername)))
-    }
-
-    /// `text` as a username, a refusal audited.
-    private func username(_ text: String) throws(AccountError) -> Username {
-        do {
-            return try Username(parsing: text)
-        } catch {
-            outbox.audit(AuditEntry(at: now, action: .changeUsername, outcome: .refused, errorCode: error.code), for: account)
-            throw error
-        }
+        try await submit(.changeUsername(newUsername))
     }
 
     /// Submits `operation` on the calling thread when that needs no network:
@@ -57,16 +47,10 @@ extension SyncEngine {
         }
     }
 
-    /// `submitOffline` for a rename given as text.
-    package func changeUsernameOffline(to newUsername: String) throws(AccountError) -> Submission? {
-        guard !isOnline else { return nil }
-        return try submitOffline(.changeUsername(try username(newUsername)))
-    }
-
     /// Finalizes now; never queued: offline it fails at once. Then no trace
     /// of the account stays on the device.
     package func finalizeNow() async throws(AccountError) -> BackendOutcome {
-        try validate(.finalizeDeletion)
+        _ = try validated(.finalizeDeletion)
         guard isOnline else { throw AccountError.offlineNotQueued }
         return try await applyNow(.finalizeDeletion)
     }
@@ -74,8 +58,7 @@ extension SyncEngine {
     /// Erases the account; never queued: offline it fails at once. Then no
     /// trace of the account stays on the device.
     package func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
-        let operation = BackendOperation.erase(confirmation: confirmation, reason: reason)
-        try validate(operation)
+        let operation = try validated(.erase(confirmation: confirmation, reason: reason))
         guard isOnline else { throw AccountError.offlineNotQueued }
         return try await applyNow(operation)
     }
@@ -93,11 +76,11 @@ extension SyncEngine {
     /// The part of a submission that needs no network: validated, then
     /// written to the outbox (coalescing) in one durable transaction.
     private func enqueue(_ operation: BackendOperation) throws(AccountError) -> Enqueued {
-        try validate(operation)
+        let operation = try validated(operation)
         // A cancel that carries credentials (a login) has no queueable form.
         guard let payload = OperationPayload(operation) else {
             guard isOnline else { throw AccountError.offlineNotQueued }
-            return .applyNow
+            return .applyNow(operation)
         }
         // What is queued is someone's: with nobody signed in, nobody's it
         // could be; under a token the server said is another user's, it
@@ -136,28 +119,30 @@ extension SyncEngine {
         case settled(Submission)
         /// Queued while online: a drain sends it now.
         case drain(OutboxOperation)
-        /// Never queued (a cancel by login), online: sent at once.
-        case applyNow
+        /// Never queued (a cancel by login), online: sent at once, as validated.
+        case applyNow(BackendOperation)
     }
 
-    private func submit(_ operation: BackendOperation) async throws(AccountError) -> Submission {
+    /// Submits a deletion's request or cancel, or a rename: validated, then
+    /// sent now when online, else queued (`submitOffline` says which).
+    package func submit(_ operation: BackendOperation) async throws(AccountError) -> Submission {
         let operationToQueue: OutboxOperation
         switch try enqueue(operation) {
         case .settled(let submission): return submission
-        case .applyNow: return .completed(try await applyNow(operation))
+        case .applyNow(let validated): return .completed(try await applyNow(validated))
         case .drain(let queued): operationToQueue = queued
         }
         let report = try await drainer.drain(immediate: operationToQueue.id)
         switch report.immediate {
         case .synced(let outcome)?:
             return .completed(outcome)
-        case .rejected(let error)?:
+        case .failed(let error, .setAside, _)?:
             // The user is told now; the refused operation leaves the outbox.
             try outbox.remove(operationToQueue.id)
             throw error
-        case .needsAuthentication(let error)?, .held(let error)?:
+        case .failed(let error, .waitForToken, _)?, .failed(let error, .waitForOwner, _)?, .failed(let error, .stop, _)?:
             throw error
-        case .transient?, nil:
+        case .failed(_, .retry, _)?, nil:
             statusView.announceDeadlines()
             // By id, not by owner: learning whose the token is may have given
             // it its owner's account meanwhile.

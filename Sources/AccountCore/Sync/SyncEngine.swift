@@ -268,7 +268,10 @@ extension OperationPayload {
         switch operation {
         case .requestDeletion(let reason, let days, let wipe): self = .requestDeletion(reason: reason, days: days, wipe: wipe)
         case .cancelDeletion(nil): self = .cancelDeletion
-        case .changeUsername(let username): self = .changeUsername(username)
+        case .changeUsername(let name):
+            // Validated before it is queued; a name that is not is not queued.
+            guard let username = try? Username(validating: name) else { return nil }
+            self = .changeUsername(username)
         case .cancelDeletion, .profile, .stats, .deletionStatus, .finalizeDeletion, .erase: return nil
         }
     }
@@ -278,7 +281,7 @@ extension OperationPayload {
         switch self {
         case .requestDeletion(let reason, let days, let wipe): .requestDeletion(reason: reason, days: days, wipe: wipe)
         case .cancelDeletion: .cancelDeletion(credentials: nil)
-        case .changeUsername(let username): .changeUsername(username)
+        case .changeUsername(let username): .changeUsername(username.value)
         }
     }
 }
