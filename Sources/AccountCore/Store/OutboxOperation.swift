@@ -105,7 +105,11 @@ public enum OperationKind: String, Hashable, Sendable, CaseIterable {
     }
 }
 
-/// What a queued operation carries. Never a password or a token.
+/// The queued form of a `BackendOperation`, made from it (`init(_:)`) and
+/// turned back into it to be sent (`backendOperation`): what the outbox
+/// keeps of a request, a cancel or a rename. Its narrower type is the
+/// rule: never a password or a token (a cancel by login has no queued
+/// form), never an irreversible act (finalize, erase).
 public enum OperationPayload: Hashable, Sendable {
     /// Request a deletion; `days` and `wipe` where the back end has them.
     case requestDeletion(reason: String?, days: Int?, wipe: Bool?)
@@ -120,6 +124,30 @@ public enum OperationPayload: Hashable, Sendable {
         case .requestDeletion: .requestDeletion
         case .cancelDeletion: .cancelDeletion
         case .changeUsername: .changeUsername
+        }
+    }
+}
+
+extension OperationPayload {
+    /// The queueable form of `operation`; nil for what is never queued.
+    init?(_ operation: BackendOperation) {
+        switch operation {
+        case .requestDeletion(let reason, let days, let wipe): self = .requestDeletion(reason: reason, days: days, wipe: wipe)
+        case .cancelDeletion(nil): self = .cancelDeletion
+        case .changeUsername(let name):
+            // Validated before it is queued; a name that is not is not queued.
+            guard let username = try? Username(validating: name) else { return nil }
+            self = .changeUsername(username)
+        case .cancelDeletion, .profile, .stats, .deletionStatus, .finalizeDeletion, .erase: return nil
+        }
+    }
+
+    /// The operation to send.
+    var backendOperation: BackendOperation {
+        switch self {
+        case .requestDeletion(let reason, let days, let wipe): .requestDeletion(reason: reason, days: days, wipe: wipe)
+        case .cancelDeletion: .cancelDeletion(credentials: nil)
+        case .changeUsername(let username): .changeUsername(username.value)
         }
     }
 }

@@ -261,27 +261,3 @@ extension OutboxOperation {
         explicit ? notBefore : [nextAttemptAt, notBefore].compactMap { $0 }.max()
     }
 }
-
-extension OperationPayload {
-    /// The queueable form of `operation`; nil for what is never queued.
-    init?(_ operation: BackendOperation) {
-        switch operation {
-        case .requestDeletion(let reason, let days, let wipe): self = .requestDeletion(reason: reason, days: days, wipe: wipe)
-        case .cancelDeletion(nil): self = .cancelDeletion
-        case .changeUsername(let name):
-            // Validated before it is queued; a name that is not is not queued.
-            guard let username = try? Username(validating: name) else { return nil }
-            self = .changeUsername(username)
-        case .cancelDeletion, .profile, .stats, .deletionStatus, .finalizeDeletion, .erase: return nil
-        }
-    }
-
-    /// The operation to send.
-    var backendOperation: BackendOperation {
-        switch self {
-        case .requestDeletion(let reason, let days, let wipe): .requestDeletion(reason: reason, days: days, wipe: wipe)
-        case .cancelDeletion: .cancelDeletion(credentials: nil)
-        case .changeUsername(let username): .changeUsername(username.value)
-        }
-    }
-}
