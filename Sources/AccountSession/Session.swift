@@ -321,17 +321,21 @@ public final class Session: Sendable {
                 renamed(try await engine.submit(operation))
             }
         case .profile:
-            return .network { [engine] () async throws(AccountError) -> CallResult in .profile(try await engine.profile()) }
+            return .network { [engine] () async throws(AccountError) -> CallResult in
+                .profile(try await engine.sendNow(operation).required(\.profile))
+            }
         case .stats:
-            return .network { [engine] () async throws(AccountError) -> CallResult in .stats(try await engine.stats()) }
+            return .network { [engine] () async throws(AccountError) -> CallResult in
+                .stats(try await engine.sendNow(operation).required(\.stats))
+            }
         case .finalizeDeletion:
             return .network { [engine] () async throws(AccountError) -> CallResult in
-                let outcome = try await engine.finalizeNow()
+                let outcome = try await engine.sendNow(operation)
                 return .finalized(outcome.deletion ?? .none, userID: outcome.userID)
             }
-        case .erase(let confirmation, let reason):
+        case .erase:
             return .network { [engine] () async throws(AccountError) -> CallResult in
-                let outcome = try await engine.erase(confirmation: confirmation, reason: reason)
+                let outcome = try await engine.sendNow(operation)
                 return .erased(outcome.deletion ?? .none, details: outcome.erasure)
             }
         }

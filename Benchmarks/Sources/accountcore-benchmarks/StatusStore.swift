@@ -60,8 +60,8 @@ enum StatusStore {
                                        transport: CurlTransport())
         let engine = try SyncEngine(store: store, client: client, token: try emulator.issueToken(for: .allmine),
                                     account: userID)
-        _ = try await engine.profile()
-        if case .queued(let operation) = try await engine.requestDeletion() {
+        _ = try await engine.sendNow(.profile)
+        if case .queued(let operation) = try await engine.submit(.requestDeletion(reason: nil, days: nil, wipe: nil)) {
             // Queued rather than applied (the send failed, or a drain of the
             // engine's own was under way): said, then sent by a sync, as a
             // sync the user asks for would send it.

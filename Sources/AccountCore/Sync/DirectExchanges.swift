@@ -22,6 +22,18 @@ extension SyncEngine {
         }
     }
 
+    /// Sends what is never queued, now: a read (its answer kept in the
+    /// cache, `read(_:)`), or a finalize or an erasure (validated, refused
+    /// at once offline; after it no trace of the account stays on the
+    /// device, `applyNow(_:)`). The one door for them: a new operation of
+    /// either sort needs no method of its own here.
+    package func sendNow(_ operation: BackendOperation) async throws(AccountError) -> BackendOutcome {
+        guard operation.kind != nil else { return try await read(operation) }
+        let operation = try validated(operation)
+        guard isOnline else { throw AccountError.offlineNotQueued }
+        return try await applyNow(operation)
+    }
+
     /// Reads `operation` from the server as the signed-in person; what it
     /// says is kept in the cache of the person it was for.
     /// Offline, it fails at once: a read is never queued.

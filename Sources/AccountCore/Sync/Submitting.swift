@@ -10,29 +10,10 @@ extension SyncEngine {
         case coalesced
     }
 
-    /// Requests a deletion: sent now when online, else queued.
-    package func requestDeletion(reason: String? = nil, days: Int? = nil, wipe: Bool? = nil) async throws(AccountError) -> Submission {
-        try await submit(.requestDeletion(reason: reason, days: days, wipe: wipe))
-    }
-
-    /// Cancels the pending deletion: sent now when online, else queued with
-    /// the deadline it must beat. Where cancelling means logging in, it is
-    /// sent now or fails: the password is never written to disk.
-    package func cancelDeletion(credentials: LoginCredentials? = nil) async throws(AccountError) -> Submission {
-        try await submit(.cancelDeletion(credentials: credentials))
-    }
-
-    /// Changes the username: sent now when online, else queued (a later
-    /// rename replaces a queued one).
-    package func changeUsername(to newUsername: String) async throws(AccountError) -> Submission {
-        try await submit(.changeUsername(newUsername))
-    }
-
     /// Submits `operation` on the calling thread when that needs no network:
     /// offline, a queueable operation is queued (or coalesced) and one that
-    /// is never queued is refused at once, as `requestDeletion`,
-    /// `cancelDeletion` and `changeUsername` would. Nil when online: nothing
-    /// was done, and those calls send it now.
+    /// is never queued is refused at once, as `submit(_:)` would. Nil when
+    /// online: nothing was done, and `submit(_:)` sends it now.
     package func submitOffline(_ operation: BackendOperation) throws(AccountError) -> Submission? {
         guard !isOnline else { return nil }
         switch try enqueue(operation) {
@@ -45,32 +26,6 @@ extension SyncEngine {
         case .applyNow:
             return nil
         }
-    }
-
-    /// Finalizes now; never queued: offline it fails at once. Then no trace
-    /// of the account stays on the device.
-    package func finalizeNow() async throws(AccountError) -> BackendOutcome {
-        _ = try validated(.finalizeDeletion)
-        guard isOnline else { throw AccountError.offlineNotQueued }
-        return try await applyNow(.finalizeDeletion)
-    }
-
-    /// Erases the account; never queued: offline it fails at once. Then no
-    /// trace of the account stays on the device.
-    package func erase(confirmation: String, reason: String? = nil) async throws(AccountError) -> BackendOutcome {
-        let operation = try validated(.erase(confirmation: confirmation, reason: reason))
-        guard isOnline else { throw AccountError.offlineNotQueued }
-        return try await applyNow(operation)
-    }
-
-    /// The profile, from the server; kept in the cache.
-    package func profile() async throws(AccountError) -> AccountProfile {
-        try await read(.profile).required(\.profile)
-    }
-
-    /// The stats, from the server.
-    package func stats() async throws(AccountError) -> AccountStats {
-        try await read(.stats).required(\.stats)
     }
 
     /// The part of a submission that needs no network: validated, then
