@@ -31,10 +31,6 @@ public enum Call: Sendable, Hashable {
     /// `invalidInput(.invalidArgument)` naming the operation or the argument.
     package init(name: String, arguments: JSONValue?) throws(AccountError) {
         let arguments = try CallArguments(arguments)
-        if let operation = try BackendOperation(name: name, arguments: arguments) {
-            self = .operation(operation)
-            return
-        }
         switch name {
         case "capabilities": try arguments.only([]); self = .capabilities
         case "sync": try arguments.only([]); self = .sync
@@ -45,7 +41,10 @@ public enum Call: Sendable, Hashable {
             try arguments.only(["discard"])
             self = .signOut(discard: try arguments.bool("discard") ?? false)
         default:
-            throw AccountError(.invalidInput(.invalidArgument(name: "operation")), detail: "unknown operation \(name)")
+            guard let operation = try BackendOperation(name: name, arguments: arguments) else {
+                throw AccountError(.invalidInput(.invalidArgument(name: "operation")), detail: "unknown operation \(name)")
+            }
+            self = .operation(operation)
         }
     }
 

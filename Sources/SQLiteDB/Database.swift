@@ -12,6 +12,9 @@ package final class Database {
     /// `BEGIN`, the `INSERT` and `COMMIT` again on every enqueue costs more
     /// than the insert itself.
     private var statements: [String: Statement] = [:]
+    /// Whether a statement that would change the file is refused
+    /// (`setQueryOnly(_:)`).
+    package private(set) var isQueryOnly = false
 
     /// Opens `path` for reading and writing, creating it when `create` is true.
     ///
@@ -73,18 +76,32 @@ package final class Database {
         sqlite3_busy_timeout(handle, milliseconds)
     }
 
-    /// Prepares one statement.
+    /// Prepares one statement (refused, while `isQueryOnly`, if it would
+    /// change the file).
     package func prepare(_ sql: String) throws(SQLiteError) -> Statement {
         guard !isClosed else { throw SQLiteError(code: SQLITE_MISUSE, message: "the connection is closed", sql: sql) }
-        return try Statement(database: self, sql: sql)
+        return try allowed(Statement(database: self, sql: sql))
     }
 
-    /// The prepared statement for `sql`, from the cache or made and kept.
+    /// The prepared statement for `sql`, from the cache or made and kept;
+    /// refused, while `isQueryOnly`, if it would change the file.
     private func cached(_ sql: String) throws(SQLiteError) -> Statement {
-        if let statement = statements[sql] { return statement }
+        if let statement = statements[sql] { return try allowed(statement) }
         let statement = try prepare(sql)
         statements[sql] = statement
         return statement
+    }
+
+    /// `statement`, unless the connection refuses writes and it would
+    /// write (`sqlite3_stmt_readonly`), which fails as SQLite's own
+    /// `query_only` does.
+    private func allowed(_ statement: Statement) throws(SQLiteError) -> Statement {
+        guard isQueryOnly, !statement.isReadOnly else { return statement }
+        throw Self.readOnly(statement.sql)
+    }
+
+    private static func readOnly(_ sql: String) -> SQLiteError {
+        SQLiteError(code: SQLITE_READONLY, message: "attempt to write a readonly database (a read)", sql: sql)
     }
 
     /// Runs one statement that returns no rows we need.
@@ -94,11 +111,18 @@ package final class Database {
         defer { statement.reset() }
         try statement.bind(values)
         while try statement.step() {}
+        // `BEGIN` writes nothing itself (`sqlite3_stmt_readonly` says so)
+        // but would open a write transaction where none may be.
+        if isQueryOnly, sqlite3_get_autocommit(handle) == 0 {
+            sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+            throw Self.readOnly(sql)
+        }
     }
 
     /// Runs a script of several statements, with no parameters.
     package func executeScript(_ sql: String) throws(SQLiteError) {
         guard !isClosed else { throw SQLiteError(code: SQLITE_MISUSE, message: "the connection is closed", sql: sql) }
+        guard !isQueryOnly else { throw Self.readOnly(sql) }
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else { throw SQLiteError(lastErrorOn: handle, code: code, sql: sql) }
     }
@@ -177,6 +201,7 @@ package final class Database {
     /// `BEGIN IMMEDIATE` takes the write lock at once, so two processes never
     /// both read, decide and then collide on the write (`SQLITE_BUSY` mid-way).
     package func transaction<Value>(_ body: () throws -> Value) throws -> Value {
+        if isQueryOnly { throw Self.readOnly("BEGIN IMMEDIATE") }
         try execute("BEGIN IMMEDIATE")
         do {
             let value = try body()
@@ -191,32 +216,33 @@ package final class Database {
         }
     }
 
-    /// Makes the connection refuse to change the file (`PRAGMA query_only`),
-    /// or lets it again: refused, a statement that would write fails with
-    /// `SQLITE_READONLY` and changes nothing.
-    package func setQueryOnly(_ queryOnly: Bool) throws(SQLiteError) {
-        try execute(queryOnly ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF")
+    /// Makes the connection refuse every statement that would change the
+    /// file, as `PRAGMA query_only` does, or lets it again: refused, such a
+    /// statement fails with `SQLITE_READONLY` before it runs, and a `BEGIN`
+    /// is rolled back. Not the pragma itself: setting a flag pragma expires
+    /// every prepared statement, so toggling it around each write made a
+    /// durable enqueue recompile its statements, a third of its cost.
+    package func setQueryOnly(_ queryOnly: Bool) {
+        isQueryOnly = queryOnly
     }
 
-    /// Whether the connection refuses to change the file (`PRAGMA query_only`).
-    package func isQueryOnly() throws(SQLiteError) -> Bool {
-        try scalarInt("PRAGMA query_only") == 1
+    /// Runs `body` with writes allowed, then refuses them again, whether
+    /// `body` returns or throws.
+    package func allowingWrites<Value>(_ body: () throws -> Value) rethrows -> Value {
+        isQueryOnly = false
+        defer { isQueryOnly = true }
+        return try body()
     }
 
-    /// Runs `body` with writes allowed on a connection that is otherwise
-    /// query-only, and refuses them again after, whether `body` returns or
-    /// throws. Should refusing them again fail, the connection is closed
-    /// rather than left writable, and the error thrown.
-    package func allowingWrites<Value>(_ body: () throws -> Value) throws -> Value {
-        try setQueryOnly(false)
-        let result = Result { try body() }
-        do {
-            try setQueryOnly(true)
-        } catch {
-            close()
-            throw error
-        }
-        return try result.get()
+    /// Checkpoints the write-ahead log and truncates it
+    /// (`SQLITE_CHECKPOINT_TRUNCATE`): what a wipe does so that deleted
+    /// rows leave the log. Not a write of content, so allowed while
+    /// `isQueryOnly`.
+    package func checkpointTruncating() throws(SQLiteError) {
+        guard !isClosed else { throw SQLiteError(code: SQLITE_MISUSE, message: "the connection is closed") }
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        // Busy: another connection reads; SQLite completes it when the last one closes.
+        guard code == SQLITE_OK || code == SQLITE_BUSY else { throw SQLiteError(lastErrorOn: handle, code: code) }
     }
 
     /// The schema version recorded in the file header (`PRAGMA user_version`).

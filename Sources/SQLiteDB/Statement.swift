@@ -56,6 +56,17 @@ package final class Statement {
         sqlite3_clear_bindings(handle)
     }
 
+    /// Whether running it leaves the file unchanged: `sqlite3_stmt_readonly`,
+    /// or a pragma that sets nothing (no `=` and no argument), which SQLite
+    /// does not count as read-only though it only reads (`PRAGMA
+    /// journal_mode`, `data_version`, `user_version`).
+    var isReadOnly: Bool {
+        if sqlite3_stmt_readonly(handle) != 0 { return true }
+        let words = sql.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }
+        let isPragma = words.prefix(6).map { $0 | 0x20 } == Array("pragma".utf8)
+        return isPragma && !sql.utf8.contains(UInt8(ascii: "=")) && !sql.utf8.contains(UInt8(ascii: "("))
+    }
+
     /// Steps once: true while there is a row to read.
     package func step() throws(SQLiteError) -> Bool {
         switch sqlite3_step(handle) {

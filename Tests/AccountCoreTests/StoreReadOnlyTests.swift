@@ -3,8 +3,9 @@ import SQLiteDB
 import Testing
 import TestSupport
 
-/// The store's reads cannot write (issue 30, GRDB's `query_only`): outside
-/// `write`, the connection refuses every change, so a read that would write
+/// The store's reads cannot write (issue 30, as GRDB's readers and
+/// `query_only`): outside `write`, the connection refuses every statement
+/// that would change the file (`Database.setQueryOnly`), so a read that would write
 /// fails at once, through the one error mapping, and changes nothing.
 @Suite("Store: reads cannot write")
 struct StoreReadOnlyTests {
@@ -25,7 +26,7 @@ struct StoreReadOnlyTests {
         }
     }
 
-    @Test("an INSERT, UPDATE, DELETE or BEGIN IMMEDIATE through read fails with SQLITE_READONLY and changes nothing")
+    @Test("an INSERT, UPDATE, DELETE, BEGIN, a pragma that sets or a script through read fails with SQLITE_READONLY and changes nothing")
     func readRefusesWrites() throws {
         let directory = try TemporaryDirectory()
         let store = try AccountStore(path: directory.file("s.sqlite"))
@@ -37,17 +38,29 @@ struct StoreReadOnlyTests {
         expectRefused(store) { database in try database.execute("UPDATE outbox SET attempts = 9") }
         expectRefused(store) { database in try database.execute("DELETE FROM store_key") }
         expectRefused(store) { database in try database.transaction { try database.execute("DELETE FROM outbox") } }
+        // A BEGIN writes nothing itself, but opens what only `write` may.
+        expectRefused(store) { database in try database.execute("BEGIN IMMEDIATE") }
+        expectRefused(store) { database in try database.execute("PRAGMA user_version = 99") }
+        expectRefused(store) { database in try database.executeScript("DELETE FROM outbox; DELETE FROM audit;") }
+        // Reading a pragma is a read.
+        #expect(try store.read { database in try database.userVersion() } == AccountStore.schemaVersion)
         #expect(try store.outbox(for: account) == before)
-        #expect(try store.read { database in try database.isQueryOnly() })
+        // Nothing was left open: a write still begins and commits.
+        try store.enqueue(OutboxOperation(account: account, payload: .requestDeletion(reason: nil, days: nil, wipe: nil),
+                                          createdAt: instant))
+        #expect(try store.outbox(for: account).count == 2)
+        try store.write { database in try database.execute("DELETE FROM outbox WHERE kind = 'requestDeletion'") }
+        #expect(try store.outbox(for: account) == before)
+        #expect(try store.read { database in database.isQueryOnly })
     }
 
     @Test("write may write, and leaves the connection refusing writes again, whether its body returns or throws")
     func writeRestoresQueryOnly() throws {
         let directory = try TemporaryDirectory()
         let store = try AccountStore(path: directory.file("s.sqlite"))
-        #expect(try store.write { database in try database.isQueryOnly() } == false)
+        #expect(try store.write { database in database.isQueryOnly } == false)
         try store.enqueue(OutboxOperation(account: account, payload: .cancelDeletion, createdAt: instant))
-        #expect(try store.read { database in try database.isQueryOnly() })
+        #expect(try store.read { database in database.isQueryOnly })
 
         #expect(throws: AccountError.self) {
             try store.write { database in

@@ -315,7 +315,7 @@ struct StoreContentTests {
                         source: .server, asOf: instant)
         // Push the first copies into the main file too, then write once more
         // so the WAL also holds a page with the name.
-        try store.read { database in _ = try database.scalarInt("PRAGMA wal_checkpoint(TRUNCATE)") }
+        try store.read { database in try database.checkpointTruncating() }
         try store.cache(DeletionStatus.none, for: account, source: .server, asOf: instant)
         let inFiles = { (text: String) in
             [path, path + "-wal"].contains { contents(of: $0).map { contains($0, text) } ?? false }

@@ -110,7 +110,7 @@ package final class AccountStore: Sendable {
         // From here on the connection writes only inside `write` (GRDB's
         // way for its readers): a read that tries to write fails with
         // SQLITE_READONLY rather than writing outside a transaction.
-        try database.setQueryOnly(true)
+        database.setQueryOnly(true)
         return database
     }
 
@@ -127,7 +127,7 @@ package final class AccountStore: Sendable {
             }
         } else if held > 0 {
             try database.transaction { try database.execute("DELETE FROM store_key") }
-            _ = try database.scalarInt("PRAGMA wal_checkpoint(TRUNCATE)")
+            try database.checkpointTruncating()
         }
     }
 
@@ -160,8 +160,9 @@ package final class AccountStore: Sendable {
     /// `Database.checkInPlace`); a caller that answers from memory when
     /// nothing changed checks only when it reads.
     ///
-    /// `body` cannot write: the connection is `query_only` outside
-    /// `write`, so an INSERT, UPDATE, DELETE or `BEGIN IMMEDIATE` here fails
+    /// `body` cannot write: the connection refuses writes outside `write`
+    /// (`Database.setQueryOnly`), so an INSERT, UPDATE, DELETE, a pragma
+    /// that sets or a `BEGIN` here fails
     /// with SQLITE_READONLY (`StorageProblem.readOnly`) and changes nothing.
     func read<Value: Sendable>(checkingFile: Bool = true, _ body: (Database) throws -> Value) throws(AccountError) -> Value {
         do {
@@ -176,7 +177,7 @@ package final class AccountStore: Sendable {
 
     /// Runs `body` in one write transaction: all of it is committed durably
     /// before this returns, or none of it. The only place the connection
-    /// may write: `query_only` is off for the transaction alone.
+    /// may write: writes are allowed for the transaction alone.
     func write<Value: Sendable>(_ body: (Database) throws -> Value) throws(AccountError) -> Value {
         do {
             return try lock.withLock { _ in
@@ -210,9 +211,7 @@ package final class AccountStore: Sendable {
                 try database.execute("DELETE FROM \(table) WHERE account = ?", [account.rawValue])
             }
         }
-        try read { database in
-            _ = try database.scalarInt("PRAGMA wal_checkpoint(TRUNCATE)")
-        }
+        try read { database in try database.checkpointTruncating() }
     }
 }
 
