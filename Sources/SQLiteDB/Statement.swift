@@ -5,6 +5,11 @@ package final class Statement {
     let handle: OpaquePointer
     /// The SQL text, kept for error reports.
     package let sql: String
+    /// Whether running it leaves the file unchanged: `sqlite3_stmt_readonly`,
+    /// or a pragma that sets nothing (no `=` and no argument), which SQLite
+    /// does not count as read-only though it only reads (`PRAGMA
+    /// journal_mode`, `data_version`, `user_version`). Known once prepared.
+    let isReadOnly: Bool
     private unowned let database: Database
 
     init(database: Database, sql: String) throws(SQLiteError) {
@@ -16,6 +21,13 @@ package final class Statement {
         self.handle = statement
         self.sql = sql
         self.database = database
+        isReadOnly = sqlite3_stmt_readonly(statement) != 0 || Self.isPragmaQuery(sql)
+    }
+
+    private static func isPragmaQuery(_ sql: String) -> Bool {
+        let words = sql.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }
+        let isPragma = words.prefix(6).map { $0 | 0x20 } == Array("pragma".utf8)
+        return isPragma && !sql.utf8.contains(UInt8(ascii: "=")) && !sql.utf8.contains(UInt8(ascii: "("))
     }
 
     deinit {
@@ -54,17 +66,6 @@ package final class Statement {
     package func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
-    }
-
-    /// Whether running it leaves the file unchanged: `sqlite3_stmt_readonly`,
-    /// or a pragma that sets nothing (no `=` and no argument), which SQLite
-    /// does not count as read-only though it only reads (`PRAGMA
-    /// journal_mode`, `data_version`, `user_version`).
-    var isReadOnly: Bool {
-        if sqlite3_stmt_readonly(handle) != 0 { return true }
-        let words = sql.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }
-        let isPragma = words.prefix(6).map { $0 | 0x20 } == Array("pragma".utf8)
-        return isPragma && !sql.utf8.contains(UInt8(ascii: "=")) && !sql.utf8.contains(UInt8(ascii: "("))
     }
 
     /// Steps once: true while there is a row to read.
