@@ -3,6 +3,7 @@ import AccountCore
 import CurlTransport
 #endif
 import POSIXThread
+import Synchronization
 
 /// One open account of one back end: the one door of the library.
 ///
@@ -26,6 +27,10 @@ public final class Session: Sendable {
     /// Whether the session is closed, the calls under way, and who waits
     /// for them to end or for the close to finish.
     private let life = LockedValue(Life())
+    /// The calls under way, counted twice over, with bit 0 set once
+    /// `close()` began: counted without the lock, as every call passes here
+    /// on its way in and out.
+    private let gate = Atomic<Int>(0)
     /// Texts in the configured language and offset.
     public let localizer: Localizer
     /// The answer to "capabilities", encoded when the session opened.
@@ -66,9 +71,7 @@ public final class Session: Sendable {
         var closed = false
         /// The close has finished: the engine stopped, the store closed.
         var finished = false
-        /// The calls under way, counted by `enter()`.
-        var inFlight = 0
-        /// A close waiting for the calls under way to end.
+        /// A close waiting for the calls under way (`gate`) to end.
         var idle: [CheckedContinuation<Void, Never>] = []
         /// Further closes waiting for the first to finish.
         var closing: [CheckedContinuation<Void, Never>] = []
@@ -79,19 +82,18 @@ public final class Session: Sendable {
 
     /// Counts a call under way, or throws `sessionClosed` after `close()`.
     private func enter() throws(AccountError) {
-        let open = life.withLock { life -> Bool in
-            guard !life.closed else { return false }
-            life.inFlight += 1
-            return true
+        guard gate.wrappingAdd(2, ordering: .acquiringAndReleasing).newValue & 1 == 0 else {
+            leave()
+            throw AccountError.sessionClosed
         }
-        guard open else { throw AccountError.sessionClosed }
     }
 
-    /// Ends a call counted by `enter()`; the last wakes a close waiting.
+    /// Ends a call counted by `enter()`; the last one after `close()` began
+    /// wakes the close. (A close reads the count and registers its waiter
+    /// under `life`'s lock, and the wake takes that lock: no wake is lost.)
     private func leave() {
+        guard gate.wrappingSubtract(2, ordering: .acquiringAndReleasing).newValue == 1 else { return }
         let waiters = life.withLock { life -> [CheckedContinuation<Void, Never>] in
-            life.inFlight -= 1
-            guard life.inFlight == 0 else { return [] }
             defer { life.idle = [] }
             return life.idle
         }
@@ -108,6 +110,7 @@ public final class Session: Sendable {
     public func close() async {
         let first = life.withLock { life -> Bool in
             defer { life.closed = true }
+            gate.bitwiseOr(1, ordering: .acquiringAndReleasing)
             return !life.closed
         }
         guard first else {
@@ -122,8 +125,9 @@ public final class Session: Sendable {
         }
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let idle = life.withLock { life -> Bool in
-                if life.inFlight > 0 { life.idle.append(waiter) }
-                return life.inFlight == 0
+                let calls = gate.load(ordering: .acquiring) >> 1
+                if calls > 0 { life.idle.append(waiter) }
+                return calls == 0
             }
             if idle { waiter.resume() }
         }

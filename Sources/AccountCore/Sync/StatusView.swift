@@ -31,8 +31,7 @@ package final class StatusView: Sendable {
     /// what to show without touching the network. A few indexed reads,
     /// whatever the length of the queue.
     func local() throws(AccountError) -> StatusReport {
-        let now = sender.now
-        guard let account = sender.account else { return StatusReport(deletion: .none, source: .cache, asOf: now) }
+        guard let account = sender.account else { return StatusReport(deletion: .none, source: .cache, asOf: sender.now) }
         // Read again only when the file changed since the last look: a
         // status asked for on every frame costs one check, not four reads
         // (nor a look at whether the file is still there: unchanged, what

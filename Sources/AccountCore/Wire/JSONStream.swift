@@ -11,36 +11,48 @@
 package struct JSONStream {
     /// What was written so far.
     package private(set) var bytes: [UInt8] = []
+    /// Whether the next member or element follows another in its
+    /// container, and so needs a comma: kept as a flag, not read back from
+    /// the last byte, as this runs for every member of every status.
+    private var followsValue = false
 
     /// An empty stream.
     package init() {
         bytes.reserveCapacity(512)
     }
 
-    /// A comma, unless this is the first member or element of its container.
+    /// A comma, unless this is the first member or element of its container
+    /// (or the value of a member); what comes next follows a value.
     private mutating func separate() {
-        if let last = bytes.last, last != UInt8(ascii: "{"), last != UInt8(ascii: "["), last != UInt8(ascii: ":") {
-            bytes.append(UInt8(ascii: ","))
-        }
+        if followsValue { bytes.append(UInt8(ascii: ",")) }
+        followsValue = true
     }
 
     /// Starts an object, as a value.
     package mutating func openObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
+        followsValue = false
     }
 
     /// Ends the object.
-    package mutating func closeObject() { bytes.append(UInt8(ascii: "}")) }
+    package mutating func closeObject() {
+        bytes.append(UInt8(ascii: "}"))
+        followsValue = true
+    }
 
     /// Starts an array, as a value.
     package mutating func openArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
+        followsValue = false
     }
 
     /// Ends the array.
-    package mutating func closeArray() { bytes.append(UInt8(ascii: "]")) }
+    package mutating func closeArray() {
+        bytes.append(UInt8(ascii: "]"))
+        followsValue = true
+    }
 
     /// The key of the next member; `key` needs no escaping (our own names).
     package mutating func key(_ key: StaticString) {
@@ -49,6 +61,7 @@ package struct JSONStream {
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
+        followsValue = false
     }
 
     /// A string, or null.
