@@ -67,8 +67,8 @@ public final class Session: Sendable {
     }
 
     /// The session's open or closed state.
+    /// Whether it is closed is `gate`'s bit 0, set under this lock.
     private struct Life {
-        var closed = false
         /// The close has finished: the engine stopped, the store closed.
         var finished = false
         /// A close waiting for the calls under way (`gate`) to end.
@@ -108,10 +108,8 @@ public final class Session: Sendable {
     /// closed. Closing again, or at once from elsewhere, waits for the
     /// first close and does nothing more.
     public func close() async {
-        let first = life.withLock { life -> Bool in
-            defer { life.closed = true }
-            gate.bitwiseOr(1, ordering: .acquiringAndReleasing)
-            return !life.closed
+        let first = life.withLock { _ in
+            gate.bitwiseOr(1, ordering: .acquiringAndReleasing).oldValue & 1 == 0
         }
         guard first else {
             await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
@@ -143,7 +141,7 @@ public final class Session: Sendable {
     }
 
     /// Whether `close()` was called.
-    public var isClosed: Bool { life.withLock { $0.closed } }
+    public var isClosed: Bool { gate.load(ordering: .acquiring) & 1 != 0 }
 
     /// The engine's events from now on: queued, sent, failed, the status
     /// changed, a deadline passing. The stream ends when the session
@@ -151,7 +149,9 @@ public final class Session: Sendable {
     public var events: AsyncStream<SyncEvent> {
         let (stream, continuation) = AsyncStream<SyncEvent>.makeStream()
         let key = life.withLock { life -> Int? in
-            guard !life.closed else { return nil }
+            // Read under the lock the close sets it under: no stream is
+            // handed out after the close took them to finish.
+            guard gate.load(ordering: .acquiring) & 1 == 0 else { return nil }
             defer { life.nextStream += 1 }
             life.streams[life.nextStream] = continuation
             return life.nextStream

@@ -74,8 +74,6 @@ import SQLiteDB
 package final class SyncEngine: Sendable {
     /// The store: the outbox, the cache, the audit trail, the fingerprints.
     package let store: AccountStore
-    /// Who is signed in, and whose a token is.
-    let identity: Identity
     /// The authenticated send, over the stateless client.
     package let sender: AuthorizedSender
     let outbox: OutboxWriter
@@ -103,7 +101,6 @@ package final class SyncEngine: Sendable {
     /// another share one sign-in.
     package init(store: AccountStore, sender: AuthorizedSender, online: Bool = true) {
         self.store = store
-        self.identity = sender.identity
         self.sender = sender
         outbox = OutboxWriter(store: store, broadcaster: broadcaster, now: { [sender] in sender.now })
         statusView = StatusView(sender: sender, outbox: outbox, broadcaster: broadcaster)
@@ -112,6 +109,8 @@ package final class SyncEngine: Sendable {
 
     /// The stateless exchange with the back end.
     package var client: AccountClient { sender.client }
+    /// Who is signed in, and whose a token is (the sender's).
+    var identity: Identity { sender.identity }
 
     /// Stops the long-lived task and every drain started in the background,
     /// and returns once they have ended: after it, the engine touches
