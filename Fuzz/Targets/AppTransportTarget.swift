@@ -25,10 +25,14 @@ private final class FuzzHost: @unchecked Sendable {
         var issued: [UInt] = []
         /// Handles whose answer the library took (AC_OK): any later answer is refused.
         var taken: Set<UInt> = []
-        /// ac_close was called (by one thread; another's ac_close then
-        /// returns at once, before the first is done).
-        var closing = false
-        /// That first ac_close returned.
+        /// Handles taken before their send was recorded here: a bit flipped
+        /// in a known handle can name the next one in its slot, issued by
+        /// the library while its send waits for `lock`. Each must turn out
+        /// to have been sent by the end of the run; one never sent is a
+        /// value never issued, which the library must have refused.
+        var takenBeforeSent: Set<UInt> = []
+        /// An ac_close returned (whichever closed the core: one racing it
+        /// returns only once that close is done).
         var closed = false
         var cancels = 0
     }
@@ -43,11 +47,12 @@ private final class FuzzHost: @unchecked Sendable {
         lock.withLock { state in
             let status = answer(OpaquePointer(bitPattern: handle))
             precondition(status == 0 || status == 2, "an answer is AC_OK or AC_ERR_ARGUMENT, got \(status)")
-            let known = state.issued.contains(handle)
-            if state.closed || !known || state.taken.contains(handle) {
-                precondition(status == 2, "an answer after ac_close, a second one or one never issued is refused")
+            if state.closed || state.taken.contains(handle) {
+                precondition(status == 2, "an answer after ac_close or a second one is refused")
             }
-            if status == 0 { state.taken.insert(handle) }
+            guard status == 0 else { return }
+            state.taken.insert(handle)
+            if !state.issued.contains(handle) { state.takenBeforeSent.insert(handle) }
         }
     }
 }
@@ -98,6 +103,7 @@ private let fuzzSend: ac_transport_send_fn = { context, request, info in
     host.lock.withLock { state in
         precondition(!state.closed, "no send after ac_close returned")
         state.issued.append(UInt(bitPattern: request))
+        state.takenBeforeSent.remove(UInt(bitPattern: request))
     }
     host.sent.signal()
 }
@@ -171,26 +177,25 @@ public func fuzzAppTransport(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
         }
     }
     for answerer in answerers { answerer.join() }
-    closeOnce(host: host, core: coreValue)
+    closeCore(host: host, core: coreValue)
     for call in calls { call.join() }
+    // Every request was sent before ac_close returned: a handle taken and
+    // never sent was one the library never issued.
+    let (issued, takenNeverSent) = host.lock.withLock { ($0.issued, $0.takenBeforeSent) }
+    precondition(takenNeverSent.isEmpty, "an answer to a value never issued is refused")
     // After close, every handle ever issued is refused.
-    let issued = host.lock.withLock { $0.issued }
     for handle in issued.prefix(8) {
         host.answer(handle) { ac_http_fail($0, 1, "after close") }
     }
     return 0
 }
 
-/// Closes the core; the first call marks it closed once its ac_close
-/// returned. A later one (or one racing it) is a second ac_close, which
-/// must be harmless.
-private func closeOnce(host: FuzzHost, core: UInt) {
-    let first = host.lock.withLock { state -> Bool in
-        defer { state.closing = true }
-        return !state.closing
-    }
+/// Closes the core, and marks it closed once ac_close returned: after
+/// any ac_close returned, nothing calls the app and every answer is refused,
+/// also when another ac_close racing it did the closing.
+private func closeCore(host: FuzzHost, core: UInt) {
     ac_close(OpaquePointer(bitPattern: core))
-    if first { host.lock.withLock { $0.closed = true } }
+    host.lock.withLock { $0.closed = true }
 }
 
 /// The operations of `script` at indexes `half`, `half + 2`, ...: each op
@@ -228,7 +233,7 @@ private func runScript(_ script: [UInt8], half: Int, host: FuzzHost, core: UInt)
             // A handle with one bit flipped.
             host.answer(handle ^ (1 << UInt(operands.1 % UInt8(UInt.bitWidth)))) { ac_http_fail($0, 6, nil) }
         case 4:
-            if operands.1 % 4 == 0 { closeOnce(host: host, core: core) }
+            if operands.1 % 4 == 0 { closeCore(host: host, core: core) }
         case 5:
             var json: UnsafeMutablePointer<CChar>?
             let closed = host.lock.withLock { $0.closed }

@@ -4,6 +4,7 @@ import CAccountCore
 import Dispatch
 import HostTransport
 import Libc
+import POSIXThread
 
 // The functions of account_core.h. Each is a thin wrapper: it checks the
 // pointers and strings, hands the work to AccountSession, and copies the
@@ -150,11 +151,24 @@ private func open(_ json: JSONValue, transport: UnsafePointer<ac_transport>?,
     }
 }
 
+/// The cores being closed, by handle: an `ac_close` racing the one that
+/// took the core out of `cores` finds it here, and waits for that close.
+private let closing = LockedValue<[UInt: CoreHandle]>([:])
+
 @c @implementation
 public func ac_close(_ core: OpaquePointer?) {
-    // Taken out first: from now on every call on this handle, and a second
-    // ac_close, finds nothing; the calls counted before are waited for.
-    cores.take(UInt(bitPattern: core))?.close()
+    let value = UInt(bitPattern: core)
+    // Taken out first: from now on every call on this handle finds nothing;
+    // the calls counted before are waited for. Taken and marked closing in
+    // one step, so a racing ac_close finds the core in one table or the other.
+    let handle = closing.withLock { closing -> CoreHandle? in
+        if let taken = cores.take(value) { closing[value] = taken }
+        return closing[value]
+    }
+    guard let handle else { return }
+    // The first closes; a racing one returns once that close finished.
+    handle.close()
+    closing.withLock { _ = $0.removeValue(forKey: value) }
 }
 
 @c @implementation

@@ -17,6 +17,8 @@ final class CoreHandle: Sendable {
     /// on its way out, and `close` waits on it.
     let inFlight = DispatchGroup()
     private let handler = LockedValue(HandlerState())
+    /// Whether `close` began or finished, and who waits for it to finish.
+    private let closing = LockedValue(Closing.open)
     private let events: LockedValue<Task<Void, Never>?> = LockedValue(nil)
 
     /// A C function pointer and its context; the caller guarantees the
@@ -24,6 +26,14 @@ final class CoreHandle: Sendable {
     struct EventHandler: @unchecked Sendable {
         let function: ac_event_handler
         let context: UnsafeMutableRawPointer?
+    }
+
+    /// Where the core is in its close.
+    private enum Closing {
+        case open
+        /// A close is under way; `waiters` are the racing ones.
+        case closing(waiters: [DispatchSemaphore])
+        case closed
     }
 
     /// The handler, and the call of a handler under way, so that replacing
@@ -111,7 +121,40 @@ final class CoreHandle: Sendable {
     /// stops the events, the timer and background drains and waits for
     /// them to end, and closes the store: when it returns, nothing of the
     /// core runs any more and its file is closed.
+    ///
+    /// The first call closes; one racing it waits for that close to finish,
+    /// and one after it returns at once. Every caller may then free what
+    /// the core was given (the transport's context), whichever closed it.
     func close() {
+        let waiter = DispatchSemaphore(value: 0)
+        let closes = closing.withLock { state -> Bool in
+            switch state {
+            case .open:
+                state = .closing(waiters: [])
+                return true
+            case .closing(let waiters):
+                state = .closing(waiters: waiters + [waiter])
+                return false
+            case .closed:
+                waiter.signal()
+                return false
+            }
+        }
+        guard closes else {
+            waiter.wait()
+            return
+        }
+        tearDown()
+        let waiters = closing.withLock { state -> [DispatchSemaphore] in
+            defer { state = .closed }
+            guard case .closing(let waiters) = state else { return [] }
+            return waiters
+        }
+        for waiter in waiters { waiter.signal() }
+    }
+
+    /// What `close()` does, run by its first caller.
+    private func tearDown() {
         handler.withLock { state in
             state.current = nil
             state.epoch += 1

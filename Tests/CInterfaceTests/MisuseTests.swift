@@ -20,7 +20,7 @@ struct MisuseTests {
         try await Self.run("answers")
     }
 
-    @Test("calls on a closed core, a second ac_close, garbage cores and calls racing ac_close: AC_ERR_ARGUMENT, \"closed\"")
+    @Test("calls on a closed core, a second ac_close, garbage cores and calls racing ac_close: AC_ERR_ARGUMENT, \"closed\"; racing ac_close calls each return once the core is closed")
     func closedCore() async throws {
         try await Self.run("core")
     }

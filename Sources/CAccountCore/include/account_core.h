@@ -179,8 +179,10 @@ ac_status ac_open(const char *config_json, ac_core **out_core, char **out_error_
 ** connections and its file are closed. NULL is a harmless no-op.
 ** `core` is closed after: every call on it is refused with AC_ERR_ARGUMENT
 ** (ac_call's *out_json says error.code "invalidInput", error.detail
-** "closed: ..."), and a second ac_close() on it does nothing, also while
-** the first still runs (it then returns at once, before the first). A call
+** "closed: ..."), and a second ac_close() on it closes nothing: after the
+** first returned, it returns at once; racing the first on another thread,
+** it returns once the core is closed (since 1.3.0; before, at once), so
+** what is said here of ac_close() returning holds for every caller. A call
 ** racing ac_close() on another thread either runs before the core closes
 ** (ac_close() waits for it) or is refused; it never runs on a closing core.
 ** With an app's transport, ac_close() first cancels every request the app

@@ -13,7 +13,9 @@
 **       read. Too many or too large header fields: responseTooLarge.
 **   misuse core DATABASE_PATH
 **       Every call on a closed core, a second ac_close, garbage cores, calls
-**       racing ac_close: AC_ERR_ARGUMENT ("closed"), never a crash.
+**       racing ac_close: AC_ERR_ARGUMENT ("closed"), never a crash. Of
+**       ac_close calls racing on one core, each returns only once the core
+**       is closed (no transport callback after).
 **   misuse handler DATABASE_PATH
 **       ac_set_event_handler returns only once the previous handler's call
 **       under way has returned; from inside the handler it returns at once.
@@ -43,6 +45,7 @@ typedef struct {
   ac_http_request *held[MAX_HELD];
   int sends, cancels;
   int answer_in_cancel;           /* answer AC_HTTP_CANCELLED inside cancel */
+  int cancel_sleep_ms;            /* how long cancel takes before it returns */
   ac_status cancel_answer;        /* what that answer returned */
 } host;
 
@@ -67,7 +70,10 @@ static void host_cancel(void *context, ac_http_request *request) {
   host *h = context;
   pthread_mutex_lock(&h->lock);
   int answer = h->answer_in_cancel;
+  int sleep_ms = h->cancel_sleep_ms;
   pthread_mutex_unlock(&h->lock);
+  struct timespec pause = {sleep_ms / 1000, (long)(sleep_ms % 1000) * 1000 * 1000};
+  nanosleep(&pause, NULL);
   ac_status status = answer ? ac_http_fail(request, AC_HTTP_CANCELLED, "cancelled in cancel") : -1;
   pthread_mutex_lock(&h->lock);
   h->cancels++;
@@ -370,6 +376,63 @@ static void expect_closed(ac_core *core, const char *when) {
   ac_close(core); /* harmless */
 }
 
+/* ac_close on one core from several threads at once. */
+typedef struct {
+  ac_core *core;
+  host *h;
+  pthread_barrier_t *start;
+  int cancels_seen; /* cancel calls that had returned when this ac_close did */
+} closer;
+
+static void *close_core(void *argument) {
+  closer *c = argument;
+  pthread_barrier_wait(c->start);
+  ac_close(c->core);
+  pthread_mutex_lock(&c->h->lock);
+  c->cancels_seen = c->h->cancels;
+  pthread_mutex_unlock(&c->h->lock);
+  return NULL;
+}
+
+/* Racing ac_close calls: one closes, each other returns only once that close
+** is done, so no callback of the transport runs after any of them returned
+** (an app may free the transport's context after its own ac_close). The
+** request under way makes the close call cancel, which takes 200 ms here:
+** an ac_close returning before the close was done would see no cancel. */
+static void closes_racing(const char *database_path) {
+  host h;
+  host_init(&h);
+  h.cancel_sleep_ms = 200;
+  ac_core *core = open_with(&h, database_path, NULL);
+  if (core == NULL) return;
+  expect_status(ac_set_token(core, "token-of-the-misuse-tests-00001"), AC_OK, "racing closes: ac_set_token", NULL);
+  pending_call call;
+  start_call(&call, core);
+  expect_true(wait_for_request(&h, 0) != NULL, "racing closes: the call's request was sent", NULL);
+  enum { CLOSERS = 4 };
+  pthread_barrier_t start;
+  pthread_barrier_init(&start, NULL, CLOSERS);
+  closer closers[CLOSERS];
+  pthread_t threads[CLOSERS];
+  for (int i = 0; i < CLOSERS; i++) {
+    closers[i] = (closer){core, &h, &start, -1};
+    if (pthread_create(&threads[i], NULL, close_core, &closers[i]) != 0) {
+      printf("pthread_create failed\n");
+      exit(1);
+    }
+  }
+  for (int i = 0; i < CLOSERS; i++) pthread_join(threads[i], NULL);
+  pthread_barrier_destroy(&start);
+  for (int i = 0; i < CLOSERS; i++) {
+    char line[200];
+    snprintf(line, sizeof line, "racing closes: ac_close %d returned after the close's cancel had returned (saw %d)", i,
+             closers[i].cancels_seen);
+    expect_true(closers[i].cancels_seen == 1, line, NULL);
+  }
+  finish_call(&call, AC_ERR_NETWORK, "cancelled", "racing closes: the call under way");
+  expect_closed(core, "after racing closes");
+}
+
 static int core_misuse(const char *database_path) {
   host h;
   host_init(&h);
@@ -433,6 +496,7 @@ static int core_misuse(const char *database_path) {
            refused, other);
   expect_true(ok >= RACERS * 20 && refused >= RACERS && other == 0, line, NULL);
   expect_closed(again, "after the race");
+  closes_racing(database_path);
   return finish("core");
 }
 
